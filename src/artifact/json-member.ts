@@ -1,0 +1,68 @@
+import { ArtifactError, LimitError } from '../errors.js';
+import type { MemberStore } from './member-store.js';
+
+export interface JsonLimits {
+  /** Largest root JSON member (manifest, ops, metadata…) read into memory. */
+  maxJsonMember: number;
+  /** Deepest nesting of arrays/objects accepted in such a member. */
+  maxJsonDepth: number;
+}
+
+export const DEFAULT_JSON_LIMITS: JsonLimits = { maxJsonMember: 64 * 1024 * 1024, maxJsonDepth: 256 };
+
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+/**
+ * Reads and parses one JSON member, refusing sizes over the limit before reading a byte and
+ * naming the member in every error. Returns undefined when the member does not exist.
+ */
+export async function readJsonMember(
+  store: MemberStore,
+  name: string,
+  limits: JsonLimits = DEFAULT_JSON_LIMITS,
+  signal?: AbortSignal,
+): Promise<Json | undefined> {
+  const size = await store.sizeOf(name, signal);
+  if (size === undefined) return undefined;
+  if (size > limits.maxJsonMember) {
+    throw new LimitError('maxJsonMember', `${size} bytes of JSON is over the limit of ${limits.maxJsonMember}`, { member: name });
+  }
+  return parseJson(await store.read(name, signal), name, limits.maxJsonDepth);
+}
+
+export function parseJson(bytes: Uint8Array, member: string, maxDepth = DEFAULT_JSON_LIMITS.maxJsonDepth): Json {
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new ArtifactError('BAD_JSON', 'is not valid UTF-8', { member });
+  }
+  checkDepth(text, member, maxDepth);
+  try {
+    return JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text) as Json;
+  } catch (e) {
+    throw new ArtifactError('BAD_JSON', `is not valid JSON: ${(e as Error).message}`, { member });
+  }
+}
+
+/** JSON.parse recurses; bound the depth first so a hostile file cannot blow the stack. */
+function checkDepth(text: string, member: string, maxDepth: number): void {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > maxDepth) {
+        throw new LimitError('maxJsonDepth', `JSON nests deeper than ${maxDepth} levels`, { member });
+      }
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+}
+
+export function isObject(v: unknown): v is { [key: string]: Json } {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}

@@ -1,0 +1,49 @@
+import { isObject, type Json } from './json-member.js';
+
+/** A metadata entry as the format defines it; extra keys are kept. */
+export interface MetaEntry {
+  id: string;
+  producer: string;
+  producer_version: string;
+  producer_tags: string[];
+  payload: { [key: string]: Json };
+  [extra: string]: Json;
+}
+
+/** An entry as read: conforming or not, with where it came from. */
+export interface ReadMetaEntry {
+  entry: { [key: string]: Json };
+  member: string;
+  index: number;
+  /** `tags` of the registry SDK's legacy `{id, tags, payload}` shape stand in for producer_tags. */
+  tags: string[];
+  conforms: boolean;
+  /** True for the registry SDK's `{id, tags, payload}` shape. */
+  legacy: boolean;
+}
+
+const REQUIRED = ['id', 'producer', 'producer_version', 'producer_tags', 'payload'] as const;
+
+/** Missing or mistyped required keys of one entry, by name. */
+export function entryProblems(entry: { [key: string]: Json }): string[] {
+  const problems: string[] = [];
+  for (const key of REQUIRED) {
+    const v = entry[key];
+    const ok =
+      key === 'producer_tags'
+        ? Array.isArray(v) && v.every((t) => typeof t === 'string')
+        : key === 'payload'
+          ? isObject(v)
+          : typeof v === 'string';
+    if (!ok) problems.push(v === undefined ? `missing "${key}"` : `"${key}" has the wrong type`);
+  }
+  return problems;
+}
+
+export function classifyEntry(entry: { [key: string]: Json }, member: string, index: number): ReadMetaEntry {
+  const conforms = entryProblems(entry).length === 0;
+  const legacy = !conforms && 'tags' in entry && !('producer' in entry) && !('producer_tags' in entry);
+  const rawTags = conforms ? entry.producer_tags : entry.tags ?? entry.producer_tags;
+  const tags = Array.isArray(rawTags) ? rawTags.filter((t): t is string => typeof t === 'string') : [];
+  return { entry, member, index, tags, conforms, legacy };
+}

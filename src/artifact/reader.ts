@@ -1,0 +1,153 @@
+/**
+ * The artifact reader: root files, the effective manifest (patches applied) and the effective
+ * metadata (meta.json then sidecars), from any member store.
+ */
+import { ArtifactError, FnnxError } from '../errors.js';
+import type { FileIndex } from '../tar/entry.js';
+import { DEFAULT_JSON_LIMITS, isObject, readJsonMember, type Json, type JsonLimits } from './json-member.js';
+import type { MemberInfo, MemberStore } from './member-store.js';
+import { classifyEntry, entryProblems, type ReadMetaEntry } from './metadata.js';
+import { registryMetrics } from './metrics.js';
+import { applyPatch, checkPatch } from './patches.js';
+import {
+  DTYPES,
+  ENV,
+  MANIFEST,
+  MANIFEST_PATCH,
+  META,
+  META_SIDECAR,
+  OPS,
+  OPTIONAL_ROOT_FILES,
+  VARIANT_CONFIG,
+  byteOrder,
+} from './root-files.js';
+
+type JsonObject = { [key: string]: Json };
+
+export interface Warning {
+  code: string;
+  message: string;
+  member?: string;
+}
+
+export interface ArtifactContents {
+  /** The effective manifest: manifest.json with every patch applied in byte order of name. */
+  manifest: JsonObject;
+  /** manifest.json as stored, before patches. */
+  storedManifest: JsonObject;
+  patches: string[];
+  ops: Json[];
+  variantConfig: JsonObject;
+  dtypes: JsonObject;
+  env: JsonObject;
+  /** Effective metadata: meta.json entries then each sidecar's, conforming or not. */
+  metadata: ReadMetaEntry[];
+  metrics: JsonObject;
+  fileIndex: FileIndex;
+  members: MemberInfo[];
+  warnings: Warning[];
+}
+
+export interface ReadOptions {
+  limits?: Partial<JsonLimits>;
+  signal?: AbortSignal;
+}
+
+export async function readArtifact(store: MemberStore, options: ReadOptions = {}): Promise<ArtifactContents> {
+  const limits = { ...DEFAULT_JSON_LIMITS, ...options.limits };
+  const { signal } = options;
+  const warnings: Warning[] = [];
+  const json = (name: string) => readJsonMember(store, name, limits, signal);
+  const storedManifest = expectType(await json(MANIFEST), MANIFEST, 'object') as JsonObject;
+  const fileIndex = await store.fileIndex(signal);
+  const names = Object.keys(fileIndex).filter((n) => !n.includes('/'));
+  const patches = names.filter((n) => MANIFEST_PATCH.test(n)).sort(byteOrder);
+  const manifest = await effectiveManifest(storedManifest, patches, json);
+  const metadata = await effectiveMetadata(names, json, warnings);
+  const producerTags = Array.isArray(manifest.producer_tags) ? manifest.producer_tags.filter((t) => typeof t === 'string') : [];
+  return {
+    manifest,
+    storedManifest,
+    patches,
+    ops: expectType(await json(OPS), OPS, 'array') as Json[],
+    variantConfig: expectType(await json(VARIANT_CONFIG), VARIANT_CONFIG, 'object') as JsonObject,
+    dtypes: expectType(await json(DTYPES), DTYPES, 'object') as JsonObject,
+    env: expectType(await json(ENV), ENV, 'object') as JsonObject,
+    metadata,
+    metrics: registryMetrics(producerTags as string[], metadata),
+    fileIndex,
+    members: await store.members(signal),
+    warnings,
+  };
+}
+
+function expectType(value: Json | undefined, member: string, type: 'object' | 'array'): Json {
+  if (value === undefined) {
+    if (OPTIONAL_ROOT_FILES.has(member)) return type === 'array' ? [] : {};
+    throw new ArtifactError('MISSING_ROOT_FILE', `required root file is missing`, {
+      member,
+      hint: 'is this an FNNX artifact? every artifact holds manifest.json, ops.json and variant_config.json',
+    });
+  }
+  const ok = type === 'array' ? Array.isArray(value) : isObject(value);
+  if (!ok) throw new ArtifactError('BAD_ROOT_FILE', `must hold a JSON ${type}`, { member });
+  return value;
+}
+
+async function effectiveManifest(
+  stored: JsonObject,
+  patches: string[],
+  json: (name: string) => Promise<Json | undefined>,
+): Promise<JsonObject> {
+  let manifest: Json = stored;
+  for (const name of patches) {
+    manifest = applyPatch(manifest, checkPatch((await json(name)) ?? null, name), name);
+  }
+  if (!isObject(manifest)) throw new ArtifactError('BAD_PATCH', 'patches leave a manifest that is not an object', { member: patches.at(-1) });
+  return manifest;
+}
+
+/** A metadata file that cannot be read is skipped with a warning: inspect still shows the rest. */
+async function effectiveMetadata(
+  rootNames: string[],
+  json: (name: string) => Promise<Json | undefined>,
+  warnings: Warning[],
+): Promise<ReadMetaEntry[]> {
+  const files = [META, ...rootNames.filter((n) => META_SIDECAR.test(n)).sort(byteOrder)];
+  const out: ReadMetaEntry[] = [];
+  for (const member of files) {
+    let doc: Json | undefined;
+    try {
+      doc = await json(member);
+    } catch (e) {
+      if (!(e instanceof FnnxError) || e.kind !== 'artifact') throw e;
+      warnings.push({ code: 'META_UNREADABLE', message: `skipped: ${e.message}`, member });
+      continue;
+    }
+    if (doc === undefined) continue;
+    if (!Array.isArray(doc)) {
+      warnings.push({ code: 'META_NOT_ARRAY', message: 'skipped: a metadata file must hold a JSON array', member });
+      continue;
+    }
+    doc.forEach((raw, i) => out.push(...metaEntry(raw, member, i, warnings)));
+  }
+  return out;
+}
+
+function metaEntry(raw: Json, member: string, i: number, warnings: Warning[]): ReadMetaEntry[] {
+  if (!isObject(raw)) {
+    warnings.push({ code: 'META_ENTRY_NOT_OBJECT', message: `entry ${i} is not an object; skipped`, member });
+    return [];
+  }
+  const read = classifyEntry(raw, member, i);
+  if (read.legacy) {
+    warnings.push({
+      code: 'META_LEGACY_ENTRY',
+      message: `entry ${i} (${String(raw.id)}) has the legacy {id, tags, payload} shape; kept, with its tags as producer_tags`,
+      member,
+    });
+  } else if (!read.conforms) {
+    warnings.push({ code: 'META_ENTRY_INCOMPLETE', message: `entry ${i}: ${entryProblems(raw).join(', ')}`, member });
+  }
+  return [read];
+}

@@ -1,0 +1,20 @@
+import type { Command } from 'commander';
+import { openFromCli, withSourceOptions, type SourceOptions } from '../common.js';
+import { writeAll } from '../stdout.js';
+
+export function registerCat(program: Command): void {
+  withSourceOptions(
+    program
+      .command('cat')
+      .description('write one member\'s raw bytes to stdout (streamed; works on multi-gigabyte members)')
+      .argument('<artifact>', 'a .fnnx/.pyfnx/.dfs/.luml file, a directory, or an http(s) URL')
+      .argument('<member>', 'member path, e.g. ops_artifacts/main/model.onnx'),
+  ).action(async (target: string, member: string, opts: SourceOptions) => {
+    const store = await openFromCli(target, opts);
+    try {
+      for await (const chunk of store.stream(member)) await writeAll(process.stdout, chunk);
+    } finally {
+      await store.close();
+    }
+  });
+}

@@ -1,0 +1,18 @@
+import type { Command } from 'commander';
+import { openFromCli, printIndex, withSourceOptions, type SourceOptions } from '../common.js';
+
+export function registerIndex(program: Command): void {
+  withSourceOptions(
+    program
+      .command('index')
+      .description("print the registry's file_index: member path -> [data_offset, size], regular files, last occurrence wins")
+      .argument('<artifact>', 'a .fnnx/.pyfnx/.dfs/.luml file, a directory, or an http(s) URL'),
+  ).action(async (target: string, opts: SourceOptions) => {
+    const store = await openFromCli(target, opts);
+    try {
+      printIndex(await store.fileIndex());
+    } finally {
+      await store.close();
+    }
+  });
+}

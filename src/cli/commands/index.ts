@@ -1,0 +1,7 @@
+import type { Command } from 'commander';
+import { registerInspect } from './inspect.js';
+import { registerIndex } from './index-cmd.js';
+import { registerCat } from './cat.js';
+
+/** Every subcommand registers itself here; one line per command module. */
+export const commands: Array<(program: Command) => void> = [registerInspect, registerIndex, registerCat];

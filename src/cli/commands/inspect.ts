@@ -1,0 +1,24 @@
+import type { Command } from 'commander';
+import { readArtifact } from '../../artifact/reader.js';
+import { inspectReport } from '../../artifact/report.js';
+import { openFromCli, printJson, withSourceOptions, type SourceOptions } from '../common.js';
+import { renderInspect } from '../render/inspect-text.js';
+
+export function registerInspect(program: Command): void {
+  withSourceOptions(
+    program
+      .command('inspect')
+      .description('summarise an artifact: manifest, IO, ops, metadata, metrics, members (reads only what it needs)')
+      .argument('<artifact>', 'a .fnnx/.pyfnx/.dfs/.luml file, a directory, or an http(s) URL')
+      .option('--json', 'print a JSON object instead of the summary'),
+  ).action(async (target: string, opts: SourceOptions & { json?: boolean }) => {
+    const store = await openFromCli(target, opts);
+    try {
+      const contents = await readArtifact(store);
+      if (opts.json) printJson(inspectReport(contents, store.label));
+      else process.stdout.write(renderInspect(contents, store.label));
+    } finally {
+      await store.close();
+    }
+  });
+}

@@ -1,0 +1,52 @@
+import { readFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { UsageError } from '../errors.js';
+import type { FileIndex } from '../tar/entry.js';
+import { openStore } from '../node/open.js';
+import type { MemberStore } from '../artifact/member-store.js';
+
+/** Options every reading command shares. */
+export interface SourceOptions {
+  index?: string;
+}
+
+export function withSourceOptions(cmd: Command): Command {
+  return cmd.option('--index <file_index.json>', 'a known file_index (as the registry stores it): read members without walking the archive');
+}
+
+export async function loadIndex(path: string | undefined): Promise<FileIndex | undefined> {
+  if (!path) return undefined;
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    throw new UsageError('BAD_INDEX_FILE', `cannot read ${path}: ${(e as Error).message}`);
+  }
+  try {
+    const doc = JSON.parse(text) as unknown;
+    // Accept a bare index or a whole upload descriptor that carries one.
+    const index = isRecord(doc) && isRecord(doc.file_index) ? doc.file_index : doc;
+    if (!isRecord(index)) throw new Error('not an object');
+    return index as FileIndex;
+  } catch (e) {
+    throw new UsageError('BAD_INDEX_FILE', `${path} is not a file_index JSON object: ${(e as Error).message}`);
+  }
+}
+
+export async function openFromCli(target: string, opts: SourceOptions): Promise<MemberStore> {
+  return openStore(target, { index: await loadIndex(opts.index) });
+}
+
+export function printJson(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+/** A file_index as the issue shows it: one member per line, `"path": [offset, size]`. */
+export function printIndex(index: Record<string, [number, number]>): void {
+  const lines = Object.entries(index).map(([k, [o, n]]) => `  ${JSON.stringify(k)}: [${o}, ${n}]`);
+  process.stdout.write(lines.length ? `{\n${lines.join(',\n')}\n}\n` : '{}\n');
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}

@@ -1,0 +1,83 @@
+/**
+ * One error hierarchy for the whole kit. Every failure a user can meet carries a stable `code`,
+ * the member it concerns (when there is one) and whether it means "the artifact is bad" (exit 1)
+ * or "we could not do what was asked" (usage / I/O, exit 2). The CLI maps these to one line.
+ */
+
+export type ErrorKind = 'artifact' | 'usage' | 'io';
+
+export interface FnnxErrorOptions {
+  member?: string;
+  hint?: string;
+  cause?: unknown;
+}
+
+export class FnnxError extends Error {
+  readonly code: string;
+  readonly kind: ErrorKind;
+  readonly member: string | undefined;
+  readonly hint: string | undefined;
+
+  constructor(code: string, kind: ErrorKind, message: string, options: FnnxErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.kind = kind;
+    this.member = options.member;
+    this.hint = options.hint;
+  }
+}
+
+/** The bytes are not a sound tar archive (bad checksum, truncated, bad number field…). */
+export class TarFormatError extends FnnxError {
+  constructor(code: string, message: string, options: FnnxErrorOptions = {}) {
+    super(code, 'artifact', message, options);
+  }
+}
+
+/** The archive is a sound tar but not a sound FNNX artifact (missing root file, bad JSON…). */
+export class ArtifactError extends FnnxError {
+  constructor(code: string, message: string, options: FnnxErrorOptions = {}) {
+    super(code, 'artifact', message, options);
+  }
+}
+
+/** A configured limit was exceeded; `limit` names the option that raises it. */
+export class LimitError extends FnnxError {
+  readonly limit: string;
+  constructor(limit: string, message: string, options: FnnxErrorOptions = {}) {
+    super('LIMIT_EXCEEDED', 'artifact', message, {
+      hint: `raise the limit with the "${limit}" option if this input is trusted`,
+      ...options,
+    });
+    this.limit = limit;
+  }
+}
+
+/** Reading bytes failed: file missing, network down, server misbehaving. */
+export class SourceError extends FnnxError {
+  constructor(code: string, message: string, options: FnnxErrorOptions = {}) {
+    super(code, 'io', message, options);
+  }
+}
+
+/** The caller asked for something impossible (bad option, unknown member…). */
+export class UsageError extends FnnxError {
+  constructor(code: string, message: string, options: FnnxErrorOptions = {}) {
+    super(code, 'usage', message, options);
+  }
+}
+
+export class AbortError extends FnnxError {
+  constructor(message = 'the operation was aborted') {
+    super('ABORTED', 'io', message);
+  }
+}
+
+export function isFnnxError(e: unknown): e is FnnxError {
+  return e instanceof FnnxError;
+}
+
+export function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new AbortError();
+}

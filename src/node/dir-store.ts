@@ -1,0 +1,76 @@
+import { createReadStream } from 'node:fs';
+import { lstat, readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { FileIndex } from '../tar/entry.js';
+import type { MemberInfo, MemberStore } from '../artifact/member-store.js';
+import { UsageError } from '../errors.js';
+import { ioError } from './file-source.js';
+
+/**
+ * The directory form of an artifact. Members are the regular files under the root, named by
+ * their `/`-separated relative paths; symbolic links are listed but never followed.
+ */
+export class DirStore implements MemberStore {
+  private listing?: Promise<MemberInfo[]>;
+
+  constructor(readonly root: string) {}
+
+  get label(): string {
+    return this.root;
+  }
+
+  members(): Promise<MemberInfo[]> {
+    this.listing ??= listTree(this.root, '');
+    return this.listing;
+  }
+
+  /** A directory has no tar offsets: the index gives each file's size with offset 0. */
+  async fileIndex(): Promise<FileIndex> {
+    const index: FileIndex = Object.create(null) as FileIndex;
+    for (const m of await this.members()) if (m.kind === 'file') index[m.name] = [0, m.size];
+    return index;
+  }
+
+  async sizeOf(name: string): Promise<number | undefined> {
+    return (await this.members()).find((m) => m.name === name && m.kind === 'file')?.size;
+  }
+
+  async read(name: string): Promise<Uint8Array> {
+    await this.require(name);
+    try {
+      return new Uint8Array(await readFile(join(this.root, name)));
+    } catch (e) {
+      throw ioError(e, join(this.root, name));
+    }
+  }
+
+  async *stream(name: string, options: { chunkSize?: number } = {}): AsyncIterable<Uint8Array> {
+    await this.require(name);
+    for await (const chunk of createReadStream(join(this.root, name), { highWaterMark: options.chunkSize ?? 1 << 20 })) {
+      yield chunk as Uint8Array;
+    }
+  }
+
+  async close(): Promise<void> {}
+
+  private async require(name: string): Promise<void> {
+    if ((await this.sizeOf(name)) === undefined) {
+      throw new UsageError('NO_SUCH_MEMBER', `no regular file named "${name}" in ${this.root}`, { member: name });
+    }
+  }
+}
+
+async function listTree(root: string, prefix: string): Promise<MemberInfo[]> {
+  const out: MemberInfo[] = [];
+  const names = (await readdir(join(root, prefix))).sort();
+  for (const n of names) {
+    const rel = prefix ? `${prefix}/${n}` : n;
+    const st = await lstat(join(root, rel));
+    if (st.isDirectory()) {
+      out.push({ name: rel, size: 0, kind: 'directory' });
+      out.push(...(await listTree(root, rel)));
+    } else if (st.isFile()) out.push({ name: rel, size: st.size, kind: 'file' });
+    else out.push({ name: rel, size: 0, kind: st.isSymbolicLink() ? 'symlink' : 'other' });
+  }
+  return out;
+}

@@ -1,0 +1,52 @@
+import { open, type FileHandle } from 'node:fs/promises';
+import { checkLength, checkRange, type ByteSource } from '../source/byte-source.js';
+import { SourceError, throwIfAborted } from '../errors.js';
+
+/** A local file read by position (pread), so offsets past 4 GiB and concurrent reads just work. */
+export class FileSource implements ByteSource {
+  private constructor(
+    private readonly handle: FileHandle,
+    readonly byteLength: number,
+    readonly label: string,
+  ) {}
+
+  static async open(path: string): Promise<FileSource> {
+    let handle: FileHandle;
+    try {
+      handle = await open(path, 'r');
+    } catch (e) {
+      throw ioError(e, path);
+    }
+    const stat = await handle.stat();
+    if (!stat.isFile()) {
+      await handle.close();
+      throw new SourceError('NOT_A_FILE', `${path} is not a regular file`);
+    }
+    return new FileSource(handle, stat.size, path);
+  }
+
+  async read(offset: number, length: number, signal?: AbortSignal): Promise<Uint8Array> {
+    throwIfAborted(signal);
+    checkRange(this, offset, length);
+    const out = new Uint8Array(length);
+    let done = 0;
+    while (done < length) {
+      const { bytesRead } = await this.handle.read(out, done, length - done, offset + done);
+      if (bytesRead === 0) break;
+      done += bytesRead;
+    }
+    checkLength(this, done, length, offset);
+    return out;
+  }
+
+  close(): Promise<void> {
+    return this.handle.close();
+  }
+}
+
+export function ioError(e: unknown, path: string): SourceError {
+  const code = (e as NodeJS.ErrnoException).code;
+  const why =
+    code === 'ENOENT' ? 'no such file or directory' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : String((e as Error).message);
+  return new SourceError('IO_ERROR', `${path}: ${why}`, { cause: e });
+}

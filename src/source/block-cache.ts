@@ -1,0 +1,113 @@
+import { checkRange, type ByteSource } from './byte-source.js';
+
+export interface BlockCacheOptions {
+  /** Size of one cached block; reads are widened to whole blocks. */
+  blockSize?: number;
+  /** How many blocks are kept (least recently used are dropped). */
+  maxBlocks?: number;
+  /** Reads at least this long go straight to the inner source and are not cached. */
+  bypassAbove?: number;
+}
+
+/**
+ * Widens small reads to aligned blocks and keeps recent blocks, so walking many tar headers or
+ * reading many small members costs a few large reads instead of many tiny ones. Missing blocks
+ * that touch are fetched in one read. Large reads pass through untouched so streaming a big
+ * member never churns the cache or holds it in memory.
+ */
+export class BlockCache implements ByteSource {
+  private readonly blockSize: number;
+  private readonly maxBlocks: number;
+  private readonly bypassAbove: number;
+  private readonly blocks = new Map<number, Promise<Uint8Array>>();
+
+  constructor(
+    private readonly inner: ByteSource,
+    options: BlockCacheOptions = {},
+  ) {
+    this.blockSize = options.blockSize ?? 64 * 1024;
+    this.maxBlocks = options.maxBlocks ?? 64;
+    this.bypassAbove = options.bypassAbove ?? 4 * this.blockSize;
+  }
+
+  get byteLength(): number {
+    return this.inner.byteLength;
+  }
+  get label(): string {
+    return this.inner.label;
+  }
+
+  async read(offset: number, length: number, signal?: AbortSignal): Promise<Uint8Array> {
+    checkRange(this, offset, length);
+    if (length === 0) return new Uint8Array(0);
+    if (length >= this.bypassAbove) return this.inner.read(offset, length, signal);
+    const first = Math.floor(offset / this.blockSize);
+    const last = Math.floor((offset + length - 1) / this.blockSize);
+    this.fetchMissing(first, last, signal);
+    const parts = await Promise.all(range(first, last).map((i) => this.touch(i)));
+    return assemble(parts, offset - first * this.blockSize, length);
+  }
+
+  close(): Promise<void> {
+    this.blocks.clear();
+    return this.inner.close?.() ?? Promise.resolve();
+  }
+
+  /** Starts one inner read per run of adjacent missing blocks. */
+  private fetchMissing(first: number, last: number, signal?: AbortSignal): void {
+    let runStart = -1;
+    for (let i = first; i <= last + 1; i++) {
+      const missing = i <= last && !this.blocks.has(i);
+      if (missing && runStart < 0) runStart = i;
+      if (!missing && runStart >= 0) {
+        this.fetchRun(runStart, i - 1, signal);
+        runStart = -1;
+      }
+    }
+  }
+
+  private fetchRun(first: number, last: number, signal?: AbortSignal): void {
+    const start = first * this.blockSize;
+    const end = Math.min((last + 1) * this.blockSize, this.byteLength);
+    const run = this.inner.read(start, end - start, signal);
+    for (let i = first; i <= last; i++) {
+      const from = (i - first) * this.blockSize;
+      const block = run.then((bytes) => bytes.subarray(from, Math.min(from + this.blockSize, bytes.length)));
+      // A failed read must not poison the cache: drop the block so a later read retries.
+      block.catch(() => this.blocks.get(i) === block && this.blocks.delete(i));
+      this.blocks.set(i, block);
+    }
+    this.evict();
+  }
+
+  private touch(i: number): Promise<Uint8Array> {
+    const block = this.blocks.get(i)!;
+    this.blocks.delete(i);
+    this.blocks.set(i, block);
+    return block;
+  }
+
+  private evict(): void {
+    while (this.blocks.size > this.maxBlocks) {
+      const oldest = this.blocks.keys().next().value as number;
+      this.blocks.delete(oldest);
+    }
+  }
+}
+
+function range(first: number, last: number): number[] {
+  return Array.from({ length: last - first + 1 }, (_, k) => first + k);
+}
+
+function assemble(parts: Uint8Array[], skip: number, length: number): Uint8Array {
+  if (parts.length === 1) return parts[0]!.subarray(skip, skip + length);
+  const out = new Uint8Array(length);
+  let written = 0;
+  for (const part of parts) {
+    const slice = part.subarray(skip, skip + (length - written));
+    out.set(slice, written);
+    written += slice.length;
+    skip = 0;
+  }
+  return out;
+}

@@ -1,0 +1,200 @@
+/**
+ * The header walk: from one header to the next by arithmetic on sizes, never reading member
+ * data except the small extended headers (PAX `x`/`g`, GNU `L`/`K`) that rename or resize the
+ * member after them.
+ */
+import type { ByteSource } from '../source/byte-source.js';
+import { LimitError, TarFormatError } from '../errors.js';
+import { BLOCK, decodeHeader, decodePax, isZeroBlock, paddedSize, cString, type RawHeader } from './header.js';
+import type { EntryKind, TarEntry } from './entry.js';
+import { DEFAULT_TAR_LIMITS, type TarLimits } from './limits.js';
+
+export interface WalkResult {
+  entries: TarEntry[];
+  /** Where the end-of-archive blocks start (or the file ends): where an append writes. */
+  endOffset: number;
+  /** Oddities that do not stop reading (missing end blocks…). */
+  warnings: string[];
+}
+
+interface Pending {
+  pax: Map<string, string>;
+  longName?: string;
+  longLink?: string;
+  headerOffset?: number;
+}
+
+const KINDS: Record<string, EntryKind> = {
+  '0': 'file',
+  '\u0000': 'file',
+  '7': 'file',
+  '1': 'hardlink',
+  '2': 'symlink',
+  '3': 'chardev',
+  '4': 'blockdev',
+  '5': 'directory',
+  '6': 'fifo',
+};
+
+/** Types whose size field does not describe data that follows (as in POSIX and Python's tarfile). */
+const NO_DATA = new Set(['1', '2', '3', '4', '5', '6']);
+
+export async function walkTar(
+  source: ByteSource,
+  options: { limits?: Partial<TarLimits>; signal?: AbortSignal } = {},
+): Promise<WalkResult> {
+  const limits = { ...DEFAULT_TAR_LIMITS, ...options.limits };
+  const entries: TarEntry[] = [];
+  const warnings: string[] = [];
+  const globals = new Map<string, string>();
+  let pending: Pending = { pax: new Map() };
+  let pos = 0;
+  for (let headers = 0; ; headers++) {
+    if (headers >= limits.maxMembers) {
+      throw new LimitError('maxMembers', `archive has more than ${limits.maxMembers} headers`);
+    }
+    if (pos + BLOCK > source.byteLength) {
+      if (pos === 0) throw new TarFormatError('EMPTY_ARCHIVE', `${source.label} is empty: not a tar archive`);
+      if (pos < source.byteLength) {
+        throw new TarFormatError('TRUNCATED_HEADER', `archive ends inside a header at offset ${pos}`);
+      }
+      warnings.push('archive ends without end-of-archive blocks');
+      return { entries, endOffset: pos, warnings };
+    }
+    const block = await source.read(pos, BLOCK, options.signal);
+    if (isZeroBlock(block)) {
+      if (pos === 0) throw new TarFormatError('EMPTY_ARCHIVE', `${source.label} holds only zero blocks: an empty archive`);
+      return { entries, endOffset: pos, warnings };
+    }
+    if (pos === 0 && block[0] === 0x1f && block[1] === 0x8b) {
+      throw new TarFormatError('COMPRESSED', `${source.label} is gzip-compressed; FNNX artifacts are plain tar`, {
+        hint: 'decompress it first (gunzip), or ask its producer for the uncompressed artifact',
+      });
+    }
+    const header = pos === 0 ? decodeFirstHeader(block, source.label) : decodeHeader(block, pos);
+    const dataOffset = pos + BLOCK;
+    const ext = extendedKind(header.typeflag);
+    const size = ext === undefined && NO_DATA.has(header.typeflag) ? 0 : sizeOf(header, pending, globals);
+    const next = dataOffset + paddedSize(size);
+    if (dataOffset + size > source.byteLength) {
+      throw new TarFormatError(
+        'TRUNCATED_DATA',
+        `member data (${size} bytes at offset ${dataOffset}) runs past the end of the archive (${source.byteLength} bytes)`,
+        { member: header.name },
+      );
+    }
+    if (ext !== undefined) {
+      pending.headerOffset ??= pos;
+      await readExtended(source, header, dataOffset, ext, pending, globals, limits, options.signal);
+    } else {
+      entries.push(makeEntry(header, pending, globals, pos, dataOffset, size, limits));
+      pending = { pax: new Map() };
+    }
+    pos = next;
+  }
+}
+
+/** A bad first header means the file is not a tar at all; say that rather than which field broke. */
+function decodeFirstHeader(block: Uint8Array, label: string): RawHeader {
+  try {
+    return decodeHeader(block, 0);
+  } catch (e) {
+    throw new TarFormatError('NOT_A_TAR', `${label} is not a tar archive (no valid header at offset 0)`, {
+      cause: e,
+      hint: 'FNNX artifacts are uncompressed tar archives or directories',
+    });
+  }
+}
+
+type Extended = 'pax' | 'global' | 'longname' | 'longlink';
+
+function extendedKind(typeflag: string): Extended | undefined {
+  switch (typeflag) {
+    case 'x':
+      return 'pax';
+    case 'g':
+      return 'global';
+    case 'L':
+      return 'longname';
+    case 'K':
+      return 'longlink';
+    default:
+      return undefined;
+  }
+}
+
+async function readExtended(
+  source: ByteSource,
+  header: RawHeader,
+  dataOffset: number,
+  kind: Extended,
+  pending: Pending,
+  globals: Map<string, string>,
+  limits: TarLimits,
+  signal?: AbortSignal,
+): Promise<void> {
+  if (header.size > limits.maxExtendedHeader) {
+    throw new LimitError(
+      'maxExtendedHeader',
+      `extended header at offset ${dataOffset - BLOCK} is ${header.size} bytes, over the limit of ${limits.maxExtendedHeader}`,
+    );
+  }
+  const data = await source.read(dataOffset, header.size, signal);
+  if (kind === 'longname') pending.longName = cString(data, 0, data.length);
+  else if (kind === 'longlink') pending.longLink = cString(data, 0, data.length);
+  else {
+    const records = decodePax(data, dataOffset - BLOCK);
+    const target = kind === 'global' ? globals : pending.pax;
+    for (const [k, v] of records) target.set(k, v);
+  }
+}
+
+/** A PAX `size` record overrides the header's size field (needed past 8 GiB). */
+function sizeOf(header: RawHeader, pending: Pending, globals: Map<string, string>): number {
+  const text = pending.pax.get('size') ?? globals.get('size');
+  if (text === undefined) return header.size;
+  if (!/^[0-9]{1,16}$/.test(text) || !Number.isSafeInteger(Number(text))) {
+    throw new TarFormatError('BAD_PAX', `PAX size record ${JSON.stringify(text.slice(0, 40))} is not a valid size`, {
+      member: header.name,
+    });
+  }
+  return Number(text);
+}
+
+function makeEntry(
+  header: RawHeader,
+  pending: Pending,
+  globals: Map<string, string>,
+  headerOffset: number,
+  dataOffset: number,
+  size: number,
+  limits: TarLimits,
+): TarEntry {
+  let kind = KINDS[header.typeflag] ?? 'other';
+  let name = header.prefix ? `${header.prefix}/${header.name}` : header.name;
+  // Old V7 archives mark a directory only by a trailing slash on a regular-file header.
+  if (kind === 'file' && header.typeflag === '\u0000' && name.endsWith('/') && !pending.longName && !pending.pax.has('path')) {
+    kind = 'directory';
+  }
+  name = pending.pax.get('path') ?? globals.get('path') ?? pending.longName ?? name;
+  if (kind === 'directory') name = name.replace(/\/+$/, '');
+  if (name.includes('\u0000')) {
+    throw new TarFormatError('BAD_NAME', `member name contains a NUL byte`, { member: name.replace(/\u0000/g, '\\0') });
+  }
+  if (name.length > limits.maxNameLength) {
+    throw new LimitError('maxNameLength', `member name is ${name.length} characters, over the limit of ${limits.maxNameLength}`, {
+      member: name.slice(0, 80) + '…',
+    });
+  }
+  return {
+    name,
+    kind,
+    typeflag: header.typeflag,
+    headerOffset: pending.headerOffset ?? headerOffset,
+    dataOffset,
+    size: kind === 'file' || kind === 'other' ? size : 0,
+    mode: header.mode,
+    mtime: header.mtime,
+    linkname: pending.pax.get('linkpath') ?? pending.longLink ?? header.linkname,
+  };
+}
