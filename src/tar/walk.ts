@@ -49,6 +49,7 @@ export async function walkTar(
   const globals = new Map<string, string>();
   let pending: Pending = { pax: new Map() };
   let pos = 0;
+  await refuseOtherFormats(source, options.signal);
   for (let headers = 0; ; headers++) {
     if (headers >= limits.maxMembers) {
       throw new LimitError('maxMembers', `archive has more than ${limits.maxMembers} headers`);
@@ -66,15 +67,11 @@ export async function walkTar(
       if (pos === 0) throw new TarFormatError('EMPTY_ARCHIVE', `${source.label} holds only zero blocks: an empty archive`);
       return { entries, endOffset: pos, warnings };
     }
-    if (pos === 0 && block[0] === 0x1f && block[1] === 0x8b) {
-      throw new TarFormatError('COMPRESSED', `${source.label} is gzip-compressed; FNNX artifacts are plain tar`, {
-        hint: 'decompress it first (gunzip), or ask its producer for the uncompressed artifact',
-      });
-    }
     const header = pos === 0 ? decodeFirstHeader(block, source.label) : decodeHeader(block, pos);
     const dataOffset = pos + BLOCK;
     const ext = extendedKind(header.typeflag);
-    const size = ext === undefined && NO_DATA.has(header.typeflag) ? 0 : sizeOf(header, pending, globals);
+    // An extended header's own size field is what we read; a pending PAX `size` is for the member.
+    const size = ext !== undefined ? header.size : NO_DATA.has(header.typeflag) ? 0 : sizeOf(header, pending, globals);
     const next = dataOffset + paddedSize(size);
     if (dataOffset + size > source.byteLength) {
       throw new TarFormatError(
@@ -91,6 +88,44 @@ export async function walkTar(
       pending = { pax: new Map() };
     }
     pos = next;
+  }
+}
+
+/** Magic numbers of what people mistake for (or disguise as) a tar artifact. */
+const FOREIGN: Array<{ magic: number[]; what: string; code: string; hint: string }> = [
+  { magic: [0x1f, 0x8b], what: 'gzip-compressed', code: 'COMPRESSED', hint: 'decompress it first (gunzip), or ask its producer for the uncompressed artifact' },
+  { magic: [0x42, 0x5a, 0x68], what: 'bzip2-compressed', code: 'COMPRESSED', hint: 'decompress it first (bunzip2); FNNX artifacts are never compressed' },
+  { magic: [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00], what: 'xz-compressed', code: 'COMPRESSED', hint: 'decompress it first (unxz); FNNX artifacts are never compressed' },
+  { magic: [0x28, 0xb5, 0x2f, 0xfd], what: 'zstd-compressed', code: 'COMPRESSED', hint: 'decompress it first (unzstd); FNNX artifacts are never compressed' },
+  { magic: [0x50, 0x4b, 0x03, 0x04], what: 'a zip archive', code: 'NOT_A_TAR', hint: 'FNNX artifacts are uncompressed tar archives or directories' },
+];
+
+/**
+ * Checked before any header: a short gzip file must say "compressed", not "truncated header".
+ * A first block that is a valid header wins, so a member named "BZh…" is not mistaken for bzip2.
+ */
+async function refuseOtherFormats(source: ByteSource, signal?: AbortSignal): Promise<void> {
+  if (source.byteLength === 0) return;
+  const head = await source.read(0, Math.min(BLOCK, source.byteLength), signal);
+  if (head.length === BLOCK && (isZeroBlock(head) || isValidHeader(head))) return;
+  for (const f of FOREIGN) {
+    if (f.magic.length <= head.length && f.magic.every((b, i) => head[i] === b)) {
+      throw new TarFormatError(f.code, `${source.label} is ${f.what}; FNNX artifacts are plain tar`, { hint: f.hint });
+    }
+  }
+  if (source.byteLength < BLOCK) {
+    throw new TarFormatError('NOT_A_TAR', `${source.label} is ${source.byteLength} bytes, too short to be a tar archive`, {
+      hint: 'FNNX artifacts are uncompressed tar archives or directories',
+    });
+  }
+}
+
+function isValidHeader(block: Uint8Array): boolean {
+  try {
+    decodeHeader(block, 0);
+    return true;
+  } catch {
+    return false;
   }
 }
 
