@@ -6,9 +6,14 @@ export interface JsonLimits {
   maxJsonMember: number;
   /** Deepest nesting of arrays/objects accepted in such a member. */
   maxJsonDepth: number;
+  /**
+   * Most arrays, objects and array/object elements in one member. Bytes alone do not bound memory:
+   * 8 MiB of `[{},{},…]` parses into ~300 MiB of objects.
+   */
+  maxJsonValues: number;
 }
 
-export const DEFAULT_JSON_LIMITS: JsonLimits = { maxJsonMember: 64 * 1024 * 1024, maxJsonDepth: 256 };
+export const DEFAULT_JSON_LIMITS: JsonLimits = { maxJsonMember: 64 * 1024 * 1024, maxJsonDepth: 256, maxJsonValues: 1_000_000 };
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -27,17 +32,22 @@ export async function readJsonMember(
   if (size > limits.maxJsonMember) {
     throw new LimitError('maxJsonMember', `${size} bytes of JSON is over the limit of ${limits.maxJsonMember}`, { member: name });
   }
-  return parseJson(await store.read(name, signal), name, limits.maxJsonDepth);
+  return parseJson(await store.read(name, signal), name, limits.maxJsonDepth, limits.maxJsonValues);
 }
 
-export function parseJson(bytes: Uint8Array, member: string, maxDepth = DEFAULT_JSON_LIMITS.maxJsonDepth): Json {
+export function parseJson(
+  bytes: Uint8Array,
+  member: string,
+  maxDepth = DEFAULT_JSON_LIMITS.maxJsonDepth,
+  maxValues = DEFAULT_JSON_LIMITS.maxJsonValues,
+): Json {
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
     throw new ArtifactError('BAD_JSON', 'is not valid UTF-8', { member });
   }
-  checkDepth(text, member, maxDepth);
+  checkShape(text, member, maxDepth, maxValues);
   try {
     return JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text) as Json;
   } catch (e) {
@@ -45,9 +55,13 @@ export function parseJson(bytes: Uint8Array, member: string, maxDepth = DEFAULT_
   }
 }
 
-/** JSON.parse recurses; bound the depth first so a hostile file cannot blow the stack. */
-function checkDepth(text: string, member: string, maxDepth: number): void {
+/**
+ * JSON.parse recurses and allocates per value; bound depth and value count first so a hostile
+ * file can neither blow the stack nor the heap.
+ */
+function checkShape(text: string, member: string, maxDepth: number, maxValues: number): void {
   let depth = 0;
+  let values = 0;
   let inString = false;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
@@ -55,8 +69,11 @@ function checkDepth(text: string, member: string, maxDepth: number): void {
       if (c === 0x5c) i++;
       else if (c === 0x22) inString = false;
     } else if (c === 0x22) inString = true;
-    else if (c === 0x5b || c === 0x7b) {
-      if (++depth > maxDepth) {
+    else if (c === 0x5b || c === 0x7b || c === 0x2c) {
+      if (++values > maxValues) {
+        throw new LimitError('maxJsonValues', `JSON holds more than ${maxValues} values`, { member });
+      }
+      if (c !== 0x2c && ++depth > maxDepth) {
         throw new LimitError('maxJsonDepth', `JSON nests deeper than ${maxDepth} levels`, { member });
       }
     } else if (c === 0x5d || c === 0x7d) depth--;
