@@ -15,12 +15,23 @@ export function exitCodeOf(e: unknown): number {
 export function formatError(e: unknown, debug = false): string {
   let out: string;
   if (isFnnxError(e)) {
-    out = `fnnx-kit: ${e.member ? `${e.member}: ` : ''}${e.message} (${e.code})\n`;
-    if (e.hint) out += `  hint: ${e.hint}\n`;
+    out = `fnnx-kit: ${e.member ? `${printable(e.member)}: ` : ''}${printable(e.message)} (${e.code})\n`;
+    if (e.hint) out += `  hint: ${printable(e.hint)}\n`;
   } else {
     const msg = e instanceof Error ? e.message : String(e);
-    out = `fnnx-kit: ${msg.split('\n')[0]} (INTERNAL)\n  hint: this is a bug in fnnx-kit; rerun with --debug and report it\n`;
+    out = `fnnx-kit: ${printable(msg.split('\n')[0] ?? '')} (INTERNAL)\n  hint: this is a bug in fnnx-kit; rerun with --debug and report it\n`;
   }
   if (debug && e instanceof Error && e.stack) out += `${e.stack}\n`;
   return out;
+}
+
+/**
+ * Member names and messages come from the artifact: a name holding a newline would forge a second
+ * error line, and escape sequences would drive the terminal. Show such characters escaped.
+ */
+export function printable(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => {
+    const named: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t', '\u0000': '\\0' };
+    return named[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+  });
 }
