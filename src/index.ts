@@ -18,3 +18,4 @@ export { FileSource } from './node/file-source.js';
 export { DirStore } from './node/dir-store.js';
 export { openStore, openSource, type OpenOptions } from './node/open.js';
 export { checkMemberPath, memberSegments, type MemberPathProblem, type MemberPathCode } from './safety/member-path.js';
+export * from './validate/index.js';

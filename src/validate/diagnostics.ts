@@ -1,0 +1,47 @@
+/**
+ * What the validator says: one finding per diagnostic, each with a stable code, a severity, the
+ * member it concerns and a JSON pointer into that member (empty for the whole member).
+ */
+export type Severity = 'error' | 'warning' | 'info';
+
+export interface Diagnostic {
+  /** Stable UPPER_SNAKE identifier; scripts match on it, never on the message. */
+  code: string;
+  /** error: the artifact breaks the format. warning: readable, but unsupported or non-conforming in a tolerated way (errors under --strict). info: advice, never fails. */
+  severity: Severity;
+  message: string;
+  /** The member the finding is about, or null for the artifact as a whole. */
+  member: string | null;
+  /** RFC 6901 pointer into the member's JSON ("" = the whole member). */
+  pointer: string;
+}
+
+/** Where in the artifact a rule is looking. */
+export interface Place {
+  member: string | null;
+  pointer: string;
+}
+
+export function diag(code: string, severity: Severity, message: string, at: Place): Diagnostic {
+  return { code, severity, message, member: at.member, pointer: at.pointer };
+}
+
+/** `at` one level deeper: `/inputs` + 3 → `/inputs/3`. */
+export function child(at: Place, ...keys: Array<string | number>): Place {
+  return { member: at.member, pointer: at.pointer + keys.map((k) => `/${escapePointer(String(k))}`).join('') };
+}
+
+export function escapePointer(key: string): string {
+  return key.replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
+/** Applies --strict: warnings count as errors; info stays advice. */
+export function strictly(diagnostics: Diagnostic[]): Diagnostic[] {
+  return diagnostics.map((d) => (d.severity === 'warning' ? { ...d, severity: 'error' } : d));
+}
+
+export function countBySeverity(diagnostics: readonly Diagnostic[]): Record<Severity, number> {
+  const counts: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
+  for (const d of diagnostics) counts[d.severity]++;
+  return counts;
+}

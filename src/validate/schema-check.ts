@@ -1,0 +1,68 @@
+/**
+ * Runs the validators compiled from schemas/*.json (see scripts/compile-schemas.mjs) and turns
+ * ajv's error objects into diagnostics.
+ */
+import * as compiled from './generated/schemas.js';
+import { child, diag, type Diagnostic, type Place } from './diagnostics.js';
+
+export type SchemaName = keyof typeof compiled;
+
+interface AjvError {
+  instancePath: string;
+  schemaPath: string;
+  keyword: string;
+  params: Record<string, unknown>;
+  message?: string;
+}
+
+type CompiledValidator = ((data: unknown) => boolean) & { errors?: AjvError[] | null };
+
+/** The raw schema failures of `value` against one of our schemas (empty when it conforms). */
+export function schemaErrors(name: SchemaName, value: unknown): AjvError[] {
+  const validate = compiled[name] as CompiledValidator;
+  if (validate(value)) return [];
+  return withoutNoise(validate.errors ?? []);
+}
+
+/**
+ * Diagnostics for `value` against schema `name`, pointers relative to `at`. `codeFor` may give a
+ * finding a more specific code than `fallback` (e.g. a bad op id gets OP_ID_UNSAFE).
+ */
+export function checkSchema(
+  name: SchemaName,
+  value: unknown,
+  at: Place,
+  fallback: string,
+  codeFor: (e: AjvError) => string | undefined = () => undefined,
+): Diagnostic[] {
+  return schemaErrors(name, value).map((e) => {
+    const place = { member: at.member, pointer: at.pointer + e.instancePath };
+    const where = e.keyword === 'required' ? child(place, String(e.params.missingProperty)) : place;
+    return diag(codeFor(e) ?? fallback, 'error', describe(e), where);
+  });
+}
+
+/** ajv reports an `if` failure and every failed branch of an `anyOf` besides the real finding. */
+function withoutNoise(errors: AjvError[]): AjvError[] {
+  const anyOfAt = new Set(errors.filter((e) => e.keyword === 'anyOf').map((e) => e.instancePath));
+  return errors.filter((e) => {
+    if (e.keyword === 'if') return false;
+    return !(/\/anyOf\/\d+\//.test(e.schemaPath) && anyOfAt.has(e.instancePath));
+  });
+}
+
+function describe(e: AjvError): string {
+  const at = e.instancePath || 'the document';
+  switch (e.keyword) {
+    case 'required':
+      return `${at}: missing required key "${String(e.params.missingProperty)}"`;
+    case 'type':
+      return `${at}: must be ${String(e.params.type).replace(/,/g, ' or ')}`;
+    case 'enum':
+      return `${at}: must be one of ${(e.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'pattern':
+      return `${at}: must match ${String(e.params.pattern)}`;
+    default:
+      return `${at}: ${e.message ?? e.keyword}`;
+  }
+}
