@@ -19,7 +19,7 @@ export interface RawHeader {
   devminor: number;
 }
 
-const utf8 = new TextDecoder('utf-8');
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** True for an all-zero block: the end-of-archive marker. */
 export function isZeroBlock(block: Uint8Array): boolean {
@@ -106,11 +106,54 @@ export function decodeNumber(field: Uint8Array, what: string, at: number, member
   return n;
 }
 
-/** A NUL-terminated (or full-width) string field, as UTF-8. */
+/** A NUL-terminated (or full-width) string field, as UTF-8 (see decodeText). */
 export function cString(block: Uint8Array, start: number, len: number): string {
   const field = block.subarray(start, start + len);
   const nul = field.indexOf(0);
-  return utf8.decode(nul >= 0 ? field.subarray(0, nul) : field);
+  return decodeText(nul >= 0 ? field.subarray(0, nul) : field);
+}
+
+/**
+ * UTF-8 as Python's tarfile decodes names (errors="surrogateescape"): each byte that is not part
+ * of a valid sequence becomes U+DC80..U+DCFF. The registry's file_index is made by Python, so a
+ * non-UTF-8 name must come out as the same string (and the same JSON), and two different byte
+ * names never collapse into one U+FFFD name.
+ */
+export function decodeText(bytes: Uint8Array): string {
+  try {
+    return strictUtf8.decode(bytes);
+  } catch {
+    let out = '';
+    for (let i = 0; i < bytes.length; ) {
+      const n = sequenceLength(bytes[i]!);
+      const seq = n > 0 && i + n <= bytes.length ? tryDecode(bytes.subarray(i, i + n)) : undefined;
+      if (seq === undefined) {
+        out += String.fromCharCode(0xdc00 + bytes[i]!);
+        i++;
+      } else {
+        out += seq;
+        i += n;
+      }
+    }
+    return out;
+  }
+}
+
+/** The length a UTF-8 lead byte announces (0: not a lead byte). */
+function sequenceLength(lead: number): number {
+  if (lead < 0x80) return 1;
+  if (lead >= 0xc2 && lead < 0xe0) return 2;
+  if (lead >= 0xe0 && lead < 0xf0) return 3;
+  if (lead >= 0xf0 && lead < 0xf5) return 4;
+  return 0;
+}
+
+function tryDecode(seq: Uint8Array): string | undefined {
+  try {
+    return strictUtf8.decode(seq);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Decodes PAX extended-header records: `"<len> <key>=<value>\n"` repeated. */
@@ -132,7 +175,7 @@ export function decodePax(data: Uint8Array, at: number): Map<string, string> {
     const record = data.subarray(space + 1, end - 1);
     const eq = record.indexOf(0x3d);
     if (eq <= 0) throw fail('record has no key');
-    records.set(utf8.decode(record.subarray(0, eq)), utf8.decode(record.subarray(eq + 1)));
+    records.set(decodeText(record.subarray(0, eq)), decodeText(record.subarray(eq + 1)));
     pos = end;
   }
   return records;

@@ -36,8 +36,41 @@ const KINDS: Record<string, EntryKind> = {
   '6': 'fifo',
 };
 
-/** Types whose size field does not describe data that follows (as in POSIX and Python's tarfile). */
-const NO_DATA = new Set(['1', '2', '3', '4', '5', '6']);
+/** PAX records that mark GNU's sparse formats 0.0, 0.1 and 1.0. */
+const SPARSE_PAX_KEYS = ['GNU.sparse.map', 'GNU.sparse.size', 'GNU.sparse.major'];
+
+/**
+ * Whether the size field counts data blocks that follow. As Python's tarfile: links, devices,
+ * FIFOs and directories have none (whatever their size field says); files and unknown types do.
+ */
+function hasData(kind: EntryKind): boolean {
+  return kind === 'file' || kind === 'other';
+}
+
+/**
+ * The member's kind. A sparse member (old-GNU 'S', or PAX GNU.sparse.*) is `other`: its data is a
+ * packed run list, not the file's bytes, so no [offset, size] range can serve it (Python lists it
+ * as a regular file anyway; we note it and leave it out of the file_index).
+ */
+function kindOf(header: RawHeader, pending: Pending): EntryKind {
+  if (header.typeflag === 'S' || SPARSE_PAX_KEYS.some((k) => pending.pax.has(k))) return 'other';
+  // As Python's tarfile (after V7): a plain-file header whose own name ends in "/" is a directory.
+  if (header.typeflag === '\u0000' && header.name.endsWith('/')) return 'directory';
+  return KINDS[header.typeflag] ?? 'other';
+}
+
+/** Bytes of old-GNU sparse extension blocks after header `block`: each says whether another follows. */
+async function sparseExtension(source: ByteSource, block: Uint8Array, pos: number, signal?: AbortSignal): Promise<number> {
+  let bytes = 0;
+  for (let more = block[482] !== 0; more; bytes += BLOCK) {
+    const at = pos + BLOCK + bytes;
+    if (at + BLOCK > source.byteLength) {
+      throw new TarFormatError('TRUNCATED_HEADER', `archive ends inside a sparse extension header at offset ${at}`);
+    }
+    more = (await source.read(at, BLOCK, signal))[504] !== 0;
+  }
+  return bytes;
+}
 
 export async function walkTar(
   source: ByteSource,
@@ -68,10 +101,11 @@ export async function walkTar(
       return { entries, endOffset: pos, warnings };
     }
     const header = pos === 0 ? decodeFirstHeader(block, source.label) : decodeHeader(block, pos);
-    const dataOffset = pos + BLOCK;
     const ext = extendedKind(header.typeflag);
-    // An extended header's own size field is what we read; a pending PAX `size` is for the member.
-    const size = ext !== undefined ? header.size : NO_DATA.has(header.typeflag) ? 0 : sizeOf(header, pending, globals);
+    const kind = ext === undefined ? kindOf(header, pending) : undefined;
+    // An old-GNU sparse header may continue in extension blocks before its data.
+    const dataOffset = pos + BLOCK + (header.typeflag === 'S' ? await sparseExtension(source, block, pos, options.signal) : 0);
+    const size = kind !== undefined && !hasData(kind) ? 0 : sizeOf(header, pending, globals);
     const next = dataOffset + paddedSize(size);
     if (dataOffset + size > source.byteLength) {
       throw new TarFormatError(
@@ -81,10 +115,11 @@ export async function walkTar(
       );
     }
     if (ext !== undefined) {
-      pending.headerOffset ??= pos;
+      // A global header belongs to no member; the others are the first header of the next one.
+      if (ext !== 'global') pending.headerOffset ??= pos;
       await readExtended(source, header, dataOffset, ext, pending, globals, limits, options.signal);
     } else {
-      entries.push(makeEntry(header, pending, globals, pos, dataOffset, size, limits));
+      entries.push(makeEntry(header, kind!, pending, globals, pos, dataOffset, size, limits));
       pending = { pax: new Map() };
     }
     pos = next;
@@ -146,6 +181,7 @@ type Extended = 'pax' | 'global' | 'longname' | 'longlink';
 function extendedKind(typeflag: string): Extended | undefined {
   switch (typeflag) {
     case 'x':
+    case 'X': // Solaris' name for the same thing
       return 'pax';
     case 'g':
       return 'global';
@@ -198,6 +234,7 @@ function sizeOf(header: RawHeader, pending: Pending, globals: Map<string, string
 
 function makeEntry(
   header: RawHeader,
+  kind: EntryKind,
   pending: Pending,
   globals: Map<string, string>,
   headerOffset: number,
@@ -205,13 +242,9 @@ function makeEntry(
   size: number,
   limits: TarLimits,
 ): TarEntry {
-  let kind = KINDS[header.typeflag] ?? 'other';
-  let name = header.prefix ? `${header.prefix}/${header.name}` : header.name;
-  // Old V7 archives mark a directory only by a trailing slash on a regular-file header.
-  if (kind === 'file' && header.typeflag === '\u0000' && name.endsWith('/') && !pending.longName && !pending.pax.has('path')) {
-    kind = 'directory';
-  }
-  name = pending.pax.get('path') ?? globals.get('path') ?? pending.longName ?? name;
+  const paxPath = pending.pax.get('GNU.sparse.name') ?? pending.pax.get('path');
+  // Precedence as in Python's tarfile: own PAX path, GNU long name, global PAX path, ustar prefix/name.
+  let name = paxPath?.replace(/\/+$/, '') ?? pending.longName ?? globals.get('path') ?? (header.prefix ? `${header.prefix}/${header.name}` : header.name);
   if (kind === 'directory') name = name.replace(/\/+$/, '');
   if (name.includes('\u0000')) {
     throw new TarFormatError('BAD_NAME', `member name contains a NUL byte`, { member: name.replace(/\u0000/g, '\\0') });
