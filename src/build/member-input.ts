@@ -1,0 +1,17 @@
+/** What the writer takes for one member: bytes in hand, or a sized stream opened when its turn comes. */
+export interface StreamBody {
+  size: number;
+  /** Opened once, when the member is written; must yield exactly `size` bytes. */
+  open(): AsyncIterable<Uint8Array>;
+}
+
+export type MemberBody = Uint8Array | StreamBody;
+
+export interface MemberInput {
+  name: string;
+  body: MemberBody;
+}
+
+export function bodySize(body: MemberBody): number {
+  return body instanceof Uint8Array ? body.length : body.size;
+}

@@ -1,0 +1,79 @@
+/**
+ * Members in, tar bytes out, on tar-stream's packer: one member at a time, each body streamed
+ * through with backpressure, every output chunk handed to `sink` in order (and awaited), so
+ * memory is bounded by a chunk whatever the member sizes.
+ */
+import { pack as createPack, type Pack } from 'tar-stream';
+import { SourceError, UsageError } from '../errors.js';
+import { checkMemberPath } from '../safety/member-path.js';
+import { fileHeader } from './tar-header.js';
+import { bodySize, type MemberInput } from './member-input.js';
+
+export type ChunkSink = (chunk: Uint8Array) => Promise<void> | void;
+
+export interface TarWriteOptions {
+  mtime?: Date;
+}
+
+/** Refuses names a careful extractor would refuse, and names that would not round-trip. */
+export function checkWritableName(name: string): void {
+  const problem = checkMemberPath(name);
+  if (problem) throw new UsageError(`UNSAFE_MEMBER_PATH`, problem.message, { member: name, hint: problem.code });
+  if (name.includes('\\') || name.split('/').some((s) => s === '' || s === '.')) {
+    throw new UsageError('UNSAFE_MEMBER_PATH', 'member name must be a plain relative path: "/"-separated, no empty, "." or "\\" parts', {
+      member: name,
+    });
+  }
+}
+
+export async function writeTar(members: AsyncIterable<MemberInput> | Iterable<MemberInput>, sink: ChunkSink, options: TarWriteOptions = {}): Promise<void> {
+  const pack = createPack();
+  const produce = (async () => {
+    const seen = new Set<string>();
+    for await (const m of members) {
+      checkWritableName(m.name);
+      if (seen.has(m.name)) throw new UsageError('DUPLICATE_MEMBER', 'the same member name is given twice', { member: m.name });
+      seen.add(m.name);
+      await writeMember(pack, m, options.mtime);
+    }
+    pack.finalize();
+  })();
+  // If producing fails, stop the packer so the consumer loop ends too.
+  produce.catch((e: unknown) => pack.destroy(e instanceof Error ? e : new Error(String(e))));
+  const consume = (async () => {
+    for await (const chunk of pack as AsyncIterable<Uint8Array>) await sink(chunk);
+  })();
+  await Promise.all([produce, consume]);
+}
+
+async function writeMember(pack: Pack, m: MemberInput, mtime: Date | undefined): Promise<void> {
+  const size = bodySize(m.body);
+  await new Promise<void>((resolve, reject) => {
+    const entry = pack.entry(fileHeader(m.name, size, mtime), (err) => (err ? reject(err) : resolve()));
+    void feed(entry, m, size).catch((e: unknown) => {
+      entry.destroy(e instanceof Error ? e : new Error(String(e)));
+      reject(e);
+    });
+  });
+}
+
+type EntrySink = ReturnType<Pack['entry']>;
+
+async function feed(entry: EntrySink, m: MemberInput, size: number): Promise<void> {
+  if (m.body instanceof Uint8Array) {
+    entry.end(m.body);
+    return;
+  }
+  let written = 0;
+  for await (const chunk of m.body.open()) {
+    written += chunk.length;
+    if (written > size) break;
+    if (!entry.write(chunk)) await new Promise<void>((r) => entry.once('drain', () => r()));
+  }
+  if (written !== size) {
+    throw new SourceError('SIZE_CHANGED', `expected ${size} bytes, the source gave ${written > size ? 'more' : written}; did it change while being packed?`, {
+      member: m.name,
+    });
+  }
+  entry.end(undefined);
+}

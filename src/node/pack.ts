@@ -1,0 +1,22 @@
+import { basename } from 'node:path';
+import { buildArtifact, type ArtifactInput, type BuildOptions } from '../build/builder.js';
+import type { DescribeResult } from '../describe/descriptor.js';
+import { cryptoHasher } from './crypto-hasher.js';
+import { AtomicFileSink } from './file-sink.js';
+
+/** Builds an artifact into a file (atomically: complete and synced, or not there at all). */
+export async function packToFile(
+  input: ArtifactInput,
+  outPath: string,
+  options: Partial<BuildOptions> = {},
+): Promise<DescribeResult> {
+  const sink = await AtomicFileSink.create(outPath);
+  try {
+    const result = await buildArtifact(input, sink.write, { fileName: basename(outPath), hasher: cryptoHasher, ...options });
+    await sink.commit();
+    return result;
+  } catch (e) {
+    await sink.abort();
+    throw e;
+  }
+}

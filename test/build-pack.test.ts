@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import { readFileSync, symlinkSync, utimesSync, writeFileSync, mkdirSync, cpSync } from 'node:fs';
+import { join } from 'node:path';
+import { FileSource, openStore, readArtifact, walkTar, fileIndexOf } from '../src/index.js';
+import { artifactInputFromDir } from '../src/node/pack-dir.js';
+import { packToFile } from '../src/node/pack.js';
+import { CORPUS_DIR } from './helpers/paths.js';
+import { tempDir } from './helpers/paths.js';
+import { pythonFileIndex } from './helpers/python.js';
+import { gnuTarExtract, gnuTarList, minimalManifest, pythonExtract, readTree, sha256File } from './helpers/build-fixtures.js';
+
+async function packDir(dir: string, out: string) {
+  return packToFile(await artifactInputFromDir(dir), out);
+}
+
+describe('pack: directory form to tar', () => {
+  it('round-trips the corpus: same manifest, root files and member bytes as the directory', async () => {
+    const out = join(tempDir(), 'corpus.fnnx');
+    await packDir(CORPUS_DIR, out);
+    const fromDir = await readArtifact(await openStore(CORPUS_DIR));
+    const store = await openStore(out);
+    const fromTar = await readArtifact(store);
+    expect(fromTar.manifest).toEqual(fromDir.manifest);
+    expect(fromTar.ops).toEqual(fromDir.ops);
+    expect(fromTar.variantConfig).toEqual(fromDir.variantConfig);
+    for (const [name, bytes] of readTree(CORPUS_DIR)) expect(Buffer.from(await store.read(name)).equals(bytes), name).toBe(true);
+    await store.close();
+  });
+
+  it('is read back identically by GNU tar and by Python tarfile, and Python indexes it as the descriptor does', async () => {
+    const dir = tempDir();
+    const out = join(dir, 'corpus.fnnx');
+    const result = await packDir(CORPUS_DIR, out);
+    gnuTarExtract(out, join(dir, 'gnu'));
+    pythonExtract(out, join(dir, 'py'));
+    const want = readTree(CORPUS_DIR);
+    expect(readTree(join(dir, 'gnu'))).toEqual(want);
+    expect(readTree(join(dir, 'py'))).toEqual(want);
+    expect(result.descriptor.file_index).toEqual(pythonFileIndex(out));
+  });
+
+  it('gives a descriptor whose hash and size are those of the written file', async () => {
+    const out = join(tempDir(), 'corpus.fnnx');
+    const { descriptor } = await packDir(CORPUS_DIR, out);
+    expect(descriptor.file_hash).toBe(sha256File(out));
+    expect(descriptor.size).toBe(readFileSync(out).length);
+    expect(descriptor.file_name).toBe('corpus.fnnx');
+    expect(descriptor.manifest).toEqual(JSON.parse(readFileSync(join(CORPUS_DIR, 'manifest.json'), 'utf8')));
+  });
+
+  it('is deterministic: the same directory packed twice, with other mtimes and paths, gives identical bytes', async () => {
+    const dir = tempDir();
+    const copy = join(dir, 'copy.fnnx');
+    cpSync(CORPUS_DIR, copy, { recursive: true });
+    utimesSync(join(copy, 'manifest.json'), new Date(2001, 1, 1), new Date(2020, 5, 5));
+    await packDir(CORPUS_DIR, join(dir, 'a.fnnx'));
+    await packDir(copy, join(dir, 'b.fnnx'));
+    expect(readFileSync(join(dir, 'a.fnnx')).equals(readFileSync(join(dir, 'b.fnnx')))).toBe(true);
+  });
+
+  it('writes manifest.json first, then the other five root files, then the rest in byte order', async () => {
+    const out = join(tempDir(), 'order.fnnx');
+    await packDir(CORPUS_DIR, out);
+    const names = gnuTarList(out);
+    expect(names.slice(0, 6)).toEqual(['manifest.json', 'ops.json', 'variant_config.json', 'dtypes.json', 'env.json', 'meta.json']);
+    const rest = names.slice(6);
+    expect(rest).toEqual([...rest].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b))));
+  });
+
+  it('writes all six root files, in their empty forms, when the directory has only some', async () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'm'));
+    writeFileSync(join(dir, 'm/manifest.json'), JSON.stringify(minimalManifest()));
+    const out = join(dir, 'm.fnnx');
+    await packDir(join(dir, 'm'), out);
+    const store = await openStore(out);
+    const a = await readArtifact(store);
+    await store.close();
+    expect([a.ops, a.variantConfig, a.dtypes, a.env, a.metadata]).toEqual([[], {}, {}, {}, []]);
+    expect(gnuTarList(out)).toHaveLength(6);
+  });
+
+  it('refuses a directory holding a symbolic link, and writes no output', async () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'm'));
+    writeFileSync(join(dir, 'm/manifest.json'), JSON.stringify(minimalManifest()));
+    symlinkSync('/etc/passwd', join(dir, 'm/evil'));
+    await expect(packDir(join(dir, 'm'), join(dir, 'm.fnnx'))).rejects.toMatchObject({ code: 'UNSUPPORTED_MEMBER', member: 'evil' });
+  });
+
+  it('refuses a directory whose manifest lacks required keys', async () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'm'));
+    writeFileSync(join(dir, 'm/manifest.json'), JSON.stringify({ variant: 'pipeline' }));
+    await expect(packDir(join(dir, 'm'), join(dir, 'm.fnnx'))).rejects.toMatchObject({ code: 'BAD_MANIFEST' });
+  });
+
+  it('indexes the packed file the same way walkTar does', async () => {
+    const out = join(tempDir(), 'corpus.fnnx');
+    const { descriptor } = await packDir(CORPUS_DIR, out);
+    const source = await FileSource.open(out);
+    expect(fileIndexOf((await walkTar(source)).entries)).toEqual(descriptor.file_index);
+    await source.close();
+  });
+});
