@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { BlockCache } from '../source/block-cache.js';
 import type { ByteSource } from '../source/byte-source.js';
-import { HttpSource } from '../source/http-source.js';
+import { openHttpSource, type RemoteOptions } from '../source/http-open.js';
 import { TarStore } from '../artifact/tar-store.js';
 import type { MemberStore } from '../artifact/member-store.js';
 import type { FileIndex } from '../tar/entry.js';
@@ -15,20 +15,31 @@ export interface OpenOptions {
   signal?: AbortSignal;
   /** Wraps the raw source (before the cache): how tests and benches count reads. */
   wrap?: (source: ByteSource) => ByteSource;
+  /** Retry policy, timeouts, concurrency and fetch for URLs. */
+  remote?: Omit<RemoteOptions, 'index' | 'signal'>;
 }
 
 export function isUrl(target: string): boolean {
   return /^https?:\/\//i.test(target);
 }
 
-/** A byte source for a path or an http(s) URL, without the cache. */
-export async function openSource(target: string, signal?: AbortSignal): Promise<ByteSource> {
-  return isUrl(target) ? HttpSource.open(target, { signal }) : FileSource.open(target);
+/**
+ * A byte source for a path or an http(s) URL, without the cache. URLs get the hardened source:
+ * identity pinned (with If-Match: no CORS here), retries, timeouts, bounded concurrency.
+ */
+export async function openSource(
+  target: string,
+  signal?: AbortSignal,
+  options: { index?: FileIndex; remote?: OpenOptions['remote'] } = {},
+): Promise<ByteSource> {
+  if (!isUrl(target)) return FileSource.open(target);
+  return openHttpSource(target, { ifMatch: true, ...options.remote, index: options.index, signal });
 }
 
 /**
  * Opens an artifact wherever it is: a directory (the directory form), a tar file, or a URL.
- * Tar sources go through a block cache so the header walk costs few large reads.
+ * Without an index, tar sources go through a block cache so the header walk costs few large
+ * reads; with one, every member read is one read of exactly its range, so no cache widens it.
  */
 export async function openStore(target: string, options: OpenOptions = {}): Promise<MemberStore> {
   if (!isUrl(target)) {
@@ -37,7 +48,8 @@ export async function openStore(target: string, options: OpenOptions = {}): Prom
     });
     if (st.isDirectory()) return new DirStore(target);
   }
-  const raw = await openSource(target, options.signal);
-  const source = new BlockCache(options.wrap ? options.wrap(raw) : raw);
+  const raw = await openSource(target, options.signal, { index: options.index, remote: options.remote });
+  const wrapped = options.wrap ? options.wrap(raw) : raw;
+  const source = options.index ? wrapped : new BlockCache(wrapped);
   return new TarStore(source, { index: options.index, limits: options.limits });
 }
