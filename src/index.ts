@@ -24,3 +24,5 @@ export { DirStore } from './node/dir-store.js';
 export { openStore, openSource, type OpenOptions } from './node/open.js';
 export { checkMemberPath, memberSegments, type MemberPathProblem, type MemberPathCode } from './safety/member-path.js';
 export * from './validate/index.js';
+export { extractTar, planMembers, DEFAULT_EXTRACT_LIMITS, type ExtractLimits, type ExtractOptions, type ExtractResult } from './node/extract.js';
+export { openZipSafely, DEFAULT_ZIP_LIMITS, type ZipLimits, type SafeZip, type SafeZipEntry, type OpenZipOptions } from './node/zip-limits.js';

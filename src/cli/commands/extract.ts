@@ -1,0 +1,43 @@
+import { stat } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { UsageError } from '../../errors.js';
+import { extractTar } from '../../node/extract.js';
+import { isUrl, openSource } from '../../node/open.js';
+import { BlockCache } from '../../source/block-cache.js';
+import { EXIT_BAD_ARTIFACT, formatError } from '../errors.js';
+import { collectLimit, limitsHelp } from '../limits-option.js';
+
+interface ExtractCliOptions {
+  directory: string;
+  limit?: Record<string, number>;
+}
+
+export function registerExtract(program: Command): void {
+  program
+    .command('extract')
+    .description('safely extract a tar artifact into a directory (the directory form): never writes outside it, never creates links')
+    .argument('<artifact>', 'a .fnnx/.pyfnx/.dfs/.luml file or an http(s) URL')
+    .requiredOption('-C, --directory <dir>', 'the directory to extract into (created if missing)')
+    .option('--limit <name=value>', limitsHelp(), collectLimit)
+    .action(async (target: string, opts: ExtractCliOptions) => {
+      if (!isUrl(target) && (await stat(target).catch(() => undefined))?.isDirectory()) {
+        throw new UsageError('ALREADY_A_DIRECTORY', `${target} is a directory: it already is the directory form`);
+      }
+      const source = new BlockCache(await openSource(target));
+      try {
+        const result = await extractTar(source, opts.directory, { limits: opts.limit });
+        process.stdout.write(
+          `extracted ${result.files.length} files and ${result.directories.length} directories (${result.bytes} bytes) to ${opts.directory}\n`,
+        );
+        if (result.refused.length > 0) {
+          for (const e of result.refused) process.stderr.write(formatError(e).split('\n')[0] + '\n');
+          process.stderr.write(
+            `  hint: ${result.refused.length} member(s) refused and not written; FNNX artifacts hold only regular files and directories at relative paths\n`,
+          );
+          process.exitCode = EXIT_BAD_ARTIFACT;
+        }
+      } finally {
+        await source.close();
+      }
+    });
+}

@@ -1,0 +1,279 @@
+/**
+ * Safe extraction of a tar artifact into a directory (the directory form). The archive is a
+ * stranger's: a member is written only if its name is a safe relative path, it is a regular file
+ * or a directory, and every directory on its way already is (or is made) a real directory in the
+ * target. Links in the archive are refused, links already in the target are never followed, and
+ * a file is written to a fresh temporary name and renamed into place, so an existing symbolic or
+ * hard link at the destination is replaced, never written through.
+ */
+import { constants } from 'node:fs';
+import { lstat, mkdir, open, realpath, rename, unlink, type FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ByteSource } from '../source/byte-source.js';
+import { readChunks } from '../source/chunks.js';
+import { ArtifactError, FnnxError, LimitError, SourceError, UsageError, throwIfAborted } from '../errors.js';
+import type { TarEntry } from '../tar/entry.js';
+import type { TarLimits } from '../tar/limits.js';
+import { walkTar } from '../tar/walk.js';
+import { checkMemberPath, memberSegments } from '../safety/member-path.js';
+
+export interface ExtractLimits {
+  /** Most path segments in one member name (deep trees cost a syscall per level per member). */
+  maxPathDepth: number;
+}
+
+export const DEFAULT_EXTRACT_LIMITS: ExtractLimits = { maxPathDepth: 128 };
+
+export interface ExtractOptions {
+  limits?: Partial<TarLimits & ExtractLimits>;
+  signal?: AbortSignal;
+  /** Bytes per read while streaming a member to disk. */
+  chunkSize?: number;
+}
+
+export interface ExtractResult {
+  /** Regular files written, by normalised member path, in archive order. */
+  files: string[];
+  directories: string[];
+  bytes: number;
+  /** One error per member that was not written, naming it; nothing was written for these. */
+  refused: FnnxError[];
+}
+
+/** Mode bits we write: never setuid/setgid/sticky, never group/other-writable. */
+const FILE_MODE = 0o644;
+const EXEC_MODE = 0o755;
+const DIR_MODE = 0o755;
+
+/**
+ * Walks the archive (headers only; a malformed archive fails here, before anything is written),
+ * then writes the last occurrence of each safe member. Refusals do not stop the others.
+ */
+export async function extractTar(source: ByteSource, target: string, options: ExtractOptions = {}): Promise<ExtractResult> {
+  const limits = { ...DEFAULT_EXTRACT_LIMITS, ...options.limits };
+  const { entries } = await walkTar(source, { limits: options.limits, signal: options.signal });
+  const root = await prepareRoot(target);
+  const { winners, refused } = planMembers(entries, limits);
+  const result: ExtractResult = { files: [], directories: [], bytes: 0, refused };
+  let tempCounter = 0;
+  for (const { entry, segments } of winners) {
+    throwIfAborted(options.signal);
+    const path = segments.join('/');
+    try {
+      if (entry.kind === 'directory') {
+        await ensureDirectories(root, segments, entry.name);
+        result.directories.push(path);
+      } else {
+        const parent = await ensureDirectories(root, segments.slice(0, -1), entry.name);
+        const temp = join(parent, `.fnnx-kit-${process.pid}-${tempCounter++}.part`);
+        await writeMember(source, entry, temp, join(parent, segments[segments.length - 1]!), options);
+        result.files.push(path);
+        result.bytes += entry.size;
+      }
+    } catch (e) {
+      if (e instanceof RefusedHere) result.refused.push(e.error);
+      else throw e;
+    }
+  }
+  return result;
+}
+
+interface Planned {
+  entry: TarEntry;
+  segments: string[];
+}
+
+/**
+ * Decides what to write: refuses unsafe names and kinds, and applies last-wins on the normalised
+ * path (so `a/./b` and `a/b` are one member, as the file system would see them).
+ */
+export function planMembers(entries: readonly TarEntry[], limits: ExtractLimits): { winners: Planned[]; refused: FnnxError[] } {
+  const refused: FnnxError[] = [];
+  const byPath = new Map<string, { entry: TarEntry; segments: string[]; order: number }>();
+  entries.forEach((entry, order) => {
+    const segments = memberSegments(entry.name);
+    // "./" as a directory is the target itself: nothing to do, nothing to refuse.
+    if (entry.kind === 'directory' && segments.length === 0 && !entry.name.includes('\u0000') && !/^[\\/]/.test(entry.name)) return;
+    const problem = nameProblem(entry, segments, limits);
+    if (problem) refused.push(problem);
+    else byPath.set(segments.join('/'), { entry, segments, order });
+  });
+  const winners: Planned[] = [];
+  const sorted = [...byPath.values()].sort((a, b) => a.order - b.order);
+  // Paths the archive makes links or special files: nothing may be written beneath them, even
+  // though we never create the link itself (the archive meant to write elsewhere).
+  const notDirectories = new Set<string>();
+  for (const w of sorted) if (w.entry.kind !== 'directory' && w.entry.kind !== 'file') notDirectories.add(w.segments.join('/'));
+  for (const w of sorted) {
+    const problem = kindProblem(w.entry) ?? throughLink(w.entry, w.segments, notDirectories);
+    if (problem) refused.push(problem);
+    else winners.push({ entry: w.entry, segments: w.segments });
+  }
+  return { winners, refused };
+}
+
+function nameProblem(entry: TarEntry, segments: string[], limits: ExtractLimits): FnnxError | undefined {
+  const member = entry.name;
+  const problem = checkMemberPath(member);
+  if (problem) return new ArtifactError(problem.code, `${problem.message}; not extracted`, { member, hint: REFUSED_HINT });
+  if (member.includes('\ufffd')) {
+    return new ArtifactError('NAME_ENCODING', 'member name is not valid UTF-8 (shown with U+FFFD); not extracted', {
+      member,
+      hint: 'FNNX member names are UTF-8 paths; rename the member in a trusted copy',
+    });
+  }
+  if (segments.length > limits.maxPathDepth) {
+    return new LimitError('maxPathDepth', `member path has ${segments.length} segments, over the limit of ${limits.maxPathDepth}; not extracted`, {
+      member,
+    });
+  }
+  return undefined;
+}
+
+function kindProblem(entry: TarEntry): FnnxError | undefined {
+  const member = entry.name;
+  switch (entry.kind) {
+    case 'file':
+    case 'directory':
+      return undefined;
+    case 'symlink':
+    case 'hardlink':
+      return new ArtifactError('LINK_MEMBER', `is a ${entry.kind === 'symlink' ? 'symbolic' : 'hard'} link (to "${entry.linkname}"); links are never extracted`, {
+        member,
+        hint: REFUSED_HINT,
+      });
+    case 'chardev':
+    case 'blockdev':
+    case 'fifo':
+      return new ArtifactError('SPECIAL_FILE', `is a ${entry.kind === 'fifo' ? 'FIFO' : 'device node'}; special files are never extracted`, {
+        member,
+        hint: REFUSED_HINT,
+      });
+    default:
+      return new ArtifactError('UNSUPPORTED_MEMBER_TYPE', `has tar type flag ${JSON.stringify(entry.typeflag)}, which is not a regular file or directory; not extracted`, {
+        member,
+        hint: REFUSED_HINT,
+      });
+  }
+}
+
+function throughLink(entry: TarEntry, segments: string[], notDirectories: Set<string>): FnnxError | undefined {
+  for (let i = 1; i < segments.length; i++) {
+    const prefix = segments.slice(0, i).join('/');
+    if (notDirectories.has(prefix)) {
+      return new ArtifactError('LINK_IN_PATH', `its path goes through "${prefix}", which the archive makes a link or special file; not extracted`, {
+        member: entry.name,
+        hint: REFUSED_HINT,
+      });
+    }
+  }
+  return undefined;
+}
+
+const REFUSED_HINT = 'FNNX artifacts hold only regular files and directories at relative paths; the other members were extracted';
+
+/** A member-level refusal raised deep in the file-system walk, caught per member. */
+class RefusedHere extends Error {
+  constructor(readonly error: FnnxError) {
+    super(error.message);
+  }
+}
+
+function refuse(code: string, message: string, member: string): never {
+  throw new RefusedHere(new ArtifactError(code, message, { member, hint: REFUSED_HINT }));
+}
+
+async function prepareRoot(target: string): Promise<string> {
+  try {
+    await mkdir(target, { recursive: true, mode: DIR_MODE });
+    const root = await realpath(target);
+    if (!(await lstat(root)).isDirectory()) throw new UsageError('NOT_A_DIRECTORY', `${target} is not a directory`);
+    return root;
+  } catch (e) {
+    if (e instanceof FnnxError) throw e;
+    throw new UsageError('BAD_TARGET', `cannot use ${target} as the extraction directory: ${(e as Error).message}`, { cause: e });
+  }
+}
+
+/**
+ * Makes each directory on the way, checking every level with lstat each time (no cache to poison):
+ * an existing link, file or special file on the way refuses the member instead of being followed.
+ */
+async function ensureDirectories(root: string, segments: string[], member: string): Promise<string> {
+  let dir = root;
+  for (const segment of segments) {
+    dir = join(dir, segment);
+    const kind = await kindAt(dir);
+    if (kind === 'missing') {
+      try {
+        await mkdir(dir, { mode: DIR_MODE });
+        continue;
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw writeError(e, dir);
+      }
+    }
+    const now = kind === 'missing' ? await kindAt(dir) : kind;
+    if (now === 'symlink') refuse('LINK_IN_TARGET', `"${relative(root, dir)}" is a symbolic link in the target; links are never followed`, member);
+    if (now !== 'directory') refuse('PATH_CONFLICT', `"${relative(root, dir)}" exists in the target and is not a directory`, member);
+  }
+  return dir;
+}
+
+async function writeMember(source: ByteSource, entry: TarEntry, temp: string, final: string, options: ExtractOptions): Promise<void> {
+  const existing = await kindAt(final);
+  if (existing === 'symlink') refuse('LINK_IN_TARGET', 'exists in the target as a symbolic link; links are never followed or replaced', entry.name);
+  if (existing !== 'missing' && existing !== 'file') refuse('PATH_CONFLICT', `exists in the target as a ${existing}`, entry.name);
+  let handle: FileHandle | undefined;
+  try {
+    // O_EXCL|O_NOFOLLOW: the temporary name is ours alone and cannot be a planted link.
+    handle = await open(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
+    let written = 0;
+    for await (const chunk of readChunks(source, entry.dataOffset, entry.size, { chunkSize: options.chunkSize ?? 1 << 20, signal: options.signal })) {
+      await writeFully(handle, chunk);
+      written += chunk.length;
+    }
+    if (written !== entry.size) throw new SourceError('SHORT_READ', `read ${written} of ${entry.size} bytes`, { member: entry.name });
+    await handle.chmod(entry.mode & 0o100 ? EXEC_MODE : FILE_MODE);
+    await handle.close();
+    handle = undefined;
+    // rename replaces the directory entry itself: an existing hard link's other names are untouched.
+    await rename(temp, final);
+  } catch (e) {
+    await handle?.close().catch(() => undefined);
+    await unlink(temp).catch(() => undefined);
+    if (e instanceof FnnxError) throw e;
+    throw writeError(e, final);
+  }
+}
+
+async function writeFully(handle: FileHandle, chunk: Uint8Array): Promise<void> {
+  let done = 0;
+  while (done < chunk.length) {
+    const { bytesWritten } = await handle.write(chunk, done, chunk.length - done);
+    done += bytesWritten;
+  }
+}
+
+type PathKind = 'missing' | 'file' | 'directory' | 'symlink' | 'special file';
+
+async function kindAt(path: string): Promise<PathKind> {
+  try {
+    const st = await lstat(path);
+    if (st.isSymbolicLink()) return 'symlink';
+    if (st.isDirectory()) return 'directory';
+    if (st.isFile()) return 'file';
+    return 'special file';
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return 'missing';
+    throw writeError(e, path);
+  }
+}
+
+function relative(root: string, path: string): string {
+  return path.slice(root.length + 1);
+}
+
+function writeError(e: unknown, path: string): SourceError {
+  const code = (e as NodeJS.ErrnoException).code;
+  return new SourceError('WRITE_ERROR', `cannot write ${path}: ${code ?? (e as Error).message}`, { cause: e });
+}
