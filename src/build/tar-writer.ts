@@ -50,10 +50,9 @@ async function writeMember(pack: Pack, m: MemberInput, mtime: Date | undefined):
   const size = bodySize(m.body);
   await new Promise<void>((resolve, reject) => {
     const entry = pack.entry(fileHeader(m.name, size, mtime), (err) => (err ? reject(err) : resolve()));
-    void feed(entry, m, size).catch((e: unknown) => {
-      entry.destroy(e instanceof Error ? e : new Error(String(e)));
-      reject(e);
-    });
+    // Failures arrive through the callback above; without a listener the stream would throw them again.
+    entry.on('error', () => undefined);
+    void feed(entry, m, size).catch(reject);
   });
 }
 

@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { join } from 'node:path';
+import { MemorySource, walkTar } from '../src/index.js';
+import { TarScanner } from '../src/describe/tar-scanner.js';
+import { CORPUS_TAR, tempDir } from './helpers/paths.js';
+
+/** Feeds `bytes` to a scanner in pieces of the given sizes (cycled). */
+function scan(bytes: Uint8Array, pieces: number[]) {
+  const s = new TarScanner('test.tar', { capture: (n) => n.endsWith('.json') });
+  let at = 0;
+  for (let i = 0; at < bytes.length; i++) {
+    const n = pieces[i % pieces.length]!;
+    s.push(bytes.subarray(at, at + n));
+    at += n;
+  }
+  return s.finish();
+}
+
+/** Archives from foreign writers, with the features the scanner must follow walkTar on. */
+function foreignArchives(): Array<[string, Uint8Array]> {
+  const dir = tempDir();
+  const src = join(dir, 'src');
+  const long = `${'d'.repeat(110)}/${'n'.repeat(120)}.json`;
+  mkdirSync(join(src, 'd'.repeat(110)), { recursive: true });
+  writeFileSync(join(src, long), '{"long": true}');
+  writeFileSync(join(src, 'manifest.json'), '{"a": 1}');
+  writeFileSync(join(src, 'données.json'), '[1]');
+  writeFileSync(join(src, 'big.bin'), Buffer.alloc(70_000, 7));
+  symlinkSync('manifest.json', join(src, 'link'));
+  const out: Array<[string, Uint8Array]> = [['corpus', new Uint8Array(readFileSync(CORPUS_TAR))]];
+  for (const format of ['gnu', 'pax', 'ustar', 'v7']) {
+    const file = join(dir, `${format}.tar`);
+    const members = format === 'ustar' || format === 'v7' ? ['manifest.json', 'big.bin', 'link'] : ['.'];
+    execFileSync('tar', [`--format=${format}`, '-cf', file, '-C', src, ...members]);
+    out.push([`GNU tar --format=${format}`, new Uint8Array(readFileSync(file))]);
+  }
+  const py = join(dir, 'py.tar');
+  execFileSync('python3', ['-c', 'import sys,tarfile\nwith tarfile.open(sys.argv[1],"w",format=tarfile.PAX_FORMAT) as t: t.add(sys.argv[2], arcname=".")', py, src]);
+  out.push(['Python PAX', new Uint8Array(readFileSync(py))]);
+  return out;
+}
+
+describe('TarScanner follows walkTar exactly', () => {
+  const archives = foreignArchives();
+  for (const [what, bytes] of archives) {
+    it(`gives walkTar's entries and end offset for ${what}, however the bytes are split`, async () => {
+      const want = await walkTar(new MemorySource(bytes));
+      for (const pieces of [[bytes.length], [1], [7, 511, 513], [4096], [100_000, 3]]) {
+        const got = scan(bytes, pieces);
+        expect(got.entries).toEqual(want.entries);
+        expect(got.endOffset).toBe(want.endOffset);
+      }
+    });
+  }
+
+  it('captures the bytes of the members asked for, last occurrence winning', () => {
+    const bytes = archives.find(([w]) => w === 'GNU tar --format=gnu')![1];
+    const got = scan(bytes, [333]);
+    expect(new TextDecoder().decode(got.captured.get('./manifest.json'))).toBe('{"a": 1}');
+    expect(new TextDecoder().decode(got.captured.get('./données.json'))).toBe('[1]');
+    expect(got.captured.has('./big.bin')).toBe(false);
+  });
+
+  it('refuses a gzip-compressed stream with COMPRESSED, as walkTar does', () => {
+    const gz = gzipSync(archives[0]![1]);
+    expect(() => scan(gz, [4096])).toThrow(expect.objectContaining({ code: 'COMPRESSED' }));
+  });
+
+  it('reports a stream cut inside member data as TRUNCATED_DATA and inside a header as TRUNCATED_HEADER, as walkTar does', async () => {
+    const bytes = archives[0]![1];
+    const { entries } = await walkTar(new MemorySource(bytes));
+    const big = entries.find((e) => e.size > 100)!;
+    for (const [cut, code] of [
+      [big.dataOffset + 10, 'TRUNCATED_DATA'],
+      [big.headerOffset + 100, 'TRUNCATED_HEADER'],
+    ] as const) {
+      const part = bytes.subarray(0, cut);
+      expect(() => scan(part, [100])).toThrow(expect.objectContaining({ code }));
+      await expect(walkTar(new MemorySource(part))).rejects.toMatchObject({ code });
+    }
+  });
+
+  it('refuses an empty stream and one of only zero blocks with EMPTY_ARCHIVE', () => {
+    expect(() => scan(new Uint8Array(0), [1])).toThrow(expect.objectContaining({ code: 'EMPTY_ARCHIVE' }));
+    expect(() => scan(new Uint8Array(1024), [1])).toThrow(expect.objectContaining({ code: 'EMPTY_ARCHIVE' }));
+  });
+});
