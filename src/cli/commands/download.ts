@@ -1,0 +1,66 @@
+import type { Command } from 'commander';
+import { UsageError } from '../../errors.js';
+import { download, type DownloadResult } from '../../node/download.js';
+import { loadDescriptor } from '../../node/download-verify.js';
+import { isUrl } from '../../node/open.js';
+import { printJson } from '../common.js';
+import { progressBar, type Progress } from '../progress.js';
+import { formatBytes } from '../render/table.js';
+
+interface DownloadCliOptions {
+  output: string;
+  sha256?: string;
+  size?: string;
+  descriptor?: string;
+  json?: boolean;
+  timeout?: string;
+}
+
+export function registerDownload(program: Command): void {
+  program
+    .command('download')
+    .description('download an artifact to a file: resumable (<file>.part), hashed while writing, verified before it takes the name')
+    .argument('<url>', 'an http(s) URL (a presigned object-store URL works: only Range and If-Match are sent)')
+    .requiredOption('-o, --output <file>', 'where to save it; the transfer goes to <file>.part until verified')
+    .option('--sha256 <hex>', 'expected SHA-256 of the whole file')
+    .option('--size <bytes>', 'expected size in bytes')
+    .option('--descriptor <descriptor.json>', 'upload descriptor: checks its size, file_hash and file_index')
+    .option('--timeout <ms>', 'give up on a request after this long without data (then retry)', '30000')
+    .option('--json', 'print the result as JSON')
+    .action(async (url: string, opts: DownloadCliOptions) => {
+      if (!isUrl(url)) throw new UsageError('NOT_A_URL', `"${url}" is not an http(s) URL`);
+      const controller = new AbortController();
+      const onSigint = () => controller.abort();
+      process.once('SIGINT', onSigint);
+      // The total is known from the first reply, so the bar starts there.
+      let bar: Progress | undefined;
+      let result: DownloadResult;
+      try {
+        result = await download(url, opts.output, {
+          sha256: opts.sha256,
+          size: opts.size === undefined ? undefined : count(opts.size, '--size'),
+          descriptor: opts.descriptor ? await loadDescriptor(opts.descriptor) : undefined,
+          timeoutMs: count(opts.timeout ?? '30000', '--timeout'),
+          signal: controller.signal,
+          onProgress: (p) => (bar ??= progressBar('download', p.total)).update(p.done),
+        });
+      } finally {
+        bar?.finish();
+        process.off('SIGINT', onSigint);
+      }
+      if (opts.json) printJson(result);
+      else process.stdout.write(summary(result));
+    });
+}
+
+function count(text: string, option: string): number {
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(n)) throw new UsageError('BAD_OPTION', `${option} must be a whole number, got "${text}"`);
+  return n;
+}
+
+function summary(r: DownloadResult): string {
+  const checks = r.verified.length ? `verified ${r.verified.join(', ')}` : 'not verified (no --sha256, --size or --descriptor)';
+  const resumed = r.resumedFrom > 0 ? `, resumed at ${formatBytes(r.resumedFrom)}` : '';
+  return `${r.file}: ${formatBytes(r.size)}, sha256 ${r.sha256}; ${checks}${resumed}\n`;
+}

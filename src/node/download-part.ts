@@ -1,0 +1,94 @@
+import { open, readFile, rm, stat, writeFile, type FileHandle } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import type { Hash } from 'node:crypto';
+import type { ObjectIdentity } from '../source/http-identity.js';
+import { ioError } from './file-source.js';
+
+/**
+ * The `<file>.part` a download writes into, and its sidecar `<file>.part.json` recording which
+ * object the bytes belong to (URL without its query, pinned identity). A part is only resumed
+ * when the sidecar says it came from the same URL; a part without one is started over.
+ */
+export interface PartSidecar {
+  url: string;
+  identity: ObjectIdentity;
+}
+
+export class PartFile {
+  readonly path: string;
+  readonly sidecarPath: string;
+
+  private constructor(
+    readonly file: string,
+    private handle: FileHandle,
+  ) {
+    this.path = `${file}.part`;
+    this.sidecarPath = `${file}.part.json`;
+  }
+
+  /**
+   * Opens the part for writing and says where to resume: its size when the sidecar matches
+   * `url`, else 0 (the part is emptied).
+   */
+  static async open(file: string, url: string): Promise<{ part: PartFile; sidecar?: PartSidecar; resumeFrom: number }> {
+    const partPath = `${file}.part`;
+    const sidecar = await readSidecar(`${partPath}.json`);
+    const onDisk = await stat(partPath).then((s) => s.size, () => -1);
+    const usable = sidecar?.url === url && onDisk > 0 && onDisk <= sidecar.identity.size;
+    let handle: FileHandle;
+    try {
+      handle = await open(partPath, usable ? 'r+' : 'w');
+    } catch (e) {
+      throw ioError(e, partPath);
+    }
+    const part = new PartFile(file, handle);
+    if (!usable) await part.forgetIdentity();
+    return usable ? { part, sidecar, resumeFrom: onDisk } : { part, resumeFrom: 0 };
+  }
+
+  /** Feeds the part's first `length` bytes to `hash`: what a resume across runs costs locally. */
+  async hashPrefix(hash: Hash, length: number, signal?: AbortSignal): Promise<void> {
+    if (length === 0) return;
+    for await (const chunk of createReadStream(this.path, { start: 0, end: length - 1, highWaterMark: 1 << 20, signal })) {
+      hash.update(chunk as Buffer);
+    }
+  }
+
+  /** Writes chunks at `position` in one call. */
+  async write(chunks: Uint8Array[], position: number): Promise<void> {
+    await this.handle.writev(chunks, position);
+  }
+
+  async truncate(length: number): Promise<void> {
+    await this.handle.truncate(length);
+  }
+
+  async pin(sidecar: PartSidecar): Promise<void> {
+    await writeFile(this.sidecarPath, `${JSON.stringify(sidecar)}\n`);
+  }
+
+  async forgetIdentity(): Promise<void> {
+    await rm(this.sidecarPath, { force: true });
+  }
+
+  async close(): Promise<void> {
+    await this.handle.close().catch(() => undefined);
+  }
+
+  /** After a failed verification: nothing of this object stays on disk. */
+  async discard(): Promise<void> {
+    await this.close();
+    await rm(this.path, { force: true });
+    await this.forgetIdentity();
+  }
+}
+
+async function readSidecar(path: string): Promise<PartSidecar | undefined> {
+  try {
+    const doc = JSON.parse(await readFile(path, 'utf8')) as Partial<PartSidecar>;
+    if (typeof doc.url !== 'string' || typeof doc.identity?.size !== 'number') return undefined;
+    return { url: doc.url, identity: doc.identity };
+  } catch {
+    return undefined;
+  }
+}

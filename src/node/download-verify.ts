@@ -1,0 +1,92 @@
+import { readFile } from 'node:fs/promises';
+import { ArtifactError, UsageError } from '../errors.js';
+import type { FileIndex } from '../tar/entry.js';
+import { fileIndexOf } from '../tar/file-index.js';
+import { walkTar } from '../tar/walk.js';
+import { FileSource } from './file-source.js';
+
+/** What a download can be checked against: the fields of the registry's upload descriptor it uses. */
+export interface DownloadDescriptor {
+  file_hash?: string;
+  size?: number;
+  file_index?: FileIndex;
+}
+
+export interface Expected {
+  sha256?: string;
+  size?: number;
+  fileIndex?: FileIndex;
+}
+
+export type Check = 'size' | 'sha256' | 'file_index';
+
+/** Explicit options win over the descriptor's fields; a hash is compared in lower case. */
+export function expectedOf(options: { sha256?: string; size?: number; descriptor?: DownloadDescriptor }): Expected {
+  const sha256 = options.sha256 ?? options.descriptor?.file_hash;
+  if (sha256 !== undefined && !/^[0-9a-fA-F]{64}$/.test(sha256)) {
+    throw new UsageError('BAD_SHA256', `expected SHA-256 "${sha256}" is not 64 hex digits`);
+  }
+  const size = options.size ?? options.descriptor?.size;
+  if (size !== undefined && !(Number.isSafeInteger(size) && size >= 0)) throw new UsageError('BAD_SIZE', `expected size ${size} is not a byte count`);
+  return { sha256: sha256?.toLowerCase(), size, fileIndex: options.descriptor?.file_index };
+}
+
+export async function loadDescriptor(path: string): Promise<DownloadDescriptor> {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(await readFile(path, 'utf8'));
+  } catch (e) {
+    throw new UsageError('BAD_DESCRIPTOR', `cannot read descriptor ${path}: ${(e as Error).message}`);
+  }
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw new UsageError('BAD_DESCRIPTOR', `${path} is not a JSON object`);
+  const { file_hash, size, file_index } = doc as Record<string, unknown>;
+  const bad = (what: string) => new UsageError('BAD_DESCRIPTOR', `${path}: ${what}`);
+  if (file_hash !== undefined && typeof file_hash !== 'string') throw bad('file_hash must be a string');
+  if (size !== undefined && typeof size !== 'number') throw bad('size must be a number');
+  if (file_index !== undefined && (typeof file_index !== 'object' || file_index === null || Array.isArray(file_index))) {
+    throw bad('file_index must be an object');
+  }
+  if (file_hash === undefined && size === undefined && file_index === undefined) throw bad('holds none of file_hash, size, file_index');
+  return { file_hash, size, file_index: file_index as FileIndex | undefined };
+}
+
+/**
+ * Checks a finished part before it may take the real name. Size and hash come from the download
+ * itself (one pass); the file_index is checked by walking the part's tar headers, which reads
+ * only headers, never member data.
+ */
+export async function verifyPart(path: string, got: { size: number; sha256: string }, want: Expected): Promise<Check[]> {
+  const done: Check[] = [];
+  if (want.size !== undefined) {
+    if (got.size !== want.size) throw new ArtifactError('SIZE_MISMATCH', `downloaded ${got.size} bytes, expected ${want.size}`);
+    done.push('size');
+  }
+  if (want.sha256 !== undefined) {
+    if (got.sha256 !== want.sha256) throw new ArtifactError('HASH_MISMATCH', `SHA-256 is ${got.sha256}, expected ${want.sha256}`);
+    done.push('sha256');
+  }
+  if (want.fileIndex !== undefined) {
+    await checkFileIndex(path, want.fileIndex);
+    done.push('file_index');
+  }
+  return done;
+}
+
+async function checkFileIndex(path: string, want: FileIndex): Promise<void> {
+  const source = await FileSource.open(path);
+  let actual: FileIndex;
+  try {
+    actual = fileIndexOf((await walkTar(source)).entries);
+  } finally {
+    await source.close();
+  }
+  for (const [name, range] of Object.entries(want)) {
+    const have = actual[name];
+    if (!have || have[0] !== range[0] || have[1] !== range[1]) {
+      const found = have ? `[${have.join(', ')}]` : 'no such member';
+      throw new ArtifactError('INDEX_MISMATCH', `descriptor says [${range.join(', ')}], the downloaded file has ${found}`, { member: name });
+    }
+  }
+  const extra = Object.keys(actual).find((name) => !(name in want));
+  if (extra !== undefined) throw new ArtifactError('INDEX_MISMATCH', 'member of the downloaded file is not in the descriptor\'s file_index', { member: extra });
+}

@@ -1,0 +1,228 @@
+import { createHash, type Hash } from 'node:crypto';
+import { rename } from 'node:fs/promises';
+import { AbortError, FnnxError, SourceError } from '../errors.js';
+import { identityOf, ifMatchHeader, sameObject, sourceChanged, type ObjectIdentity } from '../source/http-identity.js';
+import { HttpExchange, parseContentRange, redact, statusError, type FetchFn } from '../source/http-request.js';
+import { DEFAULT_RETRY, isRetriable, retryDelay, sleep, type RetryPolicy } from '../source/retry.js';
+import { PartFile } from './download-part.js';
+import { expectedOf, verifyPart, type Check, type DownloadDescriptor } from './download-verify.js';
+
+export interface DownloadProgress {
+  /** Bytes of the object in the part so far (including what an earlier run left). */
+  done: number;
+  total: number | undefined;
+  /** Bytes received over the network in this run. */
+  transferred: number;
+}
+
+export interface DownloadOptions {
+  sha256?: string;
+  size?: number;
+  descriptor?: DownloadDescriptor;
+  onProgress?: (progress: DownloadProgress) => void;
+  signal?: AbortSignal;
+  retry?: RetryPolicy;
+  timeoutMs?: number;
+  fetch?: FetchFn;
+}
+
+export interface DownloadResult {
+  file: string;
+  size: number;
+  sha256: string;
+  /** Bytes received over the network in this run. */
+  transferred: number;
+  requests: number;
+  /** Where this run started: the size of a part an earlier run left (0 for a fresh start). */
+  resumedFrom: number;
+  /** The part was dropped and the transfer began again (the object changed, or no resume was possible). */
+  restarted: boolean;
+  verified: Check[];
+}
+
+/** Body bytes gathered before one positional write: few syscalls, bounded memory. */
+const WRITE_BATCH = 1 << 20;
+
+/**
+ * Downloads `url` to `file`: streams into `<file>.part`, hashing while writing; resumes from the
+ * part's size with a Range request after a dropped connection (in this run or the next one, via
+ * the `.part.json` sidecar); checks size, SHA-256 and file_index when given; and only then renames
+ * the part to `file`. A failed check removes the part. An abort leaves a part to resume.
+ */
+export async function download(url: string, file: string, options: DownloadOptions = {}): Promise<DownloadResult> {
+  const expected = expectedOf(options);
+  const run = await Transfer.start(url, file, options);
+  let got: { size: number; sha256: string };
+  try {
+    got = await run.fetchAll();
+  } finally {
+    await run.part.close();
+  }
+  let verified: Check[];
+  try {
+    verified = await verifyPart(run.part.path, got, expected);
+  } catch (e) {
+    if (e instanceof FnnxError && e.kind === 'artifact') await run.part.discard();
+    throw e;
+  }
+  await rename(run.part.path, file);
+  await run.part.forgetIdentity();
+  return { file, ...got, ...run.stats(), verified };
+}
+
+/** One run of a download: the loop of requests that fills the part. */
+class Transfer {
+  private hash: Hash = createHash('sha256');
+  private pinned: ObjectIdentity | undefined;
+  private written: number;
+  private transferred = 0;
+  private requests = 0;
+  private restarted = false;
+  private failures = 0;
+  private readonly label: string;
+  private readonly retry: RetryPolicy;
+  private readonly fetchFn: FetchFn;
+
+  private constructor(
+    private readonly url: string,
+    readonly part: PartFile,
+    private readonly resumedFrom: number,
+    pinned: ObjectIdentity | undefined,
+    private readonly options: DownloadOptions,
+  ) {
+    this.label = redact(url);
+    this.pinned = pinned;
+    this.written = resumedFrom;
+    this.retry = options.retry ?? DEFAULT_RETRY;
+    this.fetchFn = options.fetch ?? globalThis.fetch;
+  }
+
+  static async start(url: string, file: string, options: DownloadOptions): Promise<Transfer> {
+    const { part, sidecar, resumeFrom } = await PartFile.open(file, redact(url));
+    const run = new Transfer(url, part, resumeFrom, sidecar?.identity, options);
+    try {
+      await part.hashPrefix(run.hash, resumeFrom, options.signal);
+    } catch (e) {
+      await part.close();
+      throw options.signal?.aborted ? new AbortError() : e;
+    }
+    return run;
+  }
+
+  stats() {
+    return { transferred: this.transferred, requests: this.requests, resumedFrom: this.resumedFrom, restarted: this.restarted };
+  }
+
+  async fetchAll(): Promise<{ size: number; sha256: string }> {
+    while (!this.pinned || this.written < this.pinned.size) {
+      try {
+        await this.fetchOnce();
+      } catch (e) {
+        if (this.options.signal?.aborted) throw this.interrupted();
+        if (!isRetriable(e) || this.failures >= this.retry.retries) throw e;
+        const delayMs = retryDelay(this.failures++, this.retry, e);
+        this.retry.onRetry?.({ attempt: this.failures, delayMs, error: e });
+        await sleep(delayMs, this.options.signal).catch(() => {
+          throw this.interrupted();
+        });
+      }
+    }
+    return { size: this.written, sha256: this.hash.digest('hex') };
+  }
+
+  /** One request from where the part ends; writes what arrives, so a failure loses nothing. */
+  private async fetchOnce(): Promise<void> {
+    this.requests++;
+    const headers = { Range: `bytes=${this.written}-`, ...ifMatchHeader(this.pinned) };
+    const { exchange, response: res } = await HttpExchange.get(this.fetchFn, this.url, this.label, headers, this.options);
+    const start = await this.acceptReply(exchange, res);
+    if (start === undefined) return;
+    let batch: Uint8Array[] = [];
+    let batched = 0;
+    const flush = async () => {
+      if (batched === 0) return;
+      await this.part.write(batch, this.written);
+      this.written += batched;
+      batch = [];
+      batched = 0;
+      this.failures = 0;
+      this.options.onProgress?.({ done: this.written, total: this.pinned?.size, transferred: this.transferred });
+    };
+    try {
+      for await (const chunk of exchange.chunks(res)) {
+        if (this.written + batched + chunk.length > this.pinned!.size) {
+          throw new SourceError('BAD_RANGE_REPLY', `${this.label}: the reply runs past the object's ${this.pinned!.size} bytes`);
+        }
+        this.hash.update(chunk);
+        batch.push(chunk);
+        batched += chunk.length;
+        this.transferred += chunk.length;
+        if (batched >= WRITE_BATCH) await flush();
+      }
+    } finally {
+      // What did arrive is good: keep it, so the next request starts after it.
+      await flush();
+    }
+    if (this.written < this.pinned!.size) {
+      throw new SourceError('SHORT_READ', `${this.label}: the reply ended at byte ${this.written} of ${this.pinned!.size}`);
+    }
+  }
+
+  /**
+   * Checks a reply and decides where its body goes: the start offset to write at, or undefined
+   * when there is no body to take (the part was already whole, or the object changed).
+   */
+  private async acceptReply(exchange: HttpExchange, res: Response): Promise<number | undefined> {
+    if (res.status === 412 || res.status === 416) {
+      exchange.cancel(res);
+      const total = parseContentRange(res.headers.get('content-range'))?.total;
+      if (res.status === 416 && this.pinned && total === this.pinned.size && this.written === total) return undefined;
+      await this.restart(undefined);
+      return undefined;
+    }
+    if (res.status !== 200 && res.status !== 206) {
+      exchange.cancel(res);
+      throw statusError(res, this.label);
+    }
+    const range = res.status === 206 ? parseContentRange(res.headers.get('content-range')) : undefined;
+    const length = res.headers.get('content-length');
+    const total = res.status === 206 ? range?.total : length === null ? undefined : Number(length);
+    if (total === undefined || (res.status === 206 && range?.start !== this.written)) {
+      exchange.cancel(res);
+      throw new SourceError('BAD_RANGE_REPLY', `${this.label}: asked for bytes=${this.written}-, server sent ${res.status} ${res.headers.get('content-range') ?? 'without a size'}`);
+    }
+    const seen = identityOf(res.headers, total);
+    if (this.pinned && !sameObject(this.pinned, seen)) {
+      exchange.cancel(res);
+      await this.restart(seen);
+      return undefined;
+    }
+    // A 200 is the whole object from byte 0: the server cannot resume, so this body starts over.
+    if (res.status === 200 && this.written > 0) await this.rewind();
+    if (!this.pinned) {
+      this.pinned = seen;
+      await this.part.pin({ url: this.label, identity: seen });
+    }
+    return this.written;
+  }
+
+  /** The object is not the one the part holds: drop the part and fetch the new one, once per run. */
+  private async restart(seen: ObjectIdentity | undefined): Promise<void> {
+    if (this.restarted) throw sourceChanged(this.label, this.pinned!, seen);
+    this.restarted = true;
+    this.pinned = undefined;
+    await this.part.forgetIdentity();
+    await this.rewind();
+  }
+
+  private async rewind(): Promise<void> {
+    await this.part.truncate(0);
+    this.written = 0;
+    this.hash = createHash('sha256');
+  }
+
+  private interrupted(): AbortError {
+    const of = this.pinned ? ` of ${this.pinned.size}` : '';
+    return new AbortError(`download interrupted after ${this.written}${of} bytes; run the same command again to resume`);
+  }
+}
