@@ -22,6 +22,8 @@ export { registryMetrics } from './artifact/metrics.js';
 export { FileSource } from './node/file-source.js';
 export { DirStore } from './node/dir-store.js';
 export { openStore, openSource, type OpenOptions } from './node/open.js';
+export { download, type DownloadOptions, type DownloadResult, type DownloadProgress } from './node/download.js';
+export { loadDescriptor, type DownloadDescriptor } from './node/download-verify.js';
 export { checkMemberPath, memberSegments, type MemberPathProblem, type MemberPathCode } from './safety/member-path.js';
 export * from './validate/index.js';
 export { extractTar, planMembers, DEFAULT_EXTRACT_LIMITS, type ExtractLimits, type ExtractOptions, type ExtractResult } from './node/extract.js';
