@@ -92,7 +92,7 @@ describe('pack: directory form to tar', () => {
     const dir = tempDir();
     mkdirSync(join(dir, 'm'));
     writeFileSync(join(dir, 'm/manifest.json'), JSON.stringify({ variant: 'pipeline' }));
-    await expect(packDir(join(dir, 'm'), join(dir, 'm.fnnx'))).rejects.toMatchObject({ code: 'BAD_MANIFEST' });
+    await expect(packDir(join(dir, 'm'), join(dir, 'm.fnnx'))).rejects.toMatchObject({ code: 'INVALID_MANIFEST' });
   });
 
   it('indexes the packed file the same way walkTar does', async () => {

@@ -4,10 +4,10 @@
  */
 import type { Json } from '../artifact/json-member.js';
 import { DTYPES, ENV, MANIFEST, META, OPS, ROOT_FILES, VARIANT_CONFIG, byteOrder } from '../artifact/root-files.js';
-import { ArtifactError, UsageError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import type { HasherFactory } from '../hash/hasher.js';
 import { Describer, type DescribeResult } from '../describe/descriptor.js';
-import { manifestShapeProblems } from './manifest-shape.js';
+import { assertValidManifest } from './manifest-check.js';
 import type { MemberInput } from './member-input.js';
 import { writeTar, type ChunkSink } from './tar-writer.js';
 
@@ -63,8 +63,7 @@ export function orderedMembers(input: ArtifactInput): MemberInput[] {
 /** Writes the artifact to `sink` and returns its descriptor. */
 export async function buildArtifact(input: ArtifactInput, sink: ChunkSink, options: BuildOptions): Promise<DescribeResult> {
   if (!(input.manifest instanceof Uint8Array)) {
-    const problems = manifestShapeProblems(input.manifest);
-    if (problems.length) throw new ArtifactError('BAD_MANIFEST', problems.join('; '), { member: MANIFEST });
+    assertValidManifest(input.manifest, { dtypes: input.dtypes instanceof Uint8Array ? undefined : input.dtypes });
   }
   const members = orderedMembers(input);
   const describer = await Describer.create({ fileName: options.fileName, hasher: options.hasher });

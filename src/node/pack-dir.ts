@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { DEFAULT_JSON_LIMITS, parseJson } from '../artifact/json-member.js';
 import { DTYPES, ENV, MANIFEST, META, OPS, ROOT_FILES, VARIANT_CONFIG } from '../artifact/root-files.js';
 import type { ArtifactInput } from '../build/builder.js';
-import { manifestShapeProblems } from '../build/manifest-shape.js';
+import { assertValidManifest } from '../build/manifest-check.js';
 import type { MemberInput } from '../build/member-input.js';
 import { ArtifactError, LimitError, UsageError } from '../errors.js';
 import { DirStore } from './dir-store.js';
@@ -28,8 +28,8 @@ export async function artifactInputFromDir(dir: string): Promise<ArtifactInput> 
   };
   const manifest = await root(MANIFEST);
   if (!manifest) throw new ArtifactError('MISSING_ROOT_FILE', `${dir} has no manifest.json: not an artifact directory`, { member: MANIFEST });
-  const problems = manifestShapeProblems(parseJson(manifest, MANIFEST));
-  if (problems.length) throw new ArtifactError('BAD_MANIFEST', problems.join('; '), { member: MANIFEST });
+  const dtypes = await root(DTYPES);
+  assertValidManifest(parseJson(manifest, MANIFEST), { dtypes: dtypes && parseJson(dtypes, DTYPES) });
   const files: MemberInput[] = [];
   for (const m of members) {
     if (m.kind === 'file' && !(ROOT_FILES as readonly string[]).includes(m.name)) {
@@ -40,7 +40,7 @@ export async function artifactInputFromDir(dir: string): Promise<ArtifactInput> 
     manifest,
     ops: await root(OPS),
     variantConfig: await root(VARIANT_CONFIG),
-    dtypes: await root(DTYPES),
+    dtypes,
     env: await root(ENV),
     meta: await root(META),
     files,

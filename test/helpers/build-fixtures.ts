@@ -2,9 +2,10 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Json } from '../../src/artifact/json-member.js';
 
 /** A manifest with every required key, for artifacts the tests build. */
-export function minimalManifest(extra: Record<string, unknown> = {}): Record<string, never> {
+export function minimalManifest(extra: { [key: string]: Json } = {}): { [key: string]: Json } {
   return {
     variant: 'pipeline',
     producer_name: 'fnnx-kit-tests',
@@ -15,7 +16,7 @@ export function minimalManifest(extra: Record<string, unknown> = {}): Record<str
     dynamic_attributes: [],
     env_vars: [],
     ...extra,
-  } as Record<string, never>;
+  };
 }
 
 export function sha256File(path: string): string {
