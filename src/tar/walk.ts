@@ -105,7 +105,8 @@ export async function walkTar(
     const kind = ext === undefined ? kindOf(header, pending) : undefined;
     // An old-GNU sparse header may continue in extension blocks before its data.
     const dataOffset = pos + BLOCK + (header.typeflag === 'S' ? await sparseExtension(source, block, pos, options.signal) : 0);
-    const size = kind !== undefined && !hasData(kind) ? 0 : sizeOf(header, pending, globals);
+    // An extended header's own size field is what we read; a pending PAX `size` is for the member.
+    const size = kind === undefined ? header.size : hasData(kind) ? sizeOf(header, pending, globals) : 0;
     const next = dataOffset + paddedSize(size);
     if (dataOffset + size > source.byteLength) {
       throw new TarFormatError(
