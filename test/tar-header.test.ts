@@ -32,7 +32,7 @@ describe('header checksum', () => {
 
   it('rejects any other sum with BAD_CHECKSUM naming the offset', () => {
     const block = craftHeader({ name, checksum: 'unsigned' });
-    block[0] ^= 1;
+    block[0]! ^= 1;
     expect(codeOf(() => decodeHeader(block, 1536))).toBe('BAD_CHECKSUM');
     expect(() => decodeHeader(block, 1536)).toThrow(/offset 1536/);
   });

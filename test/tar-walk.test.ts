@@ -80,7 +80,7 @@ describe('truncated archives', () => {
 describe('broken later headers (stricter than Python, which silently stops listing there)', () => {
   it('a bad checksum after the first member is BAD_CHECKSUM, not a short member list', async () => {
     const second = craftMember('[]', { name: 'ops.json' });
-    second[0] ^= 1;
+    second[0]! ^= 1;
     const bytes = concat(craftMember('{}', { name: 'manifest.json' }), second, END);
     expect((await failure(bytes)).code).toBe('BAD_CHECKSUM');
     expect(python(bytes).members.map((m) => m.name)).toEqual(['manifest.json']);
