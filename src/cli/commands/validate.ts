@@ -1,0 +1,44 @@
+import type { Command } from 'commander';
+import { UsageError } from '../../errors.js';
+import { validateTarget } from '../../validate/node.js';
+import { loadIndex, printJson, withSourceOptions, type SourceOptions } from '../common.js';
+import { EXIT_BAD_ARTIFACT, printable } from '../errors.js';
+import { renderValidation } from '../render/validate-text.js';
+
+interface ValidateCliOptions extends SourceOptions {
+  json?: boolean;
+  strict?: boolean;
+  forUpload?: boolean;
+  maxSize?: string;
+}
+
+export function registerValidate(program: Command): void {
+  withSourceOptions(
+    program
+      .command('validate')
+      .description('check an artifact against every rule of the format; exit 0 sound (warnings allowed), 1 broken, 2 could not read')
+      .argument('<artifact>', 'a .fnnx/.pyfnx/.dfs/.luml file, a directory, or an http(s) URL')
+      .option('--json', 'print {target, valid, strict, counts, diagnostics: [{code, severity, message, member, pointer}]}')
+      .option('--strict', 'warnings count as errors (unsupported variant/op/env kind, legacy metadata, ...)')
+      .option('--for-upload', "also apply the registry's upload rules: extension, size limit, a plain tar file")
+      .option('--max-size <bytes>', 'upload size limit for --for-upload (default 5368709120)'),
+  ).action(async (target: string, opts: ValidateCliOptions) => {
+    const report = await validateTarget(target, {
+      strict: opts.strict,
+      forUpload: opts.forUpload,
+      maxSize: parseSize(opts.maxSize),
+      index: await loadIndex(opts.index),
+    });
+    if (opts.json) printJson(report);
+    else process.stdout.write(renderValidation(report, printable));
+    if (!report.valid) process.exitCode = EXIT_BAD_ARTIFACT;
+  });
+}
+
+function parseSize(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  if (!/^[0-9]+$/.test(text) || !Number.isSafeInteger(Number(text))) {
+    throw new UsageError('BAD_OPTION', `--max-size takes a whole number of bytes, not "${text}"`);
+  }
+  return Number(text);
+}

@@ -1,0 +1,234 @@
+/**
+ * What a validator needs from an ONNX model, read from its wire format without loading weights:
+ * ir_version, opset imports, graph inputs/outputs with element types and dimensions, initializer
+ * names, external data references, and the operators the nodes use. Initializers and other large
+ * fields are skipped by range, so the cost is a few small reads per tensor, whatever its size.
+ */
+import { BinaryReader, WireType } from '@bufbuild/protobuf/wire';
+import type { ByteSource } from '../source/byte-source.js';
+import { WireWindow, type WireField } from './wire-window.js';
+
+export interface OnnxOpset {
+  /** As the model writes it; the empty string means the default domain `ai.onnx`. */
+  domain: string;
+  version: number;
+}
+
+export interface OnnxValueInfo {
+  name: string;
+  /** Which TypeProto case the value has; only tensors carry an element type and a shape. */
+  kind: 'tensor' | 'sequence' | 'map' | 'optional' | 'sparse_tensor' | 'unknown';
+  elemType?: number;
+  /** One entry per axis: a fixed extent, a symbolic name, or null for an unnamed unknown axis. Absent when the model gives no shape. */
+  shape?: Array<number | string | null>;
+}
+
+export interface OnnxExternalData {
+  tensor: string;
+  location: string;
+  offset?: number;
+  length?: number;
+}
+
+export interface OnnxModelInfo {
+  irVersion?: number;
+  opsets: OnnxOpset[];
+  /** All graph inputs, initializer-backed ones included (see `initializers`). */
+  inputs: OnnxValueInfo[];
+  outputs: OnnxValueInfo[];
+  initializers: Set<string>;
+  externalData: OnnxExternalData[];
+  /** domain (empty = ai.onnx) → operator types used by the main graph's nodes. */
+  operators: Map<string, Set<string>>;
+}
+
+export interface OnnxReadOptions {
+  member?: string;
+  /** Bytes fetched per window when hopping over fields (default 4 KiB). */
+  windowSize?: number;
+  /** Largest small message (a value info, an opset, a node) read whole into memory. */
+  maxSmallMessage?: number;
+  signal?: AbortSignal;
+}
+
+// Field numbers from onnx.proto.
+const MODEL = { irVersion: 1, graph: 7, opsetImport: 8 } as const;
+const GRAPH = { node: 1, initializer: 5, input: 11, output: 12, sparseInitializer: 15 } as const;
+const NODE = { opType: 4, domain: 7 } as const;
+const TENSOR = { name: 8, externalData: 13, dataLocation: 14 } as const;
+const EXTERNAL = 1;
+
+/** Reads the model held in `[offset, offset + size)` of `source`. */
+export async function readOnnxModel(source: ByteSource, offset: number, size: number, options: OnnxReadOptions = {}): Promise<OnnxModelInfo> {
+  const w = new WireWindow(source, offset, offset + size, options.member ?? 'model.onnx', options.windowSize, options.signal);
+  const ctx: Ctx = { w, maxSmall: options.maxSmallMessage ?? 1 << 20 };
+  const info: OnnxModelInfo = { opsets: [], inputs: [], outputs: [], initializers: new Set(), externalData: [], operators: new Map() };
+  for await (const f of w.fields(offset, offset + size)) {
+    if (f.fieldNo === MODEL.irVersion && f.varint !== undefined) info.irVersion = Number(f.varint);
+    else if (f.fieldNo === MODEL.opsetImport && isLen(f)) info.opsets.push(parseOpset(await small(ctx, f)));
+    else if (f.fieldNo === MODEL.graph && isLen(f)) await readGraph(ctx, f, info);
+  }
+  return info;
+}
+
+interface Ctx {
+  w: WireWindow;
+  maxSmall: number;
+}
+
+async function readGraph(ctx: Ctx, graph: WireField, info: OnnxModelInfo): Promise<void> {
+  for await (const f of ctx.w.fields(graph.start, graph.end)) {
+    if (!isLen(f)) continue;
+    switch (f.fieldNo) {
+      case GRAPH.input:
+        info.inputs.push(parseValueInfo(await small(ctx, f)));
+        break;
+      case GRAPH.output:
+        info.outputs.push(parseValueInfo(await small(ctx, f)));
+        break;
+      case GRAPH.initializer:
+        await readTensorHead(ctx, f, info);
+        break;
+      case GRAPH.sparseInitializer:
+        // SparseTensorProto.values (field 1) is the TensorProto whose name the initializer has.
+        for await (const g of ctx.w.fields(f.start, f.end)) if (g.fieldNo === 1 && isLen(g)) await readTensorHead(ctx, g, info);
+        break;
+      case GRAPH.node:
+        await readNode(ctx, f, info);
+        break;
+    }
+  }
+}
+
+/** A tensor's name and external data references; its data fields are hopped over. */
+async function readTensorHead(ctx: Ctx, tensor: WireField, info: OnnxModelInfo): Promise<void> {
+  let name = '';
+  let external = false;
+  const refs: Array<Map<string, string>> = [];
+  for await (const f of ctx.w.fields(tensor.start, tensor.end)) {
+    if (f.fieldNo === TENSOR.name && isLen(f)) name = decode(await small(ctx, f));
+    else if (f.fieldNo === TENSOR.dataLocation && f.varint !== undefined) external = Number(f.varint) === EXTERNAL;
+    else if (f.fieldNo === TENSOR.externalData && isLen(f)) refs.push(parseStringEntry(await small(ctx, f)));
+  }
+  info.initializers.add(name);
+  if (!external) return;
+  const entries = new Map(refs.flatMap((m) => [...m]));
+  const num = (k: string) => (entries.has(k) ? Number(entries.get(k)) : undefined);
+  info.externalData.push({ tensor: name, location: entries.get('location') ?? '', offset: num('offset'), length: num('length') });
+}
+
+async function readNode(ctx: Ctx, node: WireField, info: OnnxModelInfo): Promise<void> {
+  let opType = '';
+  let domain = '';
+  // A node is usually small; a Constant node can embed a big tensor, so walk it field by field.
+  for await (const f of ctx.w.fields(node.start, node.end)) {
+    if (f.fieldNo === NODE.opType && isLen(f)) opType = decode(await small(ctx, f));
+    else if (f.fieldNo === NODE.domain && isLen(f)) domain = decode(await small(ctx, f));
+  }
+  let ops = info.operators.get(domain);
+  if (!ops) info.operators.set(domain, (ops = new Set()));
+  ops.add(opType);
+}
+
+function isLen(f: WireField): boolean {
+  return f.wireType === WireType.LengthDelimited;
+}
+
+async function small(ctx: Ctx, f: WireField): Promise<Uint8Array> {
+  if (f.end - f.start > ctx.maxSmall) {
+    throw ctx.w.malformed(f.start, `field ${f.fieldNo} is ${f.end - f.start} bytes, more than the ${ctx.maxSmall} expected of it`);
+  }
+  return ctx.w.bytes(f.start, f.end);
+}
+
+const utf8 = new TextDecoder();
+function decode(bytes: Uint8Array): string {
+  return utf8.decode(bytes);
+}
+
+/** Walks an in-memory message, handing each field to `on`; unhandled fields are skipped. */
+function eachField(bytes: Uint8Array, on: (fieldNo: number, wireType: WireType, r: BinaryReader) => boolean): void {
+  const r = new BinaryReader(bytes);
+  while (r.pos < r.len) {
+    const [fieldNo, wireType] = r.tag();
+    if (!on(fieldNo, wireType, r)) r.skip(wireType, fieldNo);
+  }
+}
+
+function parseOpset(bytes: Uint8Array): OnnxOpset {
+  const out: OnnxOpset = { domain: '', version: 0 };
+  eachField(bytes, (n, t, r) => {
+    if (n === 1 && t === WireType.LengthDelimited) out.domain = r.string();
+    else if (n === 2 && t === WireType.Varint) out.version = Number(r.int64());
+    else return false;
+    return true;
+  });
+  return out;
+}
+
+function parseStringEntry(bytes: Uint8Array): Map<string, string> {
+  let key = '';
+  let value = '';
+  eachField(bytes, (n, t, r) => {
+    if (t !== WireType.LengthDelimited || (n !== 1 && n !== 2)) return false;
+    if (n === 1) key = r.string();
+    else value = r.string();
+    return true;
+  });
+  return new Map([[key, value]]);
+}
+
+const TYPE_CASES: Record<number, OnnxValueInfo['kind']> = { 1: 'tensor', 4: 'sequence', 5: 'map', 8: 'sparse_tensor', 9: 'optional' };
+
+function parseValueInfo(bytes: Uint8Array): OnnxValueInfo {
+  const out: OnnxValueInfo = { name: '', kind: 'unknown' };
+  eachField(bytes, (n, t, r) => {
+    if (t !== WireType.LengthDelimited) return false;
+    if (n === 1) out.name = r.string();
+    else if (n === 2) Object.assign(out, parseType(r.bytes()));
+    else return false;
+    return true;
+  });
+  return out;
+}
+
+function parseType(bytes: Uint8Array): Partial<OnnxValueInfo> {
+  const out: Partial<OnnxValueInfo> = {};
+  eachField(bytes, (n, t, r) => {
+    const kind = TYPE_CASES[n];
+    if (!kind || t !== WireType.LengthDelimited) return false;
+    out.kind = kind;
+    const body = r.bytes();
+    if (kind === 'tensor' || kind === 'sparse_tensor') Object.assign(out, parseTensorType(body));
+    return true;
+  });
+  return out;
+}
+
+function parseTensorType(bytes: Uint8Array): Partial<OnnxValueInfo> {
+  const out: Partial<OnnxValueInfo> = {};
+  eachField(bytes, (n, t, r) => {
+    if (n === 1 && t === WireType.Varint) out.elemType = r.int32();
+    else if (n === 2 && t === WireType.LengthDelimited) out.shape = parseShape(r.bytes());
+    else return false;
+    return true;
+  });
+  return out;
+}
+
+function parseShape(bytes: Uint8Array): Array<number | string | null> {
+  const dims: Array<number | string | null> = [];
+  eachField(bytes, (n, t, r) => {
+    if (n !== 1 || t !== WireType.LengthDelimited) return false;
+    let dim: number | string | null = null;
+    eachField(r.bytes(), (m, u, d) => {
+      if (m === 1 && u === WireType.Varint) dim = Number(d.int64());
+      else if (m === 2 && u === WireType.LengthDelimited) dim = d.string();
+      else return false;
+      return true;
+    });
+    dims.push(dim);
+    return true;
+  });
+  return dims;
+}

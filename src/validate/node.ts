@@ -1,0 +1,101 @@
+/**
+ * Node entry points: validate a path (tar file or directory) or an http(s) URL, and
+ * assertUploadable() for upload pipelines. The rules themselves live in validate.ts.
+ */
+import { stat } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { ArtifactError } from '../errors.js';
+import { DirStore } from '../node/dir-store.js';
+import { FileSource, ioError } from '../node/file-source.js';
+import { isUrl, openSource } from '../node/open.js';
+import type { ByteSource } from '../source/byte-source.js';
+import type { Diagnostic } from './diagnostics.js';
+import type { UploadFacts } from './upload-rules.js';
+import { validate, type ValidateOptions, type ValidationReport } from './validate.js';
+
+export interface ValidateTargetOptions extends Omit<ValidateOptions, 'upload' | 'memberRange'> {
+  /** Apply the registry's upload rules too (extension, size limit, a plain tar file). */
+  forUpload?: boolean;
+  /** The upload size limit in bytes (default 5,368,709,120). */
+  maxSize?: number;
+  /** Wraps the raw source (how tests and benches count reads). */
+  wrap?: (source: ByteSource) => ByteSource;
+}
+
+/** Validates the artifact at a path or URL; findings are in the report, read failures throw. */
+export async function validateTarget(target: string, options: ValidateTargetOptions = {}): Promise<ValidationReport> {
+  if (!isUrl(target)) {
+    const st = await stat(target).catch((e: unknown) => {
+      throw ioError(e, target);
+    });
+    if (st.isDirectory()) return validateDirectory(target, options);
+  }
+  const raw = await openSource(target, options.signal);
+  const source = options.wrap ? options.wrap(raw) : raw;
+  try {
+    const upload = options.forUpload ? await uploadFacts(target, source, options.maxSize) : undefined;
+    return await validate(source, { ...options, upload });
+  } finally {
+    await raw.close?.();
+  }
+}
+
+async function validateDirectory(root: string, options: ValidateTargetOptions): Promise<ValidationReport> {
+  const store = new DirStore(root);
+  const size = (await store.members()).reduce((n, m) => n + m.size, 0);
+  const upload: UploadFacts | undefined = options.forUpload ? { fileName: basename(root), size, form: 'directory', maxSize: options.maxSize } : undefined;
+  return validate(store, {
+    ...options,
+    upload,
+    // The directory form has no offsets: the model is read by range from its own file.
+    memberRange: async (name) => {
+      if ((await store.sizeOf(name)) === undefined) return undefined;
+      const file = await FileSource.open(join(root, name));
+      return { source: options.wrap ? options.wrap(file) : file, offset: 0, size: file.byteLength, close: () => file.close() };
+    },
+  });
+}
+
+const COMPRESSED_MAGIC = [
+  [0x1f, 0x8b], // gzip
+  [0x42, 0x5a, 0x68], // bzip2
+  [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00], // xz
+  [0x28, 0xb5, 0x2f, 0xfd], // zstd
+];
+
+async function uploadFacts(target: string, source: ByteSource, maxSize: number | undefined): Promise<UploadFacts> {
+  const head = await source.read(0, Math.min(8, source.byteLength));
+  const compressed = COMPRESSED_MAGIC.some((m) => m.every((b, i) => head[i] === b));
+  return { fileName: fileNameOf(target), size: source.byteLength, form: compressed ? 'compressed' : 'tar', maxSize };
+}
+
+function fileNameOf(target: string): string {
+  if (!isUrl(target)) return basename(target);
+  const path = new URL(target).pathname;
+  return decodeURIComponent(path.slice(path.lastIndexOf('/') + 1));
+}
+
+/** Thrown by assertUploadable: one error listing every problem, with the diagnostics attached. */
+export class NotUploadableError extends ArtifactError {
+  constructor(
+    target: string,
+    readonly diagnostics: Diagnostic[],
+  ) {
+    const errors = diagnostics.filter((d) => d.severity === 'error');
+    const list = errors.map((d) => `${d.member ? `${d.member}${d.pointer ? `#${d.pointer}` : ''}: ` : ''}${d.message} (${d.code})`);
+    super('NOT_UPLOADABLE', `cannot be uploaded: ${errors.length} problem(s): ${list.join('; ')}`, {
+      member: target,
+      hint: 'run `fnnx-kit validate --for-upload` on it for the full report',
+    });
+  }
+}
+
+/**
+ * For upload pipelines: resolves with the report when the artifact is sound and uploadable,
+ * throws a NotUploadableError listing every problem otherwise.
+ */
+export async function assertUploadable(path: string, options: Omit<ValidateTargetOptions, 'forUpload'> = {}): Promise<ValidationReport> {
+  const report = await validateTarget(path, { ...options, forUpload: true });
+  if (!report.valid) throw new NotUploadableError(path, report.diagnostics);
+  return report;
+}

@@ -1,0 +1,189 @@
+/**
+ * validate(): every rule of the format over one artifact, as diagnostics. Reads only what the
+ * rules need: the root JSON members, the member list, and each ONNX model's small fields by range.
+ * Browser-safe (no `node:` imports); src/validate/node.ts opens paths and URLs.
+ */
+import { DEFAULT_JSON_LIMITS, isObject, readJsonMember, type Json, type JsonLimits } from '../artifact/json-member.js';
+import type { MemberStore } from '../artifact/member-store.js';
+import { DTYPES, ENV, MANIFEST, MANIFEST_PATCH, META, META_SIDECAR, OPS, VARIANT_CONFIG, byteOrder } from '../artifact/root-files.js';
+import { TarStore } from '../artifact/tar-store.js';
+import { FnnxError } from '../errors.js';
+import { BlockCache } from '../source/block-cache.js';
+import type { ByteSource } from '../source/byte-source.js';
+import type { FileIndex } from '../tar/entry.js';
+import type { MemberRange, JsonObject, RuleContext } from './context.js';
+import { customDtypeRules } from './custom-dtype-rules.js';
+import { countBySeverity, diag, strictly, type Diagnostic, type Severity } from './diagnostics.js';
+import { customDtypeNames } from './dtype-rules.js';
+import { envRules } from './env-rules.js';
+import { validateManifest } from './manifest-rules.js';
+import { memberRules, tarEntryRules } from './member-rules.js';
+import { metadataRules, type MetaFile } from './metadata-rules.js';
+import { onnxRules } from './onnx-rules.js';
+import { opRules } from './op-rules.js';
+import { patchRules } from './patch-rules.js';
+import { uploadRules, type UploadFacts } from './upload-rules.js';
+import { variantRules } from './variant-rules.js';
+
+export interface ValidateOptions {
+  /** Warnings (unsupported variant/op/env kind, legacy metadata, ...) count as errors. */
+  strict?: boolean;
+  /** Also apply the registry's upload rules to these facts about the file. */
+  upload?: UploadFacts;
+  /** A known file_index: members are read without walking the archive (sources only). */
+  index?: FileIndex;
+  limits?: Partial<JsonLimits>;
+  /** Where a member's bytes are, for stores that are not tars (the directory form). */
+  memberRange?: (name: string) => Promise<MemberRange | undefined>;
+  signal?: AbortSignal;
+}
+
+export interface ValidationReport {
+  target: string;
+  /** No error-severity diagnostic (after --strict is applied). */
+  valid: boolean;
+  strict: boolean;
+  counts: Record<Severity, number>;
+  diagnostics: Diagnostic[];
+}
+
+/**
+ * Validates an artifact given as a tar behind a byte source, or as any member store. Findings
+ * about the artifact are diagnostics; only failures to read (I/O, usage) are thrown.
+ */
+export async function validate(input: ByteSource | MemberStore, options: ValidateOptions = {}): Promise<ValidationReport> {
+  const store = isStore(input) ? input : new TarStore(new BlockCache(input), { index: options.index });
+  // From a raw source the ONNX reader reads around the block cache: its windows are already small.
+  const raw = isStore(input) ? undefined : input;
+  let diagnostics: Diagnostic[];
+  try {
+    diagnostics = await runRules(store, raw, options);
+  } catch (e) {
+    if (!(e instanceof FnnxError) || e.kind !== 'artifact') throw e;
+    diagnostics = [diag(e.code, 'error', e.message, { member: e.member ?? null, pointer: '' })];
+  }
+  if (options.upload) diagnostics.push(...uploadRules(options.upload));
+  if (options.strict) diagnostics = strictly(diagnostics);
+  const counts = countBySeverity(diagnostics);
+  return { target: store.label, valid: counts.error === 0, strict: !!options.strict, counts, diagnostics };
+}
+
+function isStore(input: ByteSource | MemberStore): input is MemberStore {
+  return typeof (input as MemberStore).members === 'function';
+}
+
+async function runRules(store: MemberStore, raw: ByteSource | undefined, options: ValidateOptions): Promise<Diagnostic[]> {
+  const { signal } = options;
+  const out: Diagnostic[] = [];
+  const members = await store.members(signal);
+  const files = await store.fileIndex(signal);
+  out.push(...memberRules(members));
+  if (store instanceof TarStore && !options.index) out.push(...tarEntryRules((await store.walk(signal)).entries));
+
+  const json = jsonLoader(store, { ...DEFAULT_JSON_LIMITS, ...options.limits }, out, signal);
+  const stored = (await json.root(MANIFEST, 'object', 'required')) as JsonObject | undefined;
+  const ops = (await json.root(OPS, 'array', 'required')) as Json[] | undefined;
+  const variantConfig = (await json.root(VARIANT_CONFIG, 'object', 'required')) as JsonObject | undefined;
+  const dtypes = (await json.root(DTYPES, 'object', 'optional')) as JsonObject | undefined;
+  const env = (await json.root(ENV, 'object', 'optional')) as JsonObject | undefined;
+
+  if (dtypes) out.push(...customDtypeRules(dtypes));
+  const rootNames = Object.keys(files).filter((n) => !n.includes('/')).sort(byteOrder);
+  let manifest = stored;
+  if (stored) {
+    out.push(...validateManifest(stored, { dtypes: dtypes ?? {} }));
+    const patches = [];
+    for (const member of rootNames.filter((n) => MANIFEST_PATCH.test(n))) {
+      const doc = await json.read(member);
+      if (doc !== undefined) patches.push({ member, doc });
+    }
+    const patched = patchRules(stored, patches, dtypes ?? {});
+    out.push(...patched.diagnostics);
+    manifest = patched.manifest;
+  }
+
+  const ctx: RuleContext = {
+    store,
+    members,
+    files,
+    manifest,
+    ops,
+    variantConfig,
+    customDtypes: customDtypeNames(dtypes ?? {}),
+    memberRange: (name) => memberRange(store, raw, files, name, options),
+    signal,
+  };
+  if (ops) out.push(...opRules(ops, ctx.customDtypes), ...(await onnxOpRules(ops, ctx)));
+  if (manifest) out.push(...variantRules(ctx));
+  if (env) out.push(...envRules(env));
+  out.push(...metadataRules(await metaFiles(json, rootNames), members));
+  return out;
+}
+
+async function onnxOpRules(ops: Json[], ctx: RuleContext): Promise<Diagnostic[]> {
+  const out: Diagnostic[] = [];
+  for (const [i, op] of ops.entries()) {
+    if (isObject(op) && op.op === 'ONNX_v1') out.push(...(await onnxRules(op, { member: OPS, pointer: `/${i}` }, ctx)));
+  }
+  return out;
+}
+
+async function metaFiles(json: JsonLoader, rootNames: string[]): Promise<MetaFile[]> {
+  const names = [META, ...rootNames.filter((n) => META_SIDECAR.test(n))];
+  const out: MetaFile[] = [];
+  for (const member of names) {
+    const doc = await json.root(member, 'array', member === META ? 'optional' : 'present');
+    if (Array.isArray(doc)) out.push({ member, entries: doc });
+  }
+  return out;
+}
+
+async function memberRange(
+  store: MemberStore,
+  raw: ByteSource | undefined,
+  files: FileIndex,
+  name: string,
+  options: ValidateOptions,
+): Promise<MemberRange | undefined> {
+  if (store instanceof TarStore) {
+    const range = files[name];
+    return range && { source: raw ?? store.source, offset: range[0], size: range[1] };
+  }
+  return options.memberRange?.(name);
+}
+
+type Need = 'required' | 'optional' | 'present';
+
+interface JsonLoader {
+  /** A member's JSON, or undefined (reported) when it does not parse. */
+  read(member: string): Promise<Json | undefined>;
+  /** A root file of a given JSON type, or undefined (reported) when missing or of the wrong type. */
+  root(member: string, type: 'object' | 'array', need: Need): Promise<Json | undefined>;
+}
+
+function jsonLoader(store: MemberStore, limits: JsonLimits, out: Diagnostic[], signal?: AbortSignal): JsonLoader {
+  const read = async (member: string) => {
+    try {
+      return await readJsonMember(store, member, limits, signal);
+    } catch (e) {
+      if (!(e instanceof FnnxError) || e.kind !== 'artifact') throw e;
+      out.push(diag(e.code === 'BAD_JSON' ? 'JSON_INVALID' : e.code, 'error', e.message, { member, pointer: '' }));
+      return undefined;
+    }
+  };
+  const root = async (member: string, type: 'object' | 'array', need: Need) => {
+    if ((await store.sizeOf(member, signal)) === undefined) {
+      if (need === 'required') out.push(diag('ROOT_FILE_MISSING', 'error', `required root file ${member} is missing`, { member, pointer: '' }));
+      else if (need === 'optional') {
+        out.push(diag('ROOT_FILE_OMITTED', 'warning', `${member} is missing; producers write all six root files (readers treat it as empty)`, { member, pointer: '' }));
+      }
+      return undefined;
+    }
+    const value = await read(member);
+    if (value === undefined) return undefined;
+    if (type === 'array' ? Array.isArray(value) : isObject(value)) return value;
+    out.push(diag('ROOT_FILE_TYPE', 'error', `must hold a JSON ${type}`, { member, pointer: '' }));
+    return undefined;
+  };
+  return { read, root };
+}
