@@ -9,7 +9,9 @@ export type Members = Array<[name: string, content: string | Uint8Array | object
 export async function packTar(members: Members): Promise<Uint8Array> {
   const p = pack();
   const chunks: Buffer[] = [];
-  p.on('data', (c: Buffer) => chunks.push(c));
+  p.on('data', (c: unknown) => {
+    chunks.push(c as Buffer);
+  });
   const done = new Promise<void>((resolve, reject) => {
     p.on('end', resolve);
     p.on('error', reject);
