@@ -1,0 +1,52 @@
+/**
+ * The browser bundle (`fnnx-kit/web`) is built here from vite.web.config.ts, minified so comments
+ * cannot hide or fake anything, and checked: it imports nothing (no `node:` module, no Node
+ * builtin, no package left external) and uses no Node-only global, yet reads an artifact.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { build } from 'vite';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { CORPUS_TAR, tempDir } from './helpers/paths.js';
+
+const NODE_BUILTINS = ['fs', 'path', 'os', 'crypto', 'http', 'https', 'net', 'stream', 'zlib', 'url', 'util', 'buffer', 'child_process', 'events'];
+
+let outDir: string;
+let code: string;
+
+beforeAll(async () => {
+  outDir = tempDir('fnnx-web-bundle-');
+  await build({ configFile: 'vite.web.config.ts', logLevel: 'warn', build: { outDir, minify: true, sourcemap: false } });
+  code = readFileSync(join(outDir, 'fnnx-kit-web.js'), 'utf8');
+});
+
+describe('browser bundle', () => {
+  it('imports no module at all: no node: specifier, no builtin, nothing left external', () => {
+    const specifiers = [
+      ...code.matchAll(/\bimport\s*(?:[\w*{}\s,$]+from\s*)?["']([^"']+)["']/g),
+      ...code.matchAll(/\bimport\s*\(\s*["']([^"']+)["']\s*\)/g),
+      ...code.matchAll(/\brequire\s*\(\s*["']([^"']+)["']\s*\)/g),
+    ].map((m) => m[1]);
+    expect(specifiers).toEqual([]);
+    expect(code).not.toMatch(/["']node:/);
+    for (const name of NODE_BUILTINS) expect(code).not.toMatch(new RegExp(`\\brequire\\(["']${name}["']\\)`));
+  });
+
+  it('uses no Node-only global (Buffer, process, __dirname)', () => {
+    expect(code).not.toMatch(/\bBuffer\.(from|alloc|concat|isBuffer)\b/);
+    expect(code).not.toMatch(/\bprocess\.(env|cwd|nextTick|platform)\b/);
+    expect(code).not.toMatch(/\b__dirname\b|\b__filename\b/);
+  });
+
+  it('exports the sources, the tar store, the reader and the browser describer, and reads an artifact from a Blob', async () => {
+    const web = (await import(pathToFileURL(join(outDir, 'fnnx-kit-web.js')).href)) as typeof import('../src/web/index.js');
+    for (const name of ['BlobSource', 'HttpSource', 'TarStore', 'readArtifact', 'describeBlob', 'openBlob', 'openUrl', 'ZipReader', 'wasmHasher'] as const) {
+      expect(web[name], name).toBeTypeOf('function');
+    }
+    const store = web.openBlob(new Blob([readFileSync(CORPUS_TAR)]));
+    const contents = await web.readArtifact(store);
+    expect(contents.manifest.variant).toBe('pipeline');
+    expect(Object.keys(contents.fileIndex)).toContain('ops_artifacts/linreg/model.onnx');
+  });
+});
