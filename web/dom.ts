@@ -1,0 +1,54 @@
+/** Tiny DOM builders: the page has no framework, and text always goes in as text, never as HTML. */
+export type Child = Node | string | number | null | undefined | false;
+
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs: Record<string, string> = {},
+  ...children: Child[]
+): HTMLElementTagNameMap[K] {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
+  for (const c of children) if (c !== null && c !== undefined && c !== false) el.append(typeof c === 'number' ? String(c) : c);
+  return el;
+}
+
+/** A data table with a caption and column headers; `testid` names it for tests and screenshots. */
+export function table(caption: string, headers: string[], rows: Child[][], testid: string): HTMLTableElement {
+  return h(
+    'table',
+    { 'data-testid': testid },
+    h('caption', {}, caption),
+    h('thead', {}, h('tr', {}, ...headers.map((x) => h('th', { scope: 'col' }, x)))),
+    h('tbody', {}, ...rows.map((r) => h('tr', {}, ...r.map((c) => h('td', {}, c))))),
+  );
+}
+
+/** Key/value pairs as a description list. */
+export function facts(pairs: Array<[string, Child]>, testid: string): HTMLDListElement {
+  return h('dl', { class: 'facts', 'data-testid': testid }, ...pairs.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]));
+}
+
+export function code(text: string): HTMLElement {
+  return h('code', {}, text);
+}
+
+export function empty(text: string): HTMLParagraphElement {
+  return h('p', { class: 'empty' }, text);
+}
+
+const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+
+/** "1.5 GiB", with the exact byte count left to a title attribute by callers. */
+export function formatBytes(n: number): string {
+  let v = n;
+  let u = 0;
+  while (v >= 1024 && u < UNITS.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return u === 0 ? `${n} B` : `${v.toFixed(v < 10 ? 2 : 1)} ${UNITS[u]}`;
+}
+
+export function bytes(n: number): HTMLElement {
+  return h('span', { title: `${n.toLocaleString('en')} bytes`, 'data-bytes': String(n) }, formatBytes(n));
+}

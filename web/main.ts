@@ -1,0 +1,136 @@
+/** The inspector page: open a file or URL, read it by ranges, and fill the views. */
+import {
+  describeBlob,
+  findCard,
+  isFnnxError,
+  openBlob,
+  openUrl,
+  readArtifact,
+  readCardHtml,
+  type TarStore,
+} from '../src/web/index.js';
+import { h } from './dom.js';
+import { setupTabs } from './tabs.js';
+import { cardView, descriptorView, membersView, metadataView, summaryView } from './views.js';
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+const fileInput = $<HTMLInputElement>('file');
+const urlForm = $<HTMLFormElement>('url-form');
+const urlInput = $<HTMLInputElement>('url');
+const status = $<HTMLParagraphElement>('status');
+const errorLine = $<HTMLParagraphElement>('error');
+const views = $<HTMLDivElement>('views');
+const describeButton = $<HTMLButtonElement>('describe');
+const progress = $<HTMLProgressElement>('hash-progress');
+const rateLabel = $<HTMLSpanElement>('hash-rate');
+const selectTab = setupTabs($('tabs'));
+
+let current: AbortController | undefined;
+let localFile: File | undefined;
+
+/** Every failure the user sees is one line: the member, what is wrong, the code, and a hint. */
+function showError(e: unknown): void {
+  if ((e as Error)?.name === 'AbortError') return;
+  let line: string;
+  if (isFnnxError(e)) {
+    line = `${e.member ? `${e.member}: ` : ''}${e.message} (${e.code})${e.hint ? ` — ${e.hint}` : ''}`;
+  } else {
+    line = `Unexpected error: ${(e as Error)?.message ?? String(e)}`;
+  }
+  errorLine.textContent = line;
+  errorLine.hidden = false;
+  status.textContent = '';
+  document.body.dataset.state = 'error';
+}
+
+function fill(id: string, nodes: Node[]): void {
+  $(id).replaceChildren(...nodes);
+}
+
+/** Starts a new job, cancelling whatever the previous file or URL was still doing. */
+function begin(message: string): AbortSignal {
+  current?.abort();
+  current = new AbortController();
+  errorLine.hidden = true;
+  status.textContent = message;
+  document.body.dataset.state = 'busy';
+  return current.signal;
+}
+
+async function show(store: TarStore, label: string, signal: AbortSignal): Promise<void> {
+  const t0 = performance.now();
+  const contents = await readArtifact(store, { signal });
+  if (signal.aborted) return;
+  fill('panel-summary', summaryView(contents, label, store.source.byteLength));
+  fill('panel-metadata', metadataView(contents));
+  fill('panel-members', membersView(contents));
+  fill('panel-validation', [h('p', { class: 'empty' }, 'The validator is not part of this build yet.')]);
+  describeButton.disabled = !localFile;
+  fill('descriptor', localFile ? [] : [h('p', { class: 'empty' }, 'Open a local file to compute its upload descriptor.')]);
+  progress.value = 0;
+  rateLabel.textContent = '';
+  views.hidden = false;
+  selectTab('tab-summary');
+  await showCard(store, contents.fileIndex, signal);
+  const ms = performance.now() - t0;
+  status.textContent = `${label}: ${contents.members.length} members read in ${ms.toFixed(0)} ms.`;
+  document.body.dataset.state = 'ready';
+}
+
+/** A broken card is reported in its own panel; the rest of the artifact stays on screen. */
+async function showCard(store: TarStore, index: Parameters<typeof findCard>[0], signal: AbortSignal): Promise<void> {
+  const card = findCard(index);
+  if (!card) return fill('panel-card', cardView(undefined, undefined));
+  try {
+    fill('panel-card', cardView(await readCardHtml(store.source, card, { signal }), card.member));
+  } catch (e) {
+    if (!isFnnxError(e)) throw e;
+    fill('panel-card', [h('p', { class: 'error', role: 'alert' }, `${e.member ?? card.member}: ${e.message} (${e.code})`)]);
+  }
+}
+
+fileInput.addEventListener('change', () => {
+  const file = fileInput.files?.[0];
+  if (!file) return;
+  localFile = file;
+  const signal = begin(`Reading ${file.name}…`);
+  show(openBlob(file), file.name, signal).catch(showError);
+});
+
+urlForm.addEventListener('submit', (e) => {
+  e.preventDefault();
+  const url = urlInput.value.trim();
+  localFile = undefined;
+  fileInput.value = '';
+  const signal = begin('Fetching byte ranges…');
+  openUrl(url, { signal })
+    .then((store) => show(store, store.label, signal))
+    .catch(showError);
+});
+
+describeButton.addEventListener('click', () => {
+  const file = localFile;
+  if (!file) return;
+  const signal = begin(`Hashing ${file.name}…`);
+  describeButton.disabled = true;
+  fill('descriptor', []);
+  let shown = 0;
+  const t0 = performance.now();
+  const onProgress = (done: number, total: number) => {
+    // Repaint at most every 1/256 of the file: the bar should cost nothing next to the hash.
+    if (done - shown < total / 256 && done !== total) return;
+    shown = done;
+    progress.value = total ? done / total : 1;
+    const s = (performance.now() - t0) / 1000;
+    rateLabel.textContent = `${Math.round((100 * done) / (total || 1))}% · ${(done / 1048576 / Math.max(s, 1e-3)).toFixed(0)} MiB/s`;
+  };
+  describeBlob(file, file.name, { signal, onProgress })
+    .then(({ descriptor }) => {
+      const seconds = (performance.now() - t0) / 1000;
+      fill('descriptor', descriptorView(descriptor, seconds));
+      status.textContent = `${file.name}: descriptor computed.`;
+      document.body.dataset.state = 'described';
+    })
+    .catch(showError)
+    .finally(() => (describeButton.disabled = false));
+});

@@ -1,0 +1,13 @@
+import { defineConfig } from 'vite';
+
+/** The inspector page (`npm run build:web`): a static site in dist-web/page, relative URLs. */
+export default defineConfig({
+  root: import.meta.dirname,
+  base: './',
+  build: {
+    outDir: '../dist-web/page',
+    emptyOutDir: true,
+    target: 'es2022',
+    sourcemap: true,
+  },
+});
