@@ -1,5 +1,5 @@
 /** What the registry's upload accepts, checked before a byte is hashed. */
-import { ArtifactError, LimitError } from '../errors.js';
+import { ArtifactError } from '../errors.js';
 
 export const UPLOAD_EXTENSIONS = ['fnnx', 'pyfnx', 'dfs', 'luml'] as const;
 /** The registry client's 5 GB mark. */
@@ -16,14 +16,15 @@ export function checkUploadName(fileName: string): void {
   if (ext === undefined || !(UPLOAD_EXTENSIONS as readonly string[]).includes(ext)) {
     throw new ArtifactError(
       'BAD_EXTENSION',
-      `the registry does not accept ${ext === undefined ? 'a file without an extension' : `the extension ".${ext}"`}; it takes ${UPLOAD_EXTENSIONS.map((e) => `.${e}`).join(', ')}`,
-      { member: fileName, hint: 'rename the file, e.g. to model.fnnx (the content decides the format, not the name)' },
+      `the registry does not accept ${ext === undefined ? 'a file without an extension' : `the extension ".${ext}"`}; it takes ${UPLOAD_EXTENSIONS.map((e) => `.${e}`).join(', ')} (rename the file)`,
+      { member: fileName },
     );
   }
 }
 
 export function checkUploadSize(fileName: string, size: number, maxSize = DEFAULT_MAX_UPLOAD_SIZE): void {
   if (size > maxSize) {
-    throw new LimitError('--max-size', `${size} bytes is over the registry's upload limit of ${maxSize} bytes`, { member: fileName });
+    // One line, no hint: the option to raise is named in the message itself.
+    throw new ArtifactError('TOO_LARGE', `${size} bytes is over the upload limit of ${maxSize} bytes (--max-size)`, { member: fileName });
   }
 }

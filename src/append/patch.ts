@@ -1,0 +1,34 @@
+/** patch-manifest: an RFC 6902 patch (add/replace only) appended as a manifest-<hex>.patch.json. */
+import type { Json } from '../artifact/json-member.js';
+import { applyPatch, checkPatch } from '../artifact/patches.js';
+import type { ArtifactContents } from '../artifact/reader.js';
+import { byteOrder } from '../artifact/root-files.js';
+import { jsonBytes } from '../build/builder.js';
+import { assertValidManifest } from '../build/manifest-check.js';
+import type { MemberInput } from '../build/member-input.js';
+import type { MemberStore } from '../artifact/member-store.js';
+import { readJsonMember } from '../artifact/json-member.js';
+import { patchName } from './ids.js';
+
+/**
+ * Checks the patch, then computes the manifest readers will see once it is appended (every patch,
+ * the new one included, in byte order of name, from the stored manifest) and refuses the append
+ * unless that manifest is valid. Nothing is written before this passes.
+ */
+export async function patchAppendMembers(
+  store: MemberStore,
+  contents: ArtifactContents,
+  patchDoc: Json,
+  hex: string,
+): Promise<{ members: MemberInput[]; manifest: { [key: string]: Json } }> {
+  const name = patchName(hex);
+  const ops = checkPatch(patchDoc, name);
+  const order = [...contents.patches, name].sort(byteOrder);
+  let manifest: Json = contents.storedManifest;
+  for (const p of order) {
+    const patch = p === name ? ops : checkPatch((await readJsonMember(store, p)) ?? null, p);
+    manifest = applyPatch(manifest, patch, p);
+  }
+  assertValidManifest(manifest, { dtypes: contents.dtypes, member: name, what: 'the manifest after this patch' });
+  return { members: [{ name, body: jsonBytes(ops as unknown as Json) }], manifest: manifest as { [key: string]: Json } };
+}

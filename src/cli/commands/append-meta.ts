@@ -1,0 +1,49 @@
+import { readFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { parseJson } from '../../artifact/json-member.js';
+import { newHexId } from '../../append/ids.js';
+import { checkEntries, metaAppendMembers, type Attachment } from '../../append/meta.js';
+import { UsageError } from '../../errors.js';
+import { appendToArtifact } from '../../node/append-file.js';
+import { fileBody } from '../../node/file-body.js';
+import { ioError } from '../../node/file-source.js';
+import { printAppendResult } from '../render/append-text.js';
+
+interface AppendMetaOptions {
+  entry: string;
+  attach?: string[];
+  json?: boolean;
+}
+
+export async function readJsonFile(path: string): Promise<ReturnType<typeof parseJson>> {
+  const bytes = await readFile(path).catch((e: unknown) => {
+    throw ioError(e, path);
+  });
+  return parseJson(new Uint8Array(bytes), path);
+}
+
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+async function attachment(spec: string): Promise<Attachment> {
+  const eq = spec.indexOf('=');
+  if (eq <= 0 || eq === spec.length - 1) throw new UsageError('BAD_ATTACH', `--attach ${JSON.stringify(spec)} is not name=path (e.g. report.html=./out/report.html)`);
+  return { name: spec.slice(0, eq), body: await fileBody(spec.slice(eq + 1)) };
+}
+
+export function registerAppendMeta(program: Command): void {
+  program
+    .command('append-meta')
+    .description('append metadata entries as a new meta-<hex>.json sidecar (and files under meta_artifacts/<entry id>/); never rewrites existing bytes')
+    .argument('<artifact>', 'a tar artifact file, or a directory-form artifact')
+    .requiredOption('--entry <file.json>', 'one metadata entry {id, producer, producer_version, producer_tags, payload}, or an array of them')
+    .option('--attach <name=path>', "a file to store under the entry's folder, repeatable (needs exactly one entry)", collect)
+    .option('--json', 'print the result as JSON')
+    .action(async (target: string, opts: AppendMetaOptions) => {
+      const entries = checkEntries(await readJsonFile(opts.entry), opts.entry);
+      const attachments = await Promise.all((opts.attach ?? []).map(attachment));
+      const result = await appendToArtifact(target, async () => metaAppendMembers(entries, attachments, newHexId()));
+      printAppendResult(result, opts.json === true);
+    });
+}

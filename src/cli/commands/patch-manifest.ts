@@ -1,0 +1,25 @@
+import type { Command } from 'commander';
+import { newHexId } from '../../append/ids.js';
+import { patchAppendMembers } from '../../append/patch.js';
+import { appendToArtifact } from '../../node/append-file.js';
+import { printAppendResult } from '../render/append-text.js';
+import { readJsonFile } from './append-meta.js';
+
+interface PatchOptions {
+  patch: string;
+  json?: boolean;
+}
+
+export function registerPatchManifest(program: Command): void {
+  program
+    .command('patch-manifest')
+    .description('append an RFC 6902 manifest patch (add/replace only) as manifest-<hex>.patch.json; refused unless the resulting manifest is valid')
+    .argument('<artifact>', 'a tar artifact file, or a directory-form artifact')
+    .requiredOption('--patch <file.json>', 'a JSON array of {op: "add"|"replace", path, value}')
+    .option('--json', 'print the result as JSON')
+    .action(async (target: string, opts: PatchOptions) => {
+      const doc = await readJsonFile(opts.patch);
+      const result = await appendToArtifact(target, async (store, contents) => (await patchAppendMembers(store, contents, doc, newHexId())).members);
+      printAppendResult(result, opts.json === true);
+    });
+}

@@ -1,0 +1,17 @@
+import type { AppendResult } from '../../node/append-file.js';
+
+/**
+ * What an append did, and the one thing a user must not miss: the file's hash and size have
+ * changed, so a descriptor made before no longer matches.
+ */
+export function printAppendResult(result: AppendResult, json: boolean): void {
+  const note = 'the file changed: its SHA-256, size and file_index differ from any earlier descriptor; run `fnnx-kit describe` again before uploading';
+  if (json) {
+    process.stdout.write(`${JSON.stringify({ ...result, descriptor_changed: true, note }, null, 2)}\n`);
+    return;
+  }
+  const where = result.appendedAt === undefined ? '' : ` at offset ${result.appendedAt} (size now ${result.size} bytes)`;
+  process.stdout.write(`appended ${result.members.length} member(s) to ${result.target}${where}:\n`);
+  for (const m of result.members) process.stdout.write(`  ${m}\n`);
+  process.stderr.write(`note: ${note}\n`);
+}

@@ -1,0 +1,54 @@
+import { stat } from 'node:fs/promises';
+import { basename } from 'node:path';
+import type { HashAlgorithm } from '../hash/hasher.js';
+import { describeSource } from '../describe/describe-source.js';
+import type { DescribeResult } from '../describe/descriptor.js';
+import { checkUploadName, checkUploadSize, DEFAULT_MAX_UPLOAD_SIZE } from '../describe/upload-rules.js';
+import { UsageError } from '../errors.js';
+import type { JsonLimits } from '../artifact/json-member.js';
+import type { TarLimits } from '../tar/limits.js';
+import { cryptoHasher } from './crypto-hasher.js';
+import { isUrl, openSource } from './open.js';
+
+export interface DescribeFileOptions {
+  /** Refuse (exit 1) before reading when over this; default the registry's 5 GB mark. */
+  maxSize?: number;
+  /** Check the name against the registry's extensions (describe does; verify does not). */
+  uploadChecks?: boolean;
+  extraDigests?: HashAlgorithm[];
+  limits?: Partial<TarLimits & JsonLimits>;
+  onStart?: (size: number) => void;
+  onProgress?: (bytesDone: number) => void;
+  signal?: AbortSignal;
+}
+
+/** The base name a file or URL would be uploaded under. */
+export function uploadFileName(target: string): string {
+  if (!isUrl(target)) return basename(target);
+  return decodeURIComponent(new URL(target).pathname.split('/').filter(Boolean).at(-1) ?? '');
+}
+
+/** Describes a local tar file or a URL in one pass, with node:crypto hashing. */
+export async function describeFile(target: string, options: DescribeFileOptions = {}): Promise<DescribeResult> {
+  const fileName = uploadFileName(target);
+  if (options.uploadChecks !== false) checkUploadName(fileName);
+  if (!isUrl(target) && (await stat(target).catch(() => undefined))?.isDirectory()) {
+    throw new UsageError('IS_A_DIRECTORY', `${target} is a directory: pack it first (fnnx-kit pack ${target} -o model.fnnx)`);
+  }
+  const source = await openSource(target, options.signal);
+  try {
+    if (options.uploadChecks !== false) checkUploadSize(fileName, source.byteLength, options.maxSize ?? DEFAULT_MAX_UPLOAD_SIZE);
+    options.onStart?.(source.byteLength);
+    return await describeSource(source, {
+      fileName,
+      hasher: cryptoHasher,
+      extraDigests: options.extraDigests,
+      tarLimits: options.limits,
+      jsonLimits: options.limits,
+      onProgress: options.onProgress,
+      signal: options.signal,
+    });
+  } finally {
+    await source.close?.();
+  }
+}
