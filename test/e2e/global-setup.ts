@@ -1,8 +1,6 @@
 import { build } from 'vite';
 import { fileURLToPath } from 'node:url';
 
-export const PAGE_DIR = fileURLToPath(new URL('../../dist-web/page/', import.meta.url));
-
 /** Builds the inspector page once for all browser tests, as `npm run build:web` does. */
 export default async function setup(): Promise<void> {
   await build({ configFile: fileURLToPath(new URL('../../web/vite.config.ts', import.meta.url)), logLevel: 'warn' });

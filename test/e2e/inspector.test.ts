@@ -3,7 +3,7 @@
  * and URLs are opened as a person would, and what the page shows is checked against the bytes.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,28 +12,31 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pythonFileIndex } from '../helpers/python.js';
 import { tempDir } from '../helpers/paths.js';
-import { bigSparseArtifact, CARD_HTML, corpusWithCard, writeTar } from './support/artifacts.js';
+import { CARD_HTML, writeBigArtifact, writeCardArtifact } from './support/artifacts.js';
 import { launchChromium } from './support/browser.js';
-import { startServer, type TestServer } from './support/server.js';
+import { startRangeServer, type RangeServer } from '../helpers/range-server.js';
 
 const PAGE_DIR = fileURLToPath(new URL('../../dist-web/page/', import.meta.url));
 const GiB = 1024 ** 3;
+const PAGE_URL = () => `${server.origin}/page/index.html`;
 const MiB = 1024 ** 2;
 // FNNX_SCREENSHOTS=docs/screenshots refreshes the README's pictures; otherwise they go to a temp dir.
 const SHOTS = process.env.FNNX_SCREENSHOTS ?? join(tempDir('fnnx-shots-'), 'shots');
 
 let data: string;
-let server: TestServer;
+let server: RangeServer;
 let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
   data = tempDir('fnnx-e2e-');
   mkdirSync(SHOTS, { recursive: true });
-  writeTar(join(data, 'linear_pipeline.fnnx'), await corpusWithCard());
-  writeTar(join(data, 'big_model.luml'), await bigSparseArtifact());
+  await writeCardArtifact(join(data, 'linear_pipeline.fnnx'));
+  await writeBigArtifact(join(data, 'big_model.luml'), tempDir('fnnx-e2e-scratch-'));
   writeFileSync(join(data, 'not_an_artifact.fnnx'), 'hello, I am plain text and certainly not a tar archive\n'.repeat(20));
-  server = await startServer({ '/files/': data, '/': PAGE_DIR });
+  // One origin serves the page and the artifacts, as a registry serves its page and presigned URLs.
+  symlinkSync(PAGE_DIR, join(data, 'page'));
+  server = await startRangeServer(data);
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
 });
@@ -44,7 +47,7 @@ afterAll(async () => {
 });
 
 async function openLocal(name: string): Promise<void> {
-  await page.goto(`${server.origin}/`);
+  await page.goto(PAGE_URL());
   await page.setInputFiles('#file', join(data, name));
   await page.waitForFunction(() => ['ready', 'error'].includes(document.body.dataset.state ?? ''));
 }
@@ -124,9 +127,9 @@ describe('inspector page', () => {
   });
 
   it('inspects a 1 GiB artifact by URL with Range requests only, under 1 MiB transferred', async () => {
-    await page.goto(`${server.origin}/`);
-    const before = server.log.length;
-    await page.fill('#url', `${server.origin}/files/big_model.luml?X-Amz-Signature=secret`);
+    await page.goto(PAGE_URL());
+    const before = server.requests.length;
+    await page.fill('#url', `${server.url('big_model.luml')}?X-Amz-Signature=secret`);
     await page.getByRole('button', { name: 'Open URL' }).click();
     await page.waitForFunction(() => ['ready', 'error'].includes(document.body.dataset.state ?? ''));
     expect(await page.textContent('#error')).toBe('');
@@ -135,7 +138,7 @@ describe('inspector page', () => {
     // The card lies after the 1 GiB hole: reaching it proves the reader jumped there by range.
     await tab('Model card');
     await expect.poll(() => page.frameLocator('[data-testid="card-frame"]').locator('#card-title').textContent()).toBe('Linear pipeline card');
-    const fetched = server.log.slice(before).filter((r) => r.path.startsWith('/files/'));
+    const fetched = server.requests.slice(before).filter((r) => r.path.startsWith('/big_model.luml'));
     expect(fetched.length).toBeGreaterThan(1);
     for (const r of fetched) {
       expect(r.range).toMatch(/^bytes=\d+-\d+$/);

@@ -1,57 +1,15 @@
 /**
- * Artifacts the browser tests open, written in code: a small one with metadata, metrics and a
- * model card, and a 1 GiB one whose big member is a hole in a sparse file (never gigabytes on disk).
+ * Artifacts the browser tests open, written in code with the project's own tar writer: a small
+ * one with metadata, metrics and a model card, and a 1 GiB one whose big member is a hole in a
+ * sparse file (Python's tarfile writes its headers; no gigabytes reach the disk).
  */
-import { closeSync, openSync, readFileSync, readdirSync, statSync, writeSync, ftruncateSync } from 'node:fs';
+import { createWriteStream, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import yazl from 'yazl';
+import type { MemberInput } from '../../../src/build/member-input.js';
+import { writeTar } from '../../../src/build/tar-writer.js';
+import { writeSparseTar } from '../../helpers/foreign-sparse.js';
 import { CORPUS_DIR } from '../../helpers/paths.js';
-
-const BLOCK = 512;
-
-/**
- * One ustar header (regular file, fixed mode and mtime). A long path is split into ustar's
- * prefix and name at a slash, as the registry's card paths (~110 bytes) need.
- */
-export function ustarHeader(path: string, size: number): Buffer {
-  const h = Buffer.alloc(BLOCK);
-  const split = Buffer.byteLength(path) <= 100 ? -1 : path.lastIndexOf('/', 155);
-  const [prefix, name] = split < 0 ? ['', path] : [path.slice(0, split), path.slice(split + 1)];
-  if (Buffer.byteLength(name) > 100 || Buffer.byteLength(prefix) > 155) throw new Error(`test helper: path too long for ustar: ${path}`);
-  h.write(name, 0, 'utf8');
-  h.write('0000644\0', 100, 'ascii');
-  h.write('0000000\0', 108, 'ascii');
-  h.write('0000000\0', 116, 'ascii');
-  h.write(size.toString(8).padStart(11, '0') + '\0', 124, 'ascii');
-  h.write('14000000000\0', 136, 'ascii');
-  h.write('        ', 148, 'ascii');
-  h.write('0', 156, 'ascii');
-  h.write('ustar\u000000', 257, 'binary');
-  h.write(prefix, 345, 'utf8');
-  let sum = 0;
-  for (const b of h) sum += b;
-  h.write(sum.toString(8).padStart(6, '0') + '\0 ', 148, 'ascii');
-  return h;
-}
-
-export type Member = { name: string; data: Buffer } | { name: string; hole: number };
-
-/** Writes a tar of `members` to `path`; a `hole` member's data is left unwritten (sparse zeros). */
-export function writeTar(path: string, members: Member[]): void {
-  const fd = openSync(path, 'w');
-  try {
-    let pos = 0;
-    for (const m of members) {
-      const size = 'data' in m ? m.data.length : m.hole;
-      writeSync(fd, ustarHeader(m.name, size), 0, BLOCK, pos);
-      if ('data' in m && size > 0) writeSync(fd, m.data, 0, size, pos + BLOCK);
-      pos += BLOCK + Math.ceil(size / BLOCK) * BLOCK;
-    }
-    ftruncateSync(fd, pos + 2 * BLOCK);
-  } finally {
-    closeSync(fd);
-  }
-}
 
 export function zipOf(files: Record<string, string>): Promise<Buffer> {
   const zip = new yazl.ZipFile();
@@ -68,17 +26,18 @@ export function zipOf(files: Record<string, string>): Promise<Buffer> {
 const json = (v: unknown) => Buffer.from(JSON.stringify(v, null, 2));
 
 export const CARD_ID = 'dataforce.studio~c~~c~model_card~c~v1~~et~~0123456789abcdef0123456789abcdef';
+export const CARD_MEMBER = `meta_artifacts/${CARD_ID}/model_card.zip`;
 export const CARD_HTML = '<!doctype html><html><body><h1 id="card-title">Linear pipeline card</h1><p>Trained on synthetic data.</p><script>document.title="ran"</script></body></html>';
 
-/** The reference corpus pipeline, plus registry metrics in meta.json and a card appended the SDK's legacy way. */
-export async function corpusWithCard(): Promise<Member[]> {
+/** The reference corpus pipeline with registry metrics in meta.json (the card comes separately). */
+function corpusMembers(): MemberInput[] {
   const files = listFiles(CORPUS_DIR).filter((f) => f !== 'meta.json' && !f.endsWith('/.keep'));
   const ordered = ['manifest.json', ...files.filter((f) => f !== 'manifest.json')];
   return [
-    ...ordered.map((name) => ({ name, data: readFileSync(join(CORPUS_DIR, name)) })),
+    ...ordered.map((name) => ({ name, body: readFileSync(join(CORPUS_DIR, name)) })),
     {
       name: 'meta.json',
-      data: json([
+      body: json([
         {
           id: 'metrics',
           producer: 'e2e',
@@ -88,16 +47,35 @@ export async function corpusWithCard(): Promise<Member[]> {
         },
       ]),
     },
-    { name: 'meta-0123456789abcdef0123456789abcdef.json', data: json([{ id: CARD_ID, tags: ['dataforce.studio::model_card:v1'], payload: {} }]) },
-    { name: `meta_artifacts/${CARD_ID}/model_card.zip`, data: await zipOf({ 'index.html': CARD_HTML }) },
   ];
 }
 
-/** A 1 GiB pipeline artifact: small root files, a 1 GiB model (a hole), then a model card. */
-export async function bigSparseArtifact(modelSize = 1024 ** 3): Promise<Member[]> {
-  const small = await corpusWithCard();
-  const card = small.at(-1)!;
-  return [...small.slice(0, -1), { name: 'ops_artifacts/big/model.onnx', hole: modelSize }, card];
+/** A card appended the way the registry's SDK does: a legacy sidecar entry and the zip by path. */
+async function cardMembers(): Promise<MemberInput[]> {
+  return [
+    { name: 'meta-0123456789abcdef0123456789abcdef.json', body: json([{ id: CARD_ID, tags: ['dataforce.studio::model_card:v1'], payload: {} }]) },
+    { name: CARD_MEMBER, body: await zipOf({ 'index.html': CARD_HTML }) },
+  ];
+}
+
+async function writeTarFile(path: string, members: MemberInput[]): Promise<void> {
+  const out = createWriteStream(path);
+  await writeTar(members, (chunk) => new Promise<void>((resolve, reject) => out.write(chunk, (e) => (e ? reject(e) : resolve()))));
+  await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
+}
+
+/** The corpus pipeline with metrics and a model card, as one small tar. */
+export async function writeCardArtifact(path: string): Promise<void> {
+  await writeTarFile(path, [...corpusMembers(), ...(await cardMembers())]);
+}
+
+/** A pipeline artifact with a `modelSize` model that is a hole, and the model card after it. */
+export async function writeBigArtifact(path: string, scratch: string, modelSize = 1024 ** 3): Promise<void> {
+  const head = join(scratch, 'head.tar');
+  const card = join(scratch, 'card.tar');
+  await writeTarFile(head, corpusMembers());
+  await writeTarFile(card, await cardMembers());
+  writeSparseTar(path, 'PAX', [{ copy: head }, { name: 'ops_artifacts/big/model.onnx', hole: modelSize }, { copy: card }]);
 }
 
 function listFiles(root: string, dir = root): string[] {
