@@ -1,0 +1,99 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { copyFileSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { startRangeServer, type RangeServer } from './helpers/range-server.js';
+import { runCliAsync } from './helpers/run-cli-async.js';
+import { CORPUS_TAR, tempDir } from './helpers/paths.js';
+import { pythonFileIndex } from './helpers/python.js';
+
+const SIZE = 8 * 1024 * 1024;
+let root: string;
+let out: string;
+let blob: Buffer;
+let server: RangeServer;
+const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+
+beforeAll(async () => {
+  root = tempDir('fnnx-dlcli-src-');
+  out = tempDir('fnnx-dlcli-out-');
+  blob = randomBytes(SIZE);
+  writeFileSync(join(root, 'model.fnnx'), blob);
+  copyFileSync(CORPUS_TAR, join(root, 'corpus.fnnx'));
+  server = await startRangeServer(root);
+});
+afterAll(() => server.close());
+beforeEach(() => server.reset());
+
+describe('fnnx-kit download', () => {
+  it('--json prints the result, verifies --sha256 and --size, writes nothing to stderr off a terminal', async () => {
+    const file = join(out, 'a.fnnx');
+    const r = await runCliAsync(['download', server.url('model.fnnx'), '-o', file, '--sha256', sha(blob), '--size', String(SIZE), '--json']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ file, size: SIZE, sha256: sha(blob), transferred: SIZE, requests: 1, verified: ['size', 'sha256'] });
+    expect(readFileSync(file).equals(blob)).toBe(true);
+  });
+
+  it('--descriptor checks size, file_hash and file_index', async () => {
+    const bytes = readFileSync(CORPUS_TAR);
+    const desc = join(out, 'descriptor.json');
+    writeFileSync(desc, JSON.stringify({ file_name: 'corpus.fnnx', file_hash: sha(bytes), size: bytes.length, file_index: pythonFileIndex(CORPUS_TAR) }));
+    const file = join(out, 'c.fnnx');
+    const r = await runCliAsync(['download', server.url('corpus.fnnx'), '-o', file, '--descriptor', desc]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('verified size, sha256, file_index');
+  });
+
+  it('exits 1 on a hash mismatch, with one line, leaving no file and no part', async () => {
+    const file = join(out, 'b.fnnx');
+    const r = await runCliAsync(['download', server.url('model.fnnx'), '-o', file, '--sha256', 'f'.repeat(64)]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^fnnx-kit: SHA-256 is [0-9a-f]{64}, expected f{64} \(HASH_MISMATCH\)\n$/);
+    expect(existsSync(file) || existsSync(`${file}.part`) || existsSync(`${file}.part.json`)).toBe(false);
+  });
+
+  it('stops within a second on SIGINT leaving a part; the next run resumes it and transfers at most 80%', async () => {
+    const file = join(out, 'd.fnnx');
+    server.inject({ kind: 'stall', afterBytes: SIZE / 4 });
+    let signalledAt = 0;
+    const first = await runCliAsync(['download', server.url('model.fnnx'), '-o', file], {
+      onSpawn: (child) => {
+        // Once the server has sent the quarter (the client may still hold some of it in memory).
+        const poll = setInterval(() => {
+          if (server.requests[0]?.bytes === SIZE / 4) {
+            clearInterval(poll);
+            // Give the (slower) child a moment to read what is on the wire, as a person would.
+            setTimeout(() => {
+              signalledAt = Date.now();
+              child.kill('SIGINT');
+            }, 300);
+          }
+        }, 20);
+      },
+    });
+    // The library stops within a second (download.test.ts); this adds a loaded machine's process teardown.
+    expect(Date.now() - signalledAt).toBeLessThan(2000);
+    expect(first.code).toBe(2);
+    expect(first.stderr).toContain('(ABORTED)');
+    expect(existsSync(file)).toBe(false);
+    // Bytes the server sent but the client had not read when it stopped are not in the part.
+    const kept = statSync(`${file}.part`).size;
+    expect(kept).toBeGreaterThan(0);
+    expect(kept).toBeLessThanOrEqual(SIZE / 4);
+    server.reset();
+    const second = await runCliAsync(['download', server.url('model.fnnx'), '-o', file, '--sha256', sha(blob), '--json']);
+    expect(second.code).toBe(0);
+    const result = JSON.parse(second.stdout) as { transferred: number; resumedFrom: number };
+    expect(result).toMatchObject({ resumedFrom: kept, transferred: SIZE - kept });
+    expect(result.transferred).toBeLessThanOrEqual(0.8 * SIZE);
+    expect(server.requests.map((q) => q.range)).toEqual([`bytes=${kept}-`]);
+    expect(readFileSync(file).equals(blob)).toBe(true);
+  });
+
+  it('refuses a path that is not a URL (exit 2)', async () => {
+    const r = await runCliAsync(['download', 'model.fnnx', '-o', join(out, 'x.fnnx')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('(NOT_A_URL)');
+  });
+});
