@@ -1,0 +1,146 @@
+import { describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import yauzl from 'yauzl';
+import { CountingSource, openStore, readArtifact } from '../src/index.js';
+import { buildCardZip, readNewestCard } from '../src/node/card-zip.js';
+import { packToFile } from '../src/node/pack.js';
+import { tempDir } from './helpers/paths.js';
+import { runCli } from './helpers/cli.js';
+import { runCliAsync } from './helpers/run-cli-async.js';
+import { startRangeServer } from './helpers/range-server.js';
+import { minimalManifest } from './helpers/build-fixtures.js';
+
+const MODEL_BYTES = 8 * 1024 * 1024;
+
+/** An artifact with a big model, so reading "only the card" is measurable. */
+async function artifactWithModel(dir: string): Promise<string> {
+  const path = join(dir, 'model.fnnx');
+  const model = new Uint8Array(MODEL_BYTES).map((_, i) => (i * 31) & 0xff);
+  await packToFile({ manifest: minimalManifest(), files: [{ name: 'ops_artifacts/main/model.onnx', body: model }] }, path);
+  return path;
+}
+
+function addCard(dir: string, path: string, html: string, assets: Record<string, string> = {}) {
+  writeFileSync(join(dir, 'card.html'), html);
+  const args = ['card', 'add', path, join(dir, 'card.html')];
+  for (const [name, content] of Object.entries(assets)) {
+    writeFileSync(join(dir, name), content);
+    args.push('--asset', join(dir, name));
+  }
+  return runCli(args);
+}
+
+function zipEntries(bytes: Buffer): Promise<Array<{ name: string; method: number }>> {
+  return new Promise((resolve, reject) => {
+    yauzl.fromBuffer(bytes, { lazyEntries: false }, (err, zip) => {
+      if (err) return reject(err);
+      const out: Array<{ name: string; method: number }> = [];
+      zip.on('entry', (e: yauzl.Entry) => out.push({ name: e.fileName, method: e.compressionMethod }));
+      zip.on('end', () => resolve(out));
+      zip.on('error', reject);
+    });
+  });
+}
+
+describe('model cards', () => {
+  it('card add writes model_card.zip (deflated index.html + assets) under the registry id and a tagged sidecar entry', async () => {
+    const dir = tempDir();
+    const path = await artifactWithModel(dir);
+    const r = addCard(dir, path, '<h1>Card</h1>', { 'logo.svg': '<svg/>' });
+    expect(r.code, r.stderr).toBe(0);
+    const store = await openStore(path);
+    const a = await readArtifact(store);
+    const cardPath = Object.keys(a.fileIndex).find((n) => n.endsWith('/model_card.zip'))!;
+    expect(cardPath).toMatch(/^meta_artifacts\/dataforce\.studio~c~~c~model_card~c~v1~~et~~[0-9a-f]{32}\/model_card\.zip$/);
+    const entry = a.metadata.find((m) => m.tags.includes('dataforce.studio::model_card:v1'))!;
+    expect(entry.conforms).toBe(true);
+    expect(cardPath).toBe(`meta_artifacts/${String(entry.entry.id)}/model_card.zip`);
+    const entries = await zipEntries(Buffer.from(await store.read(cardPath)));
+    await store.close();
+    expect(entries).toEqual([
+      { name: 'index.html', method: 8 },
+      { name: 'logo.svg', method: 8 },
+    ]);
+  });
+
+  it('card show prints the newest card', async () => {
+    const dir = tempDir();
+    const path = await artifactWithModel(dir);
+    addCard(dir, path, '<h1>old</h1>');
+    await new Promise((r) => setTimeout(r, 5));
+    addCard(dir, path, '<h1>new</h1>');
+    const r = runCli(['card', 'show', path]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe('<h1>new</h1>');
+  });
+
+  it('reads a card by its byte range only: a small fraction of an artifact holding an 8 MiB model', async () => {
+    const dir = tempDir();
+    const path = await artifactWithModel(dir);
+    addCard(dir, path, '<h1>ranged</h1>');
+    let counter: CountingSource | undefined;
+    const store = await openStore(path, { wrap: (s) => (counter = new CountingSource(s)) });
+    const { html } = await readNewestCard(store);
+    await store.close();
+    expect(new TextDecoder().decode(html)).toBe('<h1>ranged</h1>');
+    expect(counter!.bytes).toBeLessThan(MODEL_BYTES / 8);
+  });
+
+  it('card show works over HTTP by ranges, without downloading the model', async () => {
+    const dir = tempDir();
+    const path = await artifactWithModel(dir);
+    addCard(dir, path, '<h1>remote</h1>');
+    const server = await startRangeServer(dir);
+    try {
+      const r = await runCliAsync(['card', 'show', server.url('model.fnnx')]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toBe('<h1>remote</h1>');
+      expect(server.bytesSent()).toBeLessThan(MODEL_BYTES / 8);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('finds a card appended by the registry SDK in its legacy {id, tags, payload} shape (Python tarfile append)', async () => {
+    const dir = tempDir();
+    const path = await artifactWithModel(dir);
+    const script = [
+      'import io, json, sys, tarfile, zipfile',
+      'hexid = "0123456789abcdef0123456789abcdef"',
+      'eid = "dataforce.studio~c~~c~model_card~c~v1~~et~~" + hexid',
+      'buf = io.BytesIO()',
+      'with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z: z.writestr("index.html", "<h1>legacy</h1>")',
+      'entry = json.dumps([{"id": eid, "tags": ["dataforce.studio::model_card:v1"], "payload": {}}]).encode()',
+      'with tarfile.open(sys.argv[1], "a") as t:',
+      '    for name, data in [("meta-" + hexid + ".json", entry), ("meta_artifacts/" + eid + "/model_card.zip", buf.getvalue())]:',
+      '        info = tarfile.TarInfo(name); info.size = len(data); t.addfile(info, io.BytesIO(data))',
+    ].join('\n');
+    execFileSync('python3', ['-c', script, path]);
+    const r = runCli(['card', 'show', path]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe('<h1>legacy</h1>');
+  });
+
+  it('bounds the uncompressed size of a card (yauzl size checks on, a configurable limit)', async () => {
+    const dir = tempDir();
+    const path = await artifactWithModel(dir);
+    addCard(dir, path, `<p>${'x'.repeat(100_000)}</p>`);
+    const r = runCli(['card', 'show', path, '--limit', 'maxZipUncompressed=1000']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/LIMIT_EXCEEDED/);
+  });
+
+  it('says so when there is no card (exit 1)', async () => {
+    const dir = tempDir();
+    const r = runCli(['card', 'show', await artifactWithModel(dir)]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/NO_MODEL_CARD/);
+  });
+
+  it('builds the same zip bytes from the same card files (fixed times and modes)', async () => {
+    const files = [{ name: 'index.html', bytes: new TextEncoder().encode('<h1>x</h1>') }];
+    expect(Buffer.from(await buildCardZip(files)).equals(Buffer.from(await buildCardZip(files)))).toBe(true);
+  });
+});
