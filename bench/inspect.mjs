@@ -23,7 +23,7 @@ const CORPUS = join(root, 'fixtures/corpus/onnx_pipeline.fnnx.tar');
 const BIN = join(root, 'bin/fnnx-kit.js');
 const PY_INSPECT = "import sys, tarfile\nwith tarfile.open(sys.argv[1]) as t:\n    t.getmembers()\n    t.extractfile('manifest.json').read()";
 
-const { openStore, readArtifact } = await import(join(root, 'dist/index.js'));
+const { openStore, readArtifact, CountingSource } = await import(join(root, 'dist/index.js'));
 
 const dir = mkdtempSync(join(tmpdir(), 'fnnx-bench-'));
 try {
@@ -47,7 +47,8 @@ try {
     for (let i = 0; i < RUNS; i++) for (const [which, file] of Object.entries(files)) samples[which].push(await run(file));
     for (const which of Object.keys(files)) {
       const ms = samples[which].map((s) => s.ms);
-      results.push({ tool, which, ms: median(ms), minMs: Math.min(...ms), rssKiB: Math.max(...samples[which].map((s) => s.rssKiB ?? 0)) });
+      const { reads, bytes } = samples[which][0];
+      results.push({ tool, which, ms: median(ms), minMs: Math.min(...ms), rssKiB: Math.max(...samples[which].map((s) => s.rssKiB ?? 0)), reads, bytes });
     }
   }
   print(results, files);
@@ -65,14 +66,15 @@ function child(cmd, args) {
 }
 
 async function inProcess(file) {
+  let counted;
   const t0 = performance.now();
-  const store = await openStore(file);
+  const store = await openStore(file, { wrap: (s) => (counted = new CountingSource(s)) });
   try {
     await readArtifact(store);
   } finally {
     await store.close();
   }
-  return { ms: performance.now() - t0, rssKiB: undefined };
+  return { ms: performance.now() - t0, rssKiB: undefined, reads: counted.reads, bytes: counted.bytes };
 }
 
 function median(xs) {
@@ -98,6 +100,8 @@ function print(results, files) {
   }
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   for (const r of rows) console.log(`  ${r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ')}`);
+  const io = (which) => results.find((r) => r.reads !== undefined && r.which === which);
+  console.log(`\n  file reads by readArtifact (below the block cache): small ${io('small').reads} reads / ${io('small').bytes} bytes, big ${io('big').reads} reads / ${io('big').bytes} bytes`);
   const on = (tool) => results.find((r) => r.tool.startsWith(tool) && r.which === 'big');
   console.log(`\n  on big, fnnx-kit CLI vs python tarfile: ${(on('fnnx-kit').minMs / on('python').minMs).toFixed(2)}x the time (min), ${(on('fnnx-kit').ms / on('python').ms).toFixed(2)}x (median)`);
 }

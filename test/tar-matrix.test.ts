@@ -144,6 +144,24 @@ describe('GNU tar archives', () => {
     expect(walked.entries[0]!.headerOffset).toBeGreaterThan(0);
   });
 
+  it('--format=gnu -G (incremental): the atime/ctime GNU keeps in the prefix area is not a name prefix (Python reads it as one; we agree with GNU tar -t)', async () => {
+    const dir = tempDir();
+    const root = join(dir, 'tree');
+    buildTree(root);
+    const archive = join(dir, 'a.tar');
+    expect(gnuTarWrite(archive, root, ['ops_artifacts'], 'gnu', { extra: ['-G'] }).code).toBe(0);
+    const walked = await walkFile(archive);
+    const listed = gnuTar(['-tf', archive], dir).stdout.split('\n').filter(Boolean);
+    expect(walked.entries.map((e) => (e.kind === 'directory' ? `${e.name}/` : e.name))).toEqual(listed);
+    expect(fileIndexOf(walked.entries)).toEqual({ 'ops_artifacts/main/model.onnx': [expect.any(Number), 1000] });
+    // Python prepends the octal atime: its names are not the archive's names.
+    const pyNames = Object.keys(pythonRead(archive).index);
+    expect(pyNames).toHaveLength(1);
+    expect(pyNames[0]).toMatch(/^[0-7]+\/ops_artifacts\/main\/model\.onnx$/);
+    // The 'D' (dumpdir) members are noted as other, their data skipped.
+    expect(walked.entries.filter((e) => e.typeflag === 'D').map((e) => e.kind)).toEqual(['other', 'other']);
+  });
+
   for (const [format, version] of [['gnu'], ['oldgnu'], ['posix', '0.0'], ['posix', '0.1'], ['posix', '1.0']] as const) {
     it(`--format=${format} -S ${version ?? ''}: a sparse member (6 runs) is noted as "other" under its real name, not indexed, and the member after it is found`, async () => {
       const dir = tempDir();
