@@ -3,7 +3,7 @@
  * cannot hide or fake anything, and checked: it imports nothing (no `node:` module, no Node
  * builtin, no package left external) and uses no Node-only global, yet reads an artifact.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'vite';
@@ -13,12 +13,16 @@ import { CORPUS_TAR, tempDir } from './helpers/paths.js';
 const NODE_BUILTINS = ['fs', 'path', 'os', 'crypto', 'http', 'https', 'net', 'stream', 'zlib', 'url', 'util', 'buffer', 'child_process', 'events'];
 
 let outDir: string;
+/** The bundle and its worker chunk, concatenated: every emitted script is checked. */
 let code: string;
 
 beforeAll(async () => {
   outDir = tempDir('fnnx-web-bundle-');
   await build({ configFile: 'vite.web.config.ts', logLevel: 'warn', build: { outDir, minify: true, sourcemap: false } });
-  code = readFileSync(join(outDir, 'fnnx-kit-web.js'), 'utf8');
+  const scripts = (readdirSync(outDir, { recursive: true }) as string[]).filter((f) => f.endsWith('.js'));
+  expect(scripts).toContain('fnnx-kit-web.js');
+  expect(scripts.some((f) => f.includes('describe-worker'))).toBe(true);
+  code = scripts.map((f) => readFileSync(join(outDir, f), 'utf8')).join('\n');
 });
 
 describe('browser bundle', () => {
