@@ -15,6 +15,7 @@ const META_ARTIFACTS = 'meta_artifacts/';
 export function metadataRules(files: MetaFile[], members: readonly MemberInfo[]): Diagnostic[] {
   const out: Diagnostic[] = [];
   const owners = folderOwners(members);
+  const memberFiles = members.filter((m) => m.kind === 'file').map((m) => m.name);
   const idsSeen = new Map<string, string>();
   for (const { member, entries } of files) {
     entries.forEach((entry, i) => {
@@ -29,15 +30,22 @@ export function metadataRules(files: MetaFile[], members: readonly MemberInfo[])
       } else if (!read.conforms) {
         out.push(...checkSchema('metaEntry', entry, at, 'META_ENTRY_INCOMPLETE'));
       }
-      if (typeof entry.id === 'string') out.push(...idRules(entry.id, owners, idsSeen, `${member}#${i}`, child(at, 'id')));
+      if (typeof entry.id === 'string') out.push(...idRules(entry.id, owners, memberFiles, idsSeen, `${member}#${i}`, child(at, 'id')));
     });
   }
   return out;
 }
 
-function idRules(id: string, owners: Set<string>, seen: Map<string, string>, where: string, at: { member: string | null; pointer: string }): Diagnostic[] {
+function idRules(
+  id: string,
+  owners: Set<string>,
+  files: string[],
+  seen: Map<string, string>,
+  where: string,
+  at: { member: string | null; pointer: string },
+): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const ownsFolder = [...owners].some((dir) => dir === id || `${dir}/`.startsWith(`${id}/`));
+  const ownsFolder = files.some((f) => f.startsWith(`${META_ARTIFACTS}${id}/`));
   if (id === '' || id === '.' || id === '..' || id.includes('/')) {
     const severity = ownsFolder ? 'error' : 'warning';
     out.push(diag('META_ID_UNSAFE', severity, `entry id "${id}" is not path-safe, so it cannot name a meta_artifacts/<id>/ folder`, at));

@@ -42,13 +42,14 @@ export function checkSchema(
   });
 }
 
-/** ajv reports an `if` failure and every failed branch of an `anyOf` besides the real finding. */
+/**
+ * ajv reports an `if` failure besides the real finding, and every failed branch of an `anyOf`
+ * (at that value or inside it): keep only the one `anyOf` finding there.
+ */
 function withoutNoise(errors: AjvError[]): AjvError[] {
-  const anyOfAt = new Set(errors.filter((e) => e.keyword === 'anyOf').map((e) => e.instancePath));
-  return errors.filter((e) => {
-    if (e.keyword === 'if') return false;
-    return !(/\/anyOf\/\d+\//.test(e.schemaPath) && anyOfAt.has(e.instancePath));
-  });
+  const anyOfAt = errors.filter((e) => e.keyword === 'anyOf').map((e) => e.instancePath);
+  const inside = (e: AjvError) => anyOfAt.some((p) => e.instancePath === p || e.instancePath.startsWith(`${p}/`));
+  return errors.filter((e) => e.keyword !== 'if' && (e.keyword === 'anyOf' || !inside(e)));
 }
 
 function describe(e: AjvError): string {
@@ -60,6 +61,8 @@ function describe(e: AjvError): string {
       return `${at}: must be ${String(e.params.type).replace(/,/g, ' or ')}`;
     case 'enum':
       return `${at}: must be one of ${(e.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'anyOf':
+      return `${at}: matches none of the forms allowed here`;
     case 'pattern':
       return `${at}: must match ${String(e.params.pattern)}`;
     default:

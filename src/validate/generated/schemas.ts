@@ -1110,7 +1110,7 @@ return errors === 0;
 }
 
 export const manifestPatch = validate22;
-const schema27 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://fnnx-kit.dev/schemas/manifest-patch.json","title":"A manifest-*.patch.json document","description":"An RFC 6902 patch restricted to add and replace, with absolute pointers.","type":"array","items":{"type":"object","required":["op","path","value"],"properties":{"op":{"enum":["add","replace"]},"path":{"type":"string","pattern":"^/"},"value":{"description":"any JSON value"}}}};
+const schema27 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://fnnx-kit.dev/schemas/manifest-patch.json","title":"A manifest-*.patch.json document","description":"An RFC 6902 patch restricted to add and replace, with absolute pointers.","type":"array","items":{"type":"object","required":["op","path"],"properties":{"op":{"enum":["add","replace"]},"path":{"type":"string","pattern":"^/"},"value":{"description":"any JSON value"}},"if":{"properties":{"op":{"enum":["add","replace"]}}},"then":{"required":["value"],"properties":{"value":{"description":"any JSON value"}}}}};
 const pattern1 = new RegExp("^/", "u");
 
 function validate22(data: any, {instancePath="", parentData, parentDataProperty, rootData=data}: any = {}): boolean {
@@ -1121,9 +1121,14 @@ if(Array.isArray(data)){
 const len0 = data.length;
 for(let i0=0; i0<len0; i0++){
 let data0 = data[i0];
+const _errs3 = errors;
+let valid2 = true;
+const _errs4 = errors;
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
-if(data0.op === undefined){
-const err0 = {instancePath:instancePath+"/" + i0,schemaPath:"#/items/required",keyword:"required",params:{missingProperty: "op"},message:"must have required property '"+"op"+"'"};
+if(data0.op !== undefined){
+let data1 = data0.op;
+if(!((data1 === "add") || (data1 === "replace"))){
+const err0 = {};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -1132,8 +1137,23 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data0.path === undefined){
-const err1 = {instancePath:instancePath+"/" + i0,schemaPath:"#/items/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'"};
+}
+}
+var _valid0 = _errs4 === errors;
+errors = _errs3;
+if(vErrors !== null){
+if(_errs3){
+vErrors.length = _errs3;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid0){
+const _errs6 = errors;
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+if(data0.value === undefined){
+const err1 = {instancePath:instancePath+"/" + i0,schemaPath:"#/items/then/required",keyword:"required",params:{missingProperty: "value"},message:"must have required property '"+"value"+"'"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -1142,8 +1162,12 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data0.value === undefined){
-const err2 = {instancePath:instancePath+"/" + i0,schemaPath:"#/items/required",keyword:"required",params:{missingProperty: "value"},message:"must have required property '"+"value"+"'"};
+}
+var _valid0 = _errs6 === errors;
+valid2 = _valid0;
+}
+if(!valid2){
+const err2 = {instancePath:instancePath+"/" + i0,schemaPath:"#/items/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -1152,10 +1176,9 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(data0.op !== undefined){
-let data1 = data0.op;
-if(!((data1 === "add") || (data1 === "replace"))){
-const err3 = {instancePath:instancePath+"/" + i0+"/op",schemaPath:"#/items/properties/op/enum",keyword:"enum",params:{allowedValues: schema27.items.properties.op.enum},message:"must be equal to one of the allowed values"};
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+if(data0.op === undefined){
+const err3 = {instancePath:instancePath+"/" + i0,schemaPath:"#/items/required",keyword:"required",params:{missingProperty: "op"},message:"must have required property '"+"op"+"'"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -1164,12 +1187,8 @@ vErrors.push(err3);
 }
 errors++;
 }
-}
-if(data0.path !== undefined){
-let data2 = data0.path;
-if(typeof data2 === "string"){
-if(!pattern1.test(data2)){
-const err4 = {instancePath:instancePath+"/" + i0+"/path",schemaPath:"#/items/properties/path/pattern",keyword:"pattern",params:{pattern: "^/"},message:"must match pattern \""+"^/"+"\""};
+if(data0.path === undefined){
+const err4 = {instancePath:instancePath+"/" + i0,schemaPath:"#/items/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -1178,9 +1197,10 @@ vErrors.push(err4);
 }
 errors++;
 }
-}
-else {
-const err5 = {instancePath:instancePath+"/" + i0+"/path",schemaPath:"#/items/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data0.op !== undefined){
+let data2 = data0.op;
+if(!((data2 === "add") || (data2 === "replace"))){
+const err5 = {instancePath:instancePath+"/" + i0+"/op",schemaPath:"#/items/properties/op/enum",keyword:"enum",params:{allowedValues: schema27.items.properties.op.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -1190,9 +1210,11 @@ vErrors.push(err5);
 errors++;
 }
 }
-}
-else {
-const err6 = {instancePath:instancePath+"/" + i0,schemaPath:"#/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data0.path !== undefined){
+let data3 = data0.path;
+if(typeof data3 === "string"){
+if(!pattern1.test(data3)){
+const err6 = {instancePath:instancePath+"/" + i0+"/path",schemaPath:"#/items/properties/path/pattern",keyword:"pattern",params:{pattern: "^/"},message:"must match pattern \""+"^/"+"\""};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -1202,14 +1224,37 @@ vErrors.push(err6);
 errors++;
 }
 }
-}
 else {
-const err7 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err7 = {instancePath:instancePath+"/" + i0+"/path",schemaPath:"#/items/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err7];
 }
 else {
 vErrors.push(err7);
+}
+errors++;
+}
+}
+}
+else {
+const err8 = {instancePath:instancePath+"/" + i0,schemaPath:"#/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+}
+else {
+const err9 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
 }
 errors++;
 }
