@@ -20,9 +20,14 @@ import { checkMemberPath, memberSegments } from '../safety/member-path.js';
 export interface ExtractLimits {
   /** Most path segments in one member name (deep trees cost a syscall per level per member). */
   maxPathDepth: number;
+  /**
+   * Most regular files written. Each costs several syscalls, so 200,000 empty members would take
+   * minutes while costing the archive only 100 MB; checked before anything is written.
+   */
+  maxExtractFiles: number;
 }
 
-export const DEFAULT_EXTRACT_LIMITS: ExtractLimits = { maxPathDepth: 128 };
+export const DEFAULT_EXTRACT_LIMITS: ExtractLimits = { maxPathDepth: 128, maxExtractFiles: 50_000 };
 
 export interface ExtractOptions {
   limits?: Partial<TarLimits & ExtractLimits>;
@@ -52,8 +57,12 @@ const DIR_MODE = 0o755;
 export async function extractTar(source: ByteSource, target: string, options: ExtractOptions = {}): Promise<ExtractResult> {
   const limits = { ...DEFAULT_EXTRACT_LIMITS, ...options.limits };
   const { entries } = await walkTar(source, { limits: options.limits, signal: options.signal });
-  const root = await prepareRoot(target);
   const { winners, refused } = planMembers(entries, limits);
+  const fileCount = winners.filter((w) => w.entry.kind === 'file').length;
+  if (fileCount > limits.maxExtractFiles) {
+    throw new LimitError('maxExtractFiles', `archive holds ${fileCount} files to write, over the limit of ${limits.maxExtractFiles}; nothing was written`);
+  }
+  const root = await prepareRoot(target);
   const result: ExtractResult = { files: [], directories: [], bytes: 0, refused };
   let tempCounter = 0;
   for (const { entry, segments } of winners) {

@@ -1,0 +1,438 @@
+/**
+ * The generated hostile corpus: archives built in code, each aimed at one check, with what every
+ * command must answer. `string` = the command fails with that one error code (exit 1);
+ * `string[]` = extract refuses members with exactly these codes (exit 1) and writes the rest;
+ * 'ok' = exit 0.
+ */
+import { writeFileSync, mkdirSync, symlinkSync, linkSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import yazl from 'yazl';
+import { BLOCK, END, concat, file, gnuLongName, header, pad, pax, paxRecord, randomBytes, tar, writeSparse } from './hostile-tar.js';
+
+export type Outcome = 'ok' | string | string[];
+
+export interface HostileCase {
+  name: string;
+  build(path: string): void | Promise<void>;
+  inspect: Outcome;
+  index: Outcome;
+  extract: Outcome;
+  /** Extra CLI arguments for every command (e.g. a lowered limit). */
+  args?: string[];
+  /** Plants things in the extraction target before extract runs (links that must not be followed). */
+  plant?(target: string, outside: string): void;
+}
+
+const enc = new TextEncoder();
+const GiB = 1024 ** 3;
+const MiB = 1024 ** 2;
+
+export const MANIFEST = JSON.stringify({
+  variant: 'pipeline',
+  producer_name: 'hostile-corpus',
+  producer_version: '1.0.0',
+  producer_tags: [],
+  inputs: [],
+  outputs: [],
+  dynamic_attributes: [],
+  env_vars: [],
+});
+
+/** The root files of a small sound artifact, as tar parts. */
+export function soundRoot(overrides: Record<string, string> = {}): Uint8Array[][] {
+  const files: Record<string, string> = {
+    'manifest.json': MANIFEST,
+    'ops.json': '[]',
+    'variant_config.json': '{"nodes":[]}',
+    'dtypes.json': '{}',
+    'env.json': '{}',
+    'meta.json': '[]',
+    ...overrides,
+  };
+  return Object.entries(files).map(([n, d]) => file(n, d));
+}
+
+export function soundTar(extra: Uint8Array[][] = []): Uint8Array {
+  return tar([...soundRoot(), ...extra]);
+}
+
+const write = (bytes: Uint8Array) => (path: string) => writeFileSync(path, bytes);
+
+/** A sound tar with one member's header bytes replaced by `mutate`'s result. */
+function withBadSecondHeader(mutate: (h: Uint8Array) => void): Uint8Array {
+  const bytes = soundTar();
+  const second = 2 * BLOCK; // manifest.json header + one data block, then ops.json's header
+  mutate(bytes.subarray(second, second + BLOCK));
+  return bytes;
+}
+
+function base256(n: bigint, negative = false): Uint8Array {
+  const f = new Uint8Array(12);
+  let v = n;
+  for (let i = 11; i >= 1; i--) {
+    f[i] = Number(v & 0xffn);
+    v >>= 8n;
+  }
+  f[0] = negative ? 0xff : 0x80;
+  if (negative) for (let i = 1; i < 12; i++) f[i] = 0xff;
+  return f;
+}
+
+/** A real model-card zip with one index.html, made by yazl (as the registry's SDK makes them). */
+export function cardZip(entries: Array<[string, Uint8Array]> = [['index.html', enc.encode('<h1>card</h1>')]]): Promise<Uint8Array> {
+  const zip = new yazl.ZipFile();
+  for (const [name, data] of entries) zip.addBuffer(Buffer.from(data), name, { compress: data.length > 0, mtime: new Date(0) });
+  zip.end();
+  return new Promise((resolve, reject) => {
+    const parts: Buffer[] = [];
+    zip.outputStream.on('data', (c: Buffer) => parts.push(c));
+    zip.outputStream.on('end', () => resolve(Buffer.concat(parts)));
+    zip.outputStream.on('error', reject);
+  });
+}
+
+/** Rewrites a zip's declared uncompressed sizes (central directory, and local headers if asked). */
+export function lieAboutSizes(zip: Uint8Array, size: number, local: boolean): Uint8Array {
+  const out = Uint8Array.from(zip);
+  const view = new DataView(out.buffer);
+  for (let i = 0; i + 4 <= out.length; i++) {
+    const sig = view.getUint32(i, true);
+    if (sig === 0x02014b50) view.setUint32(i + 24, size, true);
+    if (local && sig === 0x04034b50) view.setUint32(i + 22, size, true);
+  }
+  return out;
+}
+
+export const CARD_MEMBER = 'meta_artifacts/dataforce.studio~c~~c~model_card~c~v1~~et~~0123456789abcdef0123456789abcdef/model_card.zip';
+
+export async function cardArtifact(zip: Uint8Array): Promise<Uint8Array> {
+  return soundTar([pax({ path: CARD_MEMBER }), file('model_card.zip', zip)]);
+}
+
+/** The zip-bomb cases, checked through openZipSafely (the builder's `card show` reads cards that way). */
+export const ZIP_CASES: Array<{ name: string; zip: () => Promise<Uint8Array>; code: string; limit?: string }> = [
+  { name: 'zip declaring 4 GiB uncompressed', zip: async () => lieAboutSizes(await cardZip(), 0xfffffff0, false), code: 'LIMIT_EXCEEDED', limit: 'maxZipUncompressed' },
+  {
+    name: 'zip whose entry inflates past its declared size',
+    zip: async () => lieAboutSizes(await cardZip([['index.html', new Uint8Array(8 * MiB)]]), 1000, true),
+    code: 'BAD_ZIP',
+  },
+  {
+    name: 'zip with 10,001 entries',
+    zip: () => cardZip(Array.from({ length: 10_001 }, (_, i) => [`e${i}.html`, new Uint8Array(0)] as [string, Uint8Array])),
+    code: 'LIMIT_EXCEEDED',
+    limit: 'maxZipEntries',
+  },
+  {
+    name: 'zip entry named ../../evil.html',
+    zip: async () => {
+      const z = await cardZip([['xx/xx/evil.html', enc.encode('x')]]);
+      return replaceAll(z, enc.encode('xx/xx/'), enc.encode('../../'));
+    },
+    code: 'BAD_ZIP',
+  },
+  { name: 'zip that is random bytes', zip: async () => randomBytes(4096, 7), code: 'BAD_ZIP' },
+];
+
+function replaceAll(bytes: Uint8Array, from: Uint8Array, to: Uint8Array): Uint8Array {
+  const out = Uint8Array.from(bytes);
+  for (let i = 0; i + from.length <= out.length; i++) {
+    if (from.every((b, j) => out[i + j] === b)) out.set(to, i);
+  }
+  return out;
+}
+
+const traversal = ['PATH_TRAVERSAL'];
+
+function build200k(path: string): void {
+  const parts: Uint8Array[] = [...soundRoot().flat()];
+  for (let i = 0; i < 200_000; i++) parts.push(header({ name: `many/${i}` }));
+  writeFileSync(path, concat([...parts, END]));
+}
+
+export const CASES: HostileCase[] = [
+  // --- not a tar at all
+  { name: 'empty file', build: write(new Uint8Array(0)), inspect: 'EMPTY_ARCHIVE', index: 'EMPTY_ARCHIVE', extract: 'EMPTY_ARCHIVE' },
+  { name: 'only zero blocks', build: write(new Uint8Array(20 * BLOCK)), inspect: 'EMPTY_ARCHIVE', index: 'EMPTY_ARCHIVE', extract: 'EMPTY_ARCHIVE' },
+  { name: 'random bytes', build: write(randomBytes(64 * 1024, 1)), inspect: 'NOT_A_TAR', index: 'NOT_A_TAR', extract: 'NOT_A_TAR' },
+  { name: 'random bytes shorter than a block', build: write(randomBytes(100, 2)), inspect: 'NOT_A_TAR', index: 'NOT_A_TAR', extract: 'NOT_A_TAR' },
+  { name: 'gzip-compressed artifact', build: (p) => writeFileSync(p, gzipSync(soundTar())), inspect: 'COMPRESSED', index: 'COMPRESSED', extract: 'COMPRESSED' },
+  { name: 'gzip of a few bytes (shorter than a block)', build: (p) => writeFileSync(p, gzipSync(Buffer.from('x'))), inspect: 'COMPRESSED', index: 'COMPRESSED', extract: 'COMPRESSED' },
+  { name: 'a zip file instead of a tar', build: async (p) => writeFileSync(p, await cardZip()), inspect: 'NOT_A_TAR', index: 'NOT_A_TAR', extract: 'NOT_A_TAR' },
+  // --- header fields
+  {
+    name: 'bad checksum in the second header',
+    build: write(withBadSecondHeader((h) => (h[148] = 0x37))),
+    inspect: 'BAD_CHECKSUM',
+    index: 'BAD_CHECKSUM',
+    extract: 'BAD_CHECKSUM',
+  },
+  {
+    name: 'octal garbage in a size field',
+    build: write(tar([...soundRoot(), [header({ name: 'x.bin', sizeField: enc.encode('12z4\u0000') })]])),
+    inspect: 'BAD_NUMBER',
+    index: 'BAD_NUMBER',
+    extract: 'BAD_NUMBER',
+  },
+  {
+    name: 'negative base-256 size',
+    build: write(tar([...soundRoot(), [header({ name: 'x.bin', sizeField: base256(1n, true) })]])),
+    inspect: 'BAD_NUMBER',
+    index: 'BAD_NUMBER',
+    extract: 'BAD_NUMBER',
+  },
+  {
+    name: 'base-256 size of 2^80 (beyond 2^53)',
+    build: write(tar([...soundRoot(), [header({ name: 'x.bin', sizeField: base256(1n << 80n) })]])),
+    inspect: 'BAD_NUMBER',
+    index: 'BAD_NUMBER',
+    extract: 'BAD_NUMBER',
+  },
+  {
+    name: 'base-256 size of 1 TiB past the end of the file',
+    build: write(tar([...soundRoot(), [header({ name: 'x.bin', sizeField: base256(1n << 40n) })]])),
+    inspect: 'TRUNCATED_DATA',
+    index: 'TRUNCATED_DATA',
+    extract: 'TRUNCATED_DATA',
+  },
+  {
+    name: 'octal size 77777777777 past the end of the file',
+    build: write(tar([...soundRoot(), [header({ name: 'x.bin', sizeField: enc.encode('77777777777\u0000') })]])),
+    inspect: 'TRUNCATED_DATA',
+    index: 'TRUNCATED_DATA',
+    extract: 'TRUNCATED_DATA',
+  },
+  {
+    name: 'file ends inside a header',
+    build: write(concat([...soundRoot().flat(), header({ name: 'x.bin', size: 3 }).subarray(0, 300)])),
+    inspect: 'TRUNCATED_HEADER',
+    index: 'TRUNCATED_HEADER',
+    extract: 'TRUNCATED_HEADER',
+  },
+  {
+    name: 'file ends inside member data',
+    build: write(concat([...soundRoot().flat(), header({ name: 'x.bin', size: 5000 }), new Uint8Array(1024)])),
+    inspect: 'TRUNCATED_DATA',
+    index: 'TRUNCATED_DATA',
+    extract: 'TRUNCATED_DATA',
+  },
+  {
+    name: 'negative base-256 mtime',
+    build: write(tar([...soundRoot(), file('x.bin', 'x', { mtimeField: base256(5n, true) })])),
+    inspect: 'BAD_NUMBER',
+    index: 'BAD_NUMBER',
+    extract: 'BAD_NUMBER',
+  },
+  // --- PAX records
+  {
+    name: 'PAX size record of -1',
+    build: write(tar([...soundRoot(), pax({ size: '-1' }), file('x.bin', 'x')])),
+    inspect: 'BAD_PAX',
+    index: 'BAD_PAX',
+    extract: 'BAD_PAX',
+  },
+  {
+    name: 'PAX size record of 10^15 (past the end)',
+    build: write(tar([...soundRoot(), pax({ size: '1000000000000000' }), file('x.bin', 'x')])),
+    inspect: 'TRUNCATED_DATA',
+    index: 'TRUNCATED_DATA',
+    extract: 'TRUNCATED_DATA',
+  },
+  {
+    name: 'PAX record whose length lies',
+    build: (p) => {
+      const body = enc.encode('999 path=x.bin\n');
+      writeFileSync(p, tar([...soundRoot(), [header({ name: 'PaxHeader', size: body.length, typeflag: 'x' }), pad(body)], file('x.bin', 'x')]));
+    },
+    inspect: 'BAD_PAX',
+    index: 'BAD_PAX',
+    extract: 'BAD_PAX',
+  },
+  {
+    name: 'PAX record length that is not a number',
+    build: (p) => {
+      const body = enc.encode('-5 path=x\n');
+      writeFileSync(p, tar([...soundRoot(), [header({ name: 'PaxHeader', size: body.length, typeflag: 'x' }), pad(body)], file('x.bin', 'x')]));
+    },
+    inspect: 'BAD_PAX',
+    index: 'BAD_PAX',
+    extract: 'BAD_PAX',
+  },
+  {
+    name: 'PAX path with a NUL byte',
+    build: write(tar([...soundRoot(), pax({ path: 'ok.txt\u0000../../evil' }), file('x.bin', 'x')])),
+    inspect: 'BAD_NAME',
+    index: 'BAD_NAME',
+    extract: 'BAD_NAME',
+  },
+  {
+    name: '1 GiB PAX header (sparse file)',
+    build: (p) => {
+      const head = concat([...soundRoot().flat(), header({ name: 'PaxHeader', size: GiB, typeflag: 'x' })]);
+      writeSparse(p, head, head.length + GiB + 2 * BLOCK);
+    },
+    inspect: 'LIMIT_EXCEEDED',
+    index: 'LIMIT_EXCEEDED',
+    extract: 'LIMIT_EXCEEDED',
+  },
+  {
+    name: 'PAX path of 5000 characters (over maxNameLength)',
+    build: write(tar([...soundRoot(), pax({ path: 'a/'.repeat(2500) + 'x' }), file('x.bin', 'x')])),
+    inspect: 'LIMIT_EXCEEDED',
+    index: 'LIMIT_EXCEEDED',
+    extract: 'LIMIT_EXCEEDED',
+  },
+  // --- names that escape
+  { name: 'absolute path', build: write(soundTar([file('/tmp/fnnx-evil', 'x')])), inspect: 'ok', index: 'ok', extract: ['ABSOLUTE_PATH'] },
+  { name: '.. in the name', build: write(soundTar([file('../../fnnx-evil', 'x')])), inspect: 'ok', index: 'ok', extract: traversal },
+  { name: '.. inside a path', build: write(soundTar([file('ops_artifacts/../../fnnx-evil', 'x')])), inspect: 'ok', index: 'ok', extract: traversal },
+  { name: '.. in the ustar prefix field', build: write(soundTar([file('evil', 'x', { prefix: '../..' })])), inspect: 'ok', index: 'ok', extract: traversal },
+  { name: 'PAX path traversal', build: write(soundTar([pax({ path: '../pax-evil' }), file('innocent', 'x')])), inspect: 'ok', index: 'ok', extract: traversal },
+  { name: 'GNU long-name traversal', build: write(soundTar([gnuLongName('../' + 'd/'.repeat(60) + 'gnu-evil'), file('innocent', 'x', { magic: 'gnu' })])), inspect: 'ok', index: 'ok', extract: traversal },
+  { name: 'Windows drive-letter path', build: write(soundTar([file('C:/fnnx-evil', 'x')])), inspect: 'ok', index: 'ok', extract: ['ABSOLUTE_PATH'] },
+  { name: 'backslash traversal', build: write(soundTar([file('..\\..\\fnnx-evil', 'x')])), inspect: 'ok', index: 'ok', extract: traversal },
+  { name: 'empty member name', build: write(soundTar([file('', 'x')])), inspect: 'ok', index: 'ok', extract: ['EMPTY_NAME'] },
+  {
+    name: 'traversal name holding a newline and an escape sequence',
+    build: write(soundTar([pax({ path: '../x\nfnnx-kit: all good (OK)\u001b[2J' }), file('innocent', 'x')])),
+    inspect: 'ok',
+    index: 'ok',
+    extract: traversal,
+  },
+  {
+    name: 'non-UTF-8 member names',
+    build: write(soundTar([file(Uint8Array.from([0x66, 0xff, 0xfe, 0x2e, 0x62, 0x69, 0x6e]), 'x'), file(Uint8Array.from([0xc3, 0x28]), 'y')])),
+    inspect: 'ok',
+    index: 'ok',
+    extract: ['NAME_ENCODING', 'NAME_ENCODING'],
+  },
+  {
+    name: 'path 200 levels deep (over maxPathDepth)',
+    build: write(soundTar([pax({ path: 'd/'.repeat(200) + 'x' }), file('innocent', 'x')])),
+    inspect: 'ok',
+    index: 'ok',
+    extract: ['LIMIT_EXCEEDED'],
+  },
+  // --- links and special files
+  { name: 'symbolic link to /etc', build: write(soundTar([[header({ name: 'etc', typeflag: '2', linkname: '/etc' })]])), inspect: 'ok', index: 'ok', extract: ['LINK_MEMBER'] },
+  {
+    name: 'symlink then a write through the linked directory',
+    build: write(soundTar([[header({ name: 'escape', typeflag: '2', linkname: '../..' })], file('escape/fnnx-evil', 'pwned')])),
+    inspect: 'ok',
+    index: 'ok',
+    extract: ['LINK_MEMBER', 'LINK_IN_PATH'],
+  },
+  {
+    name: 'hard link to a file outside, then a write to it',
+    build: write(soundTar([[header({ name: 'hl', typeflag: '1', linkname: '../outside/victim' })], file('hl', 'last wins'), [header({ name: 'hl2', typeflag: '1', linkname: '/etc/passwd' })]])),
+    inspect: 'ok',
+    index: 'ok',
+    extract: ['LINK_MEMBER'],
+  },
+  {
+    name: 'character and block devices',
+    build: write(soundTar([[header({ name: 'null', typeflag: '3', devmajor: 1, devminor: 3 })], [header({ name: 'sda', typeflag: '4', devmajor: 8 })]])),
+    inspect: 'ok',
+    index: 'ok',
+    extract: ['SPECIAL_FILE', 'SPECIAL_FILE'],
+  },
+  { name: 'FIFO', build: write(soundTar([[header({ name: 'pipe', typeflag: '6' })]])), inspect: 'ok', index: 'ok', extract: ['SPECIAL_FILE'] },
+  { name: 'unknown type flag Z', build: write(soundTar([file('odd', 'x', { typeflag: 'Z' })])), inspect: 'ok', index: 'ok', extract: ['UNSUPPORTED_MEMBER_TYPE'] },
+  {
+    name: 'file then symlink of the same name (last wins: nothing written)',
+    build: write(soundTar([file('model.onnx', 'x'), [header({ name: 'model.onnx', typeflag: '2', linkname: '/etc/shadow' })]])),
+    inspect: 'ok',
+    index: 'ok',
+    extract: ['LINK_MEMBER'],
+  },
+  {
+    name: 'a file, then a member beneath it',
+    build: write(soundTar([file('blocker', 'x'), file('blocker/inner', 'y')])),
+    inspect: 'ok',
+    index: 'ok',
+    extract: ['PATH_CONFLICT'],
+  },
+  // --- links already in the target
+  {
+    name: 'target already holds a symlink to outside where a directory goes',
+    build: write(soundTar([file('ops_artifacts/main/model.onnx', 'pwned')])),
+    plant: (target, outside) => symlinkSync(outside, join(target, 'ops_artifacts')),
+    inspect: 'ok',
+    index: 'ok',
+    extract: ['LINK_IN_TARGET'],
+  },
+  {
+    name: 'target already holds a symlink where a file goes',
+    build: write(soundTar()),
+    plant: (target, outside) => symlinkSync(join(outside, 'victim'), join(target, 'manifest.json')),
+    inspect: 'ok',
+    index: 'ok',
+    extract: ['LINK_IN_TARGET'],
+  },
+  {
+    name: 'target already holds a hard link to an outside file where a file goes',
+    build: write(soundTar()),
+    plant: (target, outside) => linkSync(join(outside, 'victim'), join(target, 'meta.json')),
+    inspect: 'ok',
+    index: 'ok',
+    extract: 'ok',
+  },
+  // --- sizes and counts
+  {
+    name: '200 MiB manifest (sparse file)',
+    build: (p) => {
+      const head = header({ name: 'manifest.json', size: 200 * MiB });
+      const rest = concat(soundRoot().slice(1).flat());
+      writeSparse(p, head, BLOCK + 200 * MiB + rest.length + END.length, concat([rest, END]));
+    },
+    inspect: 'LIMIT_EXCEEDED',
+    index: 'ok',
+    extract: 'ok',
+  },
+  {
+    name: 'JSON nested 100,000 deep',
+    build: write(tar(soundRoot({ 'ops.json': '['.repeat(100_000) + ']'.repeat(100_000) }))),
+    inspect: 'LIMIT_EXCEEDED',
+    index: 'ok',
+    extract: 'ok',
+  },
+  {
+    name: '8 MiB of [{},{},...] in ops.json (over maxJsonValues)',
+    build: write(tar(soundRoot({ 'ops.json': '[' + '{},'.repeat((8 * MiB) / 3) + '{}]' }))),
+    inspect: 'LIMIT_EXCEEDED',
+    index: 'ok',
+    extract: 'ok',
+  },
+  {
+    name: '200,000 members',
+    build: build200k,
+    inspect: 'ok',
+    index: 'ok',
+    extract: 'LIMIT_EXCEEDED',
+  },
+  {
+    name: '200,000 members with maxMembers lowered to 1000',
+    build: build200k,
+    inspect: 'LIMIT_EXCEEDED',
+    index: 'LIMIT_EXCEEDED',
+    extract: 'LIMIT_EXCEEDED',
+    args: ['--limit', 'maxMembers=1000'],
+  },
+  {
+    name: 'zip bomb in a model card (tar-level commands do not inflate it)',
+    build: async (p) => writeFileSync(p, await cardArtifact(lieAboutSizes(await cardZip(), 0xfffffff0, false))),
+    inspect: 'ok',
+    index: 'ok',
+    extract: 'ok',
+  },
+];
+
+export { paxRecord };
+
+/** A file outside every target that planted links point at; it must never change. */
+export function makeOutside(dir: string): string {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'victim'), 'original');
+  return dir;
+}
