@@ -7,7 +7,7 @@ import { CountingSource } from '../src/source/counting-source.js';
 import { FileSource } from '../src/node/file-source.js';
 import { ArtifactError } from '../src/errors.js';
 import { CORPUS_DIR, tempDir } from './helpers/paths.js';
-import { DOUBLE, FLOAT, INT64, encodeModel, modelSpec, writeHugeModel } from './helpers/onnx-model.js';
+import { DOUBLE, FLOAT, INT64, encodeModel, modelSpec, writeHugeModel } from './helpers/onnx-model.mjs';
 
 const read = (bytes: Uint8Array) => readOnnxModel(new MemorySource(bytes), 0, bytes.length);
 

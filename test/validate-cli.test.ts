@@ -6,7 +6,7 @@ import { assertUploadable, NotUploadableError, validateTarget } from '../src/val
 import type { ValidationReport } from '../src/validate/validate.js';
 import { runCli } from './helpers/cli.js';
 import { CORPUS_DIR, CORPUS_TAR, TESTOP_DIR, tempDir } from './helpers/paths.js';
-import { encodeModel, modelSpec } from './helpers/onnx-model.js';
+import { encodeModel, modelSpec } from './helpers/onnx-model.mjs';
 import { soundPipeline, tarOf, writeDirArtifact } from './helpers/validate-artifact.js';
 
 const json = (args: string[]) => {

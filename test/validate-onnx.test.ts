@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DOUBLE, FLOAT, UINT8, encodeModel, modelSpec, type ModelSpec } from './helpers/onnx-model.js';
+import { DOUBLE, FLOAT, UINT8, encodeModel, modelSpec, type ModelSpec } from './helpers/onnx-model.mjs';
 import { findings, onnxOp, soundPipeline, validateMembers, type Members } from './helpers/validate-artifact.js';
 
 const MODEL = 'ops_artifacts/reg/model.onnx';

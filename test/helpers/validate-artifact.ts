@@ -1,10 +1,10 @@
 /** Artifacts for validator tests, built in code: a member map → a tar (tar-stream) or a directory. */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { pack as tarPack, type Header } from 'tar-stream';
+import { pack as tarPack } from 'tar-stream';
 import { MemorySource } from '../../src/source/memory-source.js';
 import { validate, type ValidateOptions, type ValidationReport } from '../../src/validate/validate.js';
-import { encodeModel, modelSpec } from './onnx-model.js';
+import { encodeModel, modelSpec } from './onnx-model.mjs';
 import { tempDir } from './paths.js';
 
 /** Member name → content: objects and arrays become JSON, strings text, bytes stay bytes. */
@@ -77,7 +77,10 @@ export function bytesOf(value: unknown): Uint8Array {
 }
 
 /** The members as a tar, in map order; `extra` headers (links, devices, repeats) go at the end. */
-export async function tarOf(members: Members, extra: Array<{ header: Header; body?: unknown }> = []): Promise<Uint8Array> {
+/** A tar-stream header: name plus whatever else the entry needs (type, linkname...). */
+export type EntryHeader = Parameters<ReturnType<typeof tarPack>['entry']>[0];
+
+export async function tarOf(members: Members, extra: Array<{ header: EntryHeader; body?: unknown }> = []): Promise<Uint8Array> {
   const pack = tarPack();
   const chunks: Buffer[] = [];
   const done = new Promise<void>((resolve, reject) => {

@@ -1,7 +1,8 @@
 /**
  * ONNX models built in code: ModelProto bytes written field by field with @bufbuild/protobuf's
  * BinaryWriter (field numbers from onnx.proto), and huge models whose tensor data is a hole in a
- * sparse file, so a 2 GiB initializer costs no disk.
+ * sparse file, so a 2 GiB initializer costs no disk. Plain JS so bench/ can build the same
+ * models; the types are in onnx-model.d.mts.
  */
 import { closeSync, ftruncateSync, openSync, writeSync } from 'node:fs';
 import { BinaryWriter, WireType } from '@bufbuild/protobuf/wire';
@@ -11,32 +12,8 @@ export const INT64 = 7;
 export const DOUBLE = 11;
 export const UINT8 = 2;
 
-export interface ValueSpec {
-  name: string;
-  elemType: number;
-  /** number = fixed extent, string = symbolic, null = unnamed unknown axis. */
-  shape?: Array<number | string | null>;
-}
-
-export interface TensorSpec {
-  name: string;
-  /** Inline bytes (raw_data). */
-  raw?: Uint8Array;
-  /** Data stored outside the model (data_location = EXTERNAL). */
-  external?: { location: string; offset?: number; length?: number };
-}
-
-export interface ModelSpec {
-  irVersion?: number;
-  opsets?: Array<{ domain: string; version: number }>;
-  inputs?: ValueSpec[];
-  outputs?: ValueSpec[];
-  initializers?: TensorSpec[];
-  nodes?: Array<{ opType: string; domain?: string }>;
-}
-
 /** A model as the usual float32 [batch, 3] → [batch, 1] regression, overridable field by field. */
-export function modelSpec(over: Partial<ModelSpec> = {}): ModelSpec {
+export function modelSpec(over = {}) {
   return {
     irVersion: 8,
     opsets: [{ domain: '', version: 17 }],
@@ -48,18 +25,18 @@ export function modelSpec(over: Partial<ModelSpec> = {}): ModelSpec {
   };
 }
 
-export function encodeModel(spec: ModelSpec): Uint8Array {
+export function encodeModel(spec) {
   return concat([modelHead(spec), lenField(7, graphBody(spec, spec.initializers ?? []))]);
 }
 
-function modelHead(spec: ModelSpec): Uint8Array {
+function modelHead(spec) {
   const w = new BinaryWriter();
   if (spec.irVersion !== undefined) w.tag(1, WireType.Varint).int64(spec.irVersion);
   for (const o of spec.opsets ?? []) w.tag(8, WireType.LengthDelimited).bytes(new BinaryWriter().tag(1, WireType.LengthDelimited).string(o.domain).tag(2, WireType.Varint).int64(o.version).finish());
   return w.finish();
 }
 
-function graphBody(spec: ModelSpec, initializers: TensorSpec[]): Uint8Array {
+function graphBody(spec, initializers) {
   const w = new BinaryWriter();
   for (const n of spec.nodes ?? []) {
     const node = new BinaryWriter().tag(4, WireType.LengthDelimited).string(n.opType);
@@ -73,11 +50,11 @@ function graphBody(spec: ModelSpec, initializers: TensorSpec[]): Uint8Array {
   return w.finish();
 }
 
-function tensor(t: TensorSpec): Uint8Array {
+function tensor(t) {
   const w = new BinaryWriter().tag(2, WireType.Varint).int32(FLOAT).tag(8, WireType.LengthDelimited).string(t.name);
   if (t.raw) w.tag(9, WireType.LengthDelimited).bytes(t.raw);
   if (t.external) {
-    const entries: Array<[string, string]> = [['location', t.external.location]];
+    const entries = [['location', t.external.location]];
     if (t.external.offset !== undefined) entries.push(['offset', String(t.external.offset)]);
     if (t.external.length !== undefined) entries.push(['length', String(t.external.length)]);
     for (const [k, v] of entries) {
@@ -88,7 +65,7 @@ function tensor(t: TensorSpec): Uint8Array {
   return w.finish();
 }
 
-function valueInfo(v: ValueSpec): Uint8Array {
+function valueInfo(v) {
   const tensorType = new BinaryWriter().tag(1, WireType.Varint).int32(v.elemType);
   if (v.shape) {
     const shape = new BinaryWriter();
@@ -104,15 +81,15 @@ function valueInfo(v: ValueSpec): Uint8Array {
   return new BinaryWriter().tag(1, WireType.LengthDelimited).string(v.name).tag(2, WireType.LengthDelimited).bytes(type).finish();
 }
 
-function lenField(fieldNo: number, body: Uint8Array): Uint8Array {
+function lenField(fieldNo, body) {
   return new BinaryWriter().tag(fieldNo, WireType.LengthDelimited).bytes(body).finish();
 }
 
-function lenHeader(fieldNo: number, length: number): Uint8Array {
+function lenHeader(fieldNo, length) {
   return new BinaryWriter().tag(fieldNo, WireType.LengthDelimited).uint64(length).finish();
 }
 
-function concat(parts: Uint8Array[]): Uint8Array {
+function concat(parts) {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;
   for (const p of parts) {
@@ -122,16 +99,13 @@ function concat(parts: Uint8Array[]): Uint8Array {
   return out;
 }
 
-/** Bytes to write, or a run of zeros to leave as a hole. */
-type Piece = Uint8Array | number;
-
 /**
  * A model whose initializers each carry `rawSize` bytes of raw_data, laid out as pieces: only
  * the field headers are bytes, the tensor data are holes.
  */
-export function hugeModelPieces(spec: ModelSpec, count: number, rawSize: number): { pieces: Piece[]; size: number } {
+export function hugeModelPieces(spec, count, rawSize) {
   const graphHead = graphBody({ ...spec, initializers: [] }, []);
-  const tensors: Piece[] = [];
+  const tensors = [];
   let tensorsSize = 0;
   for (let i = 0; i < count; i++) {
     const head = concat([tensor({ name: `w${i}` }), lenHeader(9, rawSize)]);
@@ -140,12 +114,12 @@ export function hugeModelPieces(spec: ModelSpec, count: number, rawSize: number)
     tensorsSize += field.length + head.length + rawSize;
   }
   const graphLength = graphHead.length + tensorsSize;
-  const pieces: Piece[] = [modelHead(spec), lenHeader(7, graphLength), graphHead, ...tensors];
-  return { pieces, size: pieces.reduce<number>((n, p) => n + (typeof p === 'number' ? p : p.length), 0) };
+  const pieces = [modelHead(spec), lenHeader(7, graphLength), graphHead, ...tensors];
+  return { pieces, size: pieces.reduce((n, p) => n + (typeof p === 'number' ? p : p.length), 0) };
 }
 
 /** Writes pieces at `offset` of an open file; holes are skipped (the caller truncates to size). */
-export function writePieces(fd: number, offset: number, pieces: Piece[]): number {
+export function writePieces(fd, offset, pieces) {
   let at = offset;
   for (const p of pieces) {
     if (typeof p === 'number') at += p;
@@ -158,7 +132,7 @@ export function writePieces(fd: number, offset: number, pieces: Piece[]): number
 }
 
 /** A sparse model file: `count` initializers of `rawSize` bytes each, almost no disk used. */
-export function writeHugeModel(path: string, spec: ModelSpec, count: number, rawSize: number): number {
+export function writeHugeModel(path, spec, count, rawSize) {
   const { pieces, size } = hugeModelPieces(spec, count, rawSize);
   const fd = openSync(path, 'w');
   try {
