@@ -26,6 +26,7 @@ export { download, type DownloadOptions, type DownloadResult, type DownloadProgr
 export { loadDescriptor, type DownloadDescriptor } from './node/download-verify.js';
 export { checkMemberPath, memberSegments, type MemberPathProblem, type MemberPathCode } from './safety/member-path.js';
 export * from './validate/index.js';
+export { validateTarget, assertUploadable, NotUploadableError, type ValidateTargetOptions } from './validate/node.js';
 export { extractTar, planMembers, DEFAULT_EXTRACT_LIMITS, type ExtractLimits, type ExtractOptions, type ExtractResult } from './node/extract.js';
 export { openZipSafely, DEFAULT_ZIP_LIMITS, type ZipLimits, type SafeZip, type SafeZipEntry, type OpenZipOptions } from './node/zip-limits.js';
 export { buildArtifact, orderedMembers, jsonBytes, type ArtifactInput, type BuildOptions, type RootValue } from './build/builder.js';
