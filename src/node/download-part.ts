@@ -56,7 +56,9 @@ export class PartFile {
 
   /** Writes chunks at `position` in one call. */
   async write(chunks: Uint8Array[], position: number): Promise<void> {
-    await this.handle.writev(chunks, position);
+    await this.handle.writev(chunks, position).catch((e: unknown) => {
+      throw ioError(e, this.path);
+    });
   }
 
   async truncate(length: number): Promise<void> {

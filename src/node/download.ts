@@ -44,6 +44,51 @@ export interface DownloadResult {
 const WRITE_BATCH = 1 << 20;
 
 /**
+ * Gathers body chunks into batches and writes each batch while the next one fills, so the disk
+ * and the network overlap; at most one write in flight and one batch held (about 2 MiB).
+ */
+class BatchedWriter {
+  private batch: Uint8Array[] = [];
+  private batched = 0;
+  private inFlight: Promise<void> = Promise.resolve();
+  /** Offset just past the last byte pushed. */
+  end: number;
+
+  constructor(
+    private readonly part: PartFile,
+    private written: number,
+    private readonly onWritten: (written: number) => void,
+  ) {
+    this.end = written;
+  }
+
+  async push(chunk: Uint8Array): Promise<void> {
+    this.batch.push(chunk);
+    this.batched += chunk.length;
+    this.end += chunk.length;
+    if (this.batched >= WRITE_BATCH) await this.startWrite();
+  }
+
+  /** Waits for every pushed byte to be on disk (also after a failure: what arrived is kept). */
+  async drain(): Promise<void> {
+    await this.startWrite();
+    await this.inFlight;
+  }
+
+  private async startWrite(): Promise<void> {
+    await this.inFlight;
+    if (this.batched === 0) return;
+    const [batch, at, length] = [this.batch, this.written, this.batched];
+    this.batch = [];
+    this.batched = 0;
+    this.inFlight = this.part.write(batch, at).then(() => {
+      this.written = at + length;
+      this.onWritten(this.written);
+    });
+  }
+}
+
+/**
  * Downloads `url` to `file`: streams into `<file>.part`, hashing while writing; resumes from the
  * part's size with a Range request after a dropped connection (in this run or the next one, via
  * the `.part.json` sidecar); checks size, SHA-256 and file_index when given; and only then renames
@@ -137,31 +182,23 @@ class Transfer {
     const { exchange, response: res } = await HttpExchange.get(this.fetchFn, this.url, this.label, headers, this.options);
     const start = await this.acceptReply(exchange, res);
     if (start === undefined) return;
-    let batch: Uint8Array[] = [];
-    let batched = 0;
-    const flush = async () => {
-      if (batched === 0) return;
-      await this.part.write(batch, this.written);
-      this.written += batched;
-      batch = [];
-      batched = 0;
+    const writer = new BatchedWriter(this.part, this.written, (written) => {
+      this.written = written;
       this.failures = 0;
-      this.options.onProgress?.({ done: this.written, total: this.pinned?.size, transferred: this.transferred });
-    };
+      this.options.onProgress?.({ done: written, total: this.pinned?.size, transferred: this.transferred });
+    });
     try {
       for await (const chunk of exchange.chunks(res)) {
-        if (this.written + batched + chunk.length > this.pinned!.size) {
+        if (writer.end + chunk.length > this.pinned!.size) {
           throw new SourceError('BAD_RANGE_REPLY', `${this.label}: the reply runs past the object's ${this.pinned!.size} bytes`);
         }
         this.hash.update(chunk);
-        batch.push(chunk);
-        batched += chunk.length;
         this.transferred += chunk.length;
-        if (batched >= WRITE_BATCH) await flush();
+        await writer.push(chunk);
       }
     } finally {
       // What did arrive is good: keep it, so the next request starts after it.
-      await flush();
+      await writer.drain();
     }
     if (this.written < this.pinned!.size) {
       throw new SourceError('SHORT_READ', `${this.label}: the reply ended at byte ${this.written} of ${this.pinned!.size}`);
