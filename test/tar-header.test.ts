@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import fc from 'fast-check';
 import { TarFormatError } from '../src/index.js';
-import { decodeHeader, decodeNumber, decodePax, decodeText } from '../src/tar/header.js';
+import { decodeHeader, decodeNumber, decodePax, decodeText, hasUndecodableBytes } from '../src/tar/header.js';
 import { craftHeader, paxRecord } from './helpers/foreign-craft.js';
 
 const bytes = (text: string) => new TextEncoder().encode(text);
@@ -111,6 +111,11 @@ describe('PAX records', () => {
 describe('name decoding', () => {
   it('keeps valid UTF-8 (with a leading BOM) as is', () => {
     expect(decodeText(bytes('\ufeffмодель/名前/🙂.onnx'))).toBe('\ufeffмодель/名前/🙂.onnx');
+  });
+
+  it('hasUndecodableBytes tells escaped names from valid ones (a real U+FFFD in a name is valid UTF-8)', () => {
+    expect(hasUndecodableBytes(decodeText(new Uint8Array([0x61, 0xff])))).toBe(true);
+    expect(hasUndecodableBytes(decodeText(bytes('ok-\ufffd-名前')))).toBe(false);
   });
 
   it('surrogate-escapes invalid bytes exactly as Python does (errors="surrogateescape")', () => {

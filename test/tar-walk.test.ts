@@ -70,6 +70,15 @@ describe('truncated archives', () => {
     expect(r.endOffset).toBe(bytes.length);
   });
 
+  it('an extended header followed by the end, with no member, is TRUNCATED_HEADER (Python refuses it too)', async () => {
+    const bytes = concat(craftMember('{}', { name: 'manifest.json' }), craftPax({ path: 'lost.json' }), END);
+    const e = await failure(bytes);
+    expect(e.code).toBe('TRUNCATED_HEADER');
+    expect(e.message).toMatch(/offset 1024 has no member/);
+    expect(() => python(bytes)).toThrow(/ReadError/);
+    expect((await failure(concat(craftMember('{}', { name: 'manifest.json' }), craftPax({ path: 'lost.json' })))).code).toBe('TRUNCATED_HEADER');
+  });
+
   it('a single end block (not two) still ends the archive without a warning', async () => {
     const r = await walk(concat(craftMember('{}', { name: 'manifest.json' }), new Uint8Array(512)));
     expect(r.warnings).toEqual([]);

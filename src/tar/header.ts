@@ -139,6 +139,11 @@ export function decodeText(bytes: Uint8Array): string {
   }
 }
 
+/** True when decodeText escaped bytes that were not UTF-8 (only those give lone U+DC80..U+DCFF). */
+export function hasUndecodableBytes(text: string): boolean {
+  return /[\udc80-\udcff]/.test(text);
+}
+
 /** The length a UTF-8 lead byte announces (0: not a lead byte). */
 function sequenceLength(lead: number): number {
   if (lead < 0x80) return 1;

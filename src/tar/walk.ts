@@ -36,6 +36,63 @@ const KINDS: Record<string, EntryKind> = {
   '6': 'fifo',
 };
 
+export async function walkTar(
+  source: ByteSource,
+  options: { limits?: Partial<TarLimits>; signal?: AbortSignal } = {},
+): Promise<WalkResult> {
+  const limits = { ...DEFAULT_TAR_LIMITS, ...options.limits };
+  const entries: TarEntry[] = [];
+  const warnings: string[] = [];
+  const globals = new Map<string, string>();
+  let pending: Pending = { pax: new Map() };
+  let pos = 0;
+  await refuseOtherFormats(source, options.signal);
+  for (let headers = 0; ; headers++) {
+    if (headers >= limits.maxMembers) {
+      throw new LimitError('maxMembers', `archive has more than ${limits.maxMembers} headers`);
+    }
+    if (pos + BLOCK > source.byteLength) {
+      if (pos === 0) throw new TarFormatError('EMPTY_ARCHIVE', `${source.label} is empty: not a tar archive`);
+      if (pos < source.byteLength) {
+        throw new TarFormatError('TRUNCATED_HEADER', `archive ends inside a header at offset ${pos}`);
+      }
+      refuseOrphan(pending, pos);
+      warnings.push('archive ends without end-of-archive blocks');
+      return { entries, endOffset: pos, warnings };
+    }
+    const block = await source.read(pos, BLOCK, options.signal);
+    if (isZeroBlock(block)) {
+      if (pos === 0) throw new TarFormatError('EMPTY_ARCHIVE', `${source.label} holds only zero blocks: an empty archive`);
+      refuseOrphan(pending, pos);
+      return { entries, endOffset: pos, warnings };
+    }
+    const header = pos === 0 ? decodeFirstHeader(block, source.label) : decodeHeader(block, pos);
+    const ext = extendedKind(header.typeflag);
+    const kind = ext === undefined ? kindOf(header, pending) : undefined;
+    // An old-GNU sparse header may continue in extension blocks before its data.
+    const dataOffset = pos + BLOCK + (header.typeflag === 'S' ? await sparseExtension(source, block, pos, options.signal) : 0);
+    // An extended header's own size field is what we read; a pending PAX `size` is for the member.
+    const size = kind === undefined ? header.size : hasData(kind) ? sizeOf(header, pending, globals) : 0;
+    const next = dataOffset + paddedSize(size);
+    if (dataOffset + size > source.byteLength) {
+      throw new TarFormatError(
+        'TRUNCATED_DATA',
+        `member data (${size} bytes at offset ${dataOffset}) runs past the end of the archive (${source.byteLength} bytes)`,
+        { member: header.name },
+      );
+    }
+    if (ext !== undefined) {
+      // A global header belongs to no member; the others are the first header of the next one.
+      if (ext !== 'global') pending.headerOffset ??= pos;
+      await readExtended(source, header, dataOffset, ext, pending, globals, limits, options.signal);
+    } else {
+      entries.push(makeEntry(header, kind!, pending, globals, pos, dataOffset, size, limits));
+      pending = { pax: new Map() };
+    }
+    pos = next;
+  }
+}
+
 /** PAX records that mark GNU's sparse formats 0.0, 0.1 and 1.0. */
 const SPARSE_PAX_KEYS = ['GNU.sparse.map', 'GNU.sparse.size', 'GNU.sparse.major'];
 
@@ -72,59 +129,13 @@ async function sparseExtension(source: ByteSource, block: Uint8Array, pos: numbe
   return bytes;
 }
 
-export async function walkTar(
-  source: ByteSource,
-  options: { limits?: Partial<TarLimits>; signal?: AbortSignal } = {},
-): Promise<WalkResult> {
-  const limits = { ...DEFAULT_TAR_LIMITS, ...options.limits };
-  const entries: TarEntry[] = [];
-  const warnings: string[] = [];
-  const globals = new Map<string, string>();
-  let pending: Pending = { pax: new Map() };
-  let pos = 0;
-  await refuseOtherFormats(source, options.signal);
-  for (let headers = 0; ; headers++) {
-    if (headers >= limits.maxMembers) {
-      throw new LimitError('maxMembers', `archive has more than ${limits.maxMembers} headers`);
-    }
-    if (pos + BLOCK > source.byteLength) {
-      if (pos === 0) throw new TarFormatError('EMPTY_ARCHIVE', `${source.label} is empty: not a tar archive`);
-      if (pos < source.byteLength) {
-        throw new TarFormatError('TRUNCATED_HEADER', `archive ends inside a header at offset ${pos}`);
-      }
-      warnings.push('archive ends without end-of-archive blocks');
-      return { entries, endOffset: pos, warnings };
-    }
-    const block = await source.read(pos, BLOCK, options.signal);
-    if (isZeroBlock(block)) {
-      if (pos === 0) throw new TarFormatError('EMPTY_ARCHIVE', `${source.label} holds only zero blocks: an empty archive`);
-      return { entries, endOffset: pos, warnings };
-    }
-    const header = pos === 0 ? decodeFirstHeader(block, source.label) : decodeHeader(block, pos);
-    const ext = extendedKind(header.typeflag);
-    const kind = ext === undefined ? kindOf(header, pending) : undefined;
-    // An old-GNU sparse header may continue in extension blocks before its data.
-    const dataOffset = pos + BLOCK + (header.typeflag === 'S' ? await sparseExtension(source, block, pos, options.signal) : 0);
-    // An extended header's own size field is what we read; a pending PAX `size` is for the member.
-    const size = kind === undefined ? header.size : hasData(kind) ? sizeOf(header, pending, globals) : 0;
-    const next = dataOffset + paddedSize(size);
-    if (dataOffset + size > source.byteLength) {
-      throw new TarFormatError(
-        'TRUNCATED_DATA',
-        `member data (${size} bytes at offset ${dataOffset}) runs past the end of the archive (${source.byteLength} bytes)`,
-        { member: header.name },
-      );
-    }
-    if (ext !== undefined) {
-      // A global header belongs to no member; the others are the first header of the next one.
-      if (ext !== 'global') pending.headerOffset ??= pos;
-      await readExtended(source, header, dataOffset, ext, pending, globals, limits, options.signal);
-    } else {
-      entries.push(makeEntry(header, kind!, pending, globals, pos, dataOffset, size, limits));
-      pending = { pax: new Map() };
-    }
-    pos = next;
-  }
+/** An extended header must describe a member; one followed by the end is a cut archive (Python refuses it too). */
+function refuseOrphan(pending: Pending, end: number): void {
+  if (pending.headerOffset === undefined) return;
+  throw new TarFormatError(
+    'TRUNCATED_HEADER',
+    `extended header at offset ${pending.headerOffset} has no member after it (the archive ends at ${end})`,
+  );
 }
 
 /** Magic numbers of what people mistake for (or disguise as) a tar artifact. */
@@ -261,7 +272,7 @@ function makeEntry(
     typeflag: header.typeflag,
     headerOffset: pending.headerOffset ?? headerOffset,
     dataOffset,
-    size: kind === 'file' || kind === 'other' ? size : 0,
+    size,
     mode: header.mode,
     mtime: header.mtime,
     linkname: pending.pax.get('linkpath') ?? pending.longLink ?? header.linkname,
