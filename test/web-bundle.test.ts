@@ -37,20 +37,32 @@ describe('browser bundle', () => {
     for (const name of NODE_BUILTINS) expect(code).not.toMatch(new RegExp(`\\brequire\\(["']${name}["']\\)`));
   });
 
-  it('uses no Node-only global (Buffer, process, __dirname)', () => {
-    expect(code).not.toMatch(/\bBuffer\.(from|alloc|concat|isBuffer)\b/);
-    expect(code).not.toMatch(/\bprocess\.(env|cwd|nextTick|platform)\b/);
+  it('touches Node-only globals (Buffer, process) only behind a typeof guard, and never __dirname', () => {
+    // A dependency may probe for Node (protobuf does: `typeof process != "object" || process.env…`);
+    // what must not happen is a use that throws in a browser.
+    for (const [global, use] of [
+      ['Buffer', /\bBuffer\.(from|alloc|allocUnsafe|concat|isBuffer|byteLength)\b/g],
+      ['process', /\bprocess\.(env|cwd|nextTick|platform|versions|argv)\b/g],
+    ] as const) {
+      for (const m of code.matchAll(use)) {
+        const before = code.slice(Math.max(0, m.index - 200), m.index);
+        expect(before, `unguarded ${m[0]} near: ${code.slice(m.index - 80, m.index + 40)}`).toMatch(new RegExp(`typeof ${global}\\b`));
+      }
+    }
     expect(code).not.toMatch(/\b__dirname\b|\b__filename\b/);
   });
 
-  it('exports the sources, the tar store, the reader and the browser describer, and reads an artifact from a Blob', async () => {
+  it('exports the sources, the tar store, the reader, the validator and the browser describer, and reads and validates an artifact from a Blob', async () => {
     const web = (await import(pathToFileURL(join(outDir, 'fnnx-kit-web.js')).href)) as typeof import('../src/web/index.js');
-    for (const name of ['BlobSource', 'HttpSource', 'TarStore', 'readArtifact', 'describeBlob', 'openBlob', 'openUrl', 'ZipReader', 'wasmHasher'] as const) {
+    for (const name of ['BlobSource', 'HttpSource', 'TarStore', 'readArtifact', 'describeBlob', 'openBlob', 'openUrl', 'ZipReader', 'wasmHasher', 'validate'] as const) {
       expect(web[name], name).toBeTypeOf('function');
     }
     const store = web.openBlob(new Blob([readFileSync(CORPUS_TAR)]));
     const contents = await web.readArtifact(store);
     expect(contents.manifest.variant).toBe('pipeline');
     expect(Object.keys(contents.fileIndex)).toContain('ops_artifacts/linreg/model.onnx');
+    const report = await web.validate(store);
+    expect(report.diagnostics.length).toBeGreaterThan(0);
+    expect(report.diagnostics.every((d) => typeof d.code === 'string' && /^[A-Z0-9_]+$/.test(d.code))).toBe(true);
   });
 });

@@ -7,11 +7,13 @@ import {
   openUrl,
   readArtifact,
   readCardHtml,
+  validate,
+  type MemberInfo,
   type TarStore,
 } from '../src/web/index.js';
 import { h } from './dom.js';
 import { setupTabs } from './tabs.js';
-import { cardView, descriptorView, membersView, metadataView, summaryView } from './views.js';
+import { cardView, descriptorView, membersView, metadataView, summaryView, validationView } from './views.js';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const fileInput = $<HTMLInputElement>('file');
@@ -23,10 +25,13 @@ const views = $<HTMLDivElement>('views');
 const describeButton = $<HTMLButtonElement>('describe');
 const progress = $<HTMLProgressElement>('hash-progress');
 const rateLabel = $<HTMLSpanElement>('hash-rate');
+const strictBox = $<HTMLInputElement>('strict');
 const selectTab = setupTabs($('tabs'));
 
 let current: AbortController | undefined;
 let localFile: File | undefined;
+/** The artifact on screen, which the strict switch validates again. */
+let openedStore: TarStore | undefined;
 
 /** Every failure the user sees is one line: the member, what is wrong, the code, and a hint. */
 function showError(e: unknown): void {
@@ -64,30 +69,51 @@ async function show(store: TarStore, label: string, signal: AbortSignal): Promis
   fill('panel-summary', summaryView(contents, label, store.source.byteLength));
   fill('panel-metadata', metadataView(contents));
   fill('panel-members', membersView(contents));
-  fill('panel-validation', [h('p', { class: 'empty' }, 'The validator is not part of this build yet.')]);
+  fill('validation', [h('p', { class: 'empty' }, 'Validating…')]);
   describeButton.disabled = !localFile;
   fill('descriptor', localFile ? [] : [h('p', { class: 'empty' }, 'Open a local file to compute its upload descriptor.')]);
   progress.value = 0;
   rateLabel.textContent = '';
   views.hidden = false;
   selectTab('tab-summary');
-  await showCard(store, contents.fileIndex, signal);
+  await showCard(store, contents.members, signal);
+  await showValidation(store, signal);
   const ms = performance.now() - t0;
   status.textContent = `${label}: ${contents.members.length} members read in ${ms.toFixed(0)} ms.`;
   document.body.dataset.state = 'ready';
 }
 
 /** A broken card is reported in its own panel; the rest of the artifact stays on screen. */
-async function showCard(store: TarStore, index: Parameters<typeof findCard>[0], signal: AbortSignal): Promise<void> {
-  const card = findCard(index);
+async function showCard(store: TarStore, members: MemberInfo[], signal: AbortSignal): Promise<void> {
+  const card = findCard(members);
   if (!card) return fill('panel-card', cardView(undefined, undefined));
   try {
-    fill('panel-card', cardView(await readCardHtml(store.source, card, { signal }), card.member));
+    fill('panel-card', cardView(await readCardHtml(store.source, card, { signal }), card.name));
   } catch (e) {
     if (!isFnnxError(e)) throw e;
-    fill('panel-card', [h('p', { class: 'error', role: 'alert' }, `${e.member ?? card.member}: ${e.message} (${e.code})`)]);
+    fill('panel-card', [h('p', { class: 'error', role: 'alert' }, `${e.member ?? card.name}: ${e.message} (${e.code})`)]);
   }
 }
+
+
+/** The validator's report; a local file also gets the registry's upload rules (name, size). */
+async function showValidation(store: TarStore, signal: AbortSignal): Promise<void> {
+  openedStore = store;
+  const upload = localFile ? { fileName: localFile.name, size: localFile.size, form: 'tar' as const } : undefined;
+  const report = await validate(store, { strict: strictBox.checked, upload, signal });
+  if (!signal.aborted) fill('validation', validationView(report, !!upload));
+}
+
+strictBox.addEventListener('change', () => {
+  if (!openedStore) return;
+  const signal = begin('Validating…');
+  showValidation(openedStore, signal)
+    .then(() => {
+      status.textContent = 'Validated.';
+      document.body.dataset.state = 'ready';
+    })
+    .catch(showError);
+});
 
 fileInput.addEventListener('change', () => {
   const file = fileInput.files?.[0];

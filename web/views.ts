@@ -1,5 +1,5 @@
 /** Renders what the reader found into the page's panels: one function per view. */
-import type { ArtifactContents, Descriptor, Json, MemberInfo } from '../src/web/index.js';
+import type { ArtifactContents, Descriptor, Json, MemberInfo, ValidationReport } from '../src/web/index.js';
 import { bytes, code, empty, facts, h, table, type Child } from './dom.js';
 
 type JsonObject = { [key: string]: Json };
@@ -161,5 +161,20 @@ export function descriptorView(d: Descriptor, seconds: number): Node[] {
     ),
     download,
     h('pre', { 'data-testid': 'descriptor-json', tabindex: '0', 'aria-label': 'Descriptor JSON' }, json),
+  ];
+}
+
+export function validationView(r: ValidationReport, uploadRules: boolean): Node[] {
+  const { error, warning, info } = r.counts;
+  const verdict = `${r.valid ? 'Sound' : 'Broken'}: ${error} error${error === 1 ? '' : 's'}, ${warning} warning${warning === 1 ? '' : 's'}, ${info} note${info === 1 ? '' : 's'}`;
+  const order = { error: 0, warning: 1, info: 2 };
+  const sorted = [...r.diagnostics].sort((a, b) => order[a.severity] - order[b.severity] || (a.member ?? '').localeCompare(b.member ?? ''));
+  const rows = sorted.map((d) => [h('span', { class: `sev-${d.severity}` }, d.severity), code(d.code), d.member ?? '(artifact)', d.pointer ? code(d.pointer) : '—', d.message]);
+  return [
+    h('p', { class: `verdict ${r.valid ? 'ok' : 'bad'}`, 'data-testid': 'validation-verdict' }, verdict),
+    h('p', { class: 'muted' }, `Every rule of the format${r.strict ? ', strict (warnings count as errors)' : ''}${uploadRules ? ', plus the registry’s upload rules' : ''}; ONNX models checked by range against their declarations.`),
+    rows.length
+      ? table('Diagnostics', ['Severity', 'Code', 'Member', 'Pointer', 'Message'], rows, 'validation-table')
+      : empty('No findings.'),
   ];
 }

@@ -28,5 +28,6 @@ export { checkUploadName, checkUploadSize, DEFAULT_MAX_UPLOAD_SIZE, UPLOAD_EXTEN
 export { blobChunks } from './blob-chunks.js';
 export { describeBlob, type DescribeBlobOptions } from './describe-blob.js';
 export { openBlob, openUrl } from './open.js';
+export * from '../validate/index.js';
 export { ZipReader, DEFAULT_ZIP_LIMITS, type ZipEntry, type ZipLimits } from './zip-reader.js';
-export { findCard, readCardHtml, type CardLocation } from './model-card.js';
+export { findCard, readCardHtml } from './model-card.js';

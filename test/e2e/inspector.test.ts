@@ -10,6 +10,8 @@ import { fileURLToPath } from 'node:url';
 import { createSHA256 } from 'hash-wasm';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FileSource } from '../../src/node/file-source.js';
+import { validate } from '../../src/validate/validate.js';
 import { pythonFileIndex } from '../helpers/python.js';
 import { tempDir } from '../helpers/paths.js';
 import { CARD_HTML, writeBigArtifact, writeCardArtifact } from './support/artifacts.js';
@@ -106,6 +108,35 @@ describe('inspector page', () => {
     await expect.poll(() => inner.locator('#card-title').textContent()).toBe('Linear pipeline card');
     expect(await page.frames()[1]!.title()).not.toBe('ran');
     await page.screenshot({ path: join(SHOTS, 'card.png') });
+  });
+
+  it('shows the validation report the Node validator gives the same file, upload rules included', async () => {
+    const path = join(data, 'linear_pipeline.fnnx');
+    const source = await FileSource.open(path);
+    const expected = await validate(source, { upload: { fileName: 'linear_pipeline.fnnx', size: source.byteLength, form: 'tar' } });
+    await source.close();
+    await tab('Validation');
+    await page.waitForSelector('[data-testid="validation-verdict"]');
+    const rows = (await cells('validation-table')).map((r) => `${r[0]} ${r[1]} ${r[2]}`);
+    const want = expected.diagnostics.map((d) => `${d.severity} ${d.code} ${d.member ?? '(artifact)'}`);
+    expect(rows.sort()).toEqual(want.sort());
+    // The corpus's ops.json disagrees with its own models: the report must say so.
+    expect(expected.valid).toBe(false);
+    expect(await page.textContent('[data-testid="validation-verdict"]')).toBe(
+      `Broken: ${expected.counts.error} errors, ${expected.counts.warning} warning${expected.counts.warning === 1 ? '' : 's'}, ${expected.counts.info} note${expected.counts.info === 1 ? '' : 's'}`,
+    );
+    await page.screenshot({ path: join(SHOTS, 'validation.png') });
+  });
+
+  it('counts warnings as errors when the strict switch is on', async () => {
+    expect((await cells('validation-table')).some((r) => r[0] === 'warning')).toBe(true);
+    await page.getByLabel(/^Strict/).check();
+    await page.waitForFunction(() => document.body.dataset.state === 'ready');
+    const severities = (await cells('validation-table')).map((r) => r[0]);
+    expect(severities).not.toContain('warning');
+    expect(severities).toContain('error');
+    await page.getByLabel(/^Strict/).uncheck();
+    await page.waitForFunction(() => document.body.dataset.state === 'ready');
   });
 
   it('moves between views with the arrow keys, as a tab list should', async () => {
