@@ -8,13 +8,16 @@
  *
  *   node bench/validate.mjs
  */
-import { spawnSync } from 'node:child_process';
-import { closeSync, copyFileSync, ftruncateSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { closeSync, copyFileSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { CountingSource } from '../dist/source/counting-source.js';
+import { FileSource } from '../dist/node/file-source.js';
+import { fileIndexOf } from '../dist/tar/file-index.js';
+import { walkTar } from '../dist/tar/walk.js';
 import { validateTarget } from '../dist/validate/node.js';
 import { hugeModelPieces, modelSpec, writePieces } from '../test/helpers/onnx-model.mjs';
 import { startLoopbackServer } from './lib/loopback-server.mjs';
@@ -25,12 +28,13 @@ const CORPUS = join(root, 'fixtures/corpus/onnx_pipeline.fnnx.tar');
 const INITIALIZERS = 256;
 const TENSOR = 4 * 1024 * 1024;
 const RUNS = 5;
+const MODEL = 'ops_artifacts/big/model.onnx';
 
 const dir = mkdtempSync(join(tmpdir(), 'fnnx-bench-validate-'));
 const server = await startLoopbackServer(dir);
 try {
   const big = join(dir, 'big.fnnx');
-  writeBigArtifact(big);
+  await writeBigArtifact(big);
   copyFileSync(CORPUS, join(dir, 'small.fnnx'));
 
   const rows = [['case', 'median ms', 'bytes read', 'reads', 'HTTP requests', 'HTTP body bytes', 'verdict']];
@@ -79,8 +83,11 @@ function cliMs(target) {
   return times.sort((a, b) => a - b)[Math.floor(RUNS / 2)];
 }
 
-/** A sound pipeline whose one ONNX op's model is 256 initializers of 4 MiB, written sparse. */
-function writeBigArtifact(path) {
+/**
+ * A sound pipeline whose one ONNX op's model is 256 initializers of 4 MiB. Python's tarfile writes
+ * the tar with the model member as a hole; the model's field headers then go into that hole.
+ */
+async function writeBigArtifact(path) {
   const io = (name, shape) => ({ name, content_type: 'NDJSON', dtype: 'Array[float32]', shape });
   const json = {
     'manifest.json': { variant: 'pipeline', producer_name: 'bench', producer_version: '1', producer_tags: [], inputs: [io('x', ['batch', 3])], outputs: [io('y', ['batch', 1])], dynamic_attributes: [], env_vars: [] },
@@ -99,43 +106,18 @@ function writeBigArtifact(path) {
     'env.json': {},
     'meta.json': [],
   };
-  const fd = openSync(path, 'w');
+  const { pieces, size } = hugeModelPieces(modelSpec(), INITIALIZERS, TENSOR);
+  const spec = [...Object.entries(json).map(([name, value]) => ({ name, text: JSON.stringify(value) })), { name: MODEL, hole: size }];
+  execFileSync('python3', [join(root, 'test/helpers/foreign-sparse-tar.py'), path, 'PAX'], { input: JSON.stringify(spec) });
+  const file = await FileSource.open(path);
+  const [offset] = fileIndexOf((await walkTar(file)).entries)[MODEL];
+  await file.close();
+  const fd = openSync(path, 'r+');
   try {
-    let pos = 0;
-    for (const [name, value] of Object.entries(json)) {
-      const data = new TextEncoder().encode(JSON.stringify(value));
-      writeSync(fd, ustarHeader(name, data.length), 0, 512, pos);
-      writeSync(fd, data, 0, data.length, pos + 512);
-      pos += 512 + padded(data.length);
-    }
-    const { pieces, size } = hugeModelPieces(modelSpec(), INITIALIZERS, TENSOR);
-    writeSync(fd, ustarHeader('ops_artifacts/big/model.onnx', size), 0, 512, pos);
-    writePieces(fd, pos + 512, pieces);
-    ftruncateSync(fd, pos + 512 + padded(size) + 1024);
+    writePieces(fd, offset, pieces);
   } finally {
     closeSync(fd);
   }
-}
-
-function ustarHeader(name, size) {
-  const h = new Uint8Array(512);
-  const put = (text, at) => h.set(new TextEncoder().encode(text), at);
-  const octal = (n, width) => n.toString(8).padStart(width - 1, '0');
-  put(name, 0);
-  put(octal(0o644, 8), 100);
-  put(octal(0, 8), 108);
-  put(octal(0, 8), 116);
-  put(octal(size, 12), 124);
-  put(octal(946_684_800, 12), 136);
-  put('        ', 148);
-  put('0', 156);
-  put('ustar\u000000', 257);
-  put(`${octal(h.reduce((a, b) => a + b, 0), 7)}\u0000 `, 148);
-  return h;
-}
-
-function padded(n) {
-  return Math.ceil(n / 512) * 512;
 }
 
 function human(n) {
