@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { DOUBLE, FLOAT, UINT8, encodeModel, modelSpec, type ModelSpec } from './helpers/onnx-model.mjs';
-import { findings, onnxOp, soundPipeline, validateMembers, type Members } from './helpers/validate-artifact.js';
+import { DirStore } from '../src/node/dir-store.js';
+import { validate } from '../src/validate/validate.js';
+import { findings, onnxOp, soundPipeline, validateMembers, writeDirArtifact, type Members } from './helpers/validate-artifact.js';
 
 const MODEL = 'ops_artifacts/reg/model.onnx';
 
@@ -106,5 +108,11 @@ describe('validate: ONNX_v1 declarations against the model file', () => {
     expect(await codes(withModel(spec, attrs({ 'ai.onnx': ['MatMul', 'Relu'] })))).toEqual([]);
     expect(await codes(withModel(spec, attrs({ 'ai.onnx': ['MatMul'] })))).toEqual(['ONNX_USED_OPERATORS_MISMATCH ops.json /0/attributes/used_operators']);
     expect(await codes(withModel(spec, attrs(null)))).toEqual([]);
+  });
+
+  it('notes ONNX_NOT_CHECKED when a store cannot give the model by range (a bare DirStore)', async () => {
+    const r = await validate(new DirStore(writeDirArtifact(soundPipeline())));
+    expect(findings(r)).toEqual([`ONNX_NOT_CHECKED ${MODEL}`]);
+    expect(r.valid).toBe(true);
   });
 });

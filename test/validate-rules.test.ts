@@ -36,6 +36,11 @@ describe('validate: container rules', () => {
     expect(findings(r)).toContain('MEMBER_PATH_UNSAFE ops_artifacts/../../evil.txt');
   });
 
+  it('MEMBER_PATH_UNSAFE for an absolute member path', async () => {
+    const r = await validateMembers(soundPipeline(), {}, [{ header: { name: '/etc/cron.d/x' }, body: 'x' }]);
+    expect(findings(r)).toContain('MEMBER_PATH_UNSAFE /etc/cron.d/x');
+  });
+
   it('MEMBER_LINK for a symbolic link and MEMBER_SPECIAL for a fifo', async () => {
     const r = await validateMembers(soundPipeline(), {}, [
       { header: { name: 'link', type: 'symlink', linkname: '/etc/passwd' } },
