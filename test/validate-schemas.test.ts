@@ -36,4 +36,12 @@ describe('schemas/ and their compiled validators', () => {
     const bad = { ...good, file_hash: 'A'.repeat(64), file_index: { 'manifest.json': [512] } };
     expect(schemaErrors('uploadDescriptor', bad).map((e) => e.instancePath)).toEqual(['/file_hash', '/file_index/manifest.json']);
   });
+
+  it('keeps the validator core and the ONNX reader free of node: imports (the browser runs them)', () => {
+    const core = [
+      ...readdirSync(join(root, 'src/validate')).filter((f) => f.endsWith('.ts') && f !== 'node.ts').map((f) => join(root, 'src/validate', f)),
+      ...readdirSync(join(root, 'src/onnx')).map((f) => join(root, 'src/onnx', f)),
+    ];
+    for (const file of core) expect(readFileSync(file, 'utf8'), file).not.toMatch(/from ['"]node:|\.\.\/node\//);
+  });
 });
