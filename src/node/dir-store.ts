@@ -68,7 +68,7 @@ async function listTree(root: string, prefix: string): Promise<MemberInfo[]> {
     const st = await lstat(join(root, rel));
     if (st.isDirectory()) {
       out.push({ name: rel, size: 0, kind: 'directory' });
-      out.push(...(await listTree(root, rel)));
+      for (const m of await listTree(root, rel)) out.push(m); // no spread: a huge subtree would overflow the stack
     } else if (st.isFile()) out.push({ name: rel, size: st.size, kind: 'file' });
     else out.push({ name: rel, size: 0, kind: st.isSymbolicLink() ? 'symlink' : 'other' });
   }

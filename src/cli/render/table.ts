@@ -1,7 +1,8 @@
 /** Left-aligned columns with two spaces between them; enough for terminal summaries. */
 export function table(header: string[], rows: string[][]): string {
   const all = [header, ...rows];
-  const widths = header.map((_, c) => Math.max(...all.map((r) => (r[c] ?? '').length)));
+  // reduce, not Math.max(...): spreading 200,000 rows overflows the call stack.
+  const widths = header.map((_, c) => all.reduce((w, r) => Math.max(w, (r[c] ?? '').length), 0));
   const line = (r: string[]) => r.map((cell, c) => cell.padEnd(widths[c]!)).join('  ').trimEnd();
   return [line(header), ...rows.map(line)].map((l) => `  ${l}\n`).join('');
 }
