@@ -47,7 +47,7 @@ export class LimitError extends FnnxError {
   readonly limit: string;
   constructor(limit: string, message: string, options: FnnxErrorOptions = {}) {
     super('LIMIT_EXCEEDED', 'artifact', message, {
-      hint: `raise the limit with the "${limit}" option if this input is trusted`,
+      hint: `if this input is trusted, raise the limit: --limit ${limit}=<n> on the CLI, or the "${limit}" option in the API`,
       ...options,
     });
     this.limit = limit;

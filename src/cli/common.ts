@@ -4,14 +4,19 @@ import { UsageError } from '../errors.js';
 import type { FileIndex } from '../tar/entry.js';
 import { openStore } from '../node/open.js';
 import type { MemberStore } from '../artifact/member-store.js';
+import { collectLimit, limitsHelp } from './limits-option.js';
 
 /** Options every reading command shares. */
 export interface SourceOptions {
   index?: string;
+  /** `--limit name=value` flags (hostile-input bounds: maxMembers, maxJsonMember, ...). */
+  limit?: Record<string, number>;
 }
 
 export function withSourceOptions(cmd: Command): Command {
-  return cmd.option('--index <file_index.json>', 'a known file_index (as the registry stores it): read members without walking the archive');
+  return cmd
+    .option('--index <file_index.json>', 'a known file_index (as the registry stores it): read members without walking the archive')
+    .option('--limit <name=value>', limitsHelp(), collectLimit);
 }
 
 export async function loadIndex(path: string | undefined): Promise<FileIndex | undefined> {
@@ -34,7 +39,7 @@ export async function loadIndex(path: string | undefined): Promise<FileIndex | u
 }
 
 export async function openFromCli(target: string, opts: SourceOptions): Promise<MemberStore> {
-  return openStore(target, { index: await loadIndex(opts.index) });
+  return openStore(target, { index: await loadIndex(opts.index), limits: opts.limit });
 }
 
 export function printJson(value: unknown): void {

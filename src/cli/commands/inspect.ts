@@ -14,7 +14,7 @@ export function registerInspect(program: Command): void {
   ).action(async (target: string, opts: SourceOptions & { json?: boolean }) => {
     const store = await openFromCli(target, opts);
     try {
-      const contents = await readArtifact(store);
+      const contents = await readArtifact(store, { limits: opts.limit });
       if (opts.json) printJson(inspectReport(contents, store.label));
       else process.stdout.write(renderInspect(contents, store.label));
     } finally {
