@@ -125,8 +125,10 @@ function nameProblem(entry: TarEntry, segments: string[], limits: ExtractLimits)
   const member = entry.name;
   const problem = checkMemberPath(member);
   if (problem) return new ArtifactError(problem.code, `${problem.message}; not extracted`, { member, hint: REFUSED_HINT });
-  if (member.includes('\ufffd')) {
-    return new ArtifactError('NAME_ENCODING', 'member name is not valid UTF-8 (shown with U+FFFD); not extracted', {
+  // The walk keeps undecodable bytes as lone surrogates (as Python does); a file system would
+  // store them as U+FFFD, so the name on disk would not be the member's name.
+  if (LONE_SURROGATE.test(member)) {
+    return new ArtifactError('NAME_ENCODING', 'member name is not valid UTF-8; not extracted', {
       member,
       hint: 'FNNX member names are UTF-8 paths; rename the member in a trusted copy',
     });
@@ -138,6 +140,8 @@ function nameProblem(entry: TarEntry, segments: string[], limits: ExtractLimits)
   }
   return undefined;
 }
+
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 function kindProblem(entry: TarEntry): FnnxError | undefined {
   const member = entry.name;
