@@ -24,6 +24,7 @@ for (const json of runs) {
   };
   process.exitCode = undefined;
   const started = performance.now();
+  const cpuBefore = process.cpuUsage();
   let code;
   try {
     code = await main(['node', 'fnnx-kit', ...argv]);
@@ -32,10 +33,12 @@ for (const json of runs) {
     stderr += `driver: main threw ${e?.stack ?? e}\n`;
   }
   const ms = performance.now() - started;
+  const cpu = process.cpuUsage(cpuBefore);
+  const cpuMs = (cpu.user + cpu.system) / 1000;
   process.stdout.write = realOut;
   process.stderr.write = realErr;
   // Keep only what the assertions need: big stdout (200,000-line indexes) is summarised.
-  results.push({ argv, code, ms, stderr, stdout: stdout.length > 65536 ? stdout.slice(0, 65536) : stdout });
+  results.push({ argv, code, ms, cpuMs, stderr, stdout: stdout.length > 65536 ? stdout.slice(0, 65536) : stdout });
 }
 process.exitCode = 0;
 writeFileSync(resultPath, JSON.stringify(results));

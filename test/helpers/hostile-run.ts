@@ -15,7 +15,10 @@ export interface Invocation {
   code: number;
   stdout: string;
   stderr: string;
+  /** Wall time; on a loaded shared machine this measures the neighbours too. */
   ms: number;
+  /** CPU time (user + system) the invocation cost: the bound we assert. */
+  cpuMs: number;
 }
 
 export interface MeasuredRun {
