@@ -150,7 +150,9 @@ describeButton.addEventListener('click', () => {
     const s = (performance.now() - t0) / 1000;
     rateLabel.textContent = `${Math.round((100 * done) / (total || 1))}% · ${(done / 1048576 / Math.max(s, 1e-3)).toFixed(0)} MiB/s`;
   };
-  describeBlob(file, file.name, { signal, onProgress })
+  // ?worker=0 hashes on the page's own thread: bench/web-hash.mjs compares the two.
+  const worker = new URLSearchParams(location.search).get('worker') !== '0';
+  describeBlob(file, file.name, { signal, onProgress, worker })
     .then(({ descriptor }) => {
       const seconds = (performance.now() - t0) / 1000;
       fill('descriptor', descriptorView(descriptor, seconds));

@@ -12,6 +12,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FileSource } from '../../src/node/file-source.js';
 import { validate } from '../../src/validate/validate.js';
+import { runCli } from '../helpers/cli.js';
 import { pythonFileIndex } from '../helpers/python.js';
 import { tempDir } from '../helpers/paths.js';
 import { CARD_HTML, writeBigArtifact, writeCardArtifact } from './support/artifacts.js';
@@ -181,7 +182,7 @@ describe('inspector page', () => {
     expect(await page.textContent('[data-testid="manifest-summary"]')).not.toContain('secret');
   });
 
-  it('computes the upload descriptor of a 1 GiB file equal to node:crypto’s SHA-256 and the tar index', async () => {
+  it('computes the upload descriptor of a 1 GiB file equal to the CLI’s describe, node:crypto’s SHA-256 and Python’s index', async () => {
     const path = join(data, 'big_model.luml');
     await openLocal('big_model.luml');
     await tab('Upload descriptor');
@@ -198,6 +199,9 @@ describe('inspector page', () => {
     expect(descriptor.file_hash).toBe(expected.sha256);
     expect(descriptor.file_index).toEqual(pythonFileIndex(path));
     expect(descriptor.metrics).toEqual({ rmse: 0.125, r2: 0.97 });
+    const cli = runCli(['describe', path, '--quiet']);
+    expect(cli.code, cli.stderr).toBe(0);
+    expect(descriptor).toEqual(JSON.parse(cli.stdout));
     const ratio = expected.hashWasmSeconds / pageSeconds;
     console.log(
       `hash 1 GiB: page ${(expected.size / MiB / pageSeconds).toFixed(0)} MiB/s, hash-wasm in Node ${(expected.size / MiB / expected.hashWasmSeconds).toFixed(0)} MiB/s, page/Node ${ratio.toFixed(2)}`,
