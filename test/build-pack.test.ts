@@ -95,6 +95,23 @@ describe('pack: directory form to tar', () => {
     await expect(packDir(join(dir, 'm'), join(dir, 'm.fnnx'))).rejects.toMatchObject({ code: 'INVALID_MANIFEST' });
   });
 
+  it('streams a member larger than several read buffers intact (recycled buffers are never overwritten early)', async () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'm/ops_artifacts/main'), { recursive: true });
+    writeFileSync(join(dir, 'm/manifest.json'), JSON.stringify(minimalManifest()));
+    const model = Buffer.alloc(3 * 8 * 1024 * 1024 + 12_345);
+    for (let i = 0; i + 4 <= model.length; i += 4) model.writeUInt32LE((i * 2654435761) >>> 0, i);
+    writeFileSync(join(dir, 'm/ops_artifacts/main/model.onnx'), model);
+    const out = join(dir, 'm.fnnx');
+    const { descriptor } = await packDir(join(dir, 'm'), out);
+    expect(descriptor.file_hash).toBe(sha256File(out));
+    gnuTarExtract(out, join(dir, 'x'));
+    expect(readFileSync(join(dir, 'x/ops_artifacts/main/model.onnx')).equals(model)).toBe(true);
+    const { describeFile } = await import('../src/node/describe-file.js');
+    const again = await describeFile(out);
+    expect(again.descriptor).toEqual(descriptor);
+  });
+
   it('indexes the packed file the same way walkTar does', async () => {
     const out = join(tempDir(), 'corpus.fnnx');
     const { descriptor } = await packDir(CORPUS_DIR, out);

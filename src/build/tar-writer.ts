@@ -28,46 +28,61 @@ export function checkWritableName(name: string): void {
 
 export async function writeTar(members: AsyncIterable<MemberInput> | Iterable<MemberInput>, sink: ChunkSink, options: TarWriteOptions = {}): Promise<void> {
   const pack = createPack();
+  // Resolvers for body chunks awaited by their producer: a chunk's buffer may be reused once the sink is done with it.
+  const delivered = new Map<Uint8Array, () => void>();
   const produce = (async () => {
     const seen = new Set<string>();
     for await (const m of members) {
       checkWritableName(m.name);
       if (seen.has(m.name)) throw new UsageError('DUPLICATE_MEMBER', 'the same member name is given twice', { member: m.name });
       seen.add(m.name);
-      await writeMember(pack, m, options.mtime);
+      await writeMember(pack, m, options.mtime, delivered);
     }
     pack.finalize();
   })();
   // If producing fails, stop the packer so the consumer loop ends too.
   produce.catch((e: unknown) => pack.destroy(e instanceof Error ? e : new Error(String(e))));
   const consume = (async () => {
-    for await (const chunk of pack as AsyncIterable<Uint8Array>) await sink(chunk);
+    for await (const chunk of pack as AsyncIterable<Uint8Array>) {
+      await sink(chunk);
+      delivered.get(chunk)?.();
+    }
   })();
   await Promise.all([produce, consume]);
 }
 
-async function writeMember(pack: Pack, m: MemberInput, mtime: Date | undefined): Promise<void> {
+async function writeMember(pack: Pack, m: MemberInput, mtime: Date | undefined, delivered: Map<Uint8Array, () => void>): Promise<void> {
   const size = bodySize(m.body);
   await new Promise<void>((resolve, reject) => {
     const entry = pack.entry(fileHeader(m.name, size, mtime), (err) => (err ? reject(err) : resolve()));
     // Failures arrive through the callback above; without a listener the stream would throw them again.
     entry.on('error', () => undefined);
-    void feed(entry, m, size).catch(reject);
+    void feed(entry, m, size, delivered).catch(reject);
   });
 }
 
 type EntrySink = ReturnType<Pack['entry']>;
 
-async function feed(entry: EntrySink, m: MemberInput, size: number): Promise<void> {
+/**
+ * Streams a body into its entry one chunk at a time, asking for the next chunk only once the sink
+ * has taken the current one: bodies may reuse their buffers (recycledFileChunks does), and memory
+ * stays at a chunk or two.
+ */
+async function feed(entry: EntrySink, m: MemberInput, size: number, delivered: Map<Uint8Array, () => void>): Promise<void> {
   if (m.body instanceof Uint8Array) {
-    entry.end(m.body);
+    entry.end(asBuffer(m.body));
     return;
   }
   let written = 0;
-  for await (const chunk of m.body.open()) {
-    written += chunk.length;
+  for await (const raw of m.body.open()) {
+    written += raw.length;
     if (written > size) break;
-    if (!entry.write(chunk)) await new Promise<void>((r) => entry.once('drain', () => r()));
+    if (raw.length === 0) continue;
+    const chunk = asBuffer(raw);
+    const taken = new Promise<void>((resolve) => delivered.set(chunk, resolve));
+    entry.write(chunk);
+    await taken;
+    delivered.delete(chunk);
   }
   if (written !== size) {
     throw new SourceError('SIZE_CHANGED', `expected ${size} bytes, the source gave ${written > size ? 'more' : written}; did it change while being packed?`, {
@@ -75,4 +90,15 @@ async function feed(entry: EntrySink, m: MemberInput, size: number): Promise<voi
     });
   }
   entry.end(undefined);
+}
+
+type BufferLike = { from(buffer: ArrayBufferLike, offset: number, length: number): Uint8Array };
+
+/**
+ * tar-stream copies every chunk that is not a Node Buffer; where Buffer exists, hand it a view of
+ * the same memory instead (no copy, and the sink sees the very object written).
+ */
+function asBuffer(bytes: Uint8Array): Uint8Array {
+  const B = (globalThis as { Buffer?: BufferLike }).Buffer;
+  return B ? B.from(bytes.buffer, bytes.byteOffset, bytes.length) : bytes;
 }

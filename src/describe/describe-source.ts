@@ -16,8 +16,17 @@ export interface DescribeSourceOptions extends DescriberOptions {
  * current chunk is hashed and scanned (readChunks double-buffers): memory is two chunks.
  */
 export async function describeSource(source: ByteSource, options: DescribeSourceOptions): Promise<DescribeResult> {
+  const chunkSize = options.chunkSize ?? DESCRIBE_CHUNK;
+  return describeChunks(readChunks(source, 0, source.byteLength, { chunkSize, signal: options.signal }), options);
+}
+
+/**
+ * Describes an artifact's bytes given as chunks, in order. Each chunk is consumed before the next
+ * is asked for, so a producer may reuse its buffers (see recycledFileChunks).
+ */
+export async function describeChunks(chunks: AsyncIterable<Uint8Array>, options: DescribeSourceOptions): Promise<DescribeResult> {
   const describer = await Describer.create(options);
-  for await (const chunk of readChunks(source, 0, source.byteLength, { chunkSize: options.chunkSize ?? DESCRIBE_CHUNK, signal: options.signal })) {
+  for await (const chunk of chunks) {
     describer.push(chunk);
     options.onProgress?.(describer.bytesSeen);
   }

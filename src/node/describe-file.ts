@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { HashAlgorithm } from '../hash/hasher.js';
-import { describeSource } from '../describe/describe-source.js';
+import { describeChunks, describeSource, DESCRIBE_CHUNK, type DescribeSourceOptions } from '../describe/describe-source.js';
 import type { DescribeResult } from '../describe/descriptor.js';
 import { checkUploadName, checkUploadSize, DEFAULT_MAX_UPLOAD_SIZE } from '../describe/upload-rules.js';
 import { UsageError } from '../errors.js';
@@ -9,6 +9,7 @@ import type { JsonLimits } from '../artifact/json-member.js';
 import type { TarLimits } from '../tar/limits.js';
 import { cryptoHasher } from './crypto-hasher.js';
 import { isUrl, openSource } from './open.js';
+import { recycledFileChunks } from './file-chunks.js';
 
 export interface DescribeFileOptions {
   /** Refuse (exit 1) before reading when over this; default the registry's 5 GB mark. */
@@ -36,18 +37,21 @@ export async function describeFile(target: string, options: DescribeFileOptions 
     throw new UsageError('IS_A_DIRECTORY', `${target} is a directory: pack it first (fnnx-kit pack ${target} -o model.fnnx)`);
   }
   const source = await openSource(target, options.signal);
+  const describeOptions: DescribeSourceOptions = {
+    fileName,
+    hasher: cryptoHasher,
+    extraDigests: options.extraDigests,
+    tarLimits: options.limits,
+    jsonLimits: options.limits,
+    onProgress: options.onProgress,
+    signal: options.signal,
+  };
   try {
     if (options.uploadChecks !== false) checkUploadSize(fileName, source.byteLength, options.maxSize ?? DEFAULT_MAX_UPLOAD_SIZE);
     options.onStart?.(source.byteLength);
-    return await describeSource(source, {
-      fileName,
-      hasher: cryptoHasher,
-      extraDigests: options.extraDigests,
-      tarLimits: options.limits,
-      jsonLimits: options.limits,
-      onProgress: options.onProgress,
-      signal: options.signal,
-    });
+    if (isUrl(target)) return await describeSource(source, describeOptions);
+    const chunks = recycledFileChunks(target, { chunkSize: DESCRIBE_CHUNK, signal: options.signal, expectedSize: source.byteLength });
+    return await describeChunks(chunks, describeOptions);
   } finally {
     await source.close?.();
   }

@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import type { StreamBody } from '../build/member-input.js';
-import { readChunks } from '../source/chunks.js';
-import { FileSource, ioError } from './file-source.js';
+import { recycledFileChunks } from './file-chunks.js';
+import { ioError } from './file-source.js';
 
 export const PACK_CHUNK = 8 * 1024 * 1024;
 
@@ -12,14 +12,8 @@ export async function fileBody(path: string): Promise<StreamBody> {
   });
   return {
     size: st.size,
-    async *open() {
-      const source = await FileSource.open(path);
-      try {
-        // The size is the one declared in the header: a file that grew is caught by the writer.
-        yield* readChunks(source, 0, Math.min(st.size, source.byteLength), { chunkSize: PACK_CHUNK });
-      } finally {
-        await source.close();
-      }
-    },
+    // Two recycled buffers: the writer takes each chunk before asking for the next. The size
+    // read now is the one the header declares; a file that shrinks is caught as a short read.
+    open: () => recycledFileChunks(path, { chunkSize: PACK_CHUNK, expectedSize: st.size }),
   };
 }
