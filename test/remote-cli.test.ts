@@ -25,7 +25,7 @@ describe('CLI on URLs', () => {
   it('inspect --json on a 1 GiB remote artifact takes at most 2 requests and 256 KiB', async () => {
     const r = await runCliAsync(['inspect', '--json', server.url('big.fnnx')]);
     expect(r.stderr).toBe('');
-    expect(r.code).toBe(0);
+    expect(r.code, r.stderr).toBe(0);
     const report = JSON.parse(r.stdout) as { manifest: { producer_name: string }; file_index: Record<string, [number, number]> };
     expect(report.manifest.producer_name).toBe('fnnx-kit-tests');
     expect(report.file_index[BIG_MEMBER]).toEqual(big.index[BIG_MEMBER]);
@@ -35,7 +35,7 @@ describe('CLI on URLs', () => {
 
   it('cat --index reads manifest.json from a URL in exactly one request of exactly its bytes', async () => {
     const r = await runCliAsync(['cat', '--index', join(dir, 'big.index.json'), server.url('big.fnnx'), 'manifest.json']);
-    expect(r.code).toBe(0);
+    expect(r.code, r.stderr).toBe(0);
     const [offset, size] = big.index['manifest.json']!;
     const want = Buffer.alloc(size);
     const fd = openSync(join(dir, 'big.fnnx'), 'r');
@@ -47,7 +47,7 @@ describe('CLI on URLs', () => {
 
   it('index on a URL prints what Python tarfile finds in the file', async () => {
     const r = await runCliAsync(['index', server.url('corpus.fnnx')]);
-    expect(r.code).toBe(0);
+    expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual(pythonFileIndex(CORPUS_TAR));
   });
 
@@ -55,14 +55,14 @@ describe('CLI on URLs', () => {
     const idx = pythonFileIndex(CORPUS_TAR);
     const [name, [offset, size]] = Object.entries(idx).sort((a, b) => b[1][1] - a[1][1])[0]!;
     const r = await runCliAsync(['cat', server.url('corpus.fnnx'), name]);
-    expect(r.code).toBe(0);
+    expect(r.code, r.stderr).toBe(0);
     expect(r.stdoutBytes.equals(readFileSync(CORPUS_TAR).subarray(offset, offset + size))).toBe(true);
   });
 
   it('inspect survives two 503s on a URL', async () => {
     server.inject({ kind: 'status', status: 503 }, { kind: 'status', status: 503 });
     const r = await runCliAsync(['inspect', '--json', server.url('corpus.fnnx')]);
-    expect(r.code).toBe(0);
+    expect(r.code, r.stderr).toBe(0);
     expect(server.requests.slice(0, 3).map((q) => q.status)).toEqual([503, 503, 206]);
   });
 
