@@ -7,6 +7,7 @@ import { packToFile } from '../src/node/pack.js';
 import { CORPUS_DIR } from './helpers/paths.js';
 import { tempDir } from './helpers/paths.js';
 import { pythonFileIndex } from './helpers/python.js';
+import { runCli } from './helpers/cli.js';
 import { gnuTarExtract, gnuTarList, minimalManifest, pythonExtract, readTree, sha256File } from './helpers/build-fixtures.js';
 
 async function packDir(dir: string, out: string) {
@@ -118,5 +119,20 @@ describe('pack: directory form to tar', () => {
     const source = await FileSource.open(out);
     expect(fileIndexOf((await walkTar(source)).entries)).toEqual(descriptor.file_index);
     await source.close();
+  });
+});
+
+describe('pack CLI', () => {
+  it('prints the upload descriptor with --json, and streams the same bytes to stdout with -o -', () => {
+    const dir = tempDir();
+    const out = join(dir, 'model.fnnx');
+    const toFile = runCli(['pack', CORPUS_DIR, '-o', out, '--json']);
+    expect(toFile.code, toFile.stderr).toBe(0);
+    const d = JSON.parse(toFile.stdout) as { file_name: string; file_hash: string };
+    expect([d.file_name, d.file_hash]).toEqual(['model.fnnx', sha256File(out)]);
+    const toStdout = runCli(['pack', CORPUS_DIR, '-o', '-', '--quiet']);
+    expect(toStdout.code, toStdout.stderr).toBe(0);
+    expect(toStdout.stdoutBytes.equals(readFileSync(out))).toBe(true);
+    expect(toStdout.stderr).toMatch(/wrote stdout: \d+ bytes/);
   });
 });

@@ -2,9 +2,11 @@ import type { Command } from 'commander';
 import { artifactInputFromDir } from '../../node/pack-dir.js';
 import { packToFile } from '../../node/pack.js';
 import { UsageError } from '../../errors.js';
-import { printJson } from '../common.js';
 import { progressBar } from '../progress.js';
 import { bodySize } from '../../build/member-input.js';
+import { buildArtifact } from '../../build/builder.js';
+import { cryptoHasher } from '../../node/crypto-hasher.js';
+import { writeAll } from '../stdout.js';
 
 interface PackOptions {
   output: string;
@@ -17,7 +19,7 @@ export function registerPack(program: Command): void {
     .command('pack')
     .description('build a tar artifact from the directory form: deterministic bytes, manifest.json first; prints the upload descriptor')
     .argument('<directory>', 'an artifact in directory form (manifest.json, ops.json, … at its root)')
-    .requiredOption('-o, --output <file>', 'the artifact file to write (e.g. model.fnnx); written atomically')
+    .requiredOption('-o, --output <file>', 'the artifact file to write (e.g. model.fnnx), written atomically; "-" streams the tar to stdout (the descriptor then goes to stderr)')
     .option('--json', 'print the upload descriptor as JSON')
     .option('-q, --quiet', 'no progress bar')
     .action(async (dir: string, opts: PackOptions) => {
@@ -27,12 +29,17 @@ export function registerPack(program: Command): void {
       const bar = opts.quiet ? undefined : progressBar('pack', total);
       let result;
       try {
-        result = await packToFile(input, opts.output, { onProgress: (n) => bar?.update(n) });
+        const onProgress = (n: number) => bar?.update(n);
+        result =
+          opts.output === '-'
+            ? await buildArtifact(input, (chunk) => writeAll(process.stdout, chunk), { fileName: 'artifact.fnnx', hasher: cryptoHasher, onProgress })
+            : await packToFile(input, opts.output, { onProgress });
       } finally {
         bar?.finish();
       }
       const d = result.descriptor;
-      if (opts.json) printJson(d);
-      else process.stdout.write(`wrote ${opts.output}: ${d.size} bytes, ${Object.keys(d.file_index).length} members, sha256 ${d.file_hash}\n`);
+      const report = opts.output === '-' ? process.stderr : process.stdout;
+      if (opts.json) report.write(`${JSON.stringify(d, null, 2)}\n`);
+      else report.write(`wrote ${opts.output === '-' ? 'stdout' : opts.output}: ${d.size} bytes, ${Object.keys(d.file_index).length} members, sha256 ${d.file_hash}\n`);
     });
 }

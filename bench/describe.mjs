@@ -1,0 +1,71 @@
+#!/usr/bin/env node
+/**
+ * `fnnx-kit describe` (one pass: SHA-256 + size + file_index + manifest) on 1 GiB and 4 GiB
+ * artifacts, against the registry Python client's way (tarfile member scan, then hashlib over
+ * 8 MiB chunks), `sha256sum`, and `openssl speed -evp sha256` as the single-core limit. Ratios
+ * are from this one run; the files are sparse (every contender reads the same page-cache zeros,
+ * so this measures hashing and parsing, not the disk). Needs `npm run build` first.
+ *
+ *   node bench/describe.mjs [--runs 3] [--sizes 1,4]
+ */
+import { mkdtempSync, rmSync, writeFileSync, truncateSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gbps, medianRun, mib, opensslSha256, table, timed } from './lib/measure.mjs';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const BIN = join(root, 'bin/fnnx-kit.js');
+const arg = (name, dflt) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : dflt);
+const RUNS = Number(arg('--runs', '3'));
+const SIZES = arg('--sizes', '1,4').split(',').map(Number);
+
+const PY_CLIENT = `
+import hashlib, json, sys, tarfile
+path = sys.argv[1]
+with tarfile.open(path) as t:
+    index = {m.name: [m.offset_data, m.size] for m in t.getmembers() if m.isfile()}
+    manifest = json.load(t.extractfile("manifest.json"))
+h = hashlib.sha256()
+with open(path, "rb") as f:
+    while chunk := f.read(8 * 1024 * 1024):
+        h.update(chunk)
+print(h.hexdigest(), len(index))
+`;
+
+const dir = mkdtempSync(join(tmpdir(), 'fnnx-bench-describe-'));
+try {
+  const { packToFile } = await import(join(root, 'dist/node/pack.js'));
+  const { fileBody } = await import(join(root, 'dist/node/file-body.js'));
+  for (const gib of SIZES) {
+    const model = join(dir, `model-${gib}.onnx`);
+    writeFileSync(model, '');
+    truncateSync(model, gib * 2 ** 30);
+    const file = join(dir, `model-${gib}.fnnx`);
+    const manifest = { variant: 'pipeline', producer_name: 'bench', producer_version: '0', producer_tags: [], inputs: [], outputs: [], dynamic_attributes: [], env_vars: [] };
+    await packToFile({ manifest, files: [{ name: 'ops_artifacts/main/model.onnx', body: await fileBody(model) }] }, file);
+    rmSync(model);
+    await timed('sh', ['-c', 'cat "$0" > /dev/null', file]); // page cache warm for everyone
+    // Measured next to each contender, so all see the same machine load.
+    const limit = await opensslSha256();
+    const ours = await medianRun(RUNS, () => timed(process.execPath, [BIN, 'describe', file, '--quiet', '--max-size', String(2 ** 50)]));
+    const py = await medianRun(RUNS, () => timed('python3', ['-c', PY_CLIENT, file]));
+    const sum = await medianRun(RUNS, () => timed('sha256sum', [file]));
+    const size = gib * 2 ** 30;
+    console.log(`\n${gib} GiB artifact, median of ${RUNS} runs:`);
+    table([
+      ['contender', 'seconds', 'GB/s', 'GB per CPU-s', 'peak RSS MiB'],
+      ['openssl speed -elapsed -evp sha256', '', (limit / 1e9).toFixed(2), '', ''],
+      ['fnnx-kit describe', (ours.ms / 1000).toFixed(2), gbps(size, ours.ms), gbps(size, ours.cpuMs), mib(ours.rssKiB)],
+      ['python tarfile + hashlib 8 MiB', (py.ms / 1000).toFixed(2), gbps(size, py.ms), gbps(size, py.cpuMs), mib(py.rssKiB)],
+      ['sha256sum', (sum.ms / 1000).toFixed(2), gbps(size, sum.ms), gbps(size, sum.cpuMs), mib(sum.rssKiB)],
+    ]);
+    const oursRate = size / (ours.ms / 1000);
+    console.log(`  describe vs Python client: ${(py.ms / ours.ms).toFixed(2)}x (target >= 1.25x)`);
+    console.log(`  describe vs openssl limit: ${((100 * oursRate) / limit).toFixed(0)}% (target >= 90%)`);
+    console.log(`  describe vs sha256sum:     ${(sum.ms / ours.ms).toFixed(2)}x`);
+    rmSync(file);
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,47 @@
+/** Shared by the builder benches: run a command under GNU time (wall ms, peak RSS), median, table. */
+import { spawn } from 'node:child_process';
+import { performance } from 'node:perf_hooks';
+
+export function timed(cmd, args) {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const child = spawn('/usr/bin/time', ['-f', '%M %U %S', cmd, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (b) => (out += b));
+    child.stderr.on('data', (b) => (err += b));
+    child.on('close', (code) => {
+      const ms = performance.now() - t0;
+      if (code !== 0) return reject(new Error(`${cmd} ${args.join(' ')} exited ${code}: ${err}`));
+      const [rss, user, sys] = err.trim().split('\n').at(-1).split(' ').map(Number);
+      resolve({ ms, out, rssKiB: rss, cpuMs: (user + sys) * 1000 });
+    });
+  });
+}
+
+/** Runs `fn` n times; the median run by wall time (with its RSS). */
+export async function medianRun(n, fn) {
+  const runs = [];
+  for (let i = 0; i < n; i++) runs.push(await fn());
+  runs.sort((a, b) => a.ms - b.ms);
+  return runs[Math.floor(runs.length / 2)];
+}
+
+export function table(rows) {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => String(r[i]).length)));
+  for (const r of rows) console.log(`  ${r.map((c, i) => (i === 0 ? String(c).padEnd(widths[i]) : String(c).padStart(widths[i]))).join('  ')}`);
+}
+
+export const gbps = (bytes, ms) => (bytes / 1e9 / (ms / 1000)).toFixed(2);
+export const mib = (kib) => (kib / 1024).toFixed(0);
+
+/**
+ * openssl's single-core SHA-256 throughput at 16 KiB blocks, bytes per second. `-elapsed` makes
+ * it wall-clock time, like every other number here (on a shared machine CPU time would flatter it).
+ */
+export async function opensslSha256() {
+  const { out } = await timed('openssl', ['speed', '-elapsed', '-seconds', '3', '-bytes', '16384', '-evp', 'sha256']);
+  const line = out.trim().split('\n').at(-1);
+  const k = Number(line.trim().split(/\s+/).at(-1).replace(/k$/, ''));
+  return k * 1000;
+}
