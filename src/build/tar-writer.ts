@@ -70,15 +70,15 @@ type EntrySink = ReturnType<Pack['entry']>;
  */
 async function feed(entry: EntrySink, m: MemberInput, size: number, delivered: Map<Uint8Array, () => void>): Promise<void> {
   if (m.body instanceof Uint8Array) {
-    entry.end(asBuffer(m.body));
+    entry.end(m.body);
     return;
   }
   let written = 0;
-  for await (const raw of m.body.open()) {
-    written += raw.length;
+  for await (const chunk of m.body.open()) {
+    written += chunk.length;
     if (written > size) break;
-    if (raw.length === 0) continue;
-    const chunk = asBuffer(raw);
+    if (chunk.length === 0) continue;
+    // tar-stream passes a Uint8Array through untouched, so the sink sees this very object.
     const taken = new Promise<void>((resolve) => delivered.set(chunk, resolve));
     entry.write(chunk);
     await taken;
@@ -90,15 +90,4 @@ async function feed(entry: EntrySink, m: MemberInput, size: number, delivered: M
     });
   }
   entry.end(undefined);
-}
-
-type BufferLike = { from(buffer: ArrayBufferLike, offset: number, length: number): Uint8Array };
-
-/**
- * tar-stream copies every chunk that is not a Node Buffer; where Buffer exists, hand it a view of
- * the same memory instead (no copy, and the sink sees the very object written).
- */
-function asBuffer(bytes: Uint8Array): Uint8Array {
-  const B = (globalThis as { Buffer?: BufferLike }).Buffer;
-  return B ? B.from(bytes.buffer, bytes.byteOffset, bytes.length) : bytes;
 }
