@@ -9,6 +9,7 @@ import { describeFile } from '../src/node/describe-file.js';
 import { describeSource } from '../src/describe/describe-source.js';
 import { wasmHasher } from '../src/hash/wasm-hasher.js';
 import { MemorySource } from '../src/index.js';
+import { schemaErrors } from '../src/validate/schema-check.js';
 import { CORPUS_TAR, tempDir } from './helpers/paths.js';
 import { pythonFileIndex } from './helpers/python.js';
 import { runCli } from './helpers/cli.js';
@@ -59,6 +60,13 @@ describe('describe', () => {
     expect(d.size).toBe(readFileSync(path).length);
     expect(d.file_index).toEqual(pythonFileIndex(path));
     expect(d.metrics).toEqual({});
+  });
+
+  it("conforms to the kit's upload-descriptor JSON Schema", () => {
+    const dir = tempDir();
+    const path = join(dir, 'model.fnnx');
+    copyFileSync(CORPUS_TAR, path);
+    expect(schemaErrors('uploadDescriptor', describeCli(path))).toEqual([]);
   });
 
   it('gives the same descriptor with the browser hasher (hash-wasm) as with node:crypto', async () => {
