@@ -163,6 +163,14 @@ describe.each(CASES)('hostile archive: $name', (c) => {
     for (const e of tree.filter((t) => !t.link)) expect([0o644, 0o755], e.path).toContain(e.mode);
   });
 
+  if (c.card !== undefined) {
+    it(`card show answers ${JSON.stringify(c.card)} in under 10 s`, () => {
+      const run = invocation(c, 'card');
+      expectOutcome({ ...run, stdout: '' }, c.card!, 'card show');
+      expect(run.cpuMs).toBeLessThan(LIMIT_MS);
+    });
+  }
+
   it('validate, describe and card show end in under 10 s with one-line errors, never INTERNAL', () => {
     for (const command of ['validate', 'describe', 'card']) {
       const run = invocation(c, command);

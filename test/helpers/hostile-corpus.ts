@@ -4,6 +4,7 @@
  * `string[]` = extract refuses members with exactly these codes (exit 1) and writes the rest;
  * 'ok' = exit 0.
  */
+import { execFileSync } from 'node:child_process';
 import { writeFileSync, mkdirSync, symlinkSync, linkSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -18,6 +19,8 @@ export interface HostileCase {
   inspect: Outcome;
   index: Outcome;
   extract: Outcome;
+  /** What `card show` must answer, for the model-card cases. */
+  card?: Outcome;
   /** Extra CLI arguments for every command (e.g. a lowered limit). */
   args?: string[];
   /** Plants things in the extraction target before extract runs (links that must not be followed). */
@@ -420,12 +423,25 @@ export const CASES: HostileCase[] = [
     args: ['--limit', 'maxMembers=1000'],
   },
   {
-    name: 'zip bomb in a model card (tar-level commands do not inflate it)',
-    build: async (p) => writeFileSync(p, await cardArtifact(lieAboutSizes(await cardZip(), 0xfffffff0, false))),
+    name: 'target already holds a FIFO where a file goes (must not block)',
+    build: write(soundTar()),
+    plant: (target) => execFileSync('mkfifo', [join(target, 'ops.json')]),
     inspect: 'ok',
     index: 'ok',
-    extract: 'ok',
+    extract: ['PATH_CONFLICT'],
   },
+  // --- model cards: tar-level commands never inflate them; `card show` inflates within limits
+  { name: 'a sound model card', build: async (p) => writeFileSync(p, await cardArtifact(await cardZip())), inspect: 'ok', index: 'ok', extract: 'ok', card: 'ok' },
+  ...ZIP_CASES.map(
+    (z): HostileCase => ({
+      name: `model card: ${z.name}`,
+      build: async (p) => writeFileSync(p, await cardArtifact(await z.zip())),
+      inspect: 'ok',
+      index: 'ok',
+      extract: 'ok',
+      card: z.code,
+    }),
+  ),
 ];
 
 export { paxRecord };
