@@ -163,5 +163,5 @@ export interface PythonReading {
 }
 
 export function pythonRead(archive: string): PythonReading {
-  return JSON.parse(execFileSync('python3', ['-c', PY_MEMBERS, archive], { encoding: 'utf8', env: C_UTF8 })) as PythonReading;
+  return JSON.parse(execFileSync('python3', ['-c', PY_MEMBERS, archive], { encoding: 'utf8', env: C_UTF8, stdio: ['pipe', 'pipe', 'pipe'] })) as PythonReading;
 }
