@@ -11,5 +11,7 @@ export interface TarLimits {
 export const DEFAULT_TAR_LIMITS: TarLimits = {
   maxExtendedHeader: 1024 * 1024,
   maxNameLength: 4096,
-  maxMembers: 1_000_000,
+  // Each walked member costs about 1 KiB of memory through inspect/index/validate (measured:
+  // 200,000 members peak at ~270 MiB), so a million would break the 512 MiB budget.
+  maxMembers: 100_000,
 };

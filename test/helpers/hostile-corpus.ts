@@ -408,11 +408,19 @@ export const CASES: HostileCase[] = [
     extract: 'ok',
   },
   {
-    name: '200,000 members',
+    name: '200,000 members (over the default maxMembers)',
+    build: build200k,
+    inspect: 'LIMIT_EXCEEDED',
+    index: 'LIMIT_EXCEEDED',
+    extract: 'LIMIT_EXCEEDED',
+  },
+  {
+    name: '200,000 members with maxMembers raised to 300,000',
     build: build200k,
     inspect: 'ok',
     index: 'ok',
     extract: 'LIMIT_EXCEEDED',
+    args: ['--limit', 'maxMembers=300000'],
   },
   {
     name: '200,000 members with maxMembers lowered to 1000',
