@@ -52,9 +52,16 @@ function fill(id: string, nodes: Node[]): void {
   $(id).replaceChildren(...nodes);
 }
 
-/** Starts a new job, cancelling whatever the previous file or URL was still doing. */
-function begin(message: string): AbortSignal {
+/**
+ * Starts a new job, cancelling whatever the previous one was still doing. Opening another
+ * artifact also clears the views, so a failure never leaves the last artifact's tables on screen.
+ */
+function begin(message: string, newArtifact = false): AbortSignal {
   current?.abort();
+  if (newArtifact) {
+    views.hidden = true;
+    openedStore = undefined;
+  }
   current = new AbortController();
   errorLine.hidden = true;
   status.textContent = message;
@@ -119,7 +126,7 @@ fileInput.addEventListener('change', () => {
   const file = fileInput.files?.[0];
   if (!file) return;
   localFile = file;
-  const signal = begin(`Reading ${file.name}…`);
+  const signal = begin(`Reading ${file.name}…`, true);
   show(openBlob(file), file.name, signal).catch(showError);
 });
 
@@ -128,7 +135,7 @@ urlForm.addEventListener('submit', (e) => {
   const url = urlInput.value.trim();
   localFile = undefined;
   fileInput.value = '';
-  const signal = begin('Fetching byte ranges…');
+  const signal = begin('Fetching byte ranges…', true);
   openUrl(url, { signal })
     .then((store) => show(store, store.label, signal))
     .catch(showError);

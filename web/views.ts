@@ -144,7 +144,8 @@ export function cardView(html: string | undefined, member: string | undefined): 
 }
 
 export function descriptorView(d: Descriptor, seconds: number): Node[] {
-  const json = JSON.stringify(d, null, 2);
+  // file_index pairs on one line each: [offset, size] reads better than four lines.
+  const json = JSON.stringify(d, null, 2).replace(/\[\s+(\d+),\s+(\d+)\s+\]/g, '[$1, $2]');
   const download = h('a', { download: `${d.file_name}.descriptor.json`, class: 'button' }, 'Download JSON');
   download.href = URL.createObjectURL(new Blob([json], { type: 'application/json' }));
   const rate = d.size / 1048576 / Math.max(seconds, 1e-6);

@@ -150,11 +150,15 @@ describe('inspector page', () => {
     expect(await page.getAttribute('#tab-descriptor', 'aria-selected')).toBe('true');
   });
 
-  it('says in one line why a file that is not a tar cannot be read', async () => {
-    await openLocal('not_an_artifact.fnnx');
+  it('says in one line why a file that is not a tar cannot be read, and clears the last artifact’s views', async () => {
+    await openLocal('linear_pipeline.fnnx');
+    expect(await page.isVisible('#views')).toBe(true);
+    await page.setInputFiles('#file', join(data, 'not_an_artifact.fnnx'));
+    await page.waitForFunction(() => document.body.dataset.state === 'error');
     const line = (await page.textContent('#error'))!;
     expect(line).toMatch(/not a tar archive .*\(NOT_A_TAR\)/);
     expect(line.split('\n')).toHaveLength(1);
+    expect(await page.isVisible('#views')).toBe(false);
     await page.screenshot({ path: join(SHOTS, 'error.png') });
   });
 
