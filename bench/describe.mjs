@@ -12,7 +12,7 @@ import { mkdtempSync, rmSync, writeFileSync, truncateSync, mkdirSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gbps, medianRun, mib, opensslSha256, table, timed } from './lib/measure.mjs';
+import { gbps, medianRuns, mib, opensslSha256, table, timed } from './lib/measure.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const BIN = join(root, 'bin/fnnx-kit.js');
@@ -46,23 +46,28 @@ try {
     await packToFile({ manifest, files: [{ name: 'ops_artifacts/main/model.onnx', body: await fileBody(model) }] }, file);
     rmSync(model);
     await timed('sh', ['-c', 'cat "$0" > /dev/null', file]); // page cache warm for everyone
-    // Measured next to each contender, so all see the same machine load.
-    const limit = await opensslSha256();
-    const ours = await medianRun(RUNS, () => timed(process.execPath, [BIN, 'describe', file, '--quiet', '--max-size', String(2 ** 50)]));
-    const py = await medianRun(RUNS, () => timed('python3', ['-c', PY_CLIENT, file]));
-    const sum = await medianRun(RUNS, () => timed('sha256sum', [file]));
+    const { ours, py, sum, limit } = await medianRuns(RUNS, {
+      ours: () => timed(process.execPath, [BIN, 'describe', file, '--quiet', '--max-size', String(2 ** 50)]),
+      py: () => timed('python3', ['-c', PY_CLIENT, file]),
+      sum: () => timed('sha256sum', [file]),
+      // openssl's rate in wall-clock time, measured between the others so it sees the same load.
+      limit: async () => {
+        const rate = await opensslSha256();
+        return { ms: 1e3 / rate, rate };
+      },
+    });
     const size = gib * 2 ** 30;
     console.log(`\n${gib} GiB artifact, median of ${RUNS} runs:`);
     table([
       ['contender', 'seconds', 'GB/s', 'GB per CPU-s', 'peak RSS MiB'],
-      ['openssl speed -elapsed -evp sha256', '', (limit / 1e9).toFixed(2), '', ''],
+      ['openssl speed -elapsed -evp sha256', '', (limit.rate / 1e9).toFixed(2), '', ''],
       ['fnnx-kit describe', (ours.ms / 1000).toFixed(2), gbps(size, ours.ms), gbps(size, ours.cpuMs), mib(ours.rssKiB)],
       ['python tarfile + hashlib 8 MiB', (py.ms / 1000).toFixed(2), gbps(size, py.ms), gbps(size, py.cpuMs), mib(py.rssKiB)],
       ['sha256sum', (sum.ms / 1000).toFixed(2), gbps(size, sum.ms), gbps(size, sum.cpuMs), mib(sum.rssKiB)],
     ]);
     const oursRate = size / (ours.ms / 1000);
     console.log(`  describe vs Python client: ${(py.ms / ours.ms).toFixed(2)}x (target >= 1.25x)`);
-    console.log(`  describe vs openssl limit: ${((100 * oursRate) / limit).toFixed(0)}% (target >= 90%)`);
+    console.log(`  describe vs openssl limit: ${((100 * oursRate) / limit.rate).toFixed(0)}% (target >= 90%)`);
     console.log(`  describe vs sha256sum:     ${(sum.ms / ours.ms).toFixed(2)}x`);
     rmSync(file);
   }

@@ -6,7 +6,11 @@ import yauzl from 'yauzl';
 import { CountingSource, openStore, readArtifact } from '../src/index.js';
 import { buildCardZip, readNewestCard } from '../src/node/card-zip.js';
 import { packToFile } from '../src/node/pack.js';
-import { tempDir } from './helpers/paths.js';
+import { CORPUS_DIR, tempDir } from './helpers/paths.js';
+import { cpSync } from 'node:fs';
+import { appendToArtifact } from '../src/node/append-file.js';
+import { cardAppendMembers } from '../src/append/card.js';
+import { newHexId } from '../src/append/ids.js';
 import { runCli } from './helpers/cli.js';
 import { runCliAsync } from './helpers/run-cli-async.js';
 import { startRangeServer } from './helpers/range-server.js';
@@ -130,6 +134,17 @@ describe('model cards', () => {
     const r = runCli(['card', 'show', path, '--limit', 'maxZipUncompressed=1000']);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/LIMIT_EXCEEDED/);
+  });
+
+  it('adds and shows a card in the directory form too', async () => {
+    const dir = join(tempDir(), 'model.fnnx');
+    cpSync(CORPUS_DIR, dir, { recursive: true });
+    const zip = await buildCardZip([{ name: 'index.html', bytes: new TextEncoder().encode('<h1>dir</h1>') }]);
+    await appendToArtifact(dir, async () => cardAppendMembers(zip, newHexId(), { name: 'tests', version: '1' }));
+    const store = await openStore(dir);
+    const { html } = await readNewestCard(store);
+    await store.close();
+    expect(new TextDecoder().decode(html)).toBe('<h1>dir</h1>');
   });
 
   it('says so when there is no card (exit 1)', async () => {

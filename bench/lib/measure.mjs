@@ -19,12 +19,16 @@ export function timed(cmd, args) {
   });
 }
 
-/** Runs `fn` n times; the median run by wall time (with its RSS). */
-export async function medianRun(n, fn) {
-  const runs = [];
-  for (let i = 0; i < n; i++) runs.push(await fn());
-  runs.sort((a, b) => a.ms - b.ms);
-  return runs[Math.floor(runs.length / 2)];
+/**
+ * Runs every contender n times, interleaved (A B C A B C …) so that on a shared machine each sees
+ * the same load, and returns each one's median run by wall time (with its RSS and CPU time).
+ */
+export async function medianRuns(n, contenders) {
+  const runs = Object.fromEntries(Object.keys(contenders).map((k) => [k, []]));
+  for (let i = 0; i < n; i++) for (const [k, fn] of Object.entries(contenders)) runs[k].push(await fn());
+  return Object.fromEntries(
+    Object.entries(runs).map(([k, rs]) => [k, [...rs].sort((a, b) => a.ms - b.ms)[Math.floor(rs.length / 2)]]),
+  );
 }
 
 export function table(rows) {

@@ -9,6 +9,11 @@ import { checkMemberPath } from '../safety/member-path.js';
 import { fileHeader } from './tar-header.js';
 import { bodySize, type MemberInput } from './member-input.js';
 
+/**
+ * Receives the archive's bytes in order. It may keep using a chunk after it returns, but only
+ * until its next call returns (or the writer finishes): a file sink can write one chunk while the
+ * next is being hashed. Bodies that recycle buffers rely on this.
+ */
 export type ChunkSink = (chunk: Uint8Array) => Promise<void> | void;
 
 export interface TarWriteOptions {
@@ -65,8 +70,9 @@ type EntrySink = ReturnType<Pack['entry']>;
 
 /**
  * Streams a body into its entry one chunk at a time, asking for the next chunk only once the sink
- * has taken the current one: bodies may reuse their buffers (recycledFileChunks does), and memory
- * stays at a chunk or two.
+ * has taken the current one (so, by the sink's contract, the one before is finished with): a
+ * body may reuse a chunk's buffer two chunks later (recycledFileChunks does), and memory stays
+ * at a few chunks.
  */
 async function feed(entry: EntrySink, m: MemberInput, size: number, delivered: Map<Uint8Array, () => void>): Promise<void> {
   if (m.body instanceof Uint8Array) {

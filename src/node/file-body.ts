@@ -12,8 +12,9 @@ export async function fileBody(path: string): Promise<StreamBody> {
   });
   return {
     size: st.size,
-    // Two recycled buffers: the writer takes each chunk before asking for the next. The size
-    // read now is the one the header declares; a file that shrinks is caught as a short read.
-    open: () => recycledFileChunks(path, { chunkSize: PACK_CHUNK, expectedSize: st.size }),
+    // Three recycled buffers: one being read, one being hashed, one still being written (the
+    // writer asks for chunk j+2 only once the sink has had chunk j+1, so chunk j is on disk).
+    // The size read now is the one the header declares; a file that shrinks is a short read.
+    open: () => recycledFileChunks(path, { chunkSize: PACK_CHUNK, buffers: 3, expectedSize: st.size }),
   };
 }

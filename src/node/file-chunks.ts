@@ -2,34 +2,41 @@ import { open } from 'node:fs/promises';
 import { SourceError, throwIfAborted } from '../errors.js';
 import { ioError } from './file-source.js';
 
+export interface RecycledChunkOptions {
+  chunkSize: number;
+  /**
+   * Buffers in the ring (default 2). Chunk j stays intact until chunk j + buffers - 1 is asked
+   * for: with 2, consume each chunk before asking for the next (the describer); with 3, a chunk
+   * may still be in flight to a writer while the next one is hashed (the packer).
+   */
+  buffers?: number;
+  signal?: AbortSignal;
+  expectedSize?: number;
+}
+
 /**
- * A local file's bytes as chunks from two recycled buffers: the next read runs while the caller
- * works on the current chunk, and no memory is allocated per chunk (fresh multi-megabyte buffers
- * per read cost page faults and garbage collection: measured here at a third of the speed).
- * A chunk is valid only until the caller asks for the next one: consume it synchronously
- * (hash it, scan it, copy what must be kept), as the describer does.
+ * A local file's bytes as chunks from a ring of recycled buffers: the next read runs while the
+ * caller works on the current chunk, and no memory is allocated per chunk (fresh multi-megabyte
+ * buffers per read cost page faults and garbage collection: measured here at a third of the speed).
  */
-export async function* recycledFileChunks(
-  path: string,
-  options: { chunkSize: number; signal?: AbortSignal; expectedSize?: number },
-): AsyncGenerator<Uint8Array> {
+export async function* recycledFileChunks(path: string, options: RecycledChunkOptions): AsyncGenerator<Uint8Array> {
   const handle = await open(path, 'r').catch((e: unknown) => {
     throw ioError(e, path);
   });
   try {
     const size = options.expectedSize ?? (await handle.stat()).size;
-    const buffers = [new Uint8Array(options.chunkSize), new Uint8Array(options.chunkSize)];
-    const readAt = (i: number, pos: number) => readFull(handle, buffers[i]!, Math.min(options.chunkSize, size - pos), pos, path);
-    let current = 0;
+    const ring = Array.from({ length: Math.max(2, options.buffers ?? 2) }, () => new Uint8Array(options.chunkSize));
+    const readAt = (slot: number, pos: number) => readFull(handle, ring[slot]!, Math.min(options.chunkSize, size - pos), pos, path);
+    let slot = 0;
     let pos = 0;
     let pending = size > 0 ? readAt(0, 0) : undefined;
     while (pending) {
       throwIfAborted(options.signal);
       const n = await pending;
-      const chunk = buffers[current]!.subarray(0, n);
+      const chunk = ring[slot]!.subarray(0, n);
       pos += n;
-      current ^= 1;
-      pending = pos < size ? readAt(current, pos) : undefined;
+      slot = (slot + 1) % ring.length;
+      pending = pos < size ? readAt(slot, pos) : undefined;
       pending?.catch(() => undefined);
       yield chunk;
     }

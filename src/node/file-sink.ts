@@ -3,12 +3,14 @@ import { basename, dirname, join } from 'node:path';
 import { ioError } from './file-source.js';
 
 /**
- * Writes chunks to a file in order; `write` resolves once the chunk is on its way to the disk
- * (written to the page cache), so the caller may reuse its buffer. The file appears at `path` only
- * when complete and synced (written under a temporary name, then renamed): an interrupted pack
- * leaves nothing half-made.
+ * Writes chunks to a file in order, one write in flight: `write` starts writing its chunk and
+ * returns once the previous chunk is written, so the caller hashes the next chunk while this one
+ * goes to disk (a chunk is in use until the next `write` returns: the ChunkSink contract). The
+ * file appears at `path` only when complete and synced (written under a temporary name, then
+ * renamed): an interrupted pack leaves nothing half-made.
  */
 export class AtomicFileSink {
+  private pending: Promise<void> = Promise.resolve();
   private position = 0;
 
   private constructor(
@@ -27,15 +29,19 @@ export class AtomicFileSink {
   }
 
   readonly write = async (chunk: Uint8Array): Promise<void> => {
+    await this.pending;
     const at = this.position;
     this.position += chunk.length;
-    await writeFully(this.handle, chunk, at).catch((e: unknown) => {
+    this.pending = writeFully(this.handle, chunk, at).catch((e: unknown) => {
       throw ioError(e, this.path);
     });
+    // A failure surfaces at the next write or at commit; it must not surface unhandled first.
+    this.pending.catch(() => undefined);
   };
 
   /** Flushes, syncs and moves the file into place. */
   async commit(): Promise<void> {
+    await this.pending;
     await this.handle.sync();
     await this.handle.close();
     await rename(this.tempPath, this.path).catch((e: unknown) => {
@@ -45,6 +51,7 @@ export class AtomicFileSink {
 
   /** Drops the partial file (after a failure). */
   async abort(): Promise<void> {
+    await this.pending.catch(() => undefined);
     await this.handle.close().catch(() => undefined);
     await rm(this.tempPath, { force: true });
   }
