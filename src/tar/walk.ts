@@ -5,8 +5,20 @@
  */
 import type { ByteSource } from '../source/byte-source.js';
 import { LimitError, TarFormatError } from '../errors.js';
-import { BLOCK, decodeHeader, decodePax, isZeroBlock, paddedSize, cString, type RawHeader } from './header.js';
-import type { EntryKind, TarEntry } from './entry.js';
+import { BLOCK, decodeHeader, isZeroBlock, paddedSize, type RawHeader } from './header.js';
+import type { TarEntry } from './entry.js';
+import {
+  applyExtended,
+  extendedKind,
+  hasData,
+  kindOf,
+  makeEntry,
+  newPending,
+  refuseOrphan,
+  sizeOf,
+  type Extended,
+  type Pending,
+} from './member.js';
 import { DEFAULT_TAR_LIMITS, type TarLimits } from './limits.js';
 
 export interface WalkResult {
@@ -17,25 +29,6 @@ export interface WalkResult {
   warnings: string[];
 }
 
-interface Pending {
-  pax: Map<string, string>;
-  longName?: string;
-  longLink?: string;
-  headerOffset?: number;
-}
-
-const KINDS: Record<string, EntryKind> = {
-  '0': 'file',
-  '\u0000': 'file',
-  '7': 'file',
-  '1': 'hardlink',
-  '2': 'symlink',
-  '3': 'chardev',
-  '4': 'blockdev',
-  '5': 'directory',
-  '6': 'fifo',
-};
-
 export async function walkTar(
   source: ByteSource,
   options: { limits?: Partial<TarLimits>; signal?: AbortSignal } = {},
@@ -44,7 +37,7 @@ export async function walkTar(
   const entries: TarEntry[] = [];
   const warnings: string[] = [];
   const globals = new Map<string, string>();
-  let pending: Pending = { pax: new Map() };
+  let pending = newPending();
   let pos = 0;
   await refuseOtherFormats(source, options.signal);
   for (let headers = 0; ; headers++) {
@@ -87,33 +80,10 @@ export async function walkTar(
       await readExtended(source, header, dataOffset, ext, pending, globals, limits, options.signal);
     } else {
       entries.push(makeEntry(header, kind!, pending, globals, pos, dataOffset, size, limits));
-      pending = { pax: new Map() };
+      pending = newPending();
     }
     pos = next;
   }
-}
-
-/** PAX records that mark GNU's sparse formats 0.0, 0.1 and 1.0. */
-const SPARSE_PAX_KEYS = ['GNU.sparse.map', 'GNU.sparse.size', 'GNU.sparse.major'];
-
-/**
- * Whether the size field counts data blocks that follow. As Python's tarfile: links, devices,
- * FIFOs and directories have none (whatever their size field says); files and unknown types do.
- */
-function hasData(kind: EntryKind): boolean {
-  return kind === 'file' || kind === 'other';
-}
-
-/**
- * The member's kind. A sparse member (old-GNU 'S', or PAX GNU.sparse.*) is `other`: its data is a
- * packed run list, not the file's bytes, so no [offset, size] range can serve it (Python lists it
- * as a regular file anyway; we note it and leave it out of the file_index).
- */
-function kindOf(header: RawHeader, pending: Pending): EntryKind {
-  if (header.typeflag === 'S' || SPARSE_PAX_KEYS.some((k) => pending.pax.has(k))) return 'other';
-  // As Python's tarfile (after V7): a plain-file header whose own name ends in "/" is a directory.
-  if (header.typeflag === '\u0000' && header.name.endsWith('/')) return 'directory';
-  return KINDS[header.typeflag] ?? 'other';
 }
 
 /** Bytes of old-GNU sparse extension blocks after header `block`: each says whether another follows. */
@@ -124,18 +94,9 @@ async function sparseExtension(source: ByteSource, block: Uint8Array, pos: numbe
     if (at + BLOCK > source.byteLength) {
       throw new TarFormatError('TRUNCATED_HEADER', `archive ends inside a sparse extension header at offset ${at}`);
     }
-    more = (await source.read(at, BLOCK, signal))[504] !== 0;
+    more = (await source.read(at, BLOCK, signal))[504] !== 0; // isextended, in the extension block
   }
   return bytes;
-}
-
-/** An extended header must describe a member; one followed by the end is a cut archive (Python refuses it too). */
-function refuseOrphan(pending: Pending, end: number): void {
-  if (pending.headerOffset === undefined) return;
-  throw new TarFormatError(
-    'TRUNCATED_HEADER',
-    `extended header at offset ${pending.headerOffset} has no member after it (the archive ends at ${end})`,
-  );
 }
 
 /** Magic numbers of what people mistake for (or disguise as) a tar artifact. */
@@ -188,24 +149,6 @@ function decodeFirstHeader(block: Uint8Array, label: string): RawHeader {
   }
 }
 
-type Extended = 'pax' | 'global' | 'longname' | 'longlink';
-
-function extendedKind(typeflag: string): Extended | undefined {
-  switch (typeflag) {
-    case 'x':
-    case 'X': // Solaris' name for the same thing
-      return 'pax';
-    case 'g':
-      return 'global';
-    case 'L':
-      return 'longname';
-    case 'K':
-      return 'longlink';
-    default:
-      return undefined;
-  }
-}
-
 async function readExtended(
   source: ByteSource,
   header: RawHeader,
@@ -222,59 +165,6 @@ async function readExtended(
       `extended header at offset ${dataOffset - BLOCK} is ${header.size} bytes, over the limit of ${limits.maxExtendedHeader}`,
     );
   }
-  const data = await source.read(dataOffset, header.size, signal);
-  if (kind === 'longname') pending.longName = cString(data, 0, data.length);
-  else if (kind === 'longlink') pending.longLink = cString(data, 0, data.length);
-  else {
-    const records = decodePax(data, dataOffset - BLOCK);
-    const target = kind === 'global' ? globals : pending.pax;
-    for (const [k, v] of records) target.set(k, v);
-  }
+  applyExtended(kind, await source.read(dataOffset, header.size, signal), dataOffset - BLOCK, pending, globals);
 }
 
-/** A PAX `size` record overrides the header's size field (needed past 8 GiB). */
-function sizeOf(header: RawHeader, pending: Pending, globals: Map<string, string>): number {
-  const text = pending.pax.get('size') ?? globals.get('size');
-  if (text === undefined) return header.size;
-  if (!/^[0-9]{1,16}$/.test(text) || !Number.isSafeInteger(Number(text))) {
-    throw new TarFormatError('BAD_PAX', `PAX size record ${JSON.stringify(text.slice(0, 40))} is not a valid size`, {
-      member: header.name,
-    });
-  }
-  return Number(text);
-}
-
-function makeEntry(
-  header: RawHeader,
-  kind: EntryKind,
-  pending: Pending,
-  globals: Map<string, string>,
-  headerOffset: number,
-  dataOffset: number,
-  size: number,
-  limits: TarLimits,
-): TarEntry {
-  const paxPath = pending.pax.get('GNU.sparse.name') ?? pending.pax.get('path');
-  // Precedence as in Python's tarfile: own PAX path, GNU long name, global PAX path, ustar prefix/name.
-  let name = paxPath?.replace(/\/+$/, '') ?? pending.longName ?? globals.get('path') ?? (header.prefix ? `${header.prefix}/${header.name}` : header.name);
-  if (kind === 'directory') name = name.replace(/\/+$/, '');
-  if (name.includes('\u0000')) {
-    throw new TarFormatError('BAD_NAME', `member name contains a NUL byte`, { member: name.replace(/\u0000/g, '\\0') });
-  }
-  if (name.length > limits.maxNameLength) {
-    throw new LimitError('maxNameLength', `member name is ${name.length} characters, over the limit of ${limits.maxNameLength}`, {
-      member: name.slice(0, 80) + '…',
-    });
-  }
-  return {
-    name,
-    kind,
-    typeflag: header.typeflag,
-    headerOffset: pending.headerOffset ?? headerOffset,
-    dataOffset,
-    size,
-    mode: header.mode,
-    mtime: header.mtime,
-    linkname: pending.pax.get('linkpath') ?? pending.longLink ?? header.linkname,
-  };
-}
