@@ -11,9 +11,14 @@ export interface JsonLimits {
    * 8 MiB of `[{},{},…]` parses into ~300 MiB of objects.
    */
   maxJsonValues: number;
+  /**
+   * Most JSON bytes one reading of an artifact parses in all (root files plus every sidecar and
+   * patch): the count of sidecars is the archive's choice, and each parsed one is kept.
+   */
+  maxJsonTotal: number;
 }
 
-export const DEFAULT_JSON_LIMITS: JsonLimits = { maxJsonMember: 64 * 1024 * 1024, maxJsonDepth: 256, maxJsonValues: 1_000_000 };
+export const DEFAULT_JSON_LIMITS: JsonLimits = { maxJsonMember: 64 * 1024 * 1024, maxJsonDepth: 256, maxJsonValues: 1_000_000, maxJsonTotal: 256 * 1024 * 1024 };
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -33,6 +38,28 @@ export async function readJsonMember(
     throw new LimitError('maxJsonMember', `${size} bytes of JSON is over the limit of ${limits.maxJsonMember}`, { member: name });
   }
   return parseJson(await store.read(name, signal), name, limits.maxJsonDepth, limits.maxJsonValues);
+}
+
+/**
+ * A readJsonMember that charges every member's size to one shared budget (maxJsonTotal) before
+ * reading it; use one per reading of an artifact.
+ */
+export function budgetedJsonReader(
+  store: MemberStore,
+  limits: JsonLimits = DEFAULT_JSON_LIMITS,
+  signal?: AbortSignal,
+): (name: string) => Promise<Json | undefined> {
+  let spent = 0;
+  return async (name) => {
+    const size = await store.sizeOf(name, signal);
+    if (size !== undefined && size <= limits.maxJsonMember) {
+      spent += size;
+      if (spent > limits.maxJsonTotal) {
+        throw new LimitError('maxJsonTotal', `reading this member takes the artifact's JSON past ${limits.maxJsonTotal} bytes in all (root files, sidecars, patches)`, { member: name });
+      }
+    }
+    return readJsonMember(store, name, limits, signal);
+  };
 }
 
 export function parseJson(

@@ -4,7 +4,7 @@
  */
 import { ArtifactError, FnnxError } from '../errors.js';
 import type { FileIndex } from '../tar/entry.js';
-import { DEFAULT_JSON_LIMITS, isObject, readJsonMember, type Json, type JsonLimits } from './json-member.js';
+import { DEFAULT_JSON_LIMITS, budgetedJsonReader, isObject, type Json, type JsonLimits } from './json-member.js';
 import type { MemberInfo, MemberStore } from './member-store.js';
 import { classifyEntry, entryProblems, type ReadMetaEntry } from './metadata.js';
 import { registryMetrics } from './metrics.js';
@@ -57,7 +57,7 @@ export async function readArtifact(store: MemberStore, options: ReadOptions = {}
   const limits = { ...DEFAULT_JSON_LIMITS, ...options.limits };
   const { signal } = options;
   const warnings: Warning[] = [];
-  const json = (name: string) => readJsonMember(store, name, limits, signal);
+  const json = budgetedJsonReader(store, limits, signal);
   const storedManifest = expectType(await json(MANIFEST), MANIFEST, 'object') as JsonObject;
   const fileIndex = await store.fileIndex(signal);
   const names = Object.keys(fileIndex).filter((n) => !n.includes('/'));

@@ -1,0 +1,46 @@
+/** JSON members as hostile input: depth, value count and the shared byte budget, each a named LimitError. */
+import { describe, expect, it } from 'vitest';
+import { LimitError } from '../src/errors.js';
+import { parseJson } from '../src/artifact/json-member.js';
+import { readArtifact } from '../src/artifact/reader.js';
+import { TarStore } from '../src/artifact/tar-store.js';
+import { MemorySource } from '../src/source/memory-source.js';
+import { file, tar } from './helpers/hostile-tar.js';
+import { soundRoot } from './helpers/hostile-corpus.js';
+
+const enc = new TextEncoder();
+
+function limitOf(run: () => unknown): string | undefined {
+  try {
+    run();
+  } catch (e) {
+    if (e instanceof LimitError) return e.limit;
+    throw e;
+  }
+  return undefined;
+}
+
+describe('JSON limits', () => {
+  it('refuses nesting past maxJsonDepth before JSON.parse recurses', () => {
+    expect(limitOf(() => parseJson(enc.encode('['.repeat(300) + ']'.repeat(300)), 'ops.json'))).toBe('maxJsonDepth');
+  });
+
+  it('refuses more values than maxJsonValues before JSON.parse allocates them', () => {
+    // Counted: each "[" / "{" and each element separator, so [0,…,0] with 1000 elements counts 1000.
+    expect(parseJson(enc.encode('[' + '0,'.repeat(999) + '0]'), 'ops.json', 256, 1000)).toHaveLength(1000);
+    expect(limitOf(() => parseJson(enc.encode('[' + '0,'.repeat(1000) + '0]'), 'ops.json', 256, 1000))).toBe('maxJsonValues');
+  });
+
+  it('does not count brackets and commas inside strings', () => {
+    expect(parseJson(enc.encode(JSON.stringify(['[[[,,,{{{'.repeat(100)])), 'x.json', 2, 2)).toHaveLength(1);
+  });
+
+  it('many sidecars cannot add up past maxJsonTotal: reading the artifact fails naming that limit', async () => {
+    const big = JSON.stringify([{ id: 'x', producer: 'p', producer_version: '1', producer_tags: [], payload: { blob: 'a'.repeat(1 << 20) } }]);
+    const sidecars = Array.from({ length: 5 }, (_, i) => file(`meta-${String(i).repeat(32)}.json`, big));
+    const store = new TarStore(new MemorySource(tar([...soundRoot(), ...sidecars])));
+    await expect(readArtifact(store, { limits: { maxJsonTotal: 3 * (1 << 20) } })).rejects.toMatchObject({ code: 'LIMIT_EXCEEDED', limit: 'maxJsonTotal' });
+    const contents = await readArtifact(new TarStore(new MemorySource(tar([...soundRoot(), ...sidecars]))));
+    expect(contents.metadata).toHaveLength(5);
+  });
+});
