@@ -3,7 +3,7 @@
  * rules need: the root JSON members, the member list, and each ONNX model's small fields by range.
  * Browser-safe (no `node:` imports); src/validate/node.ts opens paths and URLs.
  */
-import { DEFAULT_JSON_LIMITS, isObject, readJsonMember, type Json, type JsonLimits } from '../artifact/json-member.js';
+import { DEFAULT_JSON_LIMITS, budgetedJsonReader, isObject, type Json, type JsonLimits } from '../artifact/json-member.js';
 import type { MemberStore } from '../artifact/member-store.js';
 import { DTYPES, ENV, MANIFEST, MANIFEST_PATCH, META, META_SIDECAR, OPS, VARIANT_CONFIG, byteOrder } from '../artifact/root-files.js';
 import { TarStore } from '../artifact/tar-store.js';
@@ -162,9 +162,11 @@ interface JsonLoader {
 }
 
 function jsonLoader(store: MemberStore, limits: JsonLimits, out: Diagnostic[], signal?: AbortSignal): JsonLoader {
+  // One budget for every JSON member this validation parses (maxJsonTotal): sidecars are unbounded in number.
+  const readJson = budgetedJsonReader(store, limits, signal);
   const read = async (member: string) => {
     try {
-      return await readJsonMember(store, member, limits, signal);
+      return await readJson(member);
     } catch (e) {
       if (!(e instanceof FnnxError) || e.kind !== 'artifact') throw e;
       out.push(diag(e.code === 'BAD_JSON' ? 'JSON_INVALID' : e.code, 'error', e.message, { member, pointer: '' }));
