@@ -64,7 +64,6 @@ export async function extractTar(source: ByteSource, target: string, options: Ex
   }
   const root = await prepareRoot(target);
   const result: ExtractResult = { files: [], directories: [], bytes: 0, refused };
-  let tempCounter = 0;
   for (const { entry, segments } of winners) {
     throwIfAborted(options.signal);
     const path = segments.join('/');
@@ -74,8 +73,7 @@ export async function extractTar(source: ByteSource, target: string, options: Ex
         result.directories.push(path);
       } else {
         const parent = await ensureDirectories(root, segments.slice(0, -1), entry.name);
-        const temp = join(parent, `.fnnx-kit-${process.pid}-${tempCounter++}.part`);
-        await writeMember(source, entry, temp, join(parent, segments[segments.length - 1]!), options);
+        await writeMember(source, entry, parent, join(parent, segments[segments.length - 1]!), options);
         result.files.push(path);
         result.bytes += entry.size;
       }
@@ -232,14 +230,14 @@ async function ensureDirectories(root: string, segments: string[], member: strin
   return dir;
 }
 
-async function writeMember(source: ByteSource, entry: TarEntry, temp: string, final: string, options: ExtractOptions): Promise<void> {
+async function writeMember(source: ByteSource, entry: TarEntry, dir: string, final: string, options: ExtractOptions): Promise<void> {
   const existing = await kindAt(final);
   if (existing === 'symlink') refuse('LINK_IN_TARGET', 'exists in the target as a symbolic link; links are never followed or replaced', entry.name);
   if (existing !== 'missing' && existing !== 'file') refuse('PATH_CONFLICT', `exists in the target as a ${existing}`, entry.name);
   let handle: FileHandle | undefined;
+  let temp: string | undefined;
   try {
-    // O_EXCL|O_NOFOLLOW: the temporary name is ours alone and cannot be a planted link.
-    handle = await open(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
+    [handle, temp] = await createTemp(dir);
     let written = 0;
     for await (const chunk of readChunks(source, entry.dataOffset, entry.size, { chunkSize: options.chunkSize ?? 1 << 20, signal: options.signal })) {
       await writeFully(handle, chunk);
@@ -253,9 +251,24 @@ async function writeMember(source: ByteSource, entry: TarEntry, temp: string, fi
     await rename(temp, final);
   } catch (e) {
     await handle?.close().catch(() => undefined);
-    await unlink(temp).catch(() => undefined);
+    if (temp) await unlink(temp).catch(() => undefined);
     if (e instanceof FnnxError) throw e;
     throw writeError(e, final);
+  }
+}
+
+/**
+ * A fresh file beside the destination. O_EXCL|O_NOFOLLOW: the name is ours alone and cannot be a
+ * planted link; a name the archive already used is skipped, not overwritten.
+ */
+async function createTemp(dir: string): Promise<[FileHandle, string]> {
+  for (let attempt = 0; ; attempt++) {
+    const temp = join(dir, `.fnnx-kit-${process.pid}-${Math.random().toString(36).slice(2, 10)}.part`);
+    try {
+      return [await open(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600), temp];
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || attempt >= 8) throw e;
+    }
   }
 }
 
