@@ -2,6 +2,8 @@
 export interface TarLimits {
   /** Largest PAX extended header or GNU long-name data we will read into memory. */
   maxExtendedHeader: number;
+  /** Most bytes of PAX / GNU long-name data read in one walk (their count is the archive's choice). */
+  maxExtendedTotal: number;
   /** Longest member name accepted. */
   maxNameLength: number;
   /** Most members (headers) walked before giving up. */
@@ -10,6 +12,7 @@ export interface TarLimits {
 
 export const DEFAULT_TAR_LIMITS: TarLimits = {
   maxExtendedHeader: 1024 * 1024,
+  maxExtendedTotal: 64 * 1024 * 1024,
   maxNameLength: 4096,
   // Each walked member costs about 1 KiB of memory through inspect/index/validate (measured:
   // 200,000 members peak at ~270 MiB), so a million would break the 512 MiB budget.

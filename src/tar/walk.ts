@@ -39,6 +39,7 @@ export async function walkTar(
   const globals = new Map<string, string>();
   let pending = newPending();
   let pos = 0;
+  let extendedBytes = 0;
   await refuseOtherFormats(source, options.signal);
   for (let headers = 0; ; headers++) {
     if (headers >= limits.maxMembers) {
@@ -77,6 +78,11 @@ export async function walkTar(
     if (ext !== undefined) {
       // A global header belongs to no member; the others are the first header of the next one.
       if (ext !== 'global') pending.headerOffset ??= pos;
+      // Each one is bounded, but their number is the archive's choice: bound what they make us read.
+      extendedBytes += header.size;
+      if (extendedBytes > limits.maxExtendedTotal) {
+        throw new LimitError('maxExtendedTotal', `extended headers add up to more than ${limits.maxExtendedTotal} bytes`, { member: header.name });
+      }
       await readExtended(source, header, dataOffset, ext, pending, globals, limits, options.signal);
     } else {
       entries.push(makeEntry(header, kind!, pending, globals, pos, dataOffset, size, limits));

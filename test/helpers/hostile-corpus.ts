@@ -5,7 +5,7 @@
  * 'ok' = exit 0.
  */
 import { execFileSync } from 'node:child_process';
-import { writeFileSync, mkdirSync, symlinkSync, linkSync } from 'node:fs';
+import { closeSync, linkSync, mkdirSync, openSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import yazl from 'yazl';
@@ -274,6 +274,25 @@ export const CASES: HostileCase[] = [
     build: (p) => {
       const head = concat([...soundRoot().flat(), header({ name: 'PaxHeader', size: GiB, typeflag: 'x' })]);
       writeSparse(p, head, head.length + GiB + 2 * BLOCK);
+    },
+    inspect: 'LIMIT_EXCEEDED',
+    index: 'LIMIT_EXCEEDED',
+    extract: 'LIMIT_EXCEEDED',
+  },
+  {
+    name: '200 PAX headers of 1 MiB each (sparse: over maxExtendedTotal)',
+    build: (p) => {
+      const fd = openSync(p, 'w');
+      const root = concat(soundRoot().flat());
+      writeSync(fd, root, 0, root.length, 0);
+      let at = root.length;
+      for (let i = 0; i < 200; i++) {
+        writeSync(fd, header({ name: 'PaxHeader', size: MiB, typeflag: 'x' }), 0, BLOCK, at);
+        at += BLOCK + MiB;
+      }
+      const tail = concat([...file('x.bin', 'x'), END]);
+      writeSync(fd, tail, 0, tail.length, at);
+      closeSync(fd);
     },
     inspect: 'LIMIT_EXCEEDED',
     index: 'LIMIT_EXCEEDED',
