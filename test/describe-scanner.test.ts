@@ -37,6 +37,19 @@ function foreignArchives(): Array<[string, Uint8Array]> {
     execFileSync('tar', [`--format=${format}`, '-cf', file, '-C', src, ...members]);
     out.push([`GNU tar --format=${format}`, new Uint8Array(readFileSync(file))]);
   }
+  // A file with many holes: old-GNU 'S' headers with extension blocks, and PAX GNU.sparse records.
+  const holes = join(dir, 'holes');
+  mkdirSync(holes);
+  execFileSync('python3', ['-c', 'import sys\nwith open(sys.argv[1], "wb") as f:\n    for i in range(12): f.seek(i * 65536); f.write(b"x" * 100)\n    f.truncate(12 * 65536)', join(holes, 'sparse.bin')]);
+  writeFileSync(join(holes, 'manifest.json'), '{}');
+  for (const format of ['gnu', 'pax']) {
+    const file = join(dir, `sparse-${format}.tar`);
+    execFileSync('tar', [`--format=${format}`, '--sparse', '-cf', file, '-C', holes, 'manifest.json', 'sparse.bin']);
+    out.push([`GNU tar --sparse --format=${format}`, new Uint8Array(readFileSync(file))]);
+  }
+  const globals = join(dir, 'globals.tar');
+  execFileSync('python3', ['-c', 'import sys,tarfile\nwith tarfile.open(sys.argv[1],"w",format=tarfile.PAX_FORMAT,pax_headers={"comment":"g"}) as t: t.add(sys.argv[2], arcname="manifest.json")', globals, join(src, 'manifest.json')]);
+  out.push(['Python PAX with a global header', new Uint8Array(readFileSync(globals))]);
   const py = join(dir, 'py.tar');
   execFileSync('python3', ['-c', 'import sys,tarfile\nwith tarfile.open(sys.argv[1],"w",format=tarfile.PAX_FORMAT) as t: t.add(sys.argv[2], arcname=".")', py, src]);
   out.push(['Python PAX', new Uint8Array(readFileSync(py))]);
