@@ -2,9 +2,8 @@ import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { parseJson } from '../../artifact/json-member.js';
 import { newHexId } from '../../append/ids.js';
-import { checkEntries, metaAppendMembers, type Attachment } from '../../append/meta.js';
 import { UsageError } from '../../errors.js';
-import { appendToArtifact } from '../../node/append-file.js';
+import type { Attachment } from '../../append/meta.js';
 import { fileBody } from '../../node/file-body.js';
 import { ioError } from '../../node/file-source.js';
 import { printAppendResult } from '../render/append-text.js';
@@ -41,6 +40,8 @@ export function registerAppendMeta(program: Command): void {
     .option('--attach <name=path>', "a file to store under the entry's folder, repeatable (needs exactly one entry)", collect)
     .option('--json', 'print the result as JSON')
     .action(async (target: string, opts: AppendMetaOptions) => {
+      const { checkEntries, metaAppendMembers } = await import('../../append/meta.js');
+      const { appendToArtifact } = await import('../../node/append-file.js');
       const entries = checkEntries(await readJsonFile(opts.entry), opts.entry);
       const attachments = await Promise.all((opts.attach ?? []).map(attachment));
       const result = await appendToArtifact(target, async () => metaAppendMembers(entries, attachments, newHexId()));

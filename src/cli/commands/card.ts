@@ -1,13 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
-import { cardAppendMembers } from '../../append/card.js';
 import { newHexId } from '../../append/ids.js';
-import { appendToArtifact } from '../../node/append-file.js';
-import { buildCardZip, readNewestCard, type CardFile } from '../../node/card-zip.js';
 import { ioError } from '../../node/file-source.js';
-import { openStore } from '../../node/open.js';
 import { UsageError } from '../../errors.js';
+import type { CardFile } from '../../node/card-zip.js';
 import { collectLimit, limitsHelp } from '../limits-option.js';
 import { printAppendResult } from '../render/append-text.js';
 import { writeAll } from '../stdout.js';
@@ -35,6 +32,9 @@ export function registerCard(program: Command): void {
     .option('--asset <path>', 'a file the page refers to, stored beside index.html under its base name; repeatable', collect)
     .option('--json', 'print the result as JSON')
     .action(async (target: string, html: string, opts: { asset?: string[]; json?: boolean }) => {
+      const { cardAppendMembers } = await import('../../append/card.js');
+      const { appendToArtifact } = await import('../../node/append-file.js');
+      const { buildCardZip } = await import('../../node/card-zip.js');
       const files = [await cardFile('index.html', html)];
       for (const a of opts.asset ?? []) {
         const name = basename(a);
@@ -51,6 +51,8 @@ export function registerCard(program: Command): void {
     .argument('<artifact>', 'a tar artifact file, a directory, or an http(s) URL')
     .option('--limit <name=value>', limitsHelp(), collectLimit)
     .action(async (target: string, opts: { limit?: Record<string, number> }) => {
+      const { readNewestCard } = await import('../../node/card-zip.js');
+      const { openStore } = await import('../../node/open.js');
       const store = await openStore(target, { limits: opts.limit });
       try {
         const { html } = await readNewestCard(store, opts.limit);

@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { DEFAULT_MAX_UPLOAD_SIZE } from '../../describe/upload-rules.js';
-import { describeFile } from '../../node/describe-file.js';
 import { UsageError } from '../../errors.js';
 import { printJson } from '../common.js';
 import { collectLimit, limitsHelp } from '../limits-option.js';
@@ -27,6 +26,8 @@ export function registerDescribe(program: Command): void {
     .option('-q, --quiet', 'no progress bar')
     .option('--limit <name=value>', limitsHelp(), collectLimit)
     .action(async (target: string, opts: DescribeOptions) => {
+      // Loaded when run, not when the CLI starts: startup is paid by every command.
+      const { describeFile } = await import('../../node/describe-file.js');
       let bar: Progress | undefined;
       let result;
       try {

@@ -1,11 +1,6 @@
 import type { Command } from 'commander';
-import { artifactInputFromDir } from '../../node/pack-dir.js';
-import { packToFile } from '../../node/pack.js';
 import { UsageError } from '../../errors.js';
 import { progressBar } from '../progress.js';
-import { bodySize } from '../../build/member-input.js';
-import { buildArtifact } from '../../build/builder.js';
-import { cryptoHasher } from '../../node/crypto-hasher.js';
 import { writeAll } from '../stdout.js';
 
 interface PackOptions {
@@ -23,6 +18,12 @@ export function registerPack(program: Command): void {
     .option('--json', 'print the upload descriptor as JSON')
     .option('-q, --quiet', 'no progress bar')
     .action(async (dir: string, opts: PackOptions) => {
+      // Loaded when run, not when the CLI starts: startup is paid by every command.
+      const { artifactInputFromDir } = await import('../../node/pack-dir.js');
+      const { packToFile } = await import('../../node/pack.js');
+      const { bodySize } = await import('../../build/member-input.js');
+      const { buildArtifact } = await import('../../build/builder.js');
+      const { cryptoHasher } = await import('../../node/crypto-hasher.js');
       if (!opts.output) throw new UsageError('NO_OUTPUT', 'give the output file with -o');
       const input = await artifactInputFromDir(dir);
       const total = (input.files ?? []).reduce((n, f) => n + bodySize(f.body), 0);

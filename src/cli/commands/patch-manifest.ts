@@ -1,7 +1,5 @@
 import type { Command } from 'commander';
 import { newHexId } from '../../append/ids.js';
-import { patchAppendMembers } from '../../append/patch.js';
-import { appendToArtifact } from '../../node/append-file.js';
 import { printAppendResult } from '../render/append-text.js';
 import { readJsonFile } from './append-meta.js';
 
@@ -18,6 +16,8 @@ export function registerPatchManifest(program: Command): void {
     .requiredOption('--patch <file.json>', 'a JSON array of {op: "add"|"replace", path, value}')
     .option('--json', 'print the result as JSON')
     .action(async (target: string, opts: PatchOptions) => {
+      const { patchAppendMembers } = await import('../../append/patch.js');
+      const { appendToArtifact } = await import('../../node/append-file.js');
       const doc = await readJsonFile(opts.patch);
       const result = await appendToArtifact(target, async (store, contents) => (await patchAppendMembers(store, contents, doc, newHexId())).members);
       printAppendResult(result, opts.json === true);

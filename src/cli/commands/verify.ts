@@ -1,8 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import type { Expected } from '../../describe/verify.js';
-import { differences } from '../../describe/verify.js';
-import { describeFile } from '../../node/describe-file.js';
 import { ArtifactError, UsageError } from '../../errors.js';
 import { progressBar, type Progress } from '../progress.js';
 import { parseByteCount } from './describe.js';
@@ -56,6 +54,8 @@ export function registerVerify(program: Command): void {
     .option('--md5 <hex>', 'the expected MD5 (for stores that checksum with it), computed in the same pass')
     .option('-q, --quiet', 'no progress bar')
     .action(async (target: string, opts: VerifyOptions) => {
+      const { differences } = await import('../../describe/verify.js');
+      const { describeFile } = await import('../../node/describe-file.js');
       const expected = await expectedFrom(opts);
       let bar: Progress | undefined;
       let result;
