@@ -10,7 +10,7 @@ export async function* blobChunks(blob: Blob, signal?: AbortSignal): AsyncGenera
   try {
     for (;;) {
       if (signal?.aborted) throw new AbortError();
-      const next = await readOrExplain(reader);
+      const next = await readOrExplain(() => reader.read());
       if (next.done) break;
       done += next.value.length;
       yield next.value;
@@ -24,12 +24,47 @@ export async function* blobChunks(blob: Blob, signal?: AbortSignal): AsyncGenera
   }
 }
 
-async function readOrExplain(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<ReadableStreamReadResult<Uint8Array>> {
+async function readOrExplain<T>(read: () => Promise<T>): Promise<T> {
   try {
-    return await reader.read();
+    return await read();
   } catch (e) {
     throw new SourceError('READ_FAILED', `could not read the file: ${(e as Error).message}`, {
       hint: 'the file may have been changed or moved while it was read; open it again',
     });
+  }
+}
+
+/**
+ * The same bytes read into buffers the caller supplies (a BYOB reader), so a long read recycles a
+ * few buffers instead of leaving a trail of garbage for the collector. Each yielded view lies in
+ * a buffer from `nextBuffer()`. Falls back to blobChunks where byte streams are not supported.
+ */
+export async function* blobChunksInto(
+  blob: Blob,
+  nextBuffer: () => Promise<ArrayBuffer>,
+  signal?: AbortSignal,
+): AsyncGenerator<Uint8Array> {
+  let reader: ReadableStreamBYOBReader;
+  try {
+    reader = blob.stream().getReader({ mode: 'byob' });
+  } catch {
+    yield* blobChunks(blob, signal);
+    return;
+  }
+  let done = 0;
+  try {
+    while (done < blob.size) {
+      if (signal?.aborted) throw new AbortError();
+      const buffer = await nextBuffer();
+      const next = await readOrExplain(() => reader.read(new Uint8Array(buffer)));
+      if (next.done) break;
+      done += next.value!.length;
+      yield next.value!;
+    }
+  } finally {
+    await reader.cancel().catch(() => undefined);
+  }
+  if (done !== blob.size) {
+    throw new SourceError('SHORT_READ', `read ${done} bytes of a ${blob.size}-byte file: it changed while being read`);
   }
 }

@@ -6,9 +6,10 @@
 import { FnnxError, type ErrorKind } from '../errors.js';
 import type { DescribeResult } from '../describe/descriptor.js';
 
-export type ToWorker = { start: { fileName: string } } | { chunk: ArrayBuffer } | { end: true };
+/** `chunk`'s first `length` bytes are the next bytes of the file; the buffer comes back when hashed. */
+export type ToWorker = { start: { fileName: string } } | { chunk: ArrayBuffer; length: number } | { end: true };
 
-export type FromWorker = { consumed: number } | { result: DescribeResult } | { error: WireError };
+export type FromWorker = { consumed: number; buffer: ArrayBuffer } | { result: DescribeResult } | { error: WireError };
 
 export interface WireError {
   code: string;

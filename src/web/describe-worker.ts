@@ -1,13 +1,13 @@
 /**
  * The worker half of describeBlob: chunks arrive transferred (not copied), go through the
- * builder's Describer in order, and each is acknowledged so the reader never runs far ahead.
+ * builder's Describer in order, and each buffer is sent back to be filled again.
  */
 import { Describer } from '../describe/descriptor.js';
 import { wasmHasher } from '../hash/wasm-hasher.js';
 import { toWire, type FromWorker, type ToWorker } from './describe-protocol.js';
 
 const scope = globalThis as unknown as {
-  postMessage(message: FromWorker): void;
+  postMessage(message: FromWorker, transfer?: Transferable[]): void;
   addEventListener(type: 'message', listener: (e: MessageEvent<ToWorker>) => void): void;
 };
 
@@ -29,8 +29,9 @@ async function handle(msg: ToWorker): Promise<void> {
   if ('start' in msg) {
     describer = await Describer.create({ fileName: msg.start.fileName, hasher: wasmHasher });
   } else if ('chunk' in msg) {
-    describer!.push(new Uint8Array(msg.chunk));
-    scope.postMessage({ consumed: msg.chunk.byteLength });
+    describer!.push(new Uint8Array(msg.chunk, 0, msg.length));
+    // The buffer goes back to the reader's pool: the Describer copies what it keeps.
+    scope.postMessage({ consumed: msg.length, buffer: msg.chunk }, [msg.chunk]);
   } else {
     scope.postMessage({ result: await describer!.finish() });
   }

@@ -17,6 +17,7 @@ import { pythonFileIndex } from '../helpers/python.js';
 import { tempDir } from '../helpers/paths.js';
 import { CARD_HTML, writeBigArtifact, writeCardArtifact } from './support/artifacts.js';
 import { launchChromium } from './support/browser.js';
+import { rendererPeakRss } from './support/process-memory.js';
 import { startRangeServer, type RangeServer } from '../helpers/range-server.js';
 
 const PAGE_DIR = fileURLToPath(new URL('../../dist-web/page/', import.meta.url));
@@ -195,6 +196,11 @@ describe('inspector page', () => {
     const descriptor = JSON.parse((await page.textContent('[data-testid="descriptor-json"]'))!) as Record<string, unknown>;
     const pageSeconds = Number(await page.getAttribute('[data-testid="hash-seconds"]', 'data-seconds'));
     expect(await page.evaluate(() => (document.getElementById('hash-progress') as HTMLProgressElement).value)).toBe(1);
+    // The page never held the file: its renderer (page and hashing worker) peaked far below 1 GiB.
+    // Chromium is a child of this test process, so its renderers are among our descendants.
+    const peak = rendererPeakRss(process.pid);
+    expect(peak).toBeGreaterThan(0);
+    expect(peak).toBeLessThan(300 * MiB);
     await page.screenshot({ path: join(SHOTS, 'descriptor.png') });
 
     const expected = await nodeDigests(path);
@@ -207,6 +213,7 @@ describe('inspector page', () => {
     expect(cli.code, cli.stderr).toBe(0);
     expect(descriptor).toEqual(JSON.parse(cli.stdout));
     const ratio = expected.hashWasmSeconds / pageSeconds;
+    console.log(`renderer peak RSS while hashing 1 GiB: ${(peak / MiB).toFixed(0)} MiB`);
     console.log(
       `hash 1 GiB: page ${(expected.size / MiB / pageSeconds).toFixed(0)} MiB/s, hash-wasm in Node ${(expected.size / MiB / expected.hashWasmSeconds).toFixed(0)} MiB/s, page/Node ${ratio.toFixed(2)}`,
     );
