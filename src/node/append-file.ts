@@ -93,7 +93,9 @@ async function writeTail(handle: FileHandle, members: MemberInput[], at: number,
     await handle.sync();
     return pos;
   } catch (e) {
-    // Everything from `at` on was end-of-archive zeros (the head block never left memory).
+    // Everything from `at` on was end-of-archive zeros: put them back (the head block too, in
+    // case the failure came after it was written).
+    await writeFully(handle, new Uint8Array(BLOCK), at).catch(() => undefined);
     await handle.truncate(at + BLOCK).catch(() => undefined);
     await handle.truncate(originalSize).catch(() => undefined);
     await handle.sync().catch(() => undefined);
