@@ -102,7 +102,6 @@ async function showCard(store: TarStore, members: MemberInfo[], signal: AbortSig
   }
 }
 
-
 /** The validator's report; a local file also gets the registry's upload rules (name, size). */
 async function showValidation(store: TarStore, signal: AbortSignal): Promise<void> {
   openedStore = store;
