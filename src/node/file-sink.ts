@@ -9,9 +9,14 @@ import { ioError } from './file-source.js';
  * file appears at `path` only when complete and synced (written under a temporary name, then
  * renamed): an interrupted pack leaves nothing half-made.
  */
+/** Start flushing to disk every this many bytes, so the final sync has little left to wait for. */
+const FLUSH_EVERY = 64 * 1024 * 1024;
+
 export class AtomicFileSink {
   private pending: Promise<void> = Promise.resolve();
   private position = 0;
+  private flushedAt = 0;
+  private flushing?: Promise<void>;
 
   private constructor(
     private readonly handle: FileHandle,
@@ -37,11 +42,29 @@ export class AtomicFileSink {
     });
     // A failure surfaces at the next write or at commit; it must not surface unhandled first.
     this.pending.catch(() => undefined);
+    this.flushInBackground();
   };
+
+  /**
+   * Writeback overlaps hashing: a datasync runs on the thread pool while the next chunks are
+   * produced (one at a time), instead of one long sync of the whole file at the end.
+   */
+  private flushInBackground(): void {
+    if (this.flushing || this.position - this.flushedAt < FLUSH_EVERY) return;
+    const upTo = this.position;
+    this.flushing = this.pending
+      .then(() => this.handle.datasync())
+      .then(() => {
+        this.flushedAt = upTo;
+        this.flushing = undefined;
+      });
+    this.flushing.catch(() => undefined);
+  }
 
   /** Flushes, syncs and moves the file into place. */
   async commit(): Promise<void> {
     await this.pending;
+    await this.flushing;
     await this.handle.sync();
     await this.handle.close();
     await rename(this.tempPath, this.path).catch((e: unknown) => {
@@ -52,6 +75,7 @@ export class AtomicFileSink {
   /** Drops the partial file (after a failure). */
   async abort(): Promise<void> {
     await this.pending.catch(() => undefined);
+    await this.flushing?.catch(() => undefined);
     await this.handle.close().catch(() => undefined);
     await rm(this.tempPath, { force: true });
   }
