@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import yazl from 'yazl';
 import type { MemberStore } from '../artifact/member-store.js';
 import { TarStore } from '../artifact/tar-store.js';
-import { newestCard } from '../append/card.js';
+import { newestCard } from '../append/card-find.js';
 import { FIXED_MTIME } from '../build/tar-header.js';
 import { ArtifactError, LimitError, UsageError } from '../errors.js';
 import type { ByteSource } from '../source/byte-source.js';
