@@ -121,7 +121,13 @@ describe('limits', () => {
     expect((e as LimitError).limit).toBe('maxExtendedHeader');
   });
 
-  it('more headers than maxMembers is a LimitError', async () => {
+  it('maxMembers counts members, not their PAX headers: 3 members each with a PAX header pass a limit of 3', async () => {
+    const members = Array.from({ length: 3 }, (_, i) => [craftPax({ comment: 'c' }), craftMember('x', { name: `f${i}` })]).flat();
+    const { entries } = await walkTar(new MemorySource(concat(...members, END)), { limits: { maxMembers: 3 } });
+    expect(entries.map((e) => e.name)).toEqual(['f0', 'f1', 'f2']);
+  });
+
+  it('more members than maxMembers is a LimitError', async () => {
     const bytes = concat(...Array.from({ length: 5 }, (_, i) => craftMember('x', { name: `f${i}` })), END);
     expect(((await failure(bytes, { limits: { maxMembers: 3 } })) as LimitError).limit).toBe('maxMembers');
   });

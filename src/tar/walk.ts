@@ -42,8 +42,10 @@ export async function walkTar(
   let extendedBytes = 0;
   await refuseOtherFormats(source, options.signal);
   for (let headers = 0; ; headers++) {
-    if (headers >= limits.maxMembers) {
-      throw new LimitError('maxMembers', `archive has more than ${limits.maxMembers} headers`);
+    // Members are what the limit counts (a PAX header on each is normal); runs of extended
+    // headers are bounded too, at a few per member.
+    if (headers >= 4 * limits.maxMembers) {
+      throw new LimitError('maxMembers', `archive has more than ${limits.maxMembers} members`);
     }
     if (pos + BLOCK > source.byteLength) {
       if (pos === 0) throw new TarFormatError('EMPTY_ARCHIVE', `${source.label} is empty: not a tar archive`);
@@ -85,6 +87,9 @@ export async function walkTar(
       }
       await readExtended(source, header, dataOffset, ext, pending, globals, limits, options.signal);
     } else {
+      if (entries.length >= limits.maxMembers) {
+        throw new LimitError('maxMembers', `archive has more than ${limits.maxMembers} members`);
+      }
       entries.push(makeEntry(header, kind!, pending, globals, pos, dataOffset, size, limits));
       pending = newPending();
     }
