@@ -46,9 +46,9 @@ describe('ZipReader', () => {
 
   it('refuses an entry over the uncompressed-size limit before reading it (LIMIT_EXCEEDED)', async () => {
     const { source, size } = await embedded({ 'index.html': 'a'.repeat(10_000) });
-    const zip = await ZipReader.open(source, PAD, size, 'card.zip', { limits: { maxUncompressed: 5000 } });
+    const zip = await ZipReader.open(source, PAD, size, 'card.zip', { limits: { maxZipUncompressed: 5000 } });
     const before = source.reads;
-    await expect(zip.read(zip.find('index.html')!)).rejects.toMatchObject({ code: 'LIMIT_EXCEEDED', limit: 'maxUncompressed' });
+    await expect(zip.read(zip.find('index.html')!)).rejects.toMatchObject({ code: 'LIMIT_EXCEEDED', limit: 'maxZipUncompressed' });
     expect(source.reads).toBe(before);
   });
 

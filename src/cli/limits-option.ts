@@ -5,8 +5,8 @@
 import { UsageError } from '../errors.js';
 import { DEFAULT_TAR_LIMITS } from '../tar/limits.js';
 import { DEFAULT_JSON_LIMITS } from '../artifact/json-member.js';
-import { DEFAULT_EXTRACT_LIMITS } from '../node/extract.js';
-import { DEFAULT_ZIP_LIMITS } from '../node/zip-limits.js';
+import { DEFAULT_EXTRACT_LIMITS } from '../node/extract-limits.js';
+import { DEFAULT_ZIP_LIMITS } from '../safety/zip-limits.js';
 
 export const KNOWN_LIMITS: Readonly<Record<string, number>> = {
   ...DEFAULT_TAR_LIMITS,

@@ -16,18 +16,10 @@ import type { TarEntry } from '../tar/entry.js';
 import type { TarLimits } from '../tar/limits.js';
 import { walkTar } from '../tar/walk.js';
 import { checkMemberPath, memberSegments } from '../safety/member-path.js';
+import { DEFAULT_EXTRACT_LIMITS, type ExtractLimits } from './extract-limits.js';
 
-export interface ExtractLimits {
-  /** Most path segments in one member name (deep trees cost a syscall per level per member). */
-  maxPathDepth: number;
-  /**
-   * Most regular files written. Each costs several syscalls, so 200,000 empty members would take
-   * minutes while costing the archive only 100 MB; checked before anything is written.
-   */
-  maxExtractFiles: number;
-}
+export { DEFAULT_EXTRACT_LIMITS, type ExtractLimits };
 
-export const DEFAULT_EXTRACT_LIMITS: ExtractLimits = { maxPathDepth: 128, maxExtractFiles: 50_000 };
 
 export interface ExtractOptions {
   limits?: Partial<TarLimits & ExtractLimits>;

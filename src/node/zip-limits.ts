@@ -10,15 +10,10 @@ import type { ByteSource } from '../source/byte-source.js';
 import { readChunks } from '../source/chunks.js';
 import { ArtifactError, FnnxError, LimitError, UsageError } from '../errors.js';
 import { checkMemberPath } from '../safety/member-path.js';
+import { DEFAULT_ZIP_LIMITS, type ZipLimits } from '../safety/zip-limits.js';
 
-export interface ZipLimits {
-  /** Most entries in one zip attachment. */
-  maxZipEntries: number;
-  /** Most bytes all entries of one zip attachment may inflate to (as declared, and as counted). */
-  maxZipUncompressed: number;
-}
+export { DEFAULT_ZIP_LIMITS, type ZipLimits };
 
-export const DEFAULT_ZIP_LIMITS: ZipLimits = { maxZipEntries: 10_000, maxZipUncompressed: 256 * 1024 * 1024 };
 
 export interface SafeZipEntry {
   name: string;

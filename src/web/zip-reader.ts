@@ -6,6 +6,7 @@
  */
 import type { ByteSource } from '../source/byte-source.js';
 import { ArtifactError, LimitError } from '../errors.js';
+import { DEFAULT_ZIP_LIMITS, type ZipLimits } from '../safety/zip-limits.js';
 
 export interface ZipEntry {
   name: string;
@@ -16,14 +17,7 @@ export interface ZipEntry {
   localHeaderOffset: number;
 }
 
-export interface ZipLimits {
-  /** Largest uncompressed file read into memory. */
-  maxUncompressed: number;
-  /** Most central-directory entries accepted. */
-  maxEntries: number;
-}
-
-export const DEFAULT_ZIP_LIMITS: ZipLimits = { maxUncompressed: 64 * 1024 * 1024, maxEntries: 10_000 };
+export { DEFAULT_ZIP_LIMITS, type ZipLimits };
 
 const EOCD = 0x06054b50;
 const CENTRAL = 0x02014b50;
@@ -63,7 +57,7 @@ export class ZipReader {
     if (count === 0xffff || cdSize === 0xffffffff || cdOffset === 0xffffffff) {
       throw new ArtifactError('ZIP64_UNSUPPORTED', 'zip64 archives are not supported in the browser reader', { member });
     }
-    if (count > limits.maxEntries) throw new LimitError('maxEntries', `zip has ${count} entries`, { member });
+    if (count > limits.maxZipEntries) throw new LimitError('maxZipEntries', `zip has ${count} entries`, { member });
     if (cdOffset + cdSize > size - (tailLength - at)) throw fail('central directory lies outside the zip');
     const cd = await source.read(base + cdOffset, cdSize, options.signal);
     const entries = parseCentralDirectory(cd, count, size, fail);
@@ -78,8 +72,8 @@ export class ZipReader {
   async read(entry: ZipEntry, signal?: AbortSignal): Promise<Uint8Array> {
     const where = `${this.member}!${entry.name}`;
     const fail = (why: string) => new ArtifactError('BAD_ZIP', why, { member: where });
-    if (entry.uncompressedSize > this.limits.maxUncompressed) {
-      throw new LimitError('maxUncompressed', `${entry.uncompressedSize} bytes uncompressed is over the limit`, { member: where });
+    if (entry.uncompressedSize > this.limits.maxZipUncompressed) {
+      throw new LimitError('maxZipUncompressed', `${entry.uncompressedSize} bytes uncompressed is over the limit`, { member: where });
     }
     if (entry.localHeaderOffset + 30 > this.size) throw fail('local header lies outside the zip');
     const local = view(await this.source.read(this.base + entry.localHeaderOffset, 30, signal));
@@ -87,7 +81,7 @@ export class ZipReader {
     const dataStart = entry.localHeaderOffset + 30 + local.getUint16(26, true) + local.getUint16(28, true);
     if (dataStart + entry.compressedSize > this.size) throw fail('entry data runs past the end of the zip');
     const raw = await this.source.read(this.base + dataStart, entry.compressedSize, signal);
-    const bytes = await decompress(raw, entry, this.limits.maxUncompressed, fail);
+    const bytes = await decompress(raw, entry, this.limits.maxZipUncompressed, fail);
     if (bytes.length !== entry.uncompressedSize) {
       throw fail(`inflated to ${bytes.length} bytes, the directory says ${entry.uncompressedSize}`);
     }

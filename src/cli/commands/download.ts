@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
-import { download, type DownloadResult } from '../../node/download.js';
-import { loadDescriptor } from '../../node/download-verify.js';
+import type { DownloadResult } from '../../node/download.js';
 import { isUrl } from '../../node/open.js';
 import { printJson } from '../common.js';
 import { progressBar, type Progress } from '../progress.js';
@@ -35,6 +34,9 @@ export function registerDownload(program: Command): void {
       // The total is known from the first reply, so the bar starts there.
       let bar: Progress | undefined;
       let result: DownloadResult;
+      // Loaded when run, so other commands don't pay for the download stack at startup.
+      const { download } = await import('../../node/download.js');
+      const { loadDescriptor } = await import('../../node/download-verify.js');
       try {
         result = await download(url, opts.output, {
           sha256: opts.sha256,

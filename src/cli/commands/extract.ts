@@ -1,7 +1,6 @@
 import { stat } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
-import { extractTar } from '../../node/extract.js';
 import { isUrl, openSource } from '../../node/open.js';
 import { BlockCache } from '../../source/block-cache.js';
 import { EXIT_BAD_ARTIFACT, formatError } from '../errors.js';
@@ -25,6 +24,7 @@ export function registerExtract(program: Command): void {
       }
       const source = new BlockCache(await openSource(target));
       try {
+        const { extractTar } = await import('../../node/extract.js');
         const result = await extractTar(source, opts.directory, { limits: opts.limit });
         process.stdout.write(
           `extracted ${result.files.length} files and ${result.directories.length} directories (${result.bytes} bytes) to ${opts.directory}\n`,

@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
-import { validateTarget } from '../../validate/node.js';
 import { loadIndex, printJson, withSourceOptions, type SourceOptions } from '../common.js';
 import { EXIT_BAD_ARTIFACT, printable } from '../errors.js';
 import { renderValidation } from '../render/validate-text.js';
@@ -23,6 +22,8 @@ export function registerValidate(program: Command): void {
       .option('--for-upload', "also apply the registry's upload rules: extension, size limit, a plain tar file")
       .option('--max-size <bytes>', 'upload size limit for --for-upload (default 5368709120)'),
   ).action(async (target: string, opts: ValidateCliOptions) => {
+    // Loaded when run: the validator and its compiled schemas are the CLI's heaviest modules.
+    const { validateTarget } = await import('../../validate/node.js');
     const report = await validateTarget(target, {
       strict: opts.strict,
       forUpload: opts.forUpload,
