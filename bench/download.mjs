@@ -13,8 +13,8 @@ import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { performance } from 'node:perf_hooks';
 import { startLoopbackServer } from './lib/loopback-server.mjs';
+import { timed } from './lib/measure.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const BIN = join(root, 'bin/fnnx-kit.js');
@@ -96,22 +96,6 @@ async function interruptedRun(file) {
   await new Promise((resolve) => child.on('close', resolve));
 }
 
-/** Wall time, stdout and peak RSS (KiB, GNU time %M) of a child; this process keeps serving. */
-function timed(cmd, args) {
-  return new Promise((resolve, reject) => {
-    const t0 = performance.now();
-    const child = spawn('/usr/bin/time', ['-f', '%M', cmd, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (b) => (out += b));
-    child.stderr.on('data', (b) => (err += b));
-    child.on('close', (code) => {
-      const ms = performance.now() - t0;
-      if (code !== 0) return reject(new Error(`${cmd} ${args.join(' ')} exited ${code}: ${err}`));
-      resolve({ ms, out, rssKiB: Number(err.trim().split('\n').at(-1)) });
-    });
-  });
-}
 
 function median(xs) {
   const s = [...xs].sort((a, b) => a - b);

@@ -100,14 +100,9 @@ export function gnuLongName(name: string): Uint8Array[] {
 
 export const END = new Uint8Array(BLOCK * 2);
 
+/** Archive parts laid end to end. */
 export function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return Buffer.concat(parts);
 }
 
 /** A tar from parts, with end-of-archive blocks. */
