@@ -172,6 +172,20 @@ describe('verify', () => {
     expect(r.stderr).toMatch(/VERIFY_MISMATCH/);
   });
 
+  it('--json reports ok, what was checked and every difference, and still exits 1 on a mismatch', async () => {
+    const path = await artifact('v.fnnx', [], []);
+    const sha = createHash('sha256').update(readFileSync(path)).digest('hex');
+    const good = runCli(['verify', path, '--sha256', sha, '--json']);
+    expect(good.code, good.stderr).toBe(0);
+    expect(JSON.parse(good.stdout)).toEqual({ target: path, ok: true, checked: ['sha256'], differences: [] });
+    const bad = runCli(['verify', path, '--sha256', '0'.repeat(64), '--size', '1', '--json']);
+    expect(bad.code).toBe(1);
+    const report = JSON.parse(bad.stdout) as { ok: boolean; checked: string[]; differences: string[] };
+    expect(report.ok).toBe(false);
+    expect(report.checked).toEqual(['sha256', 'size']);
+    expect(report.differences).toHaveLength(2);
+  });
+
   it('checks --sha256, --size and --md5 given on the command line, MD5 computed in the same pass', async () => {
     const path = await artifact('v.fnnx', [], []);
     const bytes = readFileSync(path);

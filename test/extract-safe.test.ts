@@ -60,6 +60,17 @@ describe('extract of sound artifacts', () => {
     expect(r.stderr).toBe('');
   });
 
+  it('--json lists what was written and refused, for machines', () => {
+    const out = join(tempDir('fnnx-ex-'), 'x');
+    const r = runCli(['extract', CORPUS_TAR, '-C', out, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout) as { directory: string; files: unknown[]; bytes: number; refused: unknown[] };
+    expect(report.directory).toBe(out);
+    expect(report.files.length).toBeGreaterThanOrEqual(12);
+    expect(report.bytes).toBeGreaterThan(0);
+    expect(report.refused).toEqual([]);
+  });
+
   it('refuses a directory-form artifact as input with a usage error (exit 2)', () => {
     const out = tempDir('fnnx-ex-');
     const r = runCli(['extract', out, '-C', join(out, 'x')]);

@@ -4,11 +4,13 @@ import { UsageError } from '../../errors.js';
 import { isUrl, openSource } from '../../node/open.js';
 import { BlockCache } from '../../source/block-cache.js';
 import { EXIT_BAD_ARTIFACT, formatError } from '../errors.js';
+import { printJson } from '../common.js';
 import { collectLimit, limitsHelp } from '../limits-option.js';
 
 interface ExtractCliOptions {
   directory: string;
   limit?: Record<string, number>;
+  json?: boolean;
 }
 
 export function registerExtract(program: Command): void {
@@ -18,6 +20,7 @@ export function registerExtract(program: Command): void {
     .argument('<artifact>', 'a .fnnx/.pyfnx/.dfs/.luml file or an http(s) URL')
     .requiredOption('-C, --directory <dir>', 'the directory to extract into (created if missing)')
     .option('--limit <name=value>', limitsHelp(), collectLimit)
+    .option('--json', 'print {directory, files, directories, bytes, refused: [{member, code, message}]}')
     .action(async (target: string, opts: ExtractCliOptions) => {
       if (!isUrl(target) && (await stat(target).catch(() => undefined))?.isDirectory()) {
         throw new UsageError('ALREADY_A_DIRECTORY', `${target} is a directory: it already is the directory form`);
@@ -26,6 +29,12 @@ export function registerExtract(program: Command): void {
       try {
         const { extractTar } = await import('../../node/extract.js');
         const result = await extractTar(source, opts.directory, { limits: opts.limit });
+        if (opts.json) {
+          const refused = result.refused.map((e) => ({ member: e.member, code: e.code, message: e.message }));
+          printJson({ directory: opts.directory, files: result.files, directories: result.directories, bytes: result.bytes, refused });
+          if (refused.length > 0) process.exitCode = EXIT_BAD_ARTIFACT;
+          return;
+        }
         process.stdout.write(
           `extracted ${result.files.length} files and ${result.directories.length} directories (${result.bytes} bytes) to ${opts.directory}\n`,
         );

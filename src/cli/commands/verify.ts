@@ -1,7 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import type { Expected } from '../../describe/verify.js';
 import { ArtifactError, UsageError } from '../../errors.js';
+import { printJson } from '../common.js';
+import { EXIT_BAD_ARTIFACT } from '../errors.js';
 import { progressBar, type Progress } from '../progress.js';
 import { parseByteCount } from './describe.js';
 
@@ -11,22 +12,15 @@ interface VerifyOptions {
   size?: string;
   md5?: string;
   quiet?: boolean;
+  json?: boolean;
 }
 
 async function expectedFrom(opts: VerifyOptions): Promise<Expected> {
   const expected: Expected = {};
   if (opts.descriptor) {
-    let doc: unknown;
-    try {
-      doc = JSON.parse(await readFile(opts.descriptor, 'utf8'));
-    } catch (e) {
-      throw new UsageError('BAD_DESCRIPTOR', `cannot read ${opts.descriptor} as JSON: ${(e as Error).message}`);
-    }
-    const d = doc as Partial<Record<keyof Expected, unknown>>;
-    if (typeof d !== 'object' || d === null || typeof d.file_hash !== 'string') {
-      throw new UsageError('BAD_DESCRIPTOR', `${opts.descriptor} is not an upload descriptor (no file_hash)`);
-    }
-    Object.assign(expected, { file_hash: d.file_hash, size: d.size, file_index: d.file_index } as Expected);
+    const { loadDescriptor } = await import('../../node/download-verify.js');
+    const { file_hash, size, file_index } = await loadDescriptor(opts.descriptor);
+    Object.assign(expected, { file_hash, size, file_index });
   }
   if (opts.sha256 !== undefined) {
     if (!/^[0-9a-fA-F]{64}$/.test(opts.sha256)) throw new UsageError('BAD_OPTION', '--sha256 must be 64 hex characters');
@@ -53,6 +47,7 @@ export function registerVerify(program: Command): void {
     .option('--size <bytes>', 'the expected size')
     .option('--md5 <hex>', 'the expected MD5 (for stores that checksum with it), computed in the same pass')
     .option('-q, --quiet', 'no progress bar')
+    .option('--json', 'print {target, ok, checked, differences} (exit 1 still marks a mismatch)')
     .action(async (target: string, opts: VerifyOptions) => {
       const { differences } = await import('../../describe/verify.js');
       const { describeFile } = await import('../../node/describe-file.js');
@@ -70,11 +65,18 @@ export function registerVerify(program: Command): void {
         bar?.finish();
       }
       const diffs = differences(expected, result);
+      const checked = [expected.file_hash && 'sha256', expected.size !== undefined && 'size', expected.md5 && 'md5', expected.file_index && 'file_index'].filter(
+        (c): c is string => typeof c === 'string',
+      );
+      if (opts.json) {
+        printJson({ target, ok: diffs.length === 0, checked, differences: diffs });
+        if (diffs.length > 0) process.exitCode = EXIT_BAD_ARTIFACT;
+        return;
+      }
       if (diffs.length > 0) {
         for (const d of diffs) process.stderr.write(`  ${d}\n`);
         throw new ArtifactError('VERIFY_MISMATCH', `${diffs.length} difference(s) from what was expected (listed above)`, { member: target });
       }
-      const checked = [expected.file_hash && 'sha256', expected.size !== undefined && 'size', expected.md5 && 'md5', expected.file_index && 'file_index'];
-      process.stdout.write(`ok: ${target} matches (${checked.filter(Boolean).join(', ')})\n`);
+      process.stdout.write(`ok: ${target} matches (${checked.join(', ')})\n`);
     });
 }
