@@ -6,6 +6,7 @@ import { HttpExchange, parseContentRange, redact, statusError, type FetchFn } fr
 import { DEFAULT_RETRY, isRetriable, retryDelay, sleep, type RetryPolicy } from '../source/retry.js';
 import { PartFile } from './download-part.js';
 import { expectedOf, verifyPart, type Check, type DownloadDescriptor } from './download-verify.js';
+import { nodeFetch } from './http-fetch.js';
 
 export interface DownloadProgress {
   /** Bytes of the object in the part so far (including what an earlier run left). */
@@ -139,7 +140,7 @@ class Transfer {
     this.pinned = pinned;
     this.written = resumedFrom;
     this.retry = options.retry ?? DEFAULT_RETRY;
-    this.fetchFn = options.fetch ?? globalThis.fetch;
+    this.fetchFn = options.fetch ?? nodeFetch;
   }
 
   static async start(url: string, file: string, options: DownloadOptions): Promise<Transfer> {

@@ -8,6 +8,7 @@ import type { FileIndex } from '../tar/entry.js';
 import type { TarLimits } from '../tar/limits.js';
 import { DirStore } from './dir-store.js';
 import { FileSource, ioError } from './file-source.js';
+import { nodeFetch } from './http-fetch.js';
 
 export interface OpenOptions {
   index?: FileIndex;
@@ -33,7 +34,7 @@ export async function openSource(
   options: { index?: FileIndex; remote?: OpenOptions['remote'] } = {},
 ): Promise<ByteSource> {
   if (!isUrl(target)) return FileSource.open(target);
-  return openHttpSource(target, { ifMatch: true, ...options.remote, index: options.index, signal });
+  return openHttpSource(target, { ifMatch: true, fetch: nodeFetch, ...options.remote, index: options.index, signal });
 }
 
 /**
