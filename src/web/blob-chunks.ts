@@ -55,11 +55,10 @@ export async function* blobChunksInto(
   try {
     while (done < blob.size) {
       if (signal?.aborted) throw new AbortError();
-      const buffer = await nextBuffer();
-      const next = await readOrExplain(() => reader.read(new Uint8Array(buffer)));
-      if (next.done) break;
-      done += next.value!.length;
-      yield next.value!;
+      const chunk = await fillBuffer(reader, await nextBuffer(), blob.size - done);
+      if (chunk.length === 0) break;
+      done += chunk.length;
+      yield chunk;
     }
   } finally {
     await reader.cancel().catch(() => undefined);
@@ -67,4 +66,22 @@ export async function* blobChunksInto(
   if (done !== blob.size) {
     throw new SourceError('SHORT_READ', `read ${done} bytes of a ${blob.size}-byte file: it changed while being read`);
   }
+}
+
+/**
+ * Fills one buffer with as many reads as it takes (up to `remaining` bytes). Chromium's byte
+ * stream hands back 64 KiB or so per read; shipping each of those to the hashing worker on its
+ * own made per-message costs, not hashing, the limit.
+ */
+async function fillBuffer(reader: ReadableStreamBYOBReader, buffer: ArrayBuffer, remaining: number): Promise<Uint8Array> {
+  const want = Math.min(buffer.byteLength, remaining);
+  let filled = 0;
+  while (filled < want) {
+    // A BYOB read takes the buffer and returns its memory as a new ArrayBuffer: carry that on.
+    const next = await readOrExplain(() => reader.read(new Uint8Array(buffer, filled, want - filled)));
+    if (next.done || !next.value) break;
+    buffer = next.value.buffer as ArrayBuffer;
+    filled += next.value.length;
+  }
+  return new Uint8Array(buffer, 0, filled);
 }
