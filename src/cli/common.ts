@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
+import { isObject, parseJson, type Json } from '../artifact/json-member.js';
+import { ioError } from '../node/file-source.js';
 import type { FileIndex } from '../tar/entry.js';
 import { openStore } from '../node/open.js';
 import type { MemberStore } from '../artifact/member-store.js';
@@ -30,8 +32,8 @@ export async function loadIndex(path: string | undefined): Promise<FileIndex | u
   try {
     const doc = JSON.parse(text) as unknown;
     // Accept a bare index or a whole upload descriptor that carries one.
-    const index = isRecord(doc) && isRecord(doc.file_index) ? doc.file_index : doc;
-    if (!isRecord(index)) throw new Error('not an object');
+    const index = isObject(doc) && isObject(doc.file_index) ? doc.file_index : doc;
+    if (!isObject(index)) throw new Error('not an object');
     return index as FileIndex;
   } catch (e) {
     throw new UsageError('BAD_INDEX_FILE', `${path} is not a file_index JSON object: ${(e as Error).message}`);
@@ -52,6 +54,10 @@ export function printIndex(index: Record<string, [number, number]>): void {
   process.stdout.write(lines.length ? `{\n${lines.join(',\n')}\n}\n` : '{}\n');
 }
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
+/** A JSON file named on the command line (an entry, a patch), parsed with the member limits. */
+export async function readJsonFile(path: string): Promise<Json> {
+  const bytes = await readFile(path).catch((e: unknown) => {
+    throw ioError(e, path);
+  });
+  return parseJson(new Uint8Array(bytes), path);
 }

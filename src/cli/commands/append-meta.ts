@@ -1,11 +1,9 @@
-import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { parseJson } from '../../artifact/json-member.js';
 import { newHexId } from '../../append/ids.js';
 import { UsageError } from '../../errors.js';
 import type { Attachment } from '../../append/meta.js';
 import { fileBody } from '../../node/file-body.js';
-import { ioError } from '../../node/file-source.js';
+import { readJsonFile } from '../common.js';
 import { printAppendResult } from '../render/append-text.js';
 
 interface AppendMetaOptions {
@@ -14,12 +12,6 @@ interface AppendMetaOptions {
   json?: boolean;
 }
 
-export async function readJsonFile(path: string): Promise<ReturnType<typeof parseJson>> {
-  const bytes = await readFile(path).catch((e: unknown) => {
-    throw ioError(e, path);
-  });
-  return parseJson(new Uint8Array(bytes), path);
-}
 
 function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { newHexId } from '../../append/ids.js';
 import { printAppendResult } from '../render/append-text.js';
-import { readJsonFile } from './append-meta.js';
+import { readJsonFile } from '../common.js';
 
 interface PatchOptions {
   patch: string;
