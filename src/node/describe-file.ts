@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { HashAlgorithm } from '../hash/hasher.js';
-import { describeChunks, describeSource, DESCRIBE_CHUNK, type DescribeSourceOptions } from '../describe/describe-source.js';
+import { describeChunks, describeSource, type DescribeSourceOptions } from '../describe/describe-source.js';
 import type { DescribeResult } from '../describe/descriptor.js';
 import { checkUploadName, checkUploadSize, DEFAULT_MAX_UPLOAD_SIZE } from '../describe/upload-rules.js';
 import { UsageError } from '../errors.js';
@@ -9,7 +9,7 @@ import type { JsonLimits } from '../artifact/json-member.js';
 import type { TarLimits } from '../tar/limits.js';
 import { cryptoHasher } from './crypto-hasher.js';
 import { isUrl, openSource } from './open.js';
-import { recycledFileChunks } from './file-chunks.js';
+import { FILE_HASH_CHUNK, recycledFileChunks } from './file-chunks.js';
 
 export interface DescribeFileOptions {
   /** Refuse (exit 1) before reading when over this; default the registry's 5 GB mark. */
@@ -50,7 +50,7 @@ export async function describeFile(target: string, options: DescribeFileOptions 
     if (options.uploadChecks !== false) checkUploadSize(fileName, source.byteLength, options.maxSize ?? DEFAULT_MAX_UPLOAD_SIZE);
     options.onStart?.(source.byteLength);
     if (isUrl(target)) return await describeSource(source, describeOptions);
-    const chunks = recycledFileChunks(target, { chunkSize: DESCRIBE_CHUNK, signal: options.signal, expectedSize: source.byteLength });
+    const chunks = recycledFileChunks(target, { chunkSize: FILE_HASH_CHUNK, signal: options.signal, expectedSize: source.byteLength });
     return await describeChunks(chunks, describeOptions);
   } finally {
     await source.close?.();

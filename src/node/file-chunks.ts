@@ -2,6 +2,14 @@ import { open } from 'node:fs/promises';
 import { SourceError, throwIfAborted } from '../errors.js';
 import { ioError } from './file-source.js';
 
+/**
+ * Chunk size for reading a local file that is hashed as it is read: small enough that a chunk is
+ * still in the core's 1 MiB L2 cache when the hasher reaches it. Measured on this machine:
+ * node:crypto hashed 1 MiB buffers at 1.52 GB/s and 8 MiB ones at 1.28 GB/s; the describe pass
+ * over a 1 GiB artifact, six interleaved runs, 1.54 GB/s median with 1 MiB against 1.47 with 8 MiB.
+ */
+export const FILE_HASH_CHUNK = 1 << 20;
+
 export interface RecycledChunkOptions {
   chunkSize: number;
   /**
