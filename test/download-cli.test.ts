@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { copyFileSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { createHash, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { startRangeServer, type RangeServer } from './helpers/range-server.js';
@@ -91,5 +91,21 @@ describe('fnnx-kit download', () => {
     const r = await runCliAsync(['download', 'model.fnnx', '-o', join(out, 'x.fnnx')]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('(NOT_A_URL)');
+  });
+
+  it('keeps peak memory under 100 MiB while downloading 512 MiB (socket buffers are collected as they die)', async () => {
+    const big = 512 * 1024 * 1024;
+    writeFileSync(join(root, 'big.fnnx'), '');
+    truncateSync(join(root, 'big.fnnx'), big); // a hole: the server reads page-cache zeros
+    const file = join(out, 'big.fnnx');
+    const rssFile = join(out, 'big.rss');
+    // GNU time measures the CLI process alone; the server lives in this one.
+    const r = await runCliAsync(['download', server.url('big.fnnx'), '-o', file, '--size', String(big)], { wrap: ['/usr/bin/time', '-f', '%M', '-o', rssFile] });
+    expect(r.code, r.stderr).toBe(0);
+    expect(statSync(file).size).toBe(big);
+    const peakMiB = Number(readFileSync(rssFile, 'utf8').trim().split('\n').pop()) / 1024;
+    expect(peakMiB).toBeGreaterThan(20);
+    expect(peakMiB).toBeLessThan(100);
+    rmSync(file);
   });
 });

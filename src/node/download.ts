@@ -7,6 +7,7 @@ import { DEFAULT_RETRY, isRetriable, retryDelay, sleep, type RetryPolicy } from 
 import { PartFile } from './download-part.js';
 import { expectedOf, verifyPart, type Check, type DownloadDescriptor } from './download-verify.js';
 import { nodeFetch } from './http-fetch.js';
+import { youngGarbageCollector } from './young-garbage.js';
 
 export interface DownloadProgress {
   /** Bytes of the object in the part so far (including what an earlier run left). */
@@ -43,6 +44,9 @@ export interface DownloadResult {
 
 /** Body bytes gathered before one positional write: few syscalls, bounded memory. */
 const WRITE_BATCH = 1 << 20;
+
+/** Received bytes between two young-generation collections (see youngGarbageCollector). */
+const COLLECT_EVERY = 4 << 20;
 
 /**
  * Gathers body chunks into batches and writes each batch while the next one fills, so the disk
@@ -128,6 +132,7 @@ class Transfer {
   private readonly label: string;
   private readonly retry: RetryPolicy;
   private readonly fetchFn: FetchFn;
+  private readonly received = youngGarbageCollector(COLLECT_EVERY);
 
   private constructor(
     private readonly url: string,
@@ -196,6 +201,7 @@ class Transfer {
         this.hash.update(chunk);
         this.transferred += chunk.length;
         await writer.push(chunk);
+        this.received(chunk.length);
       }
     } finally {
       // What did arrive is good: keep it, so the next request starts after it.

@@ -1,6 +1,6 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { Readable } from 'node:stream';
+import { finished } from 'node:stream';
 import type { FetchFn } from '../source/http-request.js';
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
@@ -22,8 +22,45 @@ async function get(url: URL, headers: Record<string, string>, signal: AbortSigna
     return get(new URL(location, url), headers, signal, hops + 1);
   }
   const status = res.statusCode ?? 0;
-  const body = status === 204 || status === 304 ? null : (Readable.toWeb(res) as ReadableStream<Uint8Array>);
+  const body = status === 204 || status === 304 ? null : bodyStream(res);
   return new Response(body, { status, statusText: res.statusMessage ?? '', headers: responseHeaders(res) });
+}
+
+/**
+ * The body as a web stream of views over the socket's own chunks, pausing the socket while the
+ * reader lags. Not Readable.toWeb: Node 20's copies every chunk (`new Uint8Array(chunk)`), which
+ * doubles the garbage a download makes. With this and the scavenges of young-garbage.ts, a 1 GiB
+ * download's peak RSS went from 100–103 MiB to 77–80 MiB.
+ */
+function bodyStream(res: IncomingMessage): ReadableStream<Uint8Array> {
+  let settled = false;
+  return new ReadableStream<Uint8Array>(
+    {
+      start(controller) {
+        res.on('data', (chunk: Buffer) => {
+          // A chunk already read from the socket can still arrive after cancel() or an error.
+          if (settled) return;
+          controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+          if ((controller.desiredSize ?? 0) <= 0) res.pause();
+        });
+        // finished() reports a connection closed before the body's end as an error.
+        finished(res, (error) => {
+          if (settled) return;
+          settled = true;
+          if (error) controller.error(error);
+          else controller.close();
+        });
+      },
+      pull() {
+        res.resume();
+      },
+      cancel() {
+        settled = true;
+        res.destroy();
+      },
+    },
+    { highWaterMark: 4 },
+  );
 }
 
 function send(url: URL, headers: Record<string, string>, signal: AbortSignal | undefined): Promise<IncomingMessage> {

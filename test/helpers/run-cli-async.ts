@@ -8,10 +8,16 @@ import { BIN, type CliResult } from './cli.js';
  */
 export function runCliAsync(
   args: string[],
-  options: { env?: NodeJS.ProcessEnv; onSpawn?: (child: import('node:child_process').ChildProcess) => void } = {},
+  options: {
+    env?: NodeJS.ProcessEnv;
+    onSpawn?: (child: import('node:child_process').ChildProcess) => void;
+    /** A command to run the CLI under, e.g. GNU time to measure its peak memory. */
+    wrap?: string[];
+  } = {},
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const [cmd, ...pre] = [...(options.wrap ?? []), process.execPath];
+    const child = spawn(cmd!, [...pre, BIN, ...args], { env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (b: Buffer) => out.push(b));
