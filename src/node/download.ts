@@ -26,6 +26,12 @@ export interface DownloadOptions {
   retry?: RetryPolicy;
   timeoutMs?: number;
   fetch?: FetchFn;
+  /**
+   * Run a young-generation GC after every this many bytes received, so dead socket buffers are
+   * freed before tens of MiB of them pile up (see youngGarbageCollector). Off by default: it
+   * turns on V8's --expose-gc, which is the host process's business; the CLI sets it to 4 MiB.
+   */
+  collectGarbageEvery?: number;
 }
 
 export interface DownloadResult {
@@ -44,9 +50,6 @@ export interface DownloadResult {
 
 /** Body bytes gathered before one positional write: few syscalls, bounded memory. */
 const WRITE_BATCH = 1 << 20;
-
-/** Received bytes between two young-generation collections (see youngGarbageCollector). */
-const COLLECT_EVERY = 4 << 20;
 
 /**
  * Gathers body chunks into batches and writes each batch while the next one fills, so the disk
@@ -132,7 +135,7 @@ class Transfer {
   private readonly label: string;
   private readonly retry: RetryPolicy;
   private readonly fetchFn: FetchFn;
-  private readonly received = youngGarbageCollector(COLLECT_EVERY);
+  private readonly received: (bytes: number) => void;
 
   private constructor(
     private readonly url: string,
@@ -146,6 +149,7 @@ class Transfer {
     this.written = resumedFrom;
     this.retry = options.retry ?? DEFAULT_RETRY;
     this.fetchFn = options.fetch ?? nodeFetch;
+    this.received = options.collectGarbageEvery ? youngGarbageCollector(options.collectGarbageEvery) : () => undefined;
   }
 
   static async start(url: string, file: string, options: DownloadOptions): Promise<Transfer> {
