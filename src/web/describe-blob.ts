@@ -1,9 +1,9 @@
-import { Describer, type DescribeResult } from '../describe/descriptor.js';
+import type { DescribeResult } from '../describe/descriptor.js';
 import { checkUploadName, checkUploadSize } from '../describe/upload-rules.js';
 import type { HasherFactory } from '../hash/hasher.js';
 import { wasmHasher } from '../hash/wasm-hasher.js';
-import { SourceError, type FnnxError } from '../errors.js';
-import { blobChunksInto } from './blob-chunks.js';
+import { AbortError, SourceError } from '../errors.js';
+import { describeBlobHere } from './blob-describer.js';
 import { fromWire, type FromWorker, type ToWorker } from './describe-protocol.js';
 
 export interface DescribeBlobOptions {
@@ -18,17 +18,11 @@ export interface DescribeBlobOptions {
   maxSize?: number;
 }
 
-/** Bytes read but not yet hashed: bounds memory while the reader runs ahead of the worker. */
-const MAX_AHEAD = 16 * 1024 * 1024;
-/** The reader's buffers, recycled through the worker (browsers with byte streams). */
-const POOL_BUFFER_SIZE = 2 * 1024 * 1024;
-const POOL_BUFFERS = 8;
-
 /**
  * The upload descriptor of a local file, as `fnnx-kit describe` computes it: one streamed pass
  * through the builder's Describer (hash, size, file_index, captured root JSON), never the whole
- * file in memory. Where workers exist the file is read here and hashed in a worker, so reading
- * and hashing overlap, through a small pool of buffers that pass back and forth. Refuses, before reading, a name or size the registry's upload refuses.
+ * file in memory. Where workers exist the worker reads and hashes the file, so the page's thread
+ * stays free. Refuses, before reading, a name or size the registry's upload refuses.
  */
 export async function describeBlob(blob: Blob, fileName: string, options: DescribeBlobOptions = {}): Promise<DescribeResult> {
   checkUploadName(fileName);
@@ -37,71 +31,31 @@ export async function describeBlob(blob: Blob, fileName: string, options: Descri
   return useWorker ? describeInWorker(blob, fileName, options) : describeHere(blob, fileName, options);
 }
 
-async function describeHere(blob: Blob, fileName: string, options: DescribeBlobOptions): Promise<DescribeResult> {
-  const describer = await Describer.create({ fileName, hasher: options.hasher ?? wasmHasher });
-  // One buffer, refilled: a BYOB read hands its memory back as the view's (new) buffer.
-  let spare = new ArrayBuffer(POOL_BUFFER_SIZE);
-  for await (const chunk of blobChunksInto(blob, async () => spare, options.signal)) {
-    describer.push(chunk);
-    spare = chunk.buffer as ArrayBuffer;
-    options.onProgress?.(describer.bytesSeen, blob.size);
-  }
-  return describer.finish();
+function describeHere(blob: Blob, fileName: string, options: DescribeBlobOptions): Promise<DescribeResult> {
+  const report = options.onProgress;
+  const onProgress = report && ((done: number) => report(done, blob.size));
+  return describeBlobHere(blob, fileName, { hasher: options.hasher ?? wasmHasher, onProgress, signal: options.signal });
 }
 
-async function describeInWorker(blob: Blob, fileName: string, options: DescribeBlobOptions): Promise<DescribeResult> {
+/** The worker reads and hashes; this thread only relays progress, and ends the worker on abort. */
+function describeInWorker(blob: Blob, fileName: string, options: DescribeBlobOptions): Promise<DescribeResult> {
+  if (options.signal?.aborted) return Promise.reject(new AbortError());
   const worker = new Worker(new URL('./describe-worker.js', import.meta.url), { type: 'module' });
-  const send = (msg: ToWorker, transfer: Transferable[] = []) => worker.postMessage(msg, transfer);
-  // Buffers cycle between this thread (filling) and the worker (hashing): memory stays at the pool.
-  const pool = Array.from({ length: POOL_BUFFERS }, () => new ArrayBuffer(POOL_BUFFER_SIZE));
-  let ahead = 0;
-  let done = 0;
-  let failure: FnnxError | undefined;
-  let wake = () => {};
-  const result = new Promise<DescribeResult>((resolve, reject) => {
-    const fail = (e: FnnxError) => {
-      failure = e;
-      reject(e);
-    };
+  let onAbort = () => {};
+  return new Promise<DescribeResult>((resolve, reject) => {
+    onAbort = () => reject(new AbortError());
+    options.signal?.addEventListener('abort', onAbort, { once: true });
     worker.onmessage = (e: MessageEvent<FromWorker>) => {
       const m = e.data;
-      if ('consumed' in m) {
-        ahead -= m.consumed;
-        done += m.consumed;
-        if (m.buffer.byteLength === POOL_BUFFER_SIZE) pool.push(m.buffer);
-        options.onProgress?.(done, blob.size);
-      } else if ('result' in m) resolve(m.result);
-      else fail(fromWire(m.error));
-      wake();
+      if ('progress' in m) options.onProgress?.(m.progress, blob.size);
+      else if ('result' in m) resolve(m.result);
+      else reject(fromWire(m.error));
     };
-    worker.onerror = (e) => {
-      fail(new SourceError('WORKER_FAILED', `the hashing worker failed: ${e.message}`));
-      wake();
-    };
-  });
-  result.catch(() => undefined);
-  const waitFor = async (ready: () => boolean) => {
-    while (!ready() && !failure) await new Promise<void>((r) => (wake = r));
-  };
-  const nextBuffer = async () => {
-    await waitFor(() => pool.length > 0);
-    if (failure) throw failure;
-    return pool.pop()!;
-  };
-  try {
-    send({ start: { fileName } });
-    for await (const chunk of blobChunksInto(blob, nextBuffer, options.signal)) {
-      if (failure) break;
-      // Pool views start at 0; where byte streams are missing, a fresh chunk may be a slice.
-      const whole = chunk.byteOffset === 0;
-      const buffer = (whole ? chunk.buffer : chunk.slice().buffer) as ArrayBuffer;
-      send({ chunk: buffer, length: chunk.length }, [buffer]);
-      ahead += chunk.length;
-      await waitFor(() => ahead <= MAX_AHEAD);
-    }
-    if (!failure) send({ end: true });
-    return await result;
-  } finally {
+    worker.onerror = (e) => reject(new SourceError('WORKER_FAILED', `the hashing worker failed: ${e.message}`));
+    const message: ToWorker = { describe: { blob, fileName } };
+    worker.postMessage(message);
+  }).finally(() => {
+    options.signal?.removeEventListener('abort', onAbort);
     worker.terminate();
-  }
+  });
 }

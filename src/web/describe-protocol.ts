@@ -1,15 +1,14 @@
 /**
- * Messages between describeBlob (which reads the file) and its worker (which hashes and scans):
- * the reading thread and the hashing thread run on different cores, so a file is described at
- * the hasher's speed instead of at the sum of read time and hash time.
+ * Messages between describeBlob and its worker. The worker is sent the File itself (a handle, not
+ * its bytes) and reads and hashes it there: measured in Chromium, that ran at 295–305 MiB/s
+ * where reading on the page and shipping 2 MiB buffers to the worker ran at 209–300.
  */
 import { FnnxError, type ErrorKind } from '../errors.js';
 import type { DescribeResult } from '../describe/descriptor.js';
 
-/** `chunk`'s first `length` bytes are the next bytes of the file; the buffer comes back when hashed. */
-export type ToWorker = { start: { fileName: string } } | { chunk: ArrayBuffer; length: number } | { end: true };
+export type ToWorker = { describe: { blob: Blob; fileName: string } };
 
-export type FromWorker = { consumed: number; buffer: ArrayBuffer } | { result: DescribeResult } | { error: WireError };
+export type FromWorker = { progress: number } | { result: DescribeResult } | { error: WireError };
 
 export interface WireError {
   code: string;
