@@ -160,6 +160,13 @@ describe('--help', () => {
     expect(commands).toEqual(expect.arrayContaining(['inspect', 'index', 'cat']));
   });
 
+  it('--version prints the package version alone, exit 0', () => {
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+    const r = runCli(['--version']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(`${pkg.version}\n`);
+  });
+
   it('every command answers --help with its usage and exit 0', () => {
     for (const cmd of commands) {
       const r = runCli([cmd, '--help']);

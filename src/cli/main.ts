@@ -1,10 +1,18 @@
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { commands } from './commands/index.js';
 import { exitCodeOf, formatError } from './errors.js';
 
+/** The installed package's version: dist/cli/main.js sits two levels under package.json. */
+function packageVersion(): string {
+  const pkg: unknown = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+  return typeof pkg === 'object' && pkg !== null && 'version' in pkg && typeof pkg.version === 'string' ? pkg.version : 'unknown';
+}
+
 export function buildProgram(): Command {
   const program = new Command('fnnx-kit')
     .description('Read, write and validate FNNX model artifacts (.fnnx, .pyfnx, .dfs, .luml)')
+    .version(packageVersion(), '-V, --version', 'print the version and exit')
     .option('--debug', 'print stack traces with errors')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
