@@ -1,7 +1,7 @@
 /**
  * The one hashing seam. The core (describe, pack, verify) only sees this interface, so Node can
- * plug in node:crypto (OpenSSL, SHA-NI) and the browser WebAssembly (wasm-hasher.ts), without the core
- * importing either.
+ * plug in node:crypto (OpenSSL, SHA-NI) and the browser its WebAssembly hashers (wasm-hasher.ts),
+ * without the core importing either.
  */
 export type HashAlgorithm = 'sha256' | 'md5';
 
