@@ -25,12 +25,14 @@ import { wasmHasher } from '../dist/index.js';
 import { chromium } from 'playwright-core';
 import { startLoopbackServer } from './lib/loopback-server.mjs';
 import { table } from './lib/measure.mjs';
+import { cpuByProcessType, cpuSpent } from './lib/process-cpu.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const arg = (name, dflt) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : dflt);
 const RUNS = Number(arg('--runs', '3'));
 const SIZE = Number(arg('--gib', '1')) * 2 ** 30;
 const MiB = 2 ** 20;
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 const dir = mkdtempSync(join(tmpdir(), 'fnnx-bench-web-'));
 const file = join(dir, 'big.fnnx');
@@ -44,7 +46,7 @@ execFileSync('python3', [join(root, 'test/helpers/foreign-sparse-tar.py'), file,
 symlinkSync(join(root, 'dist-web/page'), join(dir, 'page'));
 const server = await startLoopbackServer(dir);
 const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  executablePath: CHROMIUM,
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
 });
 
@@ -56,6 +58,7 @@ async function hashWasmHasher() {
 async function nodeHash(createHasher) {
   const h = await createHasher();
   const buffer = Buffer.alloc(4 * MiB);
+  const cpuBefore = process.cpuUsage();
   const f = await open(file);
   const t0 = performance.now();
   for (;;) {
@@ -65,8 +68,9 @@ async function nodeHash(createHasher) {
   }
   const hash = h.digestHex();
   const ms = performance.now() - t0;
+  const { user, system } = process.cpuUsage(cpuBefore);
   await f.close();
-  return { ms, hash };
+  return { ms, hash, cpu: { node: (user + system) / 1e6 } };
 }
 
 /** Reading alone, no hashing: the ceiling any hashing in this browser can reach. */
@@ -75,6 +79,7 @@ async function pageReadOnly() {
   await p.goto(server.url('page/index.html'));
   await p.setInputFiles('#file', file);
   await settle();
+  const cpuBefore = cpuByProcessType('chromium');
   const ms = await p.evaluate(async () => {
     const t0 = performance.now();
     // As describeBlob reads: a BYOB reader refilling one 2 MiB buffer.
@@ -87,8 +92,9 @@ async function pageReadOnly() {
     }
     return performance.now() - t0;
   });
+  const cpu = cpuSpent(cpuBefore, cpuByProcessType('chromium'));
   await p.close();
-  return { ms };
+  return { ms, cpu };
 }
 
 async function page(query) {
@@ -98,14 +104,16 @@ async function page(query) {
   await p.waitForFunction(() => document.body.dataset.state === 'ready');
   await p.click('#tab-descriptor');
   await settle();
+  const cpuBefore = cpuByProcessType('chromium');
   await p.click('#describe');
   // Polled by interval: the default polls every animation frame, which paints the page all the
   // while and takes CPU from the hashing it measures.
   await p.waitForFunction(() => ['described', 'error'].includes(document.body.dataset.state), null, { timeout: 600_000, polling: 250 });
+  const cpu = cpuSpent(cpuBefore, cpuByProcessType('chromium'));
   const seconds = Number(await p.getAttribute('[data-testid="hash-seconds"]', 'data-seconds'));
   const hash = await p.textContent('[data-testid="file-hash"]');
   await p.close();
-  return { ms: seconds * 1000, hash };
+  return { ms: seconds * 1000, hash, cpu };
 }
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 1500));
@@ -160,4 +168,13 @@ table([
   row('page: describeBlob, page thread', runs.inline),
   row('page: Blob.stream() BYOB read only', runs.read),
 ]);
+// Where the CPU went, median per process type: a page's reading is not free the way Node's is.
+const cpuMedian = (list) => {
+  const types = [...new Set(list.flatMap((r) => Object.keys(r.cpu)))];
+  return types.map((t) => `${t} ${middle(list.map((r) => r.cpu[t] ?? 0)).toFixed(2)}`).join(', ');
+};
+console.log('CPU seconds (median per process type; Chromium counted from /proc while the step ran):');
+for (const [label, list] of [['hash-wasm in Node', runs.node], ['worker', runs.worker], ['page thread', runs.inline], ['read only', runs.read]]) {
+  console.log(`  ${label.padEnd(18)} ${cpuMedian(list)}`);
+}
 console.log(`load average after: ${(await import('node:fs')).readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
