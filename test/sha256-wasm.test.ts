@@ -74,8 +74,8 @@ describe('SHA-256 in WebAssembly', () => {
   it('refuses to be used after its digest is taken', async () => {
     const h = await createSha256Wasm();
     h.digestHex();
-    expect(() => h.update(new Uint8Array(1))).toThrow(/after digest/);
-    expect(() => h.digestHex()).toThrow(/twice/);
+    expect(() => h.update(new Uint8Array(1))).toThrow(expect.objectContaining({ code: 'HASHER_FINISHED' }));
+    expect(() => h.digestHex()).toThrow(expect.objectContaining({ code: 'HASHER_FINISHED' }));
   });
 
   it('writes LEB128 as the wasm format wants, signed constants included', () => {

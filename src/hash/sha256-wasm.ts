@@ -4,6 +4,7 @@
  * time (a piece that stays in cache) and hashed there; a partial block waits at the start of
  * the input area for the next update.
  */
+import { UsageError } from '../errors.js';
 import { INPUT_ADDRESS, STATE_ADDRESS, sha256BlockModule } from './sha256-block-module.js';
 import type { Hasher } from './hasher.js';
 
@@ -28,7 +29,8 @@ export async function createSha256Wasm(): Promise<Hasher> {
 
 class Sha256Wasm implements Hasher {
   private readonly memory: Uint8Array;
-  private readonly state: Uint32Array;
+  /** The state words as the module stores them: little-endian, whatever the host's order. */
+  private readonly state: DataView;
   /** Bytes of an unfinished block waiting at INPUT_ADDRESS. */
   private pending = 0;
   private length = 0;
@@ -36,12 +38,12 @@ class Sha256Wasm implements Hasher {
 
   constructor(private readonly wasm: BlockExports) {
     this.memory = new Uint8Array(wasm.memory.buffer);
-    this.state = new Uint32Array(wasm.memory.buffer, STATE_ADDRESS, 8);
-    this.state.set(INITIAL_STATE);
+    this.state = new DataView(wasm.memory.buffer, STATE_ADDRESS, 32);
+    INITIAL_STATE.forEach((word, i) => this.state.setUint32(4 * i, word, true));
   }
 
   update(bytes: Uint8Array): void {
-    if (this.finished) throw new Error('SHA-256: update after digest');
+    if (this.finished) throw new UsageError('HASHER_FINISHED', 'SHA-256: update after the digest was taken');
     this.length += bytes.length;
     let offset = this.fillPending(bytes);
     while (bytes.length - offset >= 64) {
@@ -57,10 +59,11 @@ class Sha256Wasm implements Hasher {
   }
 
   digestHex(): string {
-    if (this.finished) throw new Error('SHA-256: digest taken twice');
+    if (this.finished) throw new UsageError('HASHER_FINISHED', 'SHA-256: the digest was already taken');
     this.finished = true;
     this.wasm.blocks(INPUT_ADDRESS, this.writePadding());
-    return Array.from(this.state, (word) => word.toString(16).padStart(8, '0')).join('');
+    const words = INITIAL_STATE.map((_, i) => this.state.getUint32(4 * i, true));
+    return words.map((word) => word.toString(16).padStart(8, '0')).join('');
   }
 
   /** Tops up a waiting partial block from `bytes`; returns how many bytes it took. */
