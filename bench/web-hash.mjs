@@ -142,14 +142,15 @@ try {
   await server.close();
   rmSync(dir, { recursive: true, force: true });
 }
-const median = (list) => list.map((r) => r.ms).sort((a, b) => a - b)[Math.floor(list.length / 2)];
+/** The middle of a list of numbers (sorts it: pass a fresh array). */
+const middle = (xs) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const median = (list) => middle(list.map((r) => r.ms));
 // On a shared machine the fastest run is the least disturbed one: best against best is the
 // second estimate, next to the medians.
 const best = (list) => Math.min(...list.map((r) => r.ms));
 const rate = (ms) => (SIZE / MiB / (ms / 1000)).toFixed(0);
 const [node, nodeBest] = [median(runs.node), best(runs.node)];
 console.log(`${SIZE / 2 ** 30} GiB, ${RUNS} alternating rounds:`);
-const middle = (xs) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const pairedRatio = (list) => middle(list.map((r, i) => runs.node[i].ms / r.ms));
 const row = (label, list) => [
   label,

@@ -62,7 +62,7 @@ class Sha256Wasm implements Hasher {
     if (this.finished) throw new UsageError('HASHER_FINISHED', 'SHA-256: the digest was already taken');
     this.finished = true;
     this.wasm.blocks(INPUT_ADDRESS, this.writePadding());
-    const words = INITIAL_STATE.map((_, i) => this.state.getUint32(4 * i, true));
+    const words = Array.from({ length: 8 }, (_, i) => this.state.getUint32(4 * i, true));
     return words.map((word) => word.toString(16).padStart(8, '0')).join('');
   }
 
