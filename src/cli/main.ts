@@ -15,9 +15,15 @@ export function buildProgram(): Command {
     .version(packageVersion(), '-V, --version', 'print the version and exit')
     .option('--debug', 'print stack traces with errors')
     .showHelpAfterError('(run with --help for usage)')
+    // Program options end at the subcommand, so `new --version 1.2.0` is the model's version;
+    // --debug is then offered by every subcommand too.
+    .enablePositionalOptions()
     .exitOverride();
   for (const register of commands) register(program);
-  for (const cmd of program.commands) cmd.exitOverride();
+  for (const cmd of program.commands) {
+    if (!cmd.options.some((o) => o.long === '--debug')) cmd.option('--debug', 'print stack traces with errors');
+    cmd.exitOverride();
+  }
   return program;
 }
 

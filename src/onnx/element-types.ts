@@ -16,6 +16,13 @@ const NAMES: Record<number, string> = {
   14: 'complex64',
   15: 'complex128',
   16: 'bfloat16',
+  17: 'float8e4m3fn',
+  18: 'float8e4m3fnuz',
+  19: 'float8e5m2',
+  20: 'float8e5m2fnuz',
+  21: 'uint4',
+  22: 'int4',
+  23: 'float4e2m1',
 };
 
 const FNNX_ELEMENT: Record<number, string> = { 1: 'float32', 11: 'float64', 6: 'int32', 7: 'int64', 9: 'bool', 8: 'string' };
@@ -28,4 +35,9 @@ export function onnxTypeName(code: number): string {
 /** The `Array[...]` element token for an ONNX element type, or undefined when FNNX has none. */
 export function fnnxElementOf(code: number): string | undefined {
   return FNNX_ELEMENT[code];
+}
+
+/** The TensorProto.DataType enum name (FLOAT16, UINT8…), as ONNX tools print it. */
+export function onnxEnumName(code: number): string {
+  return NAMES[code]?.toUpperCase() ?? `type ${code}`;
 }

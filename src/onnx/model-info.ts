@@ -1,8 +1,9 @@
 /**
  * What a validator needs from an ONNX model, read from its wire format without loading weights:
  * ir_version, opset imports, graph inputs/outputs with element types and dimensions, initializer
- * names, external data references, and the operators the nodes use. Initializers and other large
- * fields are skipped by range, so the cost is a few small reads per tensor, whatever its size.
+ * names, external data references, and the operators the nodes use (walking the subgraphs that
+ * node attributes hold, as If, Loop and Scan carry them). Initializers and other large fields are
+ * skipped by range, so the cost is a few small reads per tensor, whatever its size.
  */
 import { BinaryReader, WireType } from '@bufbuild/protobuf/wire';
 import type { ByteSource } from '../source/byte-source.js';
@@ -38,7 +39,7 @@ export interface OnnxModelInfo {
   outputs: OnnxValueInfo[];
   initializers: Set<string>;
   externalData: OnnxExternalData[];
-  /** domain (empty = ai.onnx) → operator types used by the main graph's nodes. */
+  /** domain (empty = ai.onnx) → operator types used by the graph's nodes, subgraphs (If, Loop, Scan bodies) included. */
   operators: Map<string, Set<string>>;
 }
 
@@ -54,7 +55,11 @@ export interface OnnxReadOptions {
 // Field numbers from onnx.proto.
 const MODEL = { irVersion: 1, graph: 7, opsetImport: 8 } as const;
 const GRAPH = { node: 1, initializer: 5, input: 11, output: 12, sparseInitializer: 15 } as const;
-const NODE = { opType: 4, domain: 7 } as const;
+const NODE = { opType: 4, attribute: 5, domain: 7 } as const;
+/** AttributeProto fields that hold tensors (t, tensors) or graphs (g, graphs). */
+const ATTRIBUTE = { tensor: 5, graph: 6, tensors: 10, graphs: 11 } as const;
+/** Subgraphs nest a few levels in real models; far deeper nesting is a crafted file. */
+const MAX_GRAPH_DEPTH = 64;
 const TENSOR = { name: 8, externalData: 13, dataLocation: 14 } as const;
 const EXTERNAL = 1;
 
@@ -76,32 +81,38 @@ interface Ctx {
   maxSmall: number;
 }
 
-async function readGraph(ctx: Ctx, graph: WireField, info: OnnxModelInfo): Promise<void> {
+/**
+ * The main graph (depth 0) gives the model's inputs, outputs and initializers; a subgraph only
+ * adds the operators its nodes use and the external data its tensors reference.
+ */
+async function readGraph(ctx: Ctx, graph: WireField, info: OnnxModelInfo, depth = 0): Promise<void> {
+  if (depth > MAX_GRAPH_DEPTH) throw ctx.w.malformed(graph.start, `subgraphs nested more than ${MAX_GRAPH_DEPTH} deep`);
+  const main = depth === 0;
   for await (const f of ctx.w.fields(graph.start, graph.end)) {
     if (!isLen(f)) continue;
     switch (f.fieldNo) {
       case GRAPH.input:
-        info.inputs.push(parseValueInfo(await small(ctx, f)));
+        if (main) info.inputs.push(parseValueInfo(await small(ctx, f)));
         break;
       case GRAPH.output:
-        info.outputs.push(parseValueInfo(await small(ctx, f)));
+        if (main) info.outputs.push(parseValueInfo(await small(ctx, f)));
         break;
       case GRAPH.initializer:
-        await readTensorHead(ctx, f, info);
+        await readTensorHead(ctx, f, info, main);
         break;
       case GRAPH.sparseInitializer:
         // SparseTensorProto.values (field 1) is the TensorProto whose name the initializer has.
-        for await (const g of ctx.w.fields(f.start, f.end)) if (g.fieldNo === 1 && isLen(g)) await readTensorHead(ctx, g, info);
+        for await (const g of ctx.w.fields(f.start, f.end)) if (g.fieldNo === 1 && isLen(g)) await readTensorHead(ctx, g, info, main);
         break;
       case GRAPH.node:
-        await readNode(ctx, f, info);
+        await readNode(ctx, f, info, depth);
         break;
     }
   }
 }
 
-/** A tensor's name and external data references; its data fields are hopped over. */
-async function readTensorHead(ctx: Ctx, tensor: WireField, info: OnnxModelInfo): Promise<void> {
+/** A tensor's name and external data references; its data fields are hopped over. Only the main graph's initializers are named in `initializers`. */
+async function readTensorHead(ctx: Ctx, tensor: WireField, info: OnnxModelInfo, initializer: boolean): Promise<void> {
   let name = '';
   let external = false;
   const refs: Array<Map<string, string>> = [];
@@ -110,24 +121,34 @@ async function readTensorHead(ctx: Ctx, tensor: WireField, info: OnnxModelInfo):
     else if (f.fieldNo === TENSOR.dataLocation && f.varint !== undefined) external = Number(f.varint) === EXTERNAL;
     else if (f.fieldNo === TENSOR.externalData && isLen(f)) refs.push(parseStringEntry(await small(ctx, f)));
   }
-  info.initializers.add(name);
+  if (initializer) info.initializers.add(name);
   if (!external) return;
   const entries = new Map(refs.flatMap((m) => [...m]));
   const num = (k: string) => (entries.has(k) ? Number(entries.get(k)) : undefined);
   info.externalData.push({ tensor: name, location: entries.get('location') ?? '', offset: num('offset'), length: num('length') });
 }
 
-async function readNode(ctx: Ctx, node: WireField, info: OnnxModelInfo): Promise<void> {
+async function readNode(ctx: Ctx, node: WireField, info: OnnxModelInfo, depth: number): Promise<void> {
   let opType = '';
   let domain = '';
   // A node is usually small; a Constant node can embed a big tensor, so walk it field by field.
   for await (const f of ctx.w.fields(node.start, node.end)) {
     if (f.fieldNo === NODE.opType && isLen(f)) opType = decode(await small(ctx, f));
     else if (f.fieldNo === NODE.domain && isLen(f)) domain = decode(await small(ctx, f));
+    else if (f.fieldNo === NODE.attribute && isLen(f)) await readAttribute(ctx, f, info, depth);
   }
   let ops = info.operators.get(domain);
   if (!ops) info.operators.set(domain, (ops = new Set()));
   ops.add(opType);
+}
+
+/** An attribute's subgraphs (their operators count as the model's) and tensors (which may be stored externally). */
+async function readAttribute(ctx: Ctx, attribute: WireField, info: OnnxModelInfo, depth: number): Promise<void> {
+  for await (const f of ctx.w.fields(attribute.start, attribute.end)) {
+    if (!isLen(f)) continue;
+    if (f.fieldNo === ATTRIBUTE.graph || f.fieldNo === ATTRIBUTE.graphs) await readGraph(ctx, f, info, depth + 1);
+    else if (f.fieldNo === ATTRIBUTE.tensor || f.fieldNo === ATTRIBUTE.tensors) await readTensorHead(ctx, f, info, false);
+  }
 }
 
 function isLen(f: WireField): boolean {
