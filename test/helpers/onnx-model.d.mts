@@ -3,12 +3,27 @@ export declare const FLOAT = 1;
 export declare const INT64 = 7;
 export declare const DOUBLE = 11;
 export declare const UINT8 = 2;
+export declare const INT32 = 6;
+export declare const STRING = 8;
+export declare const BOOL = 9;
+export declare const FLOAT16 = 10;
 
 export interface ValueSpec {
   name: string;
   elemType: number;
   /** number = fixed extent, string = symbolic, null = unnamed unknown axis. */
   shape?: Array<number | string | null>;
+  /** Default a tensor; 'sequence' writes a sequence of `elemType` tensors. */
+  kind?: 'tensor' | 'sequence';
+}
+
+export interface NodeSpec {
+  opType: string;
+  domain?: string;
+  /** Graphs held by attributes (as If's then/else branches): their nodes count as the model's operators. */
+  subgraphs?: ModelSpec[];
+  /** A tensor held by an attribute (as Constant's value). */
+  tensor?: TensorSpec;
 }
 
 export interface TensorSpec {
@@ -25,7 +40,7 @@ export interface ModelSpec {
   inputs?: ValueSpec[];
   outputs?: ValueSpec[];
   initializers?: TensorSpec[];
-  nodes?: Array<{ opType: string; domain?: string }>;
+  nodes?: NodeSpec[];
 }
 
 /** Bytes to write, or a run of zeros to leave as a hole. */

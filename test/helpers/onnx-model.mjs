@@ -11,6 +11,10 @@ export const FLOAT = 1;
 export const INT64 = 7;
 export const DOUBLE = 11;
 export const UINT8 = 2;
+export const INT32 = 6;
+export const STRING = 8;
+export const BOOL = 9;
+export const FLOAT16 = 10;
 
 /** A model as the usual float32 [batch, 3] → [batch, 1] regression, overridable field by field. */
 export function modelSpec(over = {}) {
@@ -38,16 +42,24 @@ function modelHead(spec) {
 
 function graphBody(spec, initializers) {
   const w = new BinaryWriter();
-  for (const n of spec.nodes ?? []) {
-    const node = new BinaryWriter().tag(4, WireType.LengthDelimited).string(n.opType);
-    if (n.domain !== undefined) node.tag(7, WireType.LengthDelimited).string(n.domain);
-    w.tag(1, WireType.LengthDelimited).bytes(node.finish());
-  }
+  for (const n of spec.nodes ?? []) w.tag(1, WireType.LengthDelimited).bytes(nodeBody(n));
   w.tag(2, WireType.LengthDelimited).string('graph');
   for (const t of initializers) w.tag(5, WireType.LengthDelimited).bytes(tensor(t));
   for (const v of spec.inputs ?? []) w.tag(11, WireType.LengthDelimited).bytes(valueInfo(v));
   for (const v of spec.outputs ?? []) w.tag(12, WireType.LengthDelimited).bytes(valueInfo(v));
   return w.finish();
+}
+
+/** NodeProto: op_type, domain, and attributes holding subgraphs (g, as If's branches carry them) or a tensor (t, as Constant's value). */
+function nodeBody(n) {
+  const node = new BinaryWriter().tag(4, WireType.LengthDelimited).string(n.opType);
+  for (const [k, g] of (n.subgraphs ?? []).entries()) {
+    const attr = new BinaryWriter().tag(1, WireType.LengthDelimited).string(`branch${k}`).tag(6, WireType.LengthDelimited).bytes(graphBody(g, g.initializers ?? []));
+    node.tag(5, WireType.LengthDelimited).bytes(attr.finish());
+  }
+  if (n.tensor) node.tag(5, WireType.LengthDelimited).bytes(new BinaryWriter().tag(1, WireType.LengthDelimited).string('value').tag(5, WireType.LengthDelimited).bytes(tensor(n.tensor)).finish());
+  if (n.domain !== undefined) node.tag(7, WireType.LengthDelimited).string(n.domain);
+  return node.finish();
 }
 
 function tensor(t) {
@@ -66,6 +78,13 @@ function tensor(t) {
 }
 
 function valueInfo(v) {
+  const head = new BinaryWriter().tag(1, WireType.LengthDelimited).string(v.name);
+  if (v.kind === 'sequence') {
+    // sequence_type (4) of a float tensor: what classifier exports' ZipMap outputs look like.
+    const elem = new BinaryWriter().tag(1, WireType.LengthDelimited).bytes(new BinaryWriter().tag(1, WireType.Varint).int32(v.elemType).finish()).finish();
+    const seq = new BinaryWriter().tag(1, WireType.LengthDelimited).bytes(elem).finish();
+    return head.tag(2, WireType.LengthDelimited).bytes(new BinaryWriter().tag(4, WireType.LengthDelimited).bytes(seq).finish()).finish();
+  }
   const tensorType = new BinaryWriter().tag(1, WireType.Varint).int32(v.elemType);
   if (v.shape) {
     const shape = new BinaryWriter();
@@ -78,7 +97,7 @@ function valueInfo(v) {
     tensorType.tag(2, WireType.LengthDelimited).bytes(shape.finish());
   }
   const type = new BinaryWriter().tag(1, WireType.LengthDelimited).bytes(tensorType.finish()).finish();
-  return new BinaryWriter().tag(1, WireType.LengthDelimited).string(v.name).tag(2, WireType.LengthDelimited).bytes(type).finish();
+  return head.tag(2, WireType.LengthDelimited).bytes(type).finish();
 }
 
 function lenField(fieldNo, body) {
