@@ -54,3 +54,7 @@ export { appendToArtifact, type AppendResult, type AppendPlanner } from './node/
 export { buildCardZip, readNewestCard, type CardFile } from './node/card-zip.js';
 export { fileBody } from './node/file-body.js';
 export { AtomicFileSink } from './node/file-sink.js';
+// i17 (new --onnx): a pipeline artifact made from ONNX models; the Node directory writer.
+export { newFromOnnx, opIds, type OnnxModelFile, type NewOnnxOptions, type NewArtifact } from './build/new-onnx.js';
+export { portOf, unnamedDimName, type FnnxPort } from './onnx/fnnx-ports.js';
+export { openOnnxFiles, writeArtifactDir, type OpenedModels, type WriteDirOptions, type WrittenFile } from './node/new-dir.js';

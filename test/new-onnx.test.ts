@@ -234,7 +234,7 @@ describe('newFromOnnx: chains', () => {
 describe('newFromOnnx: sources', () => {
   it('builds from Blobs (the browser path) into the same bytes as from memory', async () => {
     const bytes = encodeModel(modelSpec());
-    const fromBlob = await build([{ name: 'reg.onnx', source: new BlobSource(new Blob([bytes])) }]);
+    const fromBlob = await build([{ name: 'reg.onnx', source: new BlobSource(new Blob([bytes as Uint8Array<ArrayBuffer>])) }]);
     const fromMemory = await build([{ name: 'reg.onnx', source: new MemorySource(bytes) }]);
     expect(Buffer.from(await tarBytes(fromBlob)).equals(Buffer.from(await tarBytes(fromMemory)))).toBe(true);
     await expectSound(fromBlob);

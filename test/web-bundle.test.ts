@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'vite';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CORPUS_TAR, tempDir } from './helpers/paths.js';
+import { CORPUS_DIR, CORPUS_TAR, tempDir } from './helpers/paths.js';
 
 const NODE_BUILTINS = ['fs', 'path', 'os', 'crypto', 'http', 'https', 'net', 'stream', 'zlib', 'url', 'util', 'buffer', 'child_process', 'events'];
 
@@ -64,5 +64,13 @@ describe('browser bundle', () => {
     const report = await web.validate(store);
     expect(report.diagnostics.length).toBeGreaterThan(0);
     expect(report.diagnostics.every((d) => typeof d.code === 'string' && /^[A-Z0-9_]+$/.test(d.code))).toBe(true);
+  });
+
+  it('makes a pipeline artifact from an ONNX model given as a Blob (newFromOnnx), declarations read from the model', async () => {
+    const web = (await import(pathToFileURL(join(outDir, 'fnnx-kit-web.js')).href)) as typeof import('../src/web/index.js');
+    const model = new Blob([readFileSync(join(CORPUS_DIR, 'ops_artifacts/linreg/model.onnx'))]);
+    const artifact = await web.newFromOnnx([{ name: 'linreg.onnx', source: new web.BlobSource(model) }]);
+    expect(artifact.ops[0]).toMatchObject({ id: 'linreg', attributes: { onnx_ir_version: 10, has_external_data: false } });
+    expect(artifact.files.map((f) => f.name)).toEqual(['ops_artifacts/linreg/model.onnx']);
   });
 });

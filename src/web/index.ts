@@ -31,3 +31,6 @@ export { openBlob, openUrl } from './open.js';
 export * from '../validate/index.js';
 export { ZipReader, DEFAULT_ZIP_LIMITS, type ZipEntry, type ZipLimits } from './zip-reader.js';
 export { findCard, readCardHtml } from './model-card.js';
+// i17 (new --onnx): a pipeline artifact's root files and members from ONNX models given as Blobs (BlobSource).
+// buildArtifact is not exported here yet: its tar writer runs on tar-stream, which needs Node's events.
+export { newFromOnnx, type OnnxModelFile, type NewOnnxOptions, type NewArtifact } from '../build/new-onnx.js';
