@@ -14,6 +14,7 @@ import { checkMemberPath, memberSegments } from '../safety/member-path.js';
 import type { ByteSource } from '../source/byte-source.js';
 import { readChunks } from '../source/chunks.js';
 import type { ArtifactInput } from './builder.js';
+import { assertValidManifest } from './manifest-check.js';
 import type { MemberInput, StreamBody } from './member-input.js';
 
 export interface OnnxModelFile {
@@ -98,6 +99,8 @@ export async function newFromOnnx(models: OnnxModelFile[], options: NewOnnxOptio
     dynamic_attributes: [],
     env_vars: [],
   };
+  // Names and strings from the caller (renames, producer) end up here: refuse a manifest a reader would.
+  assertValidManifest(manifest, { dtypes: {} });
   const files = ops.flatMap((o) => o.members).sort((a, b) => byteOrder(a.name, b.name));
   return { manifest, ops: ops.map((o) => o.op), variantConfig: { nodes }, dtypes: {}, env: {}, meta: [], files };
 }
