@@ -167,6 +167,13 @@ describe('newFromOnnx: declarations read from the model', () => {
     await expect(build([model('m.onnx', noShape)])).rejects.toMatchObject({ code: 'ONNX_SHAPE_UNKNOWN', message: expect.stringContaining("m.onnx input 'x'") });
   });
 
+  it('refuses bytes that are not a model, and a model without ir_version, as ONNX_MALFORMED naming the file', async () => {
+    const text = { name: 'notes.onnx', source: new MemorySource(new TextEncoder().encode('hello world, not a model')) };
+    await expect(build([text])).rejects.toMatchObject({ code: 'ONNX_MALFORMED', member: 'notes.onnx' });
+    await expect(build([model('m.onnx', modelSpec({ irVersion: undefined }))])).rejects.toMatchObject({ code: 'ONNX_MALFORMED', message: 'm.onnx has no ir_version: not a serialized ONNX ModelProto' });
+    await expect(build([])).rejects.toMatchObject({ code: 'NO_MODELS' });
+  });
+
   it('makes op ids from file names: safe characters only, unique with _2, _3', () => {
     expect(opIds([{ name: 'dir/my model.v2.onnx' }, { name: 'a/model.onnx' }, { name: 'b\\model.ONNX' }, { name: '---.onnx' }, { name: 'x', id: 'model_2' }])).toEqual([
       'my_model_v2',
