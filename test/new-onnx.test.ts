@@ -172,6 +172,7 @@ describe('newFromOnnx: declarations read from the model', () => {
     await expect(build([text])).rejects.toMatchObject({ code: 'ONNX_MALFORMED', member: 'notes.onnx' });
     await expect(build([model('m.onnx', modelSpec({ irVersion: undefined }))])).rejects.toMatchObject({ code: 'ONNX_MALFORMED', message: 'm.onnx has no ir_version: not a serialized ONNX ModelProto' });
     await expect(build([])).rejects.toMatchObject({ code: 'NO_MODELS' });
+    await expect(build([model('sink.onnx', modelSpec({ outputs: [] }))])).rejects.toMatchObject({ code: 'ONNX_NO_OUTPUTS' });
   });
 
   it('makes op ids from file names: safe characters only, unique with _2, _3', () => {
