@@ -61,3 +61,8 @@ export async function readJsonFile(path: string): Promise<Json> {
   });
   return parseJson(new Uint8Array(bytes), path);
 }
+
+/** Commander collector for a repeatable option (`--exclude a --exclude b`). */
+export function collectRepeated(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}

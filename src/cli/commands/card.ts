@@ -8,6 +8,7 @@ import type { CardFile } from '../../node/card-zip.js';
 import { collectLimit, limitsHelp } from '../limits-option.js';
 import { printAppendResult } from '../render/append-text.js';
 import { writeAll } from '../stdout.js';
+import { collectRepeated } from '../common.js';
 
 const PRODUCER = { name: 'fnnx-kit', version: '0.1.0' };
 
@@ -18,9 +19,6 @@ async function cardFile(name: string, path: string): Promise<CardFile> {
   return { name, bytes: new Uint8Array(bytes) };
 }
 
-function collect(value: string, previous: string[] = []): string[] {
-  return [...previous, value];
-}
 
 export function registerCard(program: Command): void {
   const card = program.command('card').description('HTML model cards, laid out as the registry reads them (meta_artifacts/<id>/model_card.zip)');
@@ -29,7 +27,7 @@ export function registerCard(program: Command): void {
     .description('append a model card: model_card.zip (index.html + assets, deflated) and a sidecar entry tagged dataforce.studio::model_card:v1')
     .argument('<artifact>', 'a tar artifact file, or a directory-form artifact')
     .argument('<card.html>', 'the card page; stored as index.html')
-    .option('--asset <path>', 'a file the page refers to, stored beside index.html under its base name; repeatable', collect)
+    .option('--asset <path>', 'a file the page refers to, stored beside index.html under its base name; repeatable', collectRepeated)
     .option('--json', 'print the result as JSON')
     .action(async (target: string, html: string, opts: { asset?: string[]; json?: boolean }) => {
       const { cardAppendMembers } = await import('../../append/card.js');
