@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { Command, CommanderError } from 'commander';
+import { Command } from 'commander';
 import { commands } from './commands/index.js';
-import { exitCodeOf, formatError } from './errors.js';
+import { applyConventions, helpArgv, reportFailure } from './conventions.js';
 
 /** The installed package's version: dist/cli/main.js sits two levels under package.json. */
 function packageVersion(): string {
@@ -13,11 +13,9 @@ export function buildProgram(): Command {
   const program = new Command('fnnx-kit')
     .description('Read, write and validate FNNX model artifacts (.fnnx, .pyfnx, .dfs, .luml)')
     .version(packageVersion(), '-V, --version', 'print the version and exit')
-    .option('--debug', 'print stack traces with errors')
-    .showHelpAfterError('(run with --help for usage)')
-    .exitOverride();
+    .option('--debug', 'print stack traces with errors');
   for (const register of commands) register(program);
-  for (const cmd of program.commands) cmd.exitOverride();
+  applyConventions(program);
   return program;
 }
 
@@ -25,15 +23,9 @@ export function buildProgram(): Command {
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
   try {
-    await program.parseAsync(argv);
+    await program.parseAsync(helpArgv(argv));
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (e) {
-    if (e instanceof CommanderError) {
-      // Commander has printed its own message (or the help text).
-      return e.exitCode === 0 ? 0 : 2;
-    }
-    const debug = argv.includes('--debug');
-    process.stderr.write(formatError(e, debug));
-    return exitCodeOf(e);
+    return reportFailure(e, argv);
   }
 }

@@ -13,6 +13,7 @@ interface DownloadCliOptions {
   descriptor?: string;
   json?: boolean;
   timeout?: string;
+  quiet?: boolean;
 }
 
 export function registerDownload(program: Command): void {
@@ -46,7 +47,7 @@ export function registerDownload(program: Command): void {
           signal: controller.signal,
           // This process is ours: keep its peak memory flat (77 MiB for 1 GiB, not 100+).
           collectGarbageEvery: 4 << 20,
-          onProgress: (p) => (bar ??= progressBar('download', p.total)).update(p.done),
+          onProgress: (p) => (bar ??= progressBar('download', p.total, { quiet: opts.quiet })).update(p.done),
         });
       } finally {
         bar?.finish();
