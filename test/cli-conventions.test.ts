@@ -85,6 +85,13 @@ describe('every command follows the same conventions', () => {
     }
   });
 
+  it('when stdout carries the artifact (pack -o -), the --json error goes to stderr instead of into the tar stream', () => {
+    const r = runCli(['pack', join(tempDir(), 'nope'), '-o', '-', '--json']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(JSON.parse(r.stderr)).toMatchObject({ error: { code: 'IO_ERROR' } });
+  });
+
   it('validate --json > report.json never leaves an empty file: a usage error is JSON too', () => {
     const r = runCli(['validate', '--json', '--bogus', CORPUS_TAR]);
     expect(r.code).toBe(2);

@@ -36,6 +36,15 @@ describe('messages a newcomer understands', () => {
     }
   });
 
+  it('pack of a missing folder or of a file says so plainly (exit 2), not an internal error', () => {
+    const missing = runCli(['pack', join(tempDir(), 'nope'), '-o', join(tempDir(), 'a.fnnx')]);
+    expect(missing.code).toBe(2);
+    expect(errorOf(missing)).toMatchObject({ code: 'IO_ERROR', message: expect.stringContaining('no such file or directory') });
+    const file = runCli(['pack', CORPUS_TAR, '-o', join(tempDir(), 'a.fnnx')]);
+    expect(file.code).toBe(2);
+    expect(errorOf(file)).toMatchObject({ code: 'NOT_A_DIRECTORY', message: expect.stringContaining('is a file, not a folder') });
+  });
+
   it('https:// to a plain-HTTP port says the server speaks plain HTTP and to try http://, without retrying', async () => {
     const server = createServer((_req, res) => res.end('plain'));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -59,11 +59,14 @@ function leaves(cmd: Command): Command[] {
 let failedCommand: Command | undefined;
 /** Set once options are parsed: the command asked for JSON. */
 let jsonRequested = false;
+/** Set once options are parsed: stdout carries data (`pack -o -`), so JSON goes to stderr. */
+let stdoutIsData = false;
 
 export function applyConventions(program: Command): void {
   program.addHelpText('after', EXIT_CODES);
   program.hook('preAction', (_root, action) => {
     jsonRequested = action.opts().json === true;
+    stdoutIsData = action.opts().output === '-';
   });
   const all = [program, ...program.commands.flatMap((c) => [c, ...c.commands])];
   for (const cmd of all) {
@@ -130,7 +133,7 @@ export function reportFailure(e: unknown, argv: string[]): number {
     if (!usage) return e.exitCode === 0 ? EXIT_OK : EXIT_USAGE; // help went to stderr: `fnnx-kit` alone
     error = usage;
   }
-  if (jsonRequested || argvAsksJson(argv)) process.stdout.write(`${JSON.stringify(errorJson(error), null, 2)}\n`);
+  if (jsonRequested || argvAsksJson(argv)) (stdoutIsData ? process.stderr : process.stdout).write(`${JSON.stringify(errorJson(error), null, 2)}\n`);
   else process.stderr.write(formatError(error, argv.includes('--debug')));
   return exitCodeOf(error);
 }

@@ -11,6 +11,7 @@ import { DEFAULT_PACK_EXCLUDES, excludeFilter, pathGlob } from '../build/path-gl
 import type { MemberInfo } from '../artifact/member-store.js';
 import { DirStore } from './dir-store.js';
 import { fileBody } from './file-body.js';
+import { ioError } from './file-source.js';
 import { isTempFileOf } from './file-sink.js';
 
 export interface PackDirOptions {
@@ -26,6 +27,14 @@ export interface PackDirOptions {
 }
 
 export async function artifactInputFromDir(dir: string, options: PackDirOptions = {}): Promise<ArtifactInput> {
+  const st = await stat(dir).catch((e: unknown) => {
+    throw ioError(e, dir);
+  });
+  if (!st.isDirectory()) {
+    throw new UsageError('NOT_A_DIRECTORY', `${dir} is a file, not a folder: pack builds an artifact file from its folder`, {
+      hint: `to check an artifact file, run: fnnx-kit validate ${dir}`,
+    });
+  }
   const store = new DirStore(dir);
   const members = await packedMembers(dir, await store.members(), options);
   for (const m of members) {
