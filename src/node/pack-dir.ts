@@ -89,7 +89,7 @@ async function packedMembers(dir: string, listing: MemberInfo[], options: PackDi
 /**
  * Recognises the output among the folder's files: by path (the output and its temporary files, when
  * the output lies inside the folder) and by identity (the same inode under another name). Only files
- * of the output's size are stat'ed, so a big tree costs no extra system calls.
+ * of the output's size are stat'ed again, so a big tree costs few extra system calls.
  */
 async function outputMatcher(dir: string, output: string): Promise<(m: MemberInfo) => Promise<boolean>> {
   const root = await realpath(dir).catch(() => resolve(dir));
