@@ -48,7 +48,7 @@ export { cardAppendMembers } from './append/card.js';
 export { newestCard, MODEL_CARD_TAG, MODEL_CARD_FILE } from './append/card-find.js';
 export { cryptoHasher } from './node/crypto-hasher.js';
 export { packToFile } from './node/pack.js';
-export { artifactInputFromDir } from './node/pack-dir.js';
+export { artifactInputFromDir, type PackDirOptions } from './node/pack-dir.js';
 export { describeFile, uploadFileName, type DescribeFileOptions } from './node/describe-file.js';
 export { appendToArtifact, type AppendResult, type AppendPlanner } from './node/append-file.js';
 export { buildCardZip, readNewestCard, type CardFile } from './node/card-zip.js';

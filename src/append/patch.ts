@@ -20,15 +20,18 @@ export async function patchAppendMembers(
   contents: ArtifactContents,
   patchDoc: Json,
   hex: string,
+  options: { source?: string } = {},
 ): Promise<{ members: MemberInput[]; manifest: { [key: string]: Json } }> {
   const name = patchName(hex);
-  const ops = checkPatch(patchDoc, name);
+  // Errors about the new patch name what the user gave (their file), not a sidecar never written.
+  const label = options.source ?? name;
+  const ops = checkPatch(patchDoc, label);
   const order = [...contents.patches, name].sort(byteOrder);
   let manifest: Json = contents.storedManifest;
   for (const p of order) {
     const patch = p === name ? ops : checkPatch((await readJsonMember(store, p)) ?? null, p);
-    manifest = applyPatch(manifest, patch, p);
+    manifest = applyPatch(manifest, patch, p === name ? label : p);
   }
-  assertValidManifest(manifest, { dtypes: contents.dtypes, member: name, what: 'the manifest after this patch' });
+  assertValidManifest(manifest, { dtypes: contents.dtypes, member: label, what: 'the manifest after this patch' });
   return { members: [{ name, body: jsonBytes(ops as unknown as Json) }], manifest: manifest as { [key: string]: Json } };
 }

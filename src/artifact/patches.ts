@@ -33,8 +33,24 @@ export function applyPatch(doc: Json, ops: PatchOp[], member: string): Json {
   try {
     return jsonpatch.applyPatch(structuredClone(doc), ops, true, false).newDocument as Json;
   } catch (e) {
-    throw new ArtifactError('PATCH_NOT_APPLICABLE', `cannot be applied: ${firstLine(e)}`, { member });
+    throw new ArtifactError('PATCH_NOT_APPLICABLE', notApplicable(e, ops), { member });
   }
+}
+
+/** fast-json-patch's reason as a sentence that names the operation and the manifest path. */
+function notApplicable(e: unknown, ops: PatchOp[]): string {
+  const { index, name } = e as { index?: number; name?: string };
+  const op = index === undefined ? undefined : ops[index];
+  if (!op) return `cannot be applied: ${firstLine(e)}`;
+  const which = `operation ${index} (${op.op} ${op.path || '/'})`;
+  if (name === 'OPERATION_PATH_UNRESOLVABLE' || name === 'OPERATION_PATH_CANNOT_ADD') {
+    const why =
+      op.op === 'replace'
+        ? `the manifest has nothing at ${op.path} to replace (use "add" to create it)`
+        : `the manifest has nothing at the parent of ${op.path} (add creates one key or item; its parent must exist)`;
+    return `${which} cannot be applied: ${why}`;
+  }
+  return `${which} cannot be applied: ${firstLine(e)}`;
 }
 
 function firstLine(e: unknown): string {

@@ -12,7 +12,10 @@ export function assertValidManifest(manifest: Json, options: { dtypes?: Json; me
   if (errors.length === 0) return;
   const first = errors[0]!;
   const more = errors.length > 1 ? ` (and ${errors.length - 1} more)` : '';
-  throw new ArtifactError('INVALID_MANIFEST', `${options.what ?? 'the manifest'} is not valid: ${first.pointer || '/'}: ${first.message}${more}`, {
+  // Schema messages already start with their pointer; say it once.
+  const where = first.pointer || '/';
+  const what = first.message.startsWith(`${where}: `) ? first.message : `${where}: ${first.message}`;
+  throw new ArtifactError('INVALID_MANIFEST', `${options.what ?? 'the manifest'} is not valid: ${what}${more}`, {
     member: options.member ?? MANIFEST,
     hint: 'run `fnnx-kit validate` on the result for every finding',
   });

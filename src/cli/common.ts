@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { UsageError } from '../errors.js';
+import { FnnxError, UsageError } from '../errors.js';
 import { isObject, parseJson, type Json } from '../artifact/json-member.js';
 import { ioError } from '../node/file-source.js';
 import type { FileIndex } from '../tar/entry.js';
@@ -59,5 +59,18 @@ export async function readJsonFile(path: string): Promise<Json> {
   const bytes = await readFile(path).catch((e: unknown) => {
     throw ioError(e, path);
   });
-  return parseJson(new Uint8Array(bytes), path);
+  try {
+    return parseJson(new Uint8Array(bytes), path);
+  } catch (e) {
+    // The user's own file: bad input from the user is a usage error (exit 2), like a missing file.
+    if (e instanceof FnnxError && (e.code === 'BAD_JSON' || e.code === 'JSON_INVALID')) {
+      throw new UsageError('JSON_INVALID', e.message, { member: path, hint: `fix the file and run again (python3 -m json.tool ${path} shows where it breaks)` });
+    }
+    throw e;
+  }
+}
+
+/** Commander collector for a repeatable option (`--exclude a --exclude b`). */
+export function collectRepeated(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
 }

@@ -18,9 +18,17 @@ export const KNOWN_LIMITS: Readonly<Record<string, number>> = {
 /** Commander collector: accumulates repeated `--limit` flags into one object. */
 export function collectLimit(text: string, previous: Record<string, number> = {}): Record<string, number> {
   const m = /^([A-Za-z]+)=([0-9]+)([kKmMgG]i?B?)?$/.exec(text.trim());
-  if (!m) throw new UsageError('BAD_LIMIT', `--limit ${JSON.stringify(text)} is not name=value (e.g. maxJsonMember=128MiB)`);
+  if (!m) {
+    const named = /^([A-Za-z]+)=(.*)$/.exec(text.trim());
+    if (named && Object.hasOwn(KNOWN_LIMITS, named[1]!)) {
+      throw new UsageError('BAD_LIMIT', `--limit ${named[1]} takes a whole number (optionally ending in KiB, MiB or GiB), not ${JSON.stringify(named[2])}`, {
+        hint: `e.g. --limit ${named[1]}=${KNOWN_LIMITS[named[1]!]! * 2}`,
+      });
+    }
+    throw new UsageError('BAD_LIMIT', `--limit ${JSON.stringify(text)} is not name=value (e.g. maxJsonMember=128MiB)`);
+  }
   const [, name, digits, unit] = m as unknown as [string, string, string, string | undefined];
-  if (!(name in KNOWN_LIMITS)) {
+  if (!Object.hasOwn(KNOWN_LIMITS, name)) {
     throw new UsageError('BAD_LIMIT', `unknown limit "${name}"`, { hint: `known limits: ${Object.keys(KNOWN_LIMITS).join(', ')}` });
   }
   const scale = unit ? 1024 ** ('kmg'.indexOf(unit[0]!.toLowerCase()) + 1) : 1;

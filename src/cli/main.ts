@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { Command, CommanderError } from 'commander';
+import { Command } from 'commander';
 import { commands } from './commands/index.js';
-import { exitCodeOf, formatError } from './errors.js';
+import { applyConventions, helpArgv, reportFailure } from './conventions.js';
 
 /** The installed package's version: dist/cli/main.js sits two levels under package.json. */
 function packageVersion(): string {
@@ -14,16 +14,11 @@ export function buildProgram(): Command {
     .description('Read, write and validate FNNX model artifacts (.fnnx, .pyfnx, .dfs, .luml)')
     .version(packageVersion(), '-V, --version', 'print the version and exit')
     .option('--debug', 'print stack traces with errors')
-    .showHelpAfterError('(run with --help for usage)')
     // Program options end at the subcommand, so `new --version 1.2.0` is the model's version;
-    // --debug is then offered by every subcommand too.
-    .enablePositionalOptions()
-    .exitOverride();
+    // applyConventions then offers --debug on every subcommand too.
+    .enablePositionalOptions();
   for (const register of commands) register(program);
-  for (const cmd of program.commands) {
-    if (!cmd.options.some((o) => o.long === '--debug')) cmd.option('--debug', 'print stack traces with errors');
-    cmd.exitOverride();
-  }
+  applyConventions(program);
   return program;
 }
 
@@ -31,15 +26,9 @@ export function buildProgram(): Command {
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
   try {
-    await program.parseAsync(argv);
+    await program.parseAsync(helpArgv(argv));
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (e) {
-    if (e instanceof CommanderError) {
-      // Commander has printed its own message (or the help text).
-      return e.exitCode === 0 ? 0 : 2;
-    }
-    const debug = argv.includes('--debug');
-    process.stderr.write(formatError(e, debug));
-    return exitCodeOf(e);
+    return reportFailure(e, argv);
   }
 }

@@ -1,40 +1,74 @@
+import type { ByteSource } from '../source/byte-source.js';
 import { formatBytes } from './render/table.js';
 
 /**
  * A one-line progress bar on stderr (bytes, rate, ETA), drawn only when stderr is a terminal, so
- * pipes and CI logs stay clean. Every long command (pack, describe, verify, download) uses this one.
+ * pipes and CI logs stay clean. Every long command (pack, describe, verify, download, extract,
+ * card add) uses this one.
  */
 export interface Progress {
   update(done: number): void;
   finish(): void;
 }
 
-export function progressBar(label: string, total: number | undefined, stream: NodeJS.WriteStream = process.stderr): Progress {
-  if (!stream.isTTY) return { update() {}, finish() {} };
+/**
+ * A rate measured over the first instants is noise (a cached first read looks like GB/s, a slow
+ * first round trip like hours): rate and ETA appear only once this much time has passed.
+ */
+const SETTLE_MS = 1000;
+
+/** The text of one frame; `elapsedMs` since the bar started. */
+export function progressLine(label: string, done: number, total: number | undefined, elapsedMs: number): string {
+  const parts = [label, formatBytes(done) + (total ? ` / ${formatBytes(total)}` : '')];
+  const rate = elapsedMs >= SETTLE_MS ? done / (elapsedMs / 1000) : undefined;
+  if (rate !== undefined) parts.push(`${formatBytes(rate)}/s`);
+  if (total) {
+    const frac = Math.min(done / total, 1);
+    const width = 24;
+    const filled = Math.round(frac * width);
+    parts.unshift(`[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${(frac * 100).toFixed(0).padStart(3)}%`);
+    if (rate !== undefined && rate > 0 && done < total) parts.push(`ETA ${Math.ceil((total - done) / rate)}s`);
+  }
+  return parts.join('  ');
+}
+
+export function progressBar(
+  label: string,
+  total: number | undefined,
+  options: { quiet?: boolean; stream?: NodeJS.WriteStream } = {},
+): Progress {
+  const stream = options.stream ?? process.stderr;
+  if (options.quiet || !stream.isTTY) return { update() {}, finish() {} };
   const started = Date.now();
   let last = 0;
-  const draw = (done: number) => {
-    const secs = Math.max((Date.now() - started) / 1000, 0.001);
-    const rate = done / secs;
-    const parts = [label, formatBytes(done) + (total ? ` / ${formatBytes(total)}` : ''), `${formatBytes(rate)}/s`];
-    if (total) {
-      const frac = Math.min(done / total, 1);
-      const width = 24;
-      const filled = Math.round(frac * width);
-      parts.unshift(`[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${(frac * 100).toFixed(0).padStart(3)}%`);
-      if (rate > 0 && done < total) parts.push(`ETA ${Math.ceil((total - done) / rate)}s`);
-    }
-    stream.write(`\r\x1b[K${parts.join('  ')}`);
-  };
   return {
     update(done) {
       const now = Date.now();
       if (now - last < 100) return;
       last = now;
-      draw(done);
+      stream.write(`\r\x1b[K${progressLine(label, Math.min(done, total ?? done), total, now - started)}`);
     },
     finish() {
       stream.write('\r\x1b[K');
     },
+  };
+}
+
+/** A source that reports the bytes read through it so far: progress for work that reads a whole file once. */
+export function reportingReads(source: ByteSource, onRead: (bytesSoFar: number) => void): ByteSource {
+  let bytes = 0;
+  return {
+    get byteLength() {
+      return source.byteLength;
+    },
+    get label() {
+      return source.label;
+    },
+    async read(offset, length, signal) {
+      const chunk = await source.read(offset, length, signal);
+      onRead((bytes += length));
+      return chunk;
+    },
+    close: () => source.close?.() ?? Promise.resolve(),
   };
 }

@@ -5,6 +5,7 @@
  * walkTar's own (src/tar/member.ts; test/describe-scanner.test.ts compares the two walks); the
  * few small members a caller asks for (manifest, metadata, patches) are captured on the way.
  */
+import { decompressHint } from '../tar/decompress-hint.js';
 import { LimitError, TarFormatError } from '../errors.js';
 import type { TarEntry } from '../tar/entry.js';
 import { BLOCK, decodeHeader, isZeroBlock, paddedSize, type RawHeader } from '../tar/header.js';
@@ -184,7 +185,7 @@ export class TarScanner {
 
   private compressed(): never {
     throw new TarFormatError('COMPRESSED', `${this.label} is gzip-compressed; FNNX artifacts are plain tar`, {
-      hint: 'decompress it first (gunzip), or ask its producer for the uncompressed artifact',
+      hint: decompressHint(this.label, 'gzip'),
     });
   }
 

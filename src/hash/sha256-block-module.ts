@@ -4,8 +4,9 @@
  * address 0. The 64 rounds are unrolled with the working variables renamed instead of moved, the
  * message schedule lives in sixteen locals, and the round constants are immediates, so a round is
  * straight-line register arithmetic. hash-wasm's compiled C copies every block, gathers its
- * bytes one at a time and keeps the schedule in memory; Chromium ran this ~1.27× faster.
+ * bytes one at a time and keeps the schedule in memory, which is why this one is faster.
  */
+// Figures: bench/README.md, "Browser".
 import { CodeWriter, Op, writeModule } from './wasm-writer.js';
 
 const K = [

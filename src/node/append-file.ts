@@ -107,7 +107,7 @@ function refuseCompressed(path: string): (e: unknown) => never {
   return (e) => {
     if (e instanceof FnnxError && e.code === 'COMPRESSED') {
       throw new ArtifactError('COMPRESSED', `${path} is compressed: refusing to append (a compressed archive cannot be extended in place)`, {
-        hint: 'decompress it (gunzip), append to the plain tar, and upload that',
+        hint: `${e.hint ?? 'decompress it'}; then append to the plain tar and upload that`,
       });
     }
     throw e;

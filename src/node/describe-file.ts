@@ -4,11 +4,10 @@ import type { HashAlgorithm } from '../hash/hasher.js';
 import { describeChunks, describeSource, type DescribeSourceOptions } from '../describe/describe-source.js';
 import type { DescribeResult } from '../describe/descriptor.js';
 import { checkUploadName, checkUploadSize, DEFAULT_MAX_UPLOAD_SIZE } from '../describe/upload-rules.js';
-import { UsageError } from '../errors.js';
 import type { JsonLimits } from '../artifact/json-member.js';
 import type { TarLimits } from '../tar/limits.js';
 import { cryptoHasher } from './crypto-hasher.js';
-import { isUrl, openSource } from './open.js';
+import { directoryGiven, isUrl, openSource } from './open.js';
 import { FILE_HASH_CHUNK, recycledFileChunks } from './file-chunks.js';
 
 export interface DescribeFileOptions {
@@ -31,11 +30,10 @@ export function uploadFileName(target: string): string {
 
 /** Describes a local tar file or a URL in one pass, with node:crypto hashing. */
 export async function describeFile(target: string, options: DescribeFileOptions = {}): Promise<DescribeResult> {
+  // A folder first: its name has no extension, and "rename the file" would send the user astray.
+  if (!isUrl(target) && (await stat(target).catch(() => undefined))?.isDirectory()) throw directoryGiven(target);
   const fileName = uploadFileName(target);
   if (options.uploadChecks !== false) checkUploadName(fileName);
-  if (!isUrl(target) && (await stat(target).catch(() => undefined))?.isDirectory()) {
-    throw new UsageError('IS_A_DIRECTORY', `${target} is a directory: pack it first (fnnx-kit pack ${target} -o model.fnnx)`);
-  }
   const source = await openSource(target, options.signal);
   const describeOptions: DescribeSourceOptions = {
     fileName,

@@ -4,10 +4,9 @@ import { ioError } from './file-source.js';
 
 /**
  * Chunk size for reading a local file that is hashed as it is read: small enough that a chunk is
- * still in the core's 1 MiB L2 cache when the hasher reaches it. Measured on this machine:
- * node:crypto hashed 1 MiB buffers at 1.52 GB/s and 8 MiB ones at 1.28 GB/s; the describe pass
- * over a 1 GiB artifact, six interleaved runs, 1.54 GB/s median with 1 MiB against 1.47 with 8 MiB.
+ * still in the core's L2 cache when the hasher reaches it (1 MiB beat 8 MiB).
  */
+// Figures: bench/README.md, "describe".
 export const FILE_HASH_CHUNK = 1 << 20;
 
 export interface RecycledChunkOptions {
@@ -25,7 +24,7 @@ export interface RecycledChunkOptions {
 /**
  * A local file's bytes as chunks from a ring of recycled buffers: the next read runs while the
  * caller works on the current chunk, and no memory is allocated per chunk (fresh multi-megabyte
- * buffers per read cost page faults and garbage collection: measured here at a third of the speed).
+ * buffers per read cost page faults and garbage collection).
  */
 export async function* recycledFileChunks(path: string, options: RecycledChunkOptions): AsyncGenerator<Uint8Array> {
   const handle = await open(path, 'r').catch((e: unknown) => {

@@ -26,6 +26,7 @@ export class AtomicFileSink {
 
   static async create(path: string): Promise<AtomicFileSink> {
     const tempPath = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.partial`);
+    // isTempFileOf below recognises this name: keep the two in step.
     try {
       return new AtomicFileSink(await open(tempPath, 'wx'), tempPath, path);
     } catch (e) {
@@ -79,6 +80,12 @@ export class AtomicFileSink {
     await this.handle.close().catch(() => undefined);
     await rm(this.tempPath, { force: true });
   }
+}
+
+/** True when `name` (a base name in the output's folder) is one of AtomicFileSink's temporary files for `outputName`. */
+export function isTempFileOf(outputName: string, name: string): boolean {
+  const prefix = `.${outputName}.`;
+  return name.startsWith(prefix) && /^\d+\.\d+\.partial$/.test(name.slice(prefix.length));
 }
 
 export async function writeFully(handle: FileHandle, chunk: Uint8Array, position: number): Promise<void> {

@@ -8,10 +8,10 @@ const MAX_REDIRECTS = 5;
 
 /**
  * The subset of fetch() the HTTP source and the downloader use (GET, headers, signal, redirects),
- * over node:http(s). Node's built-in fetch (undici) costs more here: a 1 GiB body from loopback
- * took 4.7 s at 110 MiB peak RSS with undici and 3.0 s at 89 MiB with this, which is what lets
- * `download` stay under 100 MiB. The browser build keeps the platform's fetch.
+ * over node:http(s). Node's built-in fetch (undici) took more time and memory for the same body,
+ * which matters to `download`'s memory budget. The browser build keeps the platform's fetch.
  */
+// Figures: bench/README.md, "download"; why: docs/design.md, "HTTP and downloads".
 export const nodeFetch: FetchFn = (input, init = {}) => get(new URL(String(input)), headersOf(init.headers), init.signal ?? undefined, 0);
 
 async function get(url: URL, headers: Record<string, string>, signal: AbortSignal | undefined, hops: number): Promise<Response> {
@@ -29,8 +29,8 @@ async function get(url: URL, headers: Record<string, string>, signal: AbortSigna
 /**
  * The body as a web stream of views over the socket's own chunks, pausing the socket while the
  * reader lags. Not Readable.toWeb: Node 20's copies every chunk (`new Uint8Array(chunk)`), which
- * doubles the garbage a download makes. With this and the scavenges of young-garbage.ts, a 1 GiB
- * download's peak RSS went from 100–103 MiB to 77–80 MiB.
+ * doubles the garbage a download makes. This and the scavenges of young-garbage.ts keep a
+ * download's peak memory flat.
  */
 function bodyStream(res: IncomingMessage): ReadableStream<Uint8Array> {
   let settled = false;

@@ -6,6 +6,7 @@ import { TarStore } from '../artifact/tar-store.js';
 import type { MemberStore } from '../artifact/member-store.js';
 import type { FileIndex } from '../tar/entry.js';
 import type { TarLimits } from '../tar/limits.js';
+import { UsageError } from '../errors.js';
 import { DirStore } from './dir-store.js';
 import { FileSource, ioError } from './file-source.js';
 
@@ -23,6 +24,17 @@ export function isUrl(target: string): boolean {
   return /^https?:\/\//i.test(target);
 }
 
+/** `ftp://…`, `s3://…`: a URL we cannot read must not fall through to "no such file". */
+export function refuseOtherSchemes(target: string): void {
+  const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(target)?.[1];
+  if (scheme && !isUrl(target)) {
+    throw new UsageError('UNSUPPORTED_SCHEME', `${scheme}:// URLs are not supported: give an http:// or https:// URL, or a local path`, {
+      member: target,
+      hint: scheme.toLowerCase() === 's3' ? 'use a presigned https:// URL of the object' : 'download the file first, then give its path',
+    });
+  }
+}
+
 /**
  * A byte source for a path or an http(s) URL, without the cache. URLs get the hardened source:
  * identity pinned (with If-Match: no CORS here), retries, timeouts, bounded concurrency.
@@ -32,6 +44,7 @@ export async function openSource(
   signal?: AbortSignal,
   options: { index?: FileIndex; remote?: OpenOptions['remote'] } = {},
 ): Promise<ByteSource> {
+  refuseOtherSchemes(target);
   if (!isUrl(target)) return FileSource.open(target);
   // Loaded for URLs only: node:http, node:https and TLS are a tenth of the CLI's start-up time.
   const [{ openHttpSource }, { nodeFetch }] = await Promise.all([import('../source/http-open.js'), import('./http-fetch.js')]);
@@ -44,6 +57,7 @@ export async function openSource(
  * reads; with one, every member read is one read of exactly its range, so no cache widens it.
  */
 export async function openStore(target: string, options: OpenOptions = {}): Promise<MemberStore> {
+  refuseOtherSchemes(target);
   if (!isUrl(target)) {
     const st = await stat(target).catch((e: unknown) => {
       throw ioError(e, target);
@@ -54,4 +68,11 @@ export async function openStore(target: string, options: OpenOptions = {}): Prom
   const wrapped = options.wrap ? options.wrap(raw) : raw;
   const source = options.index ? wrapped : new BlockCache(wrapped);
   return new TarStore(source, { index: options.index, limits: options.limits });
+}
+
+/** A folder where a tar file is needed (describe, verify, index): say how to make the file. */
+export function directoryGiven(target: string): UsageError {
+  return new UsageError('IS_A_DIRECTORY', `${target} is a directory: pack it first (fnnx-kit pack ${target} -o model.fnnx)`, {
+    hint: 'sizes, hashes and offsets belong to the tar file the registry stores, which a folder does not have yet',
+  });
 }

@@ -1,17 +1,42 @@
 /** The directory form of an artifact as builder input: root files as stored, every other file streamed. */
-import { join } from 'node:path';
+import { realpath, stat } from 'node:fs/promises';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { DEFAULT_JSON_LIMITS, parseJson } from '../artifact/json-member.js';
 import { DTYPES, ENV, MANIFEST, META, OPS, ROOT_FILES, VARIANT_CONFIG } from '../artifact/root-files.js';
 import type { ArtifactInput } from '../build/builder.js';
 import { assertValidManifest } from '../build/manifest-check.js';
 import type { MemberInput } from '../build/member-input.js';
 import { ArtifactError, LimitError, UsageError } from '../errors.js';
+import { DEFAULT_PACK_EXCLUDES, excludeFilter, pathGlob } from '../build/path-glob.js';
+import type { MemberInfo } from '../artifact/member-store.js';
 import { DirStore } from './dir-store.js';
 import { fileBody } from './file-body.js';
+import { ioError } from './file-source.js';
+import { isTempFileOf } from './file-sink.js';
 
-export async function artifactInputFromDir(dir: string): Promise<ArtifactInput> {
+export interface PackDirOptions {
+  /**
+   * The file the artifact will be written to. Never packed, wherever it lies: not the file, not its
+   * temporary files, not another name for the same file (a hard link).
+   */
+  output?: string;
+  /** More paths to leave out, .gitignore-style (`*.log`, `data/raw/`); see path-glob.ts. */
+  exclude?: readonly string[];
+  /** Leave out `__pycache__/` and `*.pyc` as the reference FNNX builder does (default true). */
+  defaultExcludes?: boolean;
+}
+
+export async function artifactInputFromDir(dir: string, options: PackDirOptions = {}): Promise<ArtifactInput> {
+  const st = await stat(dir).catch((e: unknown) => {
+    throw ioError(e, dir);
+  });
+  if (!st.isDirectory()) {
+    throw new UsageError('NOT_A_DIRECTORY', `${dir} is a file, not a folder: pack builds an artifact file from its folder`, {
+      hint: `to check an artifact file, run: fnnx-kit validate ${dir}`,
+    });
+  }
   const store = new DirStore(dir);
-  const members = await store.members();
+  const members = await packedMembers(dir, await store.members(), options);
   for (const m of members) {
     if (m.kind !== 'file' && m.kind !== 'directory') {
       throw new UsageError('UNSUPPORTED_MEMBER', `is a ${m.kind}; an artifact holds only regular files (links are never followed)`, {
@@ -44,5 +69,45 @@ export async function artifactInputFromDir(dir: string): Promise<ArtifactInput> 
     env: await root(ENV),
     meta: await root(META),
     files,
+  };
+}
+
+/** The listing minus what must not be packed: the output (in any of its names) and the excluded paths. */
+async function packedMembers(dir: string, listing: MemberInfo[], options: PackDirOptions): Promise<MemberInfo[]> {
+  const globs = [...(options.defaultExcludes === false ? [] : DEFAULT_PACK_EXCLUDES), ...(options.exclude ?? [])].map(pathGlob);
+  const excluded = excludeFilter(globs);
+  const isOutput = options.output === undefined || options.output === '-' ? () => Promise.resolve(false) : await outputMatcher(dir, options.output);
+  const kept: MemberInfo[] = [];
+  for (const m of listing) {
+    if (excluded(m.name, m.kind === 'directory')) continue;
+    if (m.kind === 'file' && (await isOutput(m))) continue;
+    kept.push(m);
+  }
+  return kept;
+}
+
+/**
+ * Recognises the output among the folder's files: by path (the output and its temporary files, when
+ * the output lies inside the folder) and by identity (the same inode under another name). Only files
+ * of the output's size are stat'ed again, so a big tree costs few extra system calls.
+ */
+async function outputMatcher(dir: string, output: string): Promise<(m: MemberInfo) => Promise<boolean>> {
+  const root = await realpath(dir).catch(() => resolve(dir));
+  const outDir = await realpath(dirname(resolve(output))).catch(() => dirname(resolve(output)));
+  const rel = relative(root, outDir);
+  const inside = !isAbsolute(rel) && rel !== '..' && !rel.startsWith(`..${sep}`);
+  const outParent = rel === '' ? '' : rel.split(sep).join('/');
+  const outName = basename(output);
+  const existing = await stat(output).catch(() => undefined);
+  return async (m) => {
+    if (inside) {
+      const slash = m.name.lastIndexOf('/');
+      const parent = slash < 0 ? '' : m.name.slice(0, slash);
+      const name = m.name.slice(slash + 1);
+      if (parent === outParent && (name === outName || isTempFileOf(outName, name))) return true;
+    }
+    if (!existing || m.size !== existing.size) return false;
+    const st = await stat(join(dir, m.name)).catch(() => undefined);
+    return st !== undefined && st.ino === existing.ino && st.dev === existing.dev;
   };
 }

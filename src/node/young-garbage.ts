@@ -17,15 +17,13 @@ function resolveMinorGc(): MinorGc | undefined {
 
 /**
  * Returns a counter to feed with the bytes a socket delivered; every `everyBytes` it runs a
- * young-generation GC (a scavenge: about 0.1 ms here, not a full collection).
+ * young-generation GC (a scavenge, not a full collection).
  *
- * Why: each socket read arrives in a fresh 64 KiB ArrayBuffer that dies at once, but V8 frees
- * those only at a scavenge, which it starts after some 30 MiB of them have piled up (measured:
- * arrayBuffers swinging between 10 and 39 MiB during a 1 GiB download, peak RSS 100–103 MiB).
- * Collecting every 4 MiB keeps that pile near 15 MiB (peak RSS 77–80 MiB) at a cost of ~260
- * scavenges per GiB, well under a millisecond each; every 8 MiB gave 86–88 MiB.
+ * Why: each socket read arrives in a fresh ArrayBuffer that dies at once, but V8 frees those only
+ * at a scavenge, which it starts late, so they pile up and raise a download's peak memory.
  * Where gc cannot be exposed, the counter does nothing and V8 decides as usual.
  */
+// Peak memory by interval: bench/README.md, "download".
 export function youngGarbageCollector(everyBytes: number): (bytes: number) => void {
   if (minorGc === null) minorGc = resolveMinorGc();
   const gc = minorGc;

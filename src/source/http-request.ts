@@ -128,6 +128,13 @@ export class HttpExchange {
       return new SourceError('TIMEOUT', `${this.label}: no reply for ${this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS} ms`, { cause: e });
     }
     const cause = (e as { cause?: { code?: string; message?: string } }).cause;
+    const detail = `${cause?.code ?? ''} ${cause?.message ?? ''} ${(e as Error).message}`;
+    if (/^https:/i.test(this.label) && /EPROTO|wrong version number|packet length too long|SSL routines/i.test(detail)) {
+      return new SourceError('TLS_ERROR', `${this.label}: the server did not answer with TLS: it probably speaks plain HTTP on this port`, {
+        cause: e,
+        hint: `try the same address with http:// instead of https://`,
+      });
+    }
     const why = cause?.code ?? cause?.message ?? (e as Error).message;
     return new SourceError('NETWORK_ERROR', `${this.label}: ${why}`, { cause: e });
   }

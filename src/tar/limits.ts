@@ -14,7 +14,7 @@ export const DEFAULT_TAR_LIMITS: TarLimits = {
   maxExtendedHeader: 1024 * 1024,
   maxExtendedTotal: 64 * 1024 * 1024,
   maxNameLength: 4096,
-  // Each walked member costs about 1 KiB of memory through inspect/index/validate (measured:
-  // 200,000 members peak at ~270 MiB), so a million would break the 512 MiB budget.
+  // Each walked member costs about 1 KiB of memory through inspect/index/validate (bench/README.md),
+  // so a million would break the 512 MiB budget.
   maxMembers: 100_000,
 };

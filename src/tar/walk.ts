@@ -3,6 +3,7 @@
  * data except the small extended headers (PAX `x`/`g`, GNU `L`/`K`) that rename or resize the
  * member after them.
  */
+import { decompressHint } from './decompress-hint.js';
 import type { ByteSource } from '../source/byte-source.js';
 import { LimitError, TarFormatError } from '../errors.js';
 import { BLOCK, decodeHeader, isZeroBlock, paddedSize, type RawHeader } from './header.js';
@@ -111,12 +112,12 @@ async function sparseExtension(source: ByteSource, block: Uint8Array, pos: numbe
 }
 
 /** Magic numbers of what people mistake for (or disguise as) a tar artifact. */
-const FOREIGN: Array<{ magic: number[]; what: string; code: string; hint: string }> = [
-  { magic: [0x1f, 0x8b], what: 'gzip-compressed', code: 'COMPRESSED', hint: 'decompress it first (gunzip), or ask its producer for the uncompressed artifact' },
-  { magic: [0x42, 0x5a, 0x68], what: 'bzip2-compressed', code: 'COMPRESSED', hint: 'decompress it first (bunzip2); FNNX artifacts are never compressed' },
-  { magic: [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00], what: 'xz-compressed', code: 'COMPRESSED', hint: 'decompress it first (unxz); FNNX artifacts are never compressed' },
-  { magic: [0x28, 0xb5, 0x2f, 0xfd], what: 'zstd-compressed', code: 'COMPRESSED', hint: 'decompress it first (unzstd); FNNX artifacts are never compressed' },
-  { magic: [0x50, 0x4b, 0x03, 0x04], what: 'a zip archive', code: 'NOT_A_TAR', hint: 'FNNX artifacts are uncompressed tar archives or directories' },
+const FOREIGN: Array<{ magic: number[]; what: string; code: string; hint: (label: string) => string }> = [
+  { magic: [0x1f, 0x8b], what: 'gzip-compressed', code: 'COMPRESSED', hint: (l) => decompressHint(l, 'gzip') },
+  { magic: [0x42, 0x5a, 0x68], what: 'bzip2-compressed', code: 'COMPRESSED', hint: (l) => decompressHint(l, 'bzip2') },
+  { magic: [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00], what: 'xz-compressed', code: 'COMPRESSED', hint: (l) => decompressHint(l, 'xz') },
+  { magic: [0x28, 0xb5, 0x2f, 0xfd], what: 'zstd-compressed', code: 'COMPRESSED', hint: (l) => decompressHint(l, 'zstd') },
+  { magic: [0x50, 0x4b, 0x03, 0x04], what: 'a zip archive', code: 'NOT_A_TAR', hint: () => 'FNNX artifacts are uncompressed tar archives or directories' },
 ];
 
 /**
@@ -129,7 +130,7 @@ async function refuseOtherFormats(source: ByteSource, signal?: AbortSignal): Pro
   if (head.length === BLOCK && (isZeroBlock(head) || isValidHeader(head))) return;
   for (const f of FOREIGN) {
     if (f.magic.length <= head.length && f.magic.every((b, i) => head[i] === b)) {
-      throw new TarFormatError(f.code, `${source.label} is ${f.what}; FNNX artifacts are plain tar`, { hint: f.hint });
+      throw new TarFormatError(f.code, `${source.label} is ${f.what}; FNNX artifacts are plain tar`, { hint: f.hint(source.label) });
     }
   }
   if (source.byteLength < BLOCK) {

@@ -7,7 +7,7 @@ import { basename, join } from 'node:path';
 import { ArtifactError } from '../errors.js';
 import { DirStore } from '../node/dir-store.js';
 import { FileSource, ioError } from '../node/file-source.js';
-import { isUrl, openSource } from '../node/open.js';
+import { isUrl, openSource, refuseOtherSchemes } from '../node/open.js';
 import type { ByteSource } from '../source/byte-source.js';
 import type { Diagnostic } from './diagnostics.js';
 import type { UploadFacts } from './upload-rules.js';
@@ -24,6 +24,7 @@ export interface ValidateTargetOptions extends Omit<ValidateOptions, 'upload' | 
 
 /** Validates the artifact at a path or URL; findings are in the report, read failures throw. */
 export async function validateTarget(target: string, options: ValidateTargetOptions = {}): Promise<ValidationReport> {
+  refuseOtherSchemes(target);
   if (!isUrl(target)) {
     const st = await stat(target).catch((e: unknown) => {
       throw ioError(e, target);

@@ -60,7 +60,8 @@ export async function validate(input: ByteSource | MemberStore, options: Validat
     diagnostics = await runRules(store, raw, options);
   } catch (e) {
     if (!(e instanceof FnnxError) || e.kind !== 'artifact') throw e;
-    diagnostics = [diag(e.code, 'error', e.message, { member: e.member ?? null, pointer: '' })];
+    // A diagnostic has no hint field; one that stops the whole read (compressed, over a limit) keeps its way out.
+    diagnostics = [diag(e.code, 'error', e.hint ? `${e.message}; ${e.hint}` : e.message, { member: e.member ?? null, pointer: '' })];
   }
   if (options.upload) diagnostics.push(...uploadRules(options.upload));
   if (options.strict) diagnostics = strictly(diagnostics);

@@ -1,8 +1,9 @@
 /**
  * Messages between describeBlob and its worker. The worker is sent the File itself (a handle, not
- * its bytes) and reads and hashes it there: measured in Chromium, that ran at 295–305 MiB/s
- * where reading on the page and shipping 2 MiB buffers to the worker ran at 209–300.
+ * its bytes) and reads and hashes it there: faster in Chromium than reading on the page and
+ * shipping buffers to the worker.
  */
+// Figures: bench/README.md, "Browser".
 import { FnnxError, type ErrorKind } from '../errors.js';
 import type { DescribeResult } from '../describe/descriptor.js';
 

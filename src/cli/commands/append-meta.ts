@@ -3,7 +3,7 @@ import { newHexId } from '../../append/ids.js';
 import { UsageError } from '../../errors.js';
 import type { Attachment } from '../../append/meta.js';
 import { fileBody } from '../../node/file-body.js';
-import { readJsonFile } from '../common.js';
+import { collectRepeated, readJsonFile } from '../common.js';
 import { printAppendResult } from '../render/append-text.js';
 
 interface AppendMetaOptions {
@@ -13,9 +13,6 @@ interface AppendMetaOptions {
 }
 
 
-function collect(value: string, previous: string[] = []): string[] {
-  return [...previous, value];
-}
 
 async function attachment(spec: string): Promise<Attachment> {
   const eq = spec.indexOf('=');
@@ -29,7 +26,7 @@ export function registerAppendMeta(program: Command): void {
     .description('append metadata entries as a new meta-<hex>.json sidecar (and files under meta_artifacts/<entry id>/); never rewrites existing bytes')
     .argument('<artifact>', 'a tar artifact file, or a directory-form artifact')
     .requiredOption('--entry <file.json>', 'one metadata entry {id, producer, producer_version, producer_tags, payload}, or an array of them')
-    .option('--attach <name=path>', "a file to store under the entry's folder, repeatable (needs exactly one entry)", collect)
+    .option('--attach <name=path>', "a file to store under the entry's folder, repeatable (needs exactly one entry)", collectRepeated)
     .option('--json', 'print the result as JSON')
     .action(async (target: string, opts: AppendMetaOptions) => {
       const { checkEntries, metaAppendMembers } = await import('../../append/meta.js');

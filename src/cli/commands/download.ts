@@ -13,6 +13,7 @@ interface DownloadCliOptions {
   descriptor?: string;
   json?: boolean;
   timeout?: string;
+  quiet?: boolean;
 }
 
 export function registerDownload(program: Command): void {
@@ -44,9 +45,9 @@ export function registerDownload(program: Command): void {
           descriptor: opts.descriptor ? await loadDescriptor(opts.descriptor) : undefined,
           timeoutMs: count(opts.timeout ?? '30000', '--timeout'),
           signal: controller.signal,
-          // This process is ours: keep its peak memory flat (77 MiB for 1 GiB, not 100+).
+          // This process is ours: keep its peak memory flat (why: docs/design.md, HTTP and downloads).
           collectGarbageEvery: 4 << 20,
-          onProgress: (p) => (bar ??= progressBar('download', p.total)).update(p.done),
+          onProgress: (p) => (bar ??= progressBar('download', p.total, { quiet: opts.quiet })).update(p.done),
         });
       } finally {
         bar?.finish();

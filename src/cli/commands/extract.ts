@@ -6,11 +6,13 @@ import { BlockCache } from '../../source/block-cache.js';
 import { EXIT_BAD_ARTIFACT, formatError } from '../errors.js';
 import { printJson } from '../common.js';
 import { collectLimit, limitsHelp } from '../limits-option.js';
+import { progressBar, reportingReads } from '../progress.js';
 
 interface ExtractCliOptions {
   directory: string;
   limit?: Record<string, number>;
   json?: boolean;
+  quiet?: boolean;
 }
 
 export function registerExtract(program: Command): void {
@@ -25,10 +27,12 @@ export function registerExtract(program: Command): void {
       if (!isUrl(target) && (await stat(target).catch(() => undefined))?.isDirectory()) {
         throw new UsageError('ALREADY_A_DIRECTORY', `${target} is a directory: it already is the directory form`);
       }
-      const source = new BlockCache(await openSource(target));
+      const raw = await openSource(target);
+      const bar = progressBar('extract', raw.byteLength, { quiet: opts.quiet });
+      const source = new BlockCache(reportingReads(raw, (n) => bar.update(n)));
       try {
         const { extractTar } = await import('../../node/extract.js');
-        const result = await extractTar(source, opts.directory, { limits: opts.limit });
+        const result = await extractTar(source, opts.directory, { limits: opts.limit }).finally(() => bar.finish());
         if (opts.json) {
           const refused = result.refused.map((e) => ({ member: e.member, code: e.code, message: e.message }));
           printJson({ directory: opts.directory, files: result.files, directories: result.directories, bytes: result.bytes, refused });

@@ -1,4 +1,6 @@
 import type { Command } from 'commander';
+import { DirStore } from '../../node/dir-store.js';
+import { directoryGiven } from '../../node/open.js';
 import { openFromCli, printIndex, withSourceOptions, type SourceOptions } from '../common.js';
 
 export function registerIndex(program: Command): void {
@@ -10,6 +12,7 @@ export function registerIndex(program: Command): void {
   ).action(async (target: string, opts: SourceOptions) => {
     const store = await openFromCli(target, opts);
     try {
+      if (store instanceof DirStore) throw directoryGiven(target);
       printIndex(await store.fileIndex());
     } finally {
       await store.close();

@@ -18,14 +18,6 @@ interface NewCliOptions {
   json?: boolean;
 }
 
-const EXAMPLES = `
-Examples:
-  $ fnnx-kit new my_model/ --onnx model.onnx --name churn --version 1.2.0 --producer acme-train:0.3
-  $ fnnx-kit pack my_model/ -o churn.fnnx && fnnx-kit validate --strict churn.fnnx
-  $ fnnx-kit new my_model/ --onnx scaler.onnx --onnx model.onnx      # a chain: scaler's outputs feed model
-  $ fnnx-kit new my_model/ --onnx model.onnx --input-name float_input=features --output-name variable=score
-`;
-
 function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
@@ -59,8 +51,6 @@ export function registerNew(program: Command): void {
     .option('--input-name <old=new>', "rename a manifest input (the first model's graph input `old`), repeatable", collectRename)
     .option('--output-name <old=new>', "rename a manifest output (the last model's graph output `old`), repeatable", collectRename)
     .option('--force', 'write into a non-empty directory: its root files and ops_artifacts/ are replaced, other files stay')
-    .option('--json', 'print what was written as JSON')
-    .addHelpText('after', EXAMPLES)
     .action(async (dir: string, opts: NewCliOptions) => {
       const { newFromOnnx } = await import('../../build/new-onnx.js');
       const { openOnnxFiles, writeArtifactDir } = await import('../../node/new-dir.js');

@@ -2,12 +2,16 @@ import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
 import { progressBar } from '../progress.js';
 import { writeAll } from '../stdout.js';
+import { collectRepeated } from '../common.js';
 
 interface PackOptions {
   output: string;
   json?: boolean;
   quiet?: boolean;
+  exclude?: string[];
+  defaultExcludes: boolean;
 }
+
 
 export function registerPack(program: Command): void {
   program
@@ -17,6 +21,8 @@ export function registerPack(program: Command): void {
     .requiredOption('-o, --output <file>', 'the artifact file to write (e.g. model.fnnx), written atomically; "-" streams the tar to stdout (the descriptor then goes to stderr)')
     .option('--json', 'print the upload descriptor as JSON')
     .option('-q, --quiet', 'no progress bar')
+    .option('--exclude <glob>', 'leave out matching paths, repeatable, .gitignore-style: "*.log", ".venv/", "data/raw/**" (the output file is never packed)', collectRepeated)
+    .option('--no-default-excludes', 'also pack __pycache__/ and *.pyc (left out by default, as the reference FNNX builder does)')
     .action(async (dir: string, opts: PackOptions) => {
       // Loaded when run, not when the CLI starts: startup is paid by every command.
       const { artifactInputFromDir } = await import('../../node/pack-dir.js');
@@ -25,7 +31,7 @@ export function registerPack(program: Command): void {
       const { buildArtifact } = await import('../../build/builder.js');
       const { cryptoHasher } = await import('../../node/crypto-hasher.js');
       if (!opts.output) throw new UsageError('NO_OUTPUT', 'give the output file with -o');
-      const input = await artifactInputFromDir(dir);
+      const input = await artifactInputFromDir(dir, { output: opts.output, exclude: opts.exclude, defaultExcludes: opts.defaultExcludes });
       const total = (input.files ?? []).reduce((n, f) => n + bodySize(f.body), 0);
       const bar = opts.quiet ? undefined : progressBar('pack', total);
       let result;

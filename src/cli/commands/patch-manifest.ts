@@ -19,7 +19,7 @@ export function registerPatchManifest(program: Command): void {
       const { patchAppendMembers } = await import('../../append/patch.js');
       const { appendToArtifact } = await import('../../node/append-file.js');
       const doc = await readJsonFile(opts.patch);
-      const result = await appendToArtifact(target, async (store, contents) => (await patchAppendMembers(store, contents, doc, newHexId())).members);
+      const result = await appendToArtifact(target, async (store, contents) => (await patchAppendMembers(store, contents, doc, newHexId(), { source: opts.patch })).members);
       printAppendResult(result, opts.json === true);
     });
 }

@@ -1,0 +1,141 @@
+/**
+ * The conventions every command shares, wired in one place after the commands register:
+ * examples in each `--help`, `--json` wherever a command can print JSON, `-q` wherever one draws
+ * progress, and one failure format: the documented `fnnx-kit: … (CODE)` line on stderr, or with
+ * `--json` a `{"error": {...}}` object on stdout (same exit code), so `validate --json x > report.json`
+ * never leaves an empty file. Commander's own usage errors go through the same path.
+ */
+import { type Command, CommanderError } from 'commander';
+import { UsageError, isFnnxError } from '../errors.js';
+import { EXIT_BAD_ARTIFACT, EXIT_OK, EXIT_USAGE, exitCodeOf, formatError } from './errors.js';
+
+interface Convention {
+  /** Two or three command lines, each shown under "Examples:" in the command's --help. */
+  examples: readonly string[];
+  /** Prints raw bytes (a member, a page): no --json. */
+  raw?: boolean;
+  /** Draws a progress bar on a terminal: gets -q. */
+  progress?: boolean;
+}
+
+/** One entry per command, by its path ("card add"); a command without one fails the CLI tests. */
+export const CONVENTIONS: ReadonlyMap<string, Convention> = new Map<string, Convention>([
+  ['inspect', { examples: ['fnnx-kit inspect model.fnnx', 'fnnx-kit inspect https://example.com/model.fnnx --json', 'fnnx-kit inspect model.fnnx --index file_index.json'] }],
+  ['index', { examples: ['fnnx-kit index model.fnnx', 'fnnx-kit index https://example.com/model.fnnx > file_index.json'] }],
+  ['cat', { raw: true, examples: ['fnnx-kit cat model.fnnx manifest.json', 'fnnx-kit cat model.fnnx ops_artifacts/main/model.onnx > model.onnx'] }],
+  ['download', { progress: true, examples: ['fnnx-kit download https://example.com/model.fnnx -o model.fnnx', 'fnnx-kit download "$URL" -o model.fnnx --descriptor descriptor.json'] }],
+  ['extract', { progress: true, examples: ['fnnx-kit extract model.fnnx -C model/', 'fnnx-kit extract https://example.com/model.fnnx -C model/ --json'] }],
+  ['validate', { examples: ['fnnx-kit validate model.fnnx', 'fnnx-kit validate model.fnnx --for-upload --strict', 'fnnx-kit validate model/ --json > report.json'] }],
+  ['pack', { progress: true, examples: ['fnnx-kit pack model/ -o model.fnnx', 'fnnx-kit pack . -o model.fnnx --exclude "*.log" --exclude data/', 'fnnx-kit pack model/ -o - > model.fnnx'] }],
+  ['describe', { progress: true, examples: ['fnnx-kit describe model.fnnx > descriptor.json', 'fnnx-kit describe model.fnnx --max-size 1073741824 -q'] }],
+  ['verify', { progress: true, examples: ['fnnx-kit verify model.fnnx --descriptor descriptor.json', 'fnnx-kit verify model.fnnx --sha256 <64 hex> --size 16384'] }],
+  ['append-meta', { examples: ['fnnx-kit append-meta model.fnnx --entry metrics.json', 'fnnx-kit append-meta model.fnnx --entry report-entry.json --attach report.html=./out/report.html'] }],
+  ['patch-manifest', { examples: ['fnnx-kit patch-manifest model.fnnx --patch patch.json', 'fnnx-kit patch-manifest model/ --patch patch.json --json'] }],
+  ['card add', { progress: true, examples: ['fnnx-kit card add model.fnnx card.html', 'fnnx-kit card add model.fnnx card.html --asset chart.png --asset style.css'] }],
+  ['new', { examples: ['fnnx-kit new my_model/ --onnx model.onnx --name churn --version 1.2.0 --producer acme-train:0.3', 'fnnx-kit new my_model/ --onnx scaler.onnx --onnx model.onnx', 'fnnx-kit new my_model/ --onnx model.onnx --input-name float_input=features --output-name variable=score'] }],
+  ['card show', { raw: true, examples: ['fnnx-kit card show model.fnnx > card.html', 'fnnx-kit card show https://example.com/model.fnnx'] }],
+]);
+
+const EXIT_CODES = `
+Exit codes:
+  ${EXIT_OK}  done; for validate: the artifact is sound (warnings allowed)
+  ${EXIT_BAD_ARTIFACT}  the artifact is bad: broken, refused, or not what was expected
+  ${EXIT_USAGE}  could not do what was asked: bad usage, missing file, network or disk error
+
+Errors print one line, "fnnx-kit: <member>: <what happened> (<CODE>)", and a hint line;
+with --json they print {"error": {"code", "message", "member", "hint"}} on stdout instead.
+Run "fnnx-kit help <command>" (e.g. "fnnx-kit help card add") for a command's options and examples.`;
+
+export function commandPath(cmd: Command): string {
+  const names: string[] = [];
+  for (let c: Command | null = cmd; c?.parent; c = c.parent) names.unshift(c.name());
+  return names.join(' ');
+}
+
+function leaves(cmd: Command): Command[] {
+  return cmd.commands.length === 0 ? [cmd] : cmd.commands.flatMap(leaves);
+}
+
+/** Where a commander usage error happened, so its hint names the right --help. */
+let failedCommand: Command | undefined;
+/** Set once options are parsed: the command asked for JSON. */
+let jsonRequested = false;
+/** Set once options are parsed: stdout carries data (`pack -o -`), so JSON goes to stderr. */
+let stdoutIsData = false;
+
+export function applyConventions(program: Command): void {
+  program.addHelpText('after', EXIT_CODES);
+  program.hook('preAction', (_root, action) => {
+    jsonRequested = action.opts().json === true;
+    stdoutIsData = action.opts().output === '-';
+  });
+  const all = [program, ...program.commands.flatMap((c) => [c, ...c.commands])];
+  for (const cmd of all) {
+    cmd.exitOverride();
+    // Commander's own message is replaced by reportFailure's one line.
+    cmd.configureOutput({ outputError: () => (failedCommand = cmd) });
+  }
+  for (const cmd of leaves(program)) {
+    if (cmd === program) continue;
+    const path = commandPath(cmd);
+    const c = CONVENTIONS.get(path);
+    if (!c) continue;
+    const has = (flag: string) => cmd.options.some((o) => o.long === flag);
+    if (!has('--debug')) cmd.option('--debug', 'print stack traces with errors');
+    if (!c.raw && !has('--json')) cmd.option('--json', 'print the result as JSON (an error too: {"error": {...}} on stdout)');
+    if (c.progress && !has('--quiet')) cmd.option('-q, --quiet', 'no progress bar');
+    cmd.addHelpText('after', `\nExamples:\n${c.examples.map((e) => `  $ ${e}`).join('\n')}\n`);
+  }
+}
+
+/** `help card add` means `card add --help` (commander's help command takes one name only). */
+export function helpArgv(argv: string[]): string[] {
+  const i = 2;
+  if (argv[i] !== 'help' || argv.length <= i + 1) return argv;
+  return [...argv.slice(0, i), ...argv.slice(i + 1), '--help'];
+}
+
+const COMMANDER_CODES: Readonly<Record<string, string>> = {
+  'commander.unknownOption': 'UNKNOWN_OPTION',
+  'commander.unknownCommand': 'UNKNOWN_COMMAND',
+  'commander.missingArgument': 'MISSING_ARGUMENT',
+  'commander.optionMissingArgument': 'MISSING_OPTION_VALUE',
+  'commander.missingMandatoryOptionValue': 'MISSING_OPTION',
+  'commander.excessArguments': 'TOO_MANY_ARGUMENTS',
+  'commander.invalidArgument': 'BAD_OPTION',
+  'commander.conflictingOption': 'CONFLICTING_OPTIONS',
+};
+
+/** A commander usage error as one of ours, or undefined when commander only printed help or the version. */
+function fromCommander(e: CommanderError): UsageError | undefined {
+  if (e.exitCode === 0 || e.code === 'commander.help' || e.code === 'commander.helpDisplayed' || e.code === 'commander.version') return undefined;
+  const where = failedCommand ? commandPath(failedCommand) : '';
+  const message = e.message.replace(/^error: /, '');
+  return new UsageError(COMMANDER_CODES[e.code] ?? 'USAGE', message, { hint: `see fnnx-kit ${where ? `${where} ` : ''}--help` });
+}
+
+/** Whether `--json` is among the options (before any `--`), for failures that come before parsing ends. */
+function argvAsksJson(argv: string[]): boolean {
+  const end = argv.indexOf('--');
+  return (end < 0 ? argv : argv.slice(0, end)).includes('--json');
+}
+
+/** The error as the JSON object `--json` promises. */
+export function errorJson(e: unknown): { error: { code: string; message: string; member: string | null; hint: string | null } } {
+  if (isFnnxError(e)) return { error: { code: e.code, message: e.message, member: e.member ?? null, hint: e.hint ?? null } };
+  const message = e instanceof Error ? e.message : String(e);
+  return { error: { code: 'INTERNAL', message, member: null, hint: 'this is a bug in fnnx-kit; rerun with --debug and report it' } };
+}
+
+/** Prints a failure in the form the user asked for and returns the exit code. */
+export function reportFailure(e: unknown, argv: string[]): number {
+  let error = e;
+  if (e instanceof CommanderError) {
+    const usage = fromCommander(e);
+    if (!usage) return e.exitCode === 0 ? EXIT_OK : EXIT_USAGE; // help went to stderr: `fnnx-kit` alone
+    error = usage;
+  }
+  if (jsonRequested || argvAsksJson(argv)) (stdoutIsData ? process.stderr : process.stdout).write(`${JSON.stringify(errorJson(error), null, 2)}\n`);
+  else process.stderr.write(formatError(error, argv.includes('--debug')));
+  return exitCodeOf(error);
+}
