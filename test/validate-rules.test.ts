@@ -31,14 +31,14 @@ describe('validate: sound artifacts', () => {
 });
 
 describe('validate: container rules', () => {
-  it('MEMBER_PATH_UNSAFE for a ".." member', async () => {
+  it('PATH_TRAVERSAL for a ".." member', async () => {
     const r = await validateMembers(soundPipeline(), {}, [{ header: { name: 'ops_artifacts/../../evil.txt' }, body: 'x' }]);
-    expect(findings(r)).toContain('MEMBER_PATH_UNSAFE ops_artifacts/../../evil.txt');
+    expect(findings(r)).toContain('PATH_TRAVERSAL ops_artifacts/../../evil.txt');
   });
 
-  it('MEMBER_PATH_UNSAFE for an absolute member path', async () => {
+  it('ABSOLUTE_PATH for an absolute member path', async () => {
     const r = await validateMembers(soundPipeline(), {}, [{ header: { name: '/etc/cron.d/x' }, body: 'x' }]);
-    expect(findings(r)).toContain('MEMBER_PATH_UNSAFE /etc/cron.d/x');
+    expect(findings(r)).toContain('ABSOLUTE_PATH /etc/cron.d/x');
   });
 
   it('MEMBER_LINK for a symbolic link and MEMBER_SPECIAL for a fifo', async () => {

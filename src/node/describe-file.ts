@@ -3,7 +3,7 @@ import { basename } from 'node:path';
 import type { HashAlgorithm } from '../hash/hasher.js';
 import { describeChunks, describeSource, type DescribeSourceOptions } from '../describe/describe-source.js';
 import type { DescribeResult } from '../describe/descriptor.js';
-import { checkUploadName, checkUploadSize, DEFAULT_MAX_UPLOAD_SIZE } from '../describe/upload-rules.js';
+import { refuseUnuploadable } from '../artifact/upload-rules.js';
 import { UsageError } from '../errors.js';
 import type { JsonLimits } from '../artifact/json-member.js';
 import type { TarLimits } from '../tar/limits.js';
@@ -32,7 +32,7 @@ export function uploadFileName(target: string): string {
 /** Describes a local tar file or a URL in one pass, with node:crypto hashing. */
 export async function describeFile(target: string, options: DescribeFileOptions = {}): Promise<DescribeResult> {
   const fileName = uploadFileName(target);
-  if (options.uploadChecks !== false) checkUploadName(fileName);
+  if (options.uploadChecks !== false) refuseUnuploadable(fileName, { fileName });
   if (!isUrl(target) && (await stat(target).catch(() => undefined))?.isDirectory()) {
     throw new UsageError('IS_A_DIRECTORY', `${target} is a directory: pack it first (fnnx-kit pack ${target} -o model.fnnx)`);
   }
@@ -47,7 +47,7 @@ export async function describeFile(target: string, options: DescribeFileOptions 
     signal: options.signal,
   };
   try {
-    if (options.uploadChecks !== false) checkUploadSize(fileName, source.byteLength, options.maxSize ?? DEFAULT_MAX_UPLOAD_SIZE);
+    if (options.uploadChecks !== false) refuseUnuploadable(fileName, { size: source.byteLength, maxSize: options.maxSize });
     options.onStart?.(source.byteLength);
     if (isUrl(target)) return await describeSource(source, describeOptions);
     const chunks = recycledFileChunks(target, { chunkSize: FILE_HASH_CHUNK, signal: options.signal, expectedSize: source.byteLength });

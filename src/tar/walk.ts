@@ -4,6 +4,7 @@
  * member after them.
  */
 import type { ByteSource } from '../source/byte-source.js';
+import type { ErrorCode } from '../codes.js';
 import { LimitError, TarFormatError } from '../errors.js';
 import { BLOCK, decodeHeader, isZeroBlock, paddedSize, type RawHeader } from './header.js';
 import type { TarEntry } from './entry.js';
@@ -111,7 +112,7 @@ async function sparseExtension(source: ByteSource, block: Uint8Array, pos: numbe
 }
 
 /** Magic numbers of what people mistake for (or disguise as) a tar artifact. */
-const FOREIGN: Array<{ magic: number[]; what: string; code: string; hint: string }> = [
+const FOREIGN: Array<{ magic: number[]; what: string; code: ErrorCode; hint: string }> = [
   { magic: [0x1f, 0x8b], what: 'gzip-compressed', code: 'COMPRESSED', hint: 'decompress it first (gunzip), or ask its producer for the uncompressed artifact' },
   { magic: [0x42, 0x5a, 0x68], what: 'bzip2-compressed', code: 'COMPRESSED', hint: 'decompress it first (bunzip2); FNNX artifacts are never compressed' },
   { magic: [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00], what: 'xz-compressed', code: 'COMPRESSED', hint: 'decompress it first (unxz); FNNX artifacts are never compressed' },

@@ -3,6 +3,7 @@
  * its bytes) and reads and hashes it there: measured in Chromium, that ran at 295–305 MiB/s
  * where reading on the page and shipping 2 MiB buffers to the worker ran at 209–300.
  */
+import type { ErrorCode } from '../codes.js';
 import { FnnxError, type ErrorKind } from '../errors.js';
 import type { DescribeResult } from '../describe/descriptor.js';
 
@@ -11,7 +12,7 @@ export type ToWorker = { describe: { blob: Blob; fileName: string } };
 export type FromWorker = { progress: number } | { result: DescribeResult } | { error: WireError };
 
 export interface WireError {
-  code: string;
+  code: ErrorCode;
   kind: ErrorKind;
   message: string;
   member?: string;
