@@ -65,6 +65,10 @@ export async function generatedTypes() {
 function withExternalRefs(node, imports) {
   if (Array.isArray(node)) return node.map((n) => withExternalRefs(n, imports));
   if (node === null || typeof node !== 'object') return node;
+  // An object the schema leaves open ("any object") is a record of unknowns, not `{}`.
+  if (node.type === 'object' && !node.properties && !node.patternProperties && node.additionalProperties === undefined) {
+    return withExternalRefs({ ...node, additionalProperties: true }, imports);
+  }
   if (typeof node.$ref === 'string' && !node.$ref.startsWith('#')) {
     const file = node.$ref.replace(/^.*\//, '');
     if (!Object.hasOwn(TYPE_NAMES, file)) throw new Error(`$ref ${node.$ref} names no schema file`);

@@ -132,7 +132,6 @@ export const CODES = {
   BAD_ZIP: { error: A, about: 'a zip is not sound' },
   ZIP64_UNSUPPORTED: { error: A, about: 'a zip64 archive (not supported in the browser)' },
   NO_SUCH_ZIP_ENTRY: { error: U, about: 'the zip has no entry of the asked name' },
-  NO_OFFSET: { error: U, about: "the card's data offset in the tar is unknown" },
   UNSUPPORTED_STORE: { error: U, about: 'the store cannot read byte ranges' },
   DUPLICATE_ASSET: { error: U, about: 'two card files would get the same name' },
   // Upload, describe, download, verify

@@ -7,5 +7,7 @@ export interface MetaEntry {
   producer: string;
   producer_version: string;
   producer_tags: string[];
-  payload: {};
+  payload: {
+    [k: string]: unknown | undefined;
+  };
 }

@@ -4,7 +4,9 @@ export interface OpInstance {
   op: string;
   inputs: Port[];
   outputs: Port[];
-  attributes: {};
+  attributes: {
+    [k: string]: unknown | undefined;
+  };
   /**
    * Internal attribute name -> where its value comes from.
    */

@@ -7,6 +7,8 @@ export interface UploadDescriptor {
   file_hash: string;
   size: number;
   manifest: Manifest;
-  metrics: {};
+  metrics: {
+    [k: string]: unknown | undefined;
+  };
   file_index: FileIndexDocument;
 }
