@@ -19,7 +19,10 @@ const EXIT = { artifact: 'artifact, exit 1', usage: 'usage, exit 2', io: 'I/O, e
 export function codesMarkdown(codes) {
   const rows = Object.entries(codes).map(([code, e]) => {
     const thrown = (e.error ?? []).map((k) => EXIT[k]).join(' or ') || '–';
-    const reported = [e.diagnostic || (e.error ?? []).includes('artifact') ? 'validate' : '', e.warning ? 'reader warning' : ''].filter(Boolean).join(', ') || '–';
+    const reported =
+      [e.diagnostic || (e.error ?? []).includes('artifact') ? 'validate' : '', e.warning ? 'reader warning' : '']
+        .filter(Boolean)
+        .join(', ') || '–';
     return `| \`${code}\` | ${thrown} | ${reported} | ${e.about.replace(/\|/g, '\\|')} |`;
   });
   return ['| Code | Thrown as | Reported by | Meaning |', '| --- | --- | --- | --- |', ...rows].join('\n');

@@ -49,6 +49,13 @@ export * from './validate/index.js';
 // Describing for upload: the registry's descriptor and upload rules.
 export { Describer, type Descriptor, type DescribeResult, type DescriberOptions } from './describe/descriptor.js';
 export { describeSource, type DescribeSourceOptions } from './describe/describe-source.js';
-export { uploadProblems, uploadExtension, UPLOAD_EXTENSIONS, DEFAULT_MAX_UPLOAD_SIZE, type UploadProblem, type UploadForm } from './artifact/upload-rules.js';
+export {
+  uploadProblems,
+  uploadExtension,
+  UPLOAD_EXTENSIONS,
+  DEFAULT_MAX_UPLOAD_SIZE,
+  type UploadProblem,
+  type UploadForm,
+} from './artifact/upload-rules.js';
 export type { Hasher, HasherFactory, HashAlgorithm } from './hash/hasher.js';
 export { wasmHasher } from './hash/wasm-hasher.js';

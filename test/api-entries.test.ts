@@ -33,7 +33,17 @@ describe('the entries', () => {
   });
 
   it('keep internals internal', () => {
-    for (const name of ['orderedMembers', 'jsonBytes', 'FIXED_MTIME', 'AtomicFileSink', 'planMembers', 'parseRetryAfter', 'lastWins', 'writeTar', 'TarScanner']) {
+    for (const name of [
+      'orderedMembers',
+      'jsonBytes',
+      'FIXED_MTIME',
+      'AtomicFileSink',
+      'planMembers',
+      'parseRetryAfter',
+      'lastWins',
+      'writeTar',
+      'TarScanner',
+    ]) {
       expect(Object.hasOwn(node, name) || Object.hasOwn(web, name), name).toBe(false);
     }
   });

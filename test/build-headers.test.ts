@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { openSync, closeSync, writeSync, ftruncateSync, readFileSync } from 'node:fs';
+import { openSync, closeSync, writeSync, ftruncateSync } from 'node:fs';
 import { join } from 'node:path';
 import { pack as createPack } from 'tar-stream';
 import { FileSource, walkTar, fileIndexOf } from '../src/index.js';

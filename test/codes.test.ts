@@ -46,7 +46,9 @@ function literalsInSource(): Map<string, string> {
 
 describe('the table of codes', () => {
   it('lists every code a source file uses (a code outside the table fails here and in tsc)', () => {
-    const unlisted = [...literalsInSource()].filter(([code]) => !isCode(code) && !NOT_CODES.has(code)).map(([code, file]) => `${code} (${file})`);
+    const unlisted = [...literalsInSource()]
+      .filter(([code]) => !isCode(code) && !NOT_CODES.has(code))
+      .map(([code, file]) => `${code} (${file})`);
     expect(unlisted).toEqual([]);
   });
 
@@ -56,7 +58,9 @@ describe('the table of codes', () => {
   });
 
   it('gives every code an UPPER_SNAKE name, a use and a one-line meaning', () => {
-    for (const [code, entry] of Object.entries(CODES) as Array<[string, { error?: readonly string[]; diagnostic?: true; warning?: true; about: string }]>) {
+    for (const [code, entry] of Object.entries(CODES) as Array<
+      [string, { error?: readonly string[]; diagnostic?: true; warning?: true; about: string }]
+    >) {
       expect(code).toMatch(/^[A-Z][A-Z0-9]*(_[A-Z0-9]+)*$/);
       expect(entry.about.trim().length, code).toBeGreaterThan(10);
       expect(entry.about, code).not.toContain('\n');
@@ -77,7 +81,16 @@ describe('the table of codes', () => {
   });
 
   it('retires the old spellings of one fact (renamed codes are gone)', () => {
-    for (const old of ['MISSING_ROOT_FILE', 'BAD_JSON', 'META_NOT_ARRAY', 'BAD_EXTENSION', 'TOO_LARGE', 'BAD_ROOT_FILE', 'META_LEGACY_ENTRY', 'BAD_PATCH']) {
+    for (const old of [
+      'MISSING_ROOT_FILE',
+      'BAD_JSON',
+      'META_NOT_ARRAY',
+      'BAD_EXTENSION',
+      'TOO_LARGE',
+      'BAD_ROOT_FILE',
+      'META_LEGACY_ENTRY',
+      'BAD_PATCH',
+    ]) {
       expect(isCode(old), old).toBe(false);
     }
   });

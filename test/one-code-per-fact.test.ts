@@ -36,13 +36,20 @@ describe('one code per fact, whoever finds it', () => {
   });
 
   it('a root file that is not JSON is JSON_INVALID to the reader and to validate', async () => {
-    const members: Members = [['manifest.json', MANIFEST], ['ops.json', '[{"id": '], ['variant_config.json', { nodes: [] }]];
+    const members: Members = [
+      ['manifest.json', MANIFEST],
+      ['ops.json', '[{"id": '],
+      ['variant_config.json', { nodes: [] }],
+    ];
     expect(await readerCode(members)).toBe('JSON_INVALID');
     expect(await validatorCodes(members)).toContain('JSON_INVALID');
   });
 
   it('a metadata file that is not JSON is JSON_INVALID in the reader warnings and to validate', async () => {
-    const members = artifact([['meta.json', [metaEntry('ok', [])]], ['meta-bad.json', '[{']]);
+    const members = artifact([
+      ['meta.json', [metaEntry('ok', [])]],
+      ['meta-bad.json', '[{'],
+    ]);
     expect(await readerWarnings(members)).toEqual(['JSON_INVALID']);
     expect(await validatorCodes(members)).toContain('JSON_INVALID');
   });
@@ -77,8 +84,14 @@ describe('one code per fact, whoever finds it', () => {
     const members = artifact();
     const bytes = new Uint8Array(await packTar(members));
     await expect(describeBlob(new Blob([bytes]), 'model.tar', { worker: false })).rejects.toMatchObject({ code: 'UPLOAD_EXTENSION' });
-    await expect(describeBlob(new Blob([bytes]), 'model.fnnx', { worker: false, maxSize: 10 })).rejects.toMatchObject({ code: 'UPLOAD_TOO_LARGE' });
-    expect(await validatorCodes(members, { upload: { fileName: 'model.tar', size: bytes.length, form: 'tar' } })).toContain('UPLOAD_EXTENSION');
-    expect(await validatorCodes(members, { upload: { fileName: 'model.fnnx', size: bytes.length, form: 'tar', maxSize: 10 } })).toContain('UPLOAD_TOO_LARGE');
+    await expect(describeBlob(new Blob([bytes]), 'model.fnnx', { worker: false, maxSize: 10 })).rejects.toMatchObject({
+      code: 'UPLOAD_TOO_LARGE',
+    });
+    expect(await validatorCodes(members, { upload: { fileName: 'model.tar', size: bytes.length, form: 'tar' } })).toContain(
+      'UPLOAD_EXTENSION',
+    );
+    expect(await validatorCodes(members, { upload: { fileName: 'model.fnnx', size: bytes.length, form: 'tar', maxSize: 10 } })).toContain(
+      'UPLOAD_TOO_LARGE',
+    );
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MemorySource } from '../src/source/memory-source.js';
 import { validate } from '../src/validate/validate.js';
-import { findings, io, onnxOp, soundPipeline, soundPyfunc, validateMembers, type Members } from './helpers/validate-artifact.js';
+import { findings, soundPipeline, soundPyfunc, validateMembers, type Members } from './helpers/validate-artifact.js';
 
 // Tests edit parsed JSON freely; its shape is what each test is about.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -49,7 +49,11 @@ export function uploadProblems(facts: UploadFacts): UploadProblem[] {
     out.push({ code: 'UPLOAD_TOO_LARGE', message: `${facts.size} bytes is over the upload limit of ${max} bytes (--max-size)` });
   }
   if (facts.form !== undefined && facts.form !== 'tar') {
-    const what = { directory: 'a directory (pack it into a tar file first)', compressed: 'compressed (upload the plain tar)', 'not-tar': 'not a tar file' }[facts.form];
+    const what = {
+      directory: 'a directory (pack it into a tar file first)',
+      compressed: 'compressed (upload the plain tar)',
+      'not-tar': 'not a tar file',
+    }[facts.form];
     out.push({ code: 'UPLOAD_NOT_TAR', message: `the artifact is ${what}; the registry takes one uncompressed tar file` });
   }
   return out;
