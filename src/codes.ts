@@ -64,7 +64,6 @@ export const CODES = {
   PATH_CONFLICT: { error: A, about: 'the extraction target holds something else at the path' },
   NOT_A_DIRECTORY: { error: U, about: 'the given path is not a directory' },
   BAD_TARGET: { error: U, about: 'the extraction directory cannot be used' },
-  ALREADY_A_DIRECTORY: { error: U, about: 'the target is already the directory form' },
   // Manifest, patches, dtypes
   MANIFEST_SCHEMA: { diagnostic: true, about: 'the manifest breaks the manifest schema' },
   INVALID_MANIFEST: { error: A, about: 'the manifest to write has validation errors (pack and append refuse it)' },
@@ -139,7 +138,7 @@ export const CODES = {
   UPLOAD_TOO_LARGE: { error: A, diagnostic: true, about: 'the file is over the upload size limit' },
   UPLOAD_NOT_TAR: { error: A, diagnostic: true, about: 'the artifact is not one plain tar file (directory, compressed or not a tar)' },
   NOT_UPLOADABLE: { error: A, about: 'assertUploadable found problems (listed in the error)' },
-  IS_A_DIRECTORY: { error: U, about: 'the target is a directory where a file is needed' },
+  IS_A_DIRECTORY: { error: U, about: 'the target is a directory where a tar file is needed (describe, extract)' },
   SIZE_MISMATCH: { error: A, about: 'the downloaded size is not the expected one' },
   HASH_MISMATCH: { error: A, about: 'the downloaded SHA-256 is not the expected one' },
   INDEX_MISMATCH: { error: A, about: "the downloaded file's members differ from the descriptor's file_index" },
