@@ -8,7 +8,7 @@ import { describe, expect, expectTypeOf, it } from 'vitest';
 import * as node from '../src/index.js';
 import * as web from '../src/web/index.js';
 import * as shared from '../src/api-shared.js';
-import type { Manifest, OpInstance } from '../src/index.js';
+import type { Descriptor, Manifest, OpInstance, UploadDescriptor } from '../src/index.js';
 import { generatedTypes } from '../scripts/generate-types.mjs';
 import { CORPUS_TAR } from './helpers/paths.js';
 
@@ -66,5 +66,9 @@ describe('the format types', () => {
     expect(contents.ops.map((op) => op.op)).toContain('ONNX_v1');
     // @ts-expect-error a key the schema does not declare does not type-check
     expect(contents.manifest.inputz).toBeUndefined();
+  });
+
+  it('type the descriptor: what describe returns is an UploadDescriptor as the schema has it', () => {
+    expectTypeOf<Descriptor>().toExtend<UploadDescriptor>();
   });
 });
