@@ -7,6 +7,8 @@ export default defineConfig({
     // The JSON report is what .ci/run counts; the default reporter is for people.
     reporters: ['default', 'json'],
     outputFile: { json: '.ci/report.json' },
+    // Removes what tempDir() made after each file; the global setups check nothing is left.
+    setupFiles: ['test/setup-temp.ts'],
     // `npm test` runs both; `npm run test:e2e` only the browser tests (headless Chromium).
     projects: [
       {

@@ -8,7 +8,7 @@
  *
  *   node bench/describe.mjs [--runs 3] [--sizes 1,4]
  */
-import { mkdtempSync, rmSync, writeFileSync, truncateSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync, truncateSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';

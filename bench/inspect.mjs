@@ -41,7 +41,7 @@ try {
 
   const results = [];
   for (const [tool, run] of Object.entries(tools)) {
-    for (const [which, file] of Object.entries(files)) await run(file); // warm the page cache and the JIT
+    for (const file of Object.values(files)) await run(file); // warm the page cache and the JIT
     const samples = { small: [], big: [] };
     // Alternate small and big so machine load drifts hit both alike.
     for (let i = 0; i < RUNS; i++) for (const [which, file] of Object.entries(files)) samples[which].push(await run(file));

@@ -18,7 +18,7 @@ import { CountingSource } from '../dist/source/counting-source.js';
 import { FileSource } from '../dist/node/file-source.js';
 import { fileIndexOf } from '../dist/tar/file-index.js';
 import { walkTar } from '../dist/tar/walk.js';
-import { validateTarget } from '../dist/validate/node.js';
+import { validateTarget } from '../dist/node/validate.js';
 import { hugeModelPieces, modelSpec, writePieces } from '../test/helpers/onnx-model.mjs';
 import { startLoopbackServer } from './lib/loopback-server.mjs';
 import { table } from './lib/measure.mjs';

@@ -4,6 +4,8 @@
  * or "we could not do what was asked" (usage / I/O, exit 2). The CLI maps these to one line.
  */
 
+import type { ErrorCode } from './codes.js';
+
 export type ErrorKind = 'artifact' | 'usage' | 'io';
 
 export interface FnnxErrorOptions {
@@ -13,12 +15,12 @@ export interface FnnxErrorOptions {
 }
 
 export class FnnxError extends Error {
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly kind: ErrorKind;
   readonly member: string | undefined;
   readonly hint: string | undefined;
 
-  constructor(code: string, kind: ErrorKind, message: string, options: FnnxErrorOptions = {}) {
+  constructor(code: ErrorCode, kind: ErrorKind, message: string, options: FnnxErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.code = code;
@@ -30,14 +32,14 @@ export class FnnxError extends Error {
 
 /** The bytes are not a sound tar archive (bad checksum, truncated, bad number field…). */
 export class TarFormatError extends FnnxError {
-  constructor(code: string, message: string, options: FnnxErrorOptions = {}) {
+  constructor(code: ErrorCode, message: string, options: FnnxErrorOptions = {}) {
     super(code, 'artifact', message, options);
   }
 }
 
 /** The archive is a sound tar but not a sound FNNX artifact (missing root file, bad JSON…). */
 export class ArtifactError extends FnnxError {
-  constructor(code: string, message: string, options: FnnxErrorOptions = {}) {
+  constructor(code: ErrorCode, message: string, options: FnnxErrorOptions = {}) {
     super(code, 'artifact', message, options);
   }
 }
@@ -56,14 +58,14 @@ export class LimitError extends FnnxError {
 
 /** Reading bytes failed: file missing, network down, server misbehaving. */
 export class SourceError extends FnnxError {
-  constructor(code: string, message: string, options: FnnxErrorOptions = {}) {
+  constructor(code: ErrorCode, message: string, options: FnnxErrorOptions = {}) {
     super(code, 'io', message, options);
   }
 }
 
 /** The caller asked for something impossible (bad option, unknown member…). */
 export class UsageError extends FnnxError {
-  constructor(code: string, message: string, options: FnnxErrorOptions = {}) {
+  constructor(code: ErrorCode, message: string, options: FnnxErrorOptions = {}) {
     super(code, 'usage', message, options);
   }
 }
@@ -74,8 +76,9 @@ export class AbortError extends FnnxError {
   }
 }
 
-export function isFnnxError(e: unknown): e is FnnxError {
-  return e instanceof FnnxError;
+/** Narrows `e` to an FnnxError, and to one with `code` when given: `if (isFnnxError(e, 'LIMIT_EXCEEDED')) e.code`. */
+export function isFnnxError<C extends ErrorCode = ErrorCode>(e: unknown, code?: C): e is FnnxError & { readonly code: C } {
+  return e instanceof FnnxError && (code === undefined || e.code === code);
 }
 
 export function throwIfAborted(signal: AbortSignal | undefined): void {

@@ -1,60 +1,46 @@
-export * from './errors.js';
-export type { ByteSource } from './source/byte-source.js';
-export { MemorySource } from './source/memory-source.js';
-export { BlobSource } from './source/blob-source.js';
-export { HttpSource, type HttpSourceOptions } from './source/http-source.js';
-export { openHttpSource, type RemoteOptions } from './source/http-open.js';
-export { HttpStatusError, parseRetryAfter, DEFAULT_TIMEOUT_MS } from './source/http-request.js';
-export { identityOf, sameObject, type ObjectIdentity } from './source/http-identity.js';
-export { RetryingSource, withRetry, isRetriable, DEFAULT_RETRY, type RetryPolicy } from './source/retry.js';
-export { LimitedSource } from './source/limited-source.js';
-export { BlockCache, type BlockCacheOptions } from './source/block-cache.js';
-export { CountingSource } from './source/counting-source.js';
-export { readChunks } from './source/chunks.js';
-export type { TarEntry, FileIndex, EntryKind } from './tar/entry.js';
-export { walkTar, type WalkResult } from './tar/walk.js';
-export { fileIndexOf, lastWins } from './tar/file-index.js';
-export { DEFAULT_TAR_LIMITS, type TarLimits } from './tar/limits.js';
-export type { MemberStore, MemberInfo } from './artifact/member-store.js';
-export { TarStore, type TarStoreOptions } from './artifact/tar-store.js';
-export { readArtifact, type ArtifactContents, type ReadOptions, type Warning } from './artifact/reader.js';
-export { registryMetrics } from './artifact/metrics.js';
+/**
+ * The Node entry (`fnnx-kit`): everything the browser entry has, by the same names
+ * (src/api-shared.ts), plus what needs the file system or node:crypto. Internals stay internal:
+ * tests import them from their modules.
+ */
+export * from './api-shared.js';
+
+// Opening a path (tar file or directory) or an http(s) URL.
 export { FileSource } from './node/file-source.js';
 export { DirStore } from './node/dir-store.js';
 export { openStore, openSource, type OpenOptions } from './node/open.js';
+
+// Validating a path or URL; the upload gate for pipelines.
+export { validateTarget, assertUploadable, NotUploadableError, type ValidateTargetOptions } from './node/validate.js';
+
+// Describing a file for upload, and verifying a file against a descriptor.
+export { describeFile, uploadFileName, type DescribeFileOptions } from './node/describe-file.js';
+export { cryptoHasher } from './node/crypto-hasher.js';
+export { differences, type Expected } from './describe/verify.js';
+
+// Downloading by ranges, resumable, verified.
 export { download, type DownloadOptions, type DownloadResult, type DownloadProgress } from './node/download.js';
 export { loadDescriptor, type DownloadDescriptor } from './node/download-verify.js';
-export { checkMemberPath, memberSegments, type MemberPathProblem, type MemberPathCode } from './safety/member-path.js';
-export * from './validate/index.js';
-export { validateTarget, assertUploadable, NotUploadableError, type ValidateTargetOptions } from './validate/node.js';
-export { extractTar, planMembers, DEFAULT_EXTRACT_LIMITS, type ExtractLimits, type ExtractOptions, type ExtractResult } from './node/extract.js';
-export { openZipSafely, DEFAULT_ZIP_LIMITS, type ZipLimits, type SafeZip, type SafeZipEntry, type OpenZipOptions } from './node/zip-limits.js';
-export { buildArtifact, orderedMembers, jsonBytes, type ArtifactInput, type BuildOptions, type RootValue } from './build/builder.js';
-export { writeTar, checkWritableName, type ChunkSink, type TarWriteOptions } from './build/tar-writer.js';
-export { fileHeader, FIXED_MTIME, USTAR_MAX_SIZE } from './build/tar-header.js';
-export { assertValidManifest } from './build/manifest-check.js';
+
+// Building an artifact: from root values and members, or from a directory.
+export { buildArtifact, type ArtifactInput, type BuildOptions, type RootValue } from './build/builder.js';
+export type { ChunkSink } from './build/tar-writer.js';
 export type { MemberInput, MemberBody, StreamBody } from './build/member-input.js';
-export { Describer, isDescriptorMember, type Descriptor, type DescribeResult, type DescriberOptions } from './describe/descriptor.js';
-export { describeSource, type DescribeSourceOptions } from './describe/describe-source.js';
-export { TarScanner, type ScanOptions, type ScanResult } from './describe/tar-scanner.js';
-export { differences, type Expected } from './describe/verify.js';
-export { checkUploadName, checkUploadSize, uploadExtension, UPLOAD_EXTENSIONS, DEFAULT_MAX_UPLOAD_SIZE } from './describe/upload-rules.js';
-export type { Hasher, HasherFactory, HashAlgorithm } from './hash/hasher.js';
-export { wasmHasher } from './hash/wasm-hasher.js';
-export { newHexId, entryIdFor, sidecarName, patchName } from './append/ids.js';
-export { checkEntries, metaAppendMembers, type Attachment } from './append/meta.js';
-export { patchAppendMembers } from './append/patch.js';
-export { cardAppendMembers } from './append/card.js';
-export { newestCard, MODEL_CARD_TAG, MODEL_CARD_FILE } from './append/card-find.js';
-export { cryptoHasher } from './node/crypto-hasher.js';
+export { fileBody } from './node/file-body.js';
 export { packToFile } from './node/pack.js';
 export { artifactInputFromDir, type PackDirOptions } from './node/pack-dir.js';
-export { describeFile, uploadFileName, type DescribeFileOptions } from './node/describe-file.js';
+
+// Appending in place: metadata entries, manifest patches, model cards.
 export { appendToArtifact, type AppendResult, type AppendPlanner } from './node/append-file.js';
+export { newHexId } from './append/ids.js';
+export { checkEntries, metaAppendMembers, type Attachment } from './append/meta.js';
+export { patchAppendMembers } from './append/patch.js';
+export { cardAppendMembers, type Producer } from './append/card.js';
 export { buildCardZip, readNewestCard, type CardFile } from './node/card-zip.js';
-export { fileBody } from './node/file-body.js';
-export { AtomicFileSink } from './node/file-sink.js';
-// i17 (new --onnx): a pipeline artifact made from ONNX models; the Node directory writer.
-export { newFromOnnx, opIds, type OnnxModelFile, type NewOnnxOptions, type NewArtifact } from './build/new-onnx.js';
-export { portOf, unnamedDimName, type FnnxPort } from './onnx/fnnx-ports.js';
+
+// Extracting safely, and reading zips with limits.
+export { extractTar, DEFAULT_EXTRACT_LIMITS, type ExtractLimits, type ExtractOptions, type ExtractResult } from './node/extract.js';
+export { openZipSafely, DEFAULT_ZIP_LIMITS, type ZipLimits, type SafeZip, type SafeZipEntry, type OpenZipOptions } from './node/zip-limits.js';
+
+// Making an artifact's directory form from ONNX models (newFromOnnx itself is shared with the browser).
 export { openOnnxFiles, writeArtifactDir, type OpenedModels, type WriteDirOptions, type WrittenFile } from './node/new-dir.js';

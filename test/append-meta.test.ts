@@ -95,7 +95,7 @@ describe('append-meta', () => {
     writeFileSync(join(dir, 'entry.json'), JSON.stringify({ id: 'x', payload: {} }));
     const r = runCli(['append-meta', path, '--entry', join(dir, 'entry.json')]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/BAD_META_ENTRY/);
+    expect(r.stderr).toMatch(/META_ENTRY_INCOMPLETE/);
     expect(readFileSync(path).equals(readFileSync(CORPUS_TAR))).toBe(true);
   });
 
@@ -144,7 +144,7 @@ describe('append-meta', () => {
 
   it('refuses attachments for an entry whose id cannot be a folder name', () => {
     expect(() => metaAppendMembers([entry('a/b')], [{ name: 'x', body: new Uint8Array(1) }], newHexId())).toThrow(
-      expect.objectContaining({ code: 'BAD_ENTRY_ID' }),
+      expect.objectContaining({ code: 'META_ID_UNSAFE' }),
     );
   });
 

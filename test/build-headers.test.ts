@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { openSync, closeSync, writeSync, ftruncateSync, readFileSync } from 'node:fs';
+import { openSync, closeSync, writeSync, ftruncateSync } from 'node:fs';
 import { join } from 'node:path';
 import { pack as createPack } from 'tar-stream';
 import { FileSource, walkTar, fileIndexOf } from '../src/index.js';
@@ -100,7 +100,7 @@ describe('tar headers the builder writes', () => {
     for (const name of ['../escape', '/etc/passwd', 'a/../../b', 'C:/win', 'a//b', './a', 'a\\b', '']) {
       const parts: Uint8Array[] = [];
       await expect(writeTar([{ name, body: new Uint8Array(1) }], (c) => void parts.push(c)), name).rejects.toMatchObject({
-        code: expect.stringMatching(/UNSAFE_MEMBER_PATH/),
+        code: expect.stringMatching(/^(EMPTY_NAME|ABSOLUTE_PATH|PATH_TRAVERSAL|MEMBER_NAME_NOT_PLAIN)$/),
       });
       expect(Buffer.concat(parts).length, name).toBe(0);
     }

@@ -37,7 +37,7 @@ describe('inspect', () => {
     expect(r.stdout).toMatch(/output\s+y4\s+NDJSON\s+Array\[float32\]/);
     expect(r.stdout).toMatch(/Ops\n\s+id\s+op\n\s+linreg\s+ONNX_v1\n/);
     expect(r.stdout).toMatch(/concat_reduce\s+ONNX_v1/);
-    expect(r.stdout).toContain('META_NOT_ARRAY');
+    expect(r.stdout).toContain('ROOT_FILE_TYPE');
   });
 
   it('--json prints an object with manifest, ops, variant_config, dtypes, env, metadata, file_index, metrics, warnings', () => {
@@ -103,11 +103,11 @@ describe('exit codes and error lines', () => {
     expectErrorLine(r, 'COMPRESSED');
   });
 
-  it('1 for a tar without manifest.json (MISSING_ROOT_FILE, naming it)', async () => {
+  it('1 for a tar without manifest.json (ROOT_FILE_MISSING, naming it)', async () => {
     const path = writeTemp('a.fnnx', await packTar(artifact().filter(([n]) => n !== 'manifest.json')));
     const r = runCli(['inspect', path]);
     expect(r.code).toBe(1);
-    expectErrorLine(r, 'MISSING_ROOT_FILE');
+    expectErrorLine(r, 'ROOT_FILE_MISSING');
     expect(r.stderr).toMatch(/^fnnx-kit: manifest\.json: /);
   });
 

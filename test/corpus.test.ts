@@ -25,7 +25,7 @@ describe('reference corpus', () => {
   it('warns (not fails) that the corpus meta.json is an object, not an array', async () => {
     const a = await readArtifact(await openStore(CORPUS_TAR));
     expect(a.metadata).toEqual([]);
-    expect(a.warnings.map((w) => [w.code, w.member])).toContainEqual(['META_NOT_ARRAY', 'meta.json']);
+    expect(a.warnings.map((w) => [w.code, w.member])).toContainEqual(['ROOT_FILE_TYPE', 'meta.json']);
   });
 
   it('treats missing env.json and meta.json as empty in the TestOp directory artifact', async () => {

@@ -4,6 +4,7 @@ import { copyFileSync, openSync, readFileSync, readSync, writeFileSync, writeSyn
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import type { Json } from '../src/artifact/json-member.js';
+import type { Manifest } from '../src/types/generated/index.js';
 import { packToFile } from '../src/node/pack.js';
 import { describeFile } from '../src/node/describe-file.js';
 import { describeSource } from '../src/describe/describe-source.js';
@@ -34,7 +35,7 @@ const CLS_METRICS = 'falcon.beastbyte.ai::tabular_classification_metrics:v1';
 const REG_METRICS = 'falcon.beastbyte.ai::tabular_regression_metrics:v1';
 const REGISTRY = 'dataforce.studio::registry_metrics:v1';
 
-type Described = { file_name: string; file_hash: string; size: number; file_index: Record<string, [number, number]>; manifest: Record<string, Json>; metrics: Json };
+type Described = { file_name: string; file_hash: string; size: number; file_index: Record<string, [number, number]>; manifest: Manifest; metrics: Json };
 
 /** The CLI, where its output is what is tested. */
 function describeCli(path: string): Described {
@@ -85,9 +86,9 @@ describe('describe', () => {
     const r = runCli(['describe', await artifact('model.tar', [], [])]);
     expect(r.code).toBe(1);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
-    expect(r.stderr).toMatch(/"\.tar".*BAD_EXTENSION/);
+    expect(r.stderr).toMatch(/"\.tar".*UPLOAD_EXTENSION/);
     for (const name of ['model.fnnx.gz', 'model', 'model.FNNX', '.fnnx']) {
-      await expect(describeJson(await artifact(name, [], [])), name).rejects.toMatchObject({ code: 'BAD_EXTENSION', kind: 'artifact' });
+      await expect(describeJson(await artifact(name, [], [])), name).rejects.toMatchObject({ code: 'UPLOAD_EXTENSION', kind: 'artifact' });
     }
   });
 
@@ -96,7 +97,7 @@ describe('describe', () => {
     const r = runCli(['describe', path, '--max-size', '1000']);
     expect(r.code).toBe(1);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
-    expect(r.stderr).toMatch(/over the upload limit of 1000 bytes.*TOO_LARGE/);
+    expect(r.stderr).toMatch(/over the upload limit of 1000 bytes.*UPLOAD_TOO_LARGE/);
   });
 
   it('refuses a size over the default 5,368,709,120-byte limit (sparse file)', () => {

@@ -75,7 +75,7 @@ describe('extract of sound artifacts', () => {
     const out = tempDir('fnnx-ex-');
     const r = runCli(['extract', out, '-C', join(out, 'x')]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/\(ALREADY_A_DIRECTORY\)\n$/);
+    expect(r.stderr).toMatch(/\(IS_A_DIRECTORY\)\n$/);
   });
 });
 

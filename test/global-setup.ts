@@ -1,12 +1,44 @@
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 /**
  * The CLI tests run bin/fnnx-kit.js, which loads dist/. Build once before any test so they
  * exercise the current sources (CI has built already in `npm ci`; this is a cheap repeat).
  */
-export default function setup(): void {
+export function buildDist(): void {
   const r = spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
   if (r.status !== 0) {
     throw new Error('TypeScript build failed: fix the errors above before running the tests');
   }
+}
+
+/**
+ * Points TMPDIR (os.tmpdir(), Python's tempfile, every child process) at a fresh folder for this
+ * run, and returns the teardown that fails the run if any `fnnx-*` entry is left in it: every
+ * test removes what it made. The folder itself is removed either way, so no run leaves garbage.
+ * Both projects call this; the first one owns the folder.
+ */
+export function isolateTempDir(): () => void {
+  if (process.env.FNNX_TEST_TMPDIR) return () => {};
+  const runDir = mkdtempSync(join(tmpdir(), 'fnnx-test-run-'));
+  process.env.FNNX_TEST_TMPDIR = runDir;
+  process.env.TMPDIR = runDir;
+  return () => {
+    const left = readdirSync(runDir).filter((name) => name.startsWith('fnnx-'));
+    rmSync(runDir, { recursive: true, force: true, maxRetries: 3 });
+    if (left.length > 0) {
+      // vitest logs an error thrown here but still exits 0: set the exit status ourselves.
+      process.exitCode = 1;
+      console.error(
+        `\nFAIL: tests left ${left.length} fnnx-* entries in the temporary folder (each test must remove what it made): ${left.slice(0, 20).join(', ')}\n`,
+      );
+    }
+  };
+}
+
+export default function setup(): () => void {
+  buildDist();
+  return isolateTempDir();
 }

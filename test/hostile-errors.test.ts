@@ -4,12 +4,12 @@ import { ArtifactError, LimitError, SourceError, TarFormatError, UsageError } fr
 
 describe('CLI error lines', () => {
   it('prints one line with member and code, then the hint', () => {
-    const out = formatError(new ArtifactError('BAD_JSON', 'is not valid JSON', { member: 'manifest.json', hint: 'fix it' }));
-    expect(out).toBe('fnnx-kit: manifest.json: is not valid JSON (BAD_JSON)\n  hint: fix it\n');
+    const out = formatError(new ArtifactError('JSON_INVALID', 'is not valid JSON', { member: 'manifest.json', hint: 'fix it' }));
+    expect(out).toBe('fnnx-kit: manifest.json: is not valid JSON (JSON_INVALID)\n  hint: fix it\n');
   });
 
   it('escapes newlines and terminal escapes in member names so a name cannot forge lines', () => {
-    const out = formatError(new TarFormatError('BAD_NAME', 'bad\rname', { member: 'a\nfnnx-kit: fake (OK)\u001b[2J\u202e' }));
+    const out = formatError(new TarFormatError('NUL_IN_NAME', 'bad\rname', { member: 'a\nfnnx-kit: fake (OK)\u001b[2J\u202e' }));
     expect(out.split('\n').filter(Boolean)).toHaveLength(1);
     expect(out).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u202e]/);
     expect(out).toContain('a\\nfnnx-kit: fake (OK)\\u001b[2J\\u202e');

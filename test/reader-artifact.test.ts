@@ -67,14 +67,14 @@ describe('effective metadata', () => {
     const a = await read(artifact([['meta-0123456789abcdef0123456789abcdef.json', [legacy]]]));
     expect(a.metadata).toHaveLength(1);
     expect(a.metadata[0]).toMatchObject({ legacy: true, conforms: false, tags: legacy.tags, entry: legacy });
-    expect(a.warnings.map((w) => w.code)).toEqual(['META_LEGACY_ENTRY']);
+    expect(a.warnings.map((w) => w.code)).toEqual(['META_ENTRY_LEGACY']);
     expect(a.metrics).toEqual({ acc: 0.9 });
   });
 
   it('a sidecar that is not JSON is skipped with a warning naming it; the rest is read', async () => {
     const a = await read(artifact([['meta.json', [metaEntry('ok', [])]], ['meta-bad.json', '[{']]));
     expect(a.metadata.map((m) => m.entry.id)).toEqual(['ok']);
-    expect(a.warnings).toEqual([expect.objectContaining({ code: 'META_UNREADABLE', member: 'meta-bad.json' })]);
+    expect(a.warnings).toEqual([expect.objectContaining({ code: 'JSON_INVALID', member: 'meta-bad.json' })]);
   });
 });
 
@@ -151,19 +151,19 @@ describe('root JSON files', () => {
     expect(counted.log.filter(([at]) => at === opsAt)).toEqual([]);
   });
 
-  it('a parse error is BAD_JSON naming the member', async () => {
+  it('a parse error is JSON_INVALID naming the member', async () => {
     const e = await rejection([['manifest.json', MANIFEST], ['ops.json', '[{"id": '], ['variant_config.json', {}]]);
-    expect(e).toMatchObject({ code: 'BAD_JSON', member: 'ops.json' });
+    expect(e).toMatchObject({ code: 'JSON_INVALID', member: 'ops.json' });
   });
 
-  it('a missing manifest.json is MISSING_ROOT_FILE; missing dtypes/env/meta read as empty', async () => {
-    expect(await rejection([['ops.json', []], ['variant_config.json', {}]])).toMatchObject({ code: 'MISSING_ROOT_FILE', member: 'manifest.json' });
+  it('a missing manifest.json is ROOT_FILE_MISSING; missing dtypes/env/meta read as empty', async () => {
+    expect(await rejection([['ops.json', []], ['variant_config.json', {}]])).toMatchObject({ code: 'ROOT_FILE_MISSING', member: 'manifest.json' });
     const a = await read(artifact());
     expect([a.dtypes, a.env, a.metadata]).toEqual([{}, {}, []]);
   });
 
-  it('a root file of the wrong JSON type is BAD_ROOT_FILE', async () => {
-    expect(await rejection([['manifest.json', MANIFEST], ['ops.json', {}], ['variant_config.json', {}]])).toMatchObject({ code: 'BAD_ROOT_FILE', member: 'ops.json' });
+  it('a root file of the wrong JSON type is ROOT_FILE_TYPE', async () => {
+    expect(await rejection([['manifest.json', MANIFEST], ['ops.json', {}], ['variant_config.json', {}]])).toMatchObject({ code: 'ROOT_FILE_TYPE', member: 'ops.json' });
   });
 
   it('the last of two manifest.json members wins', async () => {

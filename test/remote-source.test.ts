@@ -7,7 +7,7 @@ import { openHttpSource } from '../src/source/http-open.js';
 import { LimitedSource } from '../src/source/limited-source.js';
 import type { RetryPolicy } from '../src/source/retry.js';
 import { startRangeServer, type RangeServer } from './helpers/range-server.js';
-import { BIG_MEMBER, writeSparseArtifact, type SparseArtifact } from './helpers/sparse-artifact.js';
+import { writeSparseArtifact, type SparseArtifact } from './helpers/sparse-artifact.js';
 import { CORPUS_TAR, tempDir } from './helpers/paths.js';
 import { pythonFileIndex } from './helpers/python.js';
 

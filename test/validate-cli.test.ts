@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { assertUploadable, NotUploadableError, validateTarget } from '../src/validate/node.js';
+import { assertUploadable, NotUploadableError, validateTarget } from '../src/node/validate.js';
 import type { ValidationReport } from '../src/validate/validate.js';
 import { runCli } from './helpers/cli.js';
 import { CORPUS_DIR, CORPUS_TAR, TESTOP_DIR, tempDir } from './helpers/paths.js';

@@ -2,7 +2,7 @@ import { closeSync, copyFileSync, ftruncateSync, openSync, writeSync } from 'nod
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CountingSource } from '../src/source/counting-source.js';
-import { validateTarget } from '../src/validate/node.js';
+import { validateTarget } from '../src/node/validate.js';
 import type { ValidationReport } from '../src/validate/validate.js';
 import { hugeModelPieces, modelSpec, writePieces } from './helpers/onnx-model.mjs';
 import { startRangeServer, type RangeServer } from './helpers/range-server.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MemorySource } from '../src/source/memory-source.js';
 import { validate } from '../src/validate/validate.js';
-import { findings, io, onnxOp, soundPipeline, soundPyfunc, validateMembers, type Members } from './helpers/validate-artifact.js';
+import { findings, soundPipeline, soundPyfunc, validateMembers, type Members } from './helpers/validate-artifact.js';
 
 // Tests edit parsed JSON freely; its shape is what each test is about.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -31,14 +31,14 @@ describe('validate: sound artifacts', () => {
 });
 
 describe('validate: container rules', () => {
-  it('MEMBER_PATH_UNSAFE for a ".." member', async () => {
+  it('PATH_TRAVERSAL for a ".." member', async () => {
     const r = await validateMembers(soundPipeline(), {}, [{ header: { name: 'ops_artifacts/../../evil.txt' }, body: 'x' }]);
-    expect(findings(r)).toContain('MEMBER_PATH_UNSAFE ops_artifacts/../../evil.txt');
+    expect(findings(r)).toContain('PATH_TRAVERSAL ops_artifacts/../../evil.txt');
   });
 
-  it('MEMBER_PATH_UNSAFE for an absolute member path', async () => {
+  it('ABSOLUTE_PATH for an absolute member path', async () => {
     const r = await validateMembers(soundPipeline(), {}, [{ header: { name: '/etc/cron.d/x' }, body: 'x' }]);
-    expect(findings(r)).toContain('MEMBER_PATH_UNSAFE /etc/cron.d/x');
+    expect(findings(r)).toContain('ABSOLUTE_PATH /etc/cron.d/x');
   });
 
   it('MEMBER_LINK for a symbolic link and MEMBER_SPECIAL for a fifo', async () => {

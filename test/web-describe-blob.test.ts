@@ -22,7 +22,7 @@ describe('describeBlob', () => {
     expect(seen.at(-1)).toBe(bytes.length);
   });
 
-  it('refuses a name the registry does not take before reading the file (BAD_EXTENSION)', async () => {
+  it('refuses a name the registry does not take before reading the file (UPLOAD_EXTENSION)', async () => {
     let pulled = false;
     class WatchedBlob extends Blob {
       override stream() {
@@ -30,12 +30,12 @@ describe('describeBlob', () => {
         return super.stream();
       }
     }
-    await expect(describeBlob(new WatchedBlob([readFileSync(CORPUS_TAR)]), 'model.onnx.tar.gz')).rejects.toMatchObject({ code: 'BAD_EXTENSION' });
+    await expect(describeBlob(new WatchedBlob([readFileSync(CORPUS_TAR)]), 'model.onnx.tar.gz')).rejects.toMatchObject({ code: 'UPLOAD_EXTENSION' });
     expect(pulled).toBe(false);
   });
 
-  it('refuses a file over the upload limit before reading it (TOO_LARGE)', async () => {
+  it('refuses a file over the upload limit before reading it (UPLOAD_TOO_LARGE)', async () => {
     const blob = new Blob([readFileSync(CORPUS_TAR)]);
-    await expect(describeBlob(blob, 'model.luml', { maxSize: 1000 })).rejects.toMatchObject({ code: 'TOO_LARGE' });
+    await expect(describeBlob(blob, 'model.luml', { maxSize: 1000 })).rejects.toMatchObject({ code: 'UPLOAD_TOO_LARGE' });
   });
 });

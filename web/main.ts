@@ -1,14 +1,12 @@
 /** The inspector page: open a file or URL, read it by ranges, and fill the views. */
 import {
   describeBlob,
-  findCard,
   isFnnxError,
   openBlob,
   openUrl,
   readArtifact,
-  readCardHtml,
+  readNewestCard,
   validate,
-  type MemberInfo,
   type TarStore,
 } from '../src/web/index.js';
 import { h } from './dom.js';
@@ -83,7 +81,7 @@ async function show(store: TarStore, label: string, signal: AbortSignal): Promis
   rateLabel.textContent = '';
   views.hidden = false;
   selectTab('tab-summary');
-  await showCard(store, contents.members, signal);
+  await showCard(store, signal);
   await showValidation(store, signal);
   const ms = performance.now() - t0;
   status.textContent = `${label}: ${contents.members.length} members read in ${ms.toFixed(0)} ms.`;
@@ -91,14 +89,14 @@ async function show(store: TarStore, label: string, signal: AbortSignal): Promis
 }
 
 /** A broken card is reported in its own panel; the rest of the artifact stays on screen. */
-async function showCard(store: TarStore, members: MemberInfo[], signal: AbortSignal): Promise<void> {
-  const card = findCard(members);
-  if (!card) return fill('panel-card', cardView(undefined, undefined));
+async function showCard(store: TarStore, signal: AbortSignal): Promise<void> {
   try {
-    fill('panel-card', cardView(await readCardHtml(store.source, card, { signal }), card.name));
+    const { member, html } = await readNewestCard(store, {}, { signal });
+    fill('panel-card', cardView(new TextDecoder('utf-8').decode(html), member));
   } catch (e) {
+    if (isFnnxError(e, 'NO_MODEL_CARD')) return fill('panel-card', cardView(undefined, undefined));
     if (!isFnnxError(e)) throw e;
-    fill('panel-card', [h('p', { class: 'error', role: 'alert' }, `${e.member ?? card.name}: ${e.message} (${e.code})`)]);
+    fill('panel-card', [h('p', { class: 'error', role: 'alert' }, `${e.member ?? 'model card'}: ${e.message} (${e.code})`)]);
   }
 }
 

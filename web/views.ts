@@ -4,10 +4,12 @@ import { bytes, code, empty, facts, h, table, type Child } from './dom.js';
 
 type JsonObject = { [key: string]: Json };
 
-const text = (v: Json | undefined): string => (v === undefined || v === null ? '—' : typeof v === 'string' ? v : JSON.stringify(v));
-const obj = (v: Json | undefined): JsonObject => (v && typeof v === 'object' && !Array.isArray(v) ? v : {});
-const arr = (v: Json | undefined): Json[] => (Array.isArray(v) ? v : []);
-const tags = (v: Json | undefined): Child => {
+// The reader types documents by their schema but checks only JSON types: the page trusts no shape.
+const isObj = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
+const text = (v: unknown): string => (v === undefined || v === null ? '—' : typeof v === 'string' ? v : JSON.stringify(v));
+const obj = (v: unknown): JsonObject => (isObj(v) ? v : {});
+const arr = (v: unknown): Json[] => (Array.isArray(v) ? v : []);
+const tags = (v: unknown): Child => {
   const list = arr(v).filter((t): t is string => typeof t === 'string');
   return list.length ? h('span', { class: 'tags' }, ...list.map((t) => h('span', { class: 'tag' }, t))) : '—';
 };

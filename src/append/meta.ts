@@ -18,9 +18,9 @@ export function checkEntries(doc: Json, label: string): Array<{ [key: string]: J
   const entries = Array.isArray(doc) ? doc : [doc];
   if (entries.length === 0) throw new UsageError('NO_ENTRIES', `${label} holds no metadata entries`);
   return entries.map((e, i) => {
-    if (!isObject(e)) throw new ArtifactError('BAD_META_ENTRY', `entry ${i} is not a JSON object`, { member: label });
+    if (!isObject(e)) throw new ArtifactError('META_ENTRY_NOT_OBJECT', `entry ${i} is not a JSON object`, { member: label });
     const problems = entryProblems(e);
-    if (problems.length) throw new ArtifactError('BAD_META_ENTRY', `entry ${i}: ${problems.join(', ')}`, { member: label });
+    if (problems.length) throw new ArtifactError('META_ENTRY_INCOMPLETE', `entry ${i}: ${problems.join(', ')}`, { member: label });
     return e;
   });
 }
@@ -31,7 +31,7 @@ export function metaAppendMembers(entries: Array<{ [key: string]: Json }>, attac
   if (entries.length !== 1) throw new UsageError('ATTACH_NEEDS_ONE_ENTRY', 'attachments belong to one entry: give exactly one entry with --attach');
   const id = entries[0]!.id as string;
   if (!isPathSafeId(id)) {
-    throw new ArtifactError('BAD_ENTRY_ID', `entry id "${id}" cannot name a folder under meta_artifacts/ (it has "/" or "\\", or is "." or "..")`);
+    throw new ArtifactError('META_ID_UNSAFE', `entry id "${id}" cannot name a folder under meta_artifacts/ (it has "/" or "\\", or is "." or "..")`);
   }
   for (const a of attachments) {
     const name = `meta_artifacts/${id}/${a.name}`;

@@ -1,5 +1,5 @@
 /** patch-manifest: an RFC 6902 patch (add/replace only) appended as a manifest-<hex>.patch.json. */
-import type { Json } from '../artifact/json-member.js';
+import { asParsedJson, type Json } from '../artifact/json-member.js';
 import { applyPatch, checkPatch } from '../artifact/patches.js';
 import type { ArtifactContents } from '../artifact/reader.js';
 import { byteOrder } from '../artifact/root-files.js';
@@ -27,7 +27,7 @@ export async function patchAppendMembers(
   const label = options.source ?? name;
   const ops = checkPatch(patchDoc, label);
   const order = [...contents.patches, name].sort(byteOrder);
-  let manifest: Json = contents.storedManifest;
+  let manifest: Json = asParsedJson(contents.storedManifest);
   for (const p of order) {
     const patch = p === name ? ops : checkPatch((await readJsonMember(store, p)) ?? null, p);
     manifest = applyPatch(manifest, patch, p === name ? label : p);

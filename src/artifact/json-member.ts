@@ -72,13 +72,13 @@ export function parseJson(
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
-    throw new ArtifactError('BAD_JSON', 'is not valid UTF-8', { member });
+    throw new ArtifactError('JSON_INVALID', 'is not valid UTF-8', { member });
   }
   checkShape(text, member, maxDepth, maxValues);
   try {
     return JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text) as Json;
   } catch (e) {
-    throw new ArtifactError('BAD_JSON', `is not valid JSON: ${(e as Error).message}`, { member });
+    throw new ArtifactError('JSON_INVALID', `is not valid JSON: ${(e as Error).message}`, { member });
   }
 }
 
@@ -105,6 +105,14 @@ function checkShape(text: string, member: string, maxDepth: number, maxValues: n
       }
     } else if (c === 0x5d || c === 0x7d) depth--;
   }
+}
+
+/**
+ * A document ArtifactContents types by its schema, seen again as the JSON it was parsed from:
+ * readArtifact checks only JSON types, so code that must not trust the shape reads it as Json.
+ */
+export function asParsedJson(document: object): Json {
+  return document as unknown as Json;
 }
 
 export function isObject(v: unknown): v is { [key: string]: Json } {

@@ -10,10 +10,10 @@ export interface PatchOp {
 
 /** Checks a parsed patch file is an RFC 6902 array of only `add`/`replace` ops. */
 export function checkPatch(doc: Json, member: string): PatchOp[] {
-  if (!Array.isArray(doc)) throw new ArtifactError('BAD_PATCH', 'a manifest patch must be a JSON array of operations', { member });
+  if (!Array.isArray(doc)) throw new ArtifactError('PATCH_INVALID', 'a manifest patch must be a JSON array of operations', { member });
   return doc.map((op, i) => {
     if (!isObject(op) || typeof op.op !== 'string' || typeof op.path !== 'string') {
-      throw new ArtifactError('BAD_PATCH', `operation ${i} is not an {op, path, value} object`, { member });
+      throw new ArtifactError('PATCH_INVALID', `operation ${i} is not an {op, path, value} object`, { member });
     }
     if (op.op !== 'add' && op.op !== 'replace') {
       throw new ArtifactError('PATCH_OP_NOT_ALLOWED', `operation ${i} is "${op.op}"; only "add" and "replace" are allowed`, {
@@ -21,9 +21,9 @@ export function checkPatch(doc: Json, member: string): PatchOp[] {
       });
     }
     if (op.path !== '' && !op.path.startsWith('/')) {
-      throw new ArtifactError('BAD_PATCH', `operation ${i} has a relative pointer "${op.path}"`, { member });
+      throw new ArtifactError('PATCH_INVALID', `operation ${i} has a relative pointer "${op.path}"`, { member });
     }
-    if (!('value' in op)) throw new ArtifactError('BAD_PATCH', `operation ${i} has no value`, { member });
+    if (!('value' in op)) throw new ArtifactError('PATCH_INVALID', `operation ${i} has no value`, { member });
     return { op: op.op, path: op.path, value: op.value as Json };
   });
 }

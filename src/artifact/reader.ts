@@ -2,8 +2,10 @@
  * The artifact reader: root files, the effective manifest (patches applied) and the effective
  * metadata (meta.json then sidecars), from any member store.
  */
+import { artifactCodeOf, type WarningCode } from '../codes.js';
 import { ArtifactError, FnnxError } from '../errors.js';
 import type { FileIndex } from '../tar/entry.js';
+import type { Manifest, Ops } from '../types/generated/index.js';
 import { DEFAULT_JSON_LIMITS, budgetedJsonReader, isObject, type Json, type JsonLimits } from './json-member.js';
 import type { MemberInfo, MemberStore } from './member-store.js';
 import { classifyEntry, entryProblems, type ReadMetaEntry } from './metadata.js';
@@ -25,18 +27,23 @@ import {
 type JsonObject = { [key: string]: Json };
 
 export interface Warning {
-  code: string;
+  code: WarningCode;
   message: string;
   member?: string;
 }
 
+/**
+ * What readArtifact found. The documents are typed as the format's schemas describe them
+ * (src/types/generated/); readArtifact checks only their JSON types (object, array), so an
+ * artifact that validate() rejects may hold other shapes.
+ */
 export interface ArtifactContents {
   /** The effective manifest: manifest.json with every patch applied in byte order of name. */
-  manifest: JsonObject;
+  manifest: Manifest;
   /** manifest.json as stored, before patches. */
-  storedManifest: JsonObject;
+  storedManifest: Manifest;
   patches: string[];
-  ops: Json[];
+  ops: Ops;
   variantConfig: JsonObject;
   dtypes: JsonObject;
   env: JsonObject;
@@ -66,10 +73,10 @@ export async function readArtifact(store: MemberStore, options: ReadOptions = {}
   const metadata = await effectiveMetadata(names, json, warnings);
   const producerTags = Array.isArray(manifest.producer_tags) ? manifest.producer_tags.filter((t) => typeof t === 'string') : [];
   return {
-    manifest,
-    storedManifest,
+    manifest: manifest as unknown as Manifest,
+    storedManifest: storedManifest as unknown as Manifest,
     patches,
-    ops: expectType(await json(OPS), OPS, 'array') as Json[],
+    ops: expectType(await json(OPS), OPS, 'array') as unknown as Ops,
     variantConfig: expectType(await json(VARIANT_CONFIG), VARIANT_CONFIG, 'object') as JsonObject,
     dtypes: expectType(await json(DTYPES), DTYPES, 'object') as JsonObject,
     env: expectType(await json(ENV), ENV, 'object') as JsonObject,
@@ -84,13 +91,13 @@ export async function readArtifact(store: MemberStore, options: ReadOptions = {}
 function expectType(value: Json | undefined, member: string, type: 'object' | 'array'): Json {
   if (value === undefined) {
     if (OPTIONAL_ROOT_FILES.has(member)) return type === 'array' ? [] : {};
-    throw new ArtifactError('MISSING_ROOT_FILE', `required root file is missing`, {
+    throw new ArtifactError('ROOT_FILE_MISSING', `required root file is missing`, {
       member,
       hint: 'is this an FNNX artifact? every artifact holds manifest.json, ops.json and variant_config.json',
     });
   }
   const ok = type === 'array' ? Array.isArray(value) : isObject(value);
-  if (!ok) throw new ArtifactError('BAD_ROOT_FILE', `must hold a JSON ${type}`, { member });
+  if (!ok) throw new ArtifactError('ROOT_FILE_TYPE', `must hold a JSON ${type}`, { member });
   return value;
 }
 
@@ -103,7 +110,7 @@ async function effectiveManifest(
   for (const name of patches) {
     manifest = applyPatch(manifest, checkPatch((await json(name)) ?? null, name), name);
   }
-  if (!isObject(manifest)) throw new ArtifactError('BAD_PATCH', 'patches leave a manifest that is not an object', { member: patches.at(-1) });
+  if (!isObject(manifest)) throw new ArtifactError('PATCH_RESULT_INVALID', 'patches leave a manifest that is not an object', { member: patches.at(-1) });
   return manifest;
 }
 
@@ -120,13 +127,15 @@ async function effectiveMetadata(
     try {
       doc = await json(member);
     } catch (e) {
-      if (!(e instanceof FnnxError) || e.kind !== 'artifact') throw e;
-      warnings.push({ code: 'META_UNREADABLE', message: `skipped: ${e.message}`, member });
+      if (!(e instanceof FnnxError)) throw e;
+      const code = artifactCodeOf(e);
+      if (!code) throw e;
+      warnings.push({ code, message: `skipped: ${e.message}`, member });
       continue;
     }
     if (doc === undefined) continue;
     if (!Array.isArray(doc)) {
-      warnings.push({ code: 'META_NOT_ARRAY', message: 'skipped: a metadata file must hold a JSON array', member });
+      warnings.push({ code: 'ROOT_FILE_TYPE', message: 'skipped: a metadata file must hold a JSON array', member });
       continue;
     }
     doc.forEach((raw, i) => out.push(...metaEntry(raw, member, i, warnings)));
@@ -142,7 +151,7 @@ function metaEntry(raw: Json, member: string, i: number, warnings: Warning[]): R
   const read = classifyEntry(raw, member, i);
   if (read.legacy) {
     warnings.push({
-      code: 'META_LEGACY_ENTRY',
+      code: 'META_ENTRY_LEGACY',
       message: `entry ${i} (${String(raw.id)}) has the legacy {id, tags, payload} shape; kept, with its tags as producer_tags`,
       member,
     });

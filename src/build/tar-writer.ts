@@ -23,9 +23,9 @@ export interface TarWriteOptions {
 /** Refuses names a careful extractor would refuse, and names that would not round-trip. */
 export function checkWritableName(name: string): void {
   const problem = checkMemberPath(name);
-  if (problem) throw new UsageError(`UNSAFE_MEMBER_PATH`, problem.message, { member: name, hint: problem.code });
+  if (problem) throw new UsageError(problem.code, problem.message, { member: name });
   if (name.includes('\\') || name.split('/').some((s) => s === '' || s === '.')) {
-    throw new UsageError('UNSAFE_MEMBER_PATH', 'member name must be a plain relative path: "/"-separated, no empty, "." or "\\" parts', {
+    throw new UsageError('MEMBER_NAME_NOT_PLAIN', 'member name must be a plain relative path: "/"-separated, no empty, "." or "\\" parts', {
       member: name,
     });
   }
@@ -39,7 +39,7 @@ export async function writeTar(members: AsyncIterable<MemberInput> | Iterable<Me
     const seen = new Set<string>();
     for await (const m of members) {
       checkWritableName(m.name);
-      if (seen.has(m.name)) throw new UsageError('DUPLICATE_MEMBER', 'the same member name is given twice', { member: m.name });
+      if (seen.has(m.name)) throw new UsageError('MEMBER_EXISTS', 'the same member name is given twice', { member: m.name });
       seen.add(m.name);
       await writeMember(pack, m, options.mtime, delivered);
     }

@@ -63,7 +63,7 @@ export async function readJsonFile(path: string): Promise<Json> {
     return parseJson(new Uint8Array(bytes), path);
   } catch (e) {
     // The user's own file: bad input from the user is a usage error (exit 2), like a missing file.
-    if (e instanceof FnnxError && (e.code === 'BAD_JSON' || e.code === 'JSON_INVALID')) {
+    if (e instanceof FnnxError && (e.code === 'JSON_INVALID')) {
       throw new UsageError('JSON_INVALID', e.message, { member: path, hint: `fix the file and run again (python3 -m json.tool ${path} shows where it breaks)` });
     }
     throw e;

@@ -6,6 +6,7 @@
  * never leaves an empty file. Commander's own usage errors go through the same path.
  */
 import { type Command, CommanderError } from 'commander';
+import type { ErrorCode } from '../codes.js';
 import { UsageError, isFnnxError } from '../errors.js';
 import { EXIT_BAD_ARTIFACT, EXIT_OK, EXIT_USAGE, exitCodeOf, formatError } from './errors.js';
 
@@ -95,23 +96,23 @@ export function helpArgv(argv: string[]): string[] {
   return [...argv.slice(0, i), ...argv.slice(i + 1), '--help'];
 }
 
-const COMMANDER_CODES: Readonly<Record<string, string>> = {
-  'commander.unknownOption': 'UNKNOWN_OPTION',
-  'commander.unknownCommand': 'UNKNOWN_COMMAND',
-  'commander.missingArgument': 'MISSING_ARGUMENT',
-  'commander.optionMissingArgument': 'MISSING_OPTION_VALUE',
-  'commander.missingMandatoryOptionValue': 'MISSING_OPTION',
-  'commander.excessArguments': 'TOO_MANY_ARGUMENTS',
-  'commander.invalidArgument': 'BAD_OPTION',
-  'commander.conflictingOption': 'CONFLICTING_OPTIONS',
-};
+const COMMANDER_CODES: ReadonlyMap<string, ErrorCode> = new Map<string, ErrorCode>([
+  ['commander.unknownOption', 'UNKNOWN_OPTION'],
+  ['commander.unknownCommand', 'UNKNOWN_COMMAND'],
+  ['commander.missingArgument', 'MISSING_ARGUMENT'],
+  ['commander.optionMissingArgument', 'MISSING_OPTION_VALUE'],
+  ['commander.missingMandatoryOptionValue', 'MISSING_OPTION'],
+  ['commander.excessArguments', 'TOO_MANY_ARGUMENTS'],
+  ['commander.invalidArgument', 'BAD_OPTION'],
+  ['commander.conflictingOption', 'CONFLICTING_OPTIONS'],
+]);
 
 /** A commander usage error as one of ours, or undefined when commander only printed help or the version. */
 function fromCommander(e: CommanderError): UsageError | undefined {
   if (e.exitCode === 0 || e.code === 'commander.help' || e.code === 'commander.helpDisplayed' || e.code === 'commander.version') return undefined;
   const where = failedCommand ? commandPath(failedCommand) : '';
   const message = e.message.replace(/^error: /, '');
-  return new UsageError(COMMANDER_CODES[e.code] ?? 'USAGE', message, { hint: `see fnnx-kit ${where ? `${where} ` : ''}--help` });
+  return new UsageError(COMMANDER_CODES.get(e.code) ?? 'USAGE', message, { hint: `see fnnx-kit ${where ? `${where} ` : ''}--help` });
 }
 
 /** Whether `--json` is among the options (before any `--`), for failures that come before parsing ends. */

@@ -6,6 +6,7 @@ import { DEFAULT_JSON_LIMITS, type Json, type JsonLimits } from '../artifact/jso
 import { readArtifact, type Warning } from '../artifact/reader.js';
 import { MANIFEST_PATCH, META_SIDECAR, ROOT_FILES } from '../artifact/root-files.js';
 import { createHashers, type HashAlgorithm, type Hasher, type HasherFactory } from '../hash/hasher.js';
+import type { Manifest } from '../types/generated/index.js';
 import type { FileIndex } from '../tar/entry.js';
 import type { TarLimits } from '../tar/limits.js';
 import { CapturedStore } from './captured-store.js';
@@ -20,7 +21,7 @@ export interface Descriptor {
   size: number;
   file_index: FileIndex;
   /** The effective manifest (patches applied). */
-  manifest: JsonObject;
+  manifest: Manifest;
   metrics: JsonObject;
 }
 
@@ -82,7 +83,7 @@ export class Describer {
     const contents = await readArtifact(new CapturedStore(scan, this.options.fileName), { limits: this.options.jsonLimits });
     const digests: Partial<Record<HashAlgorithm, string>> = {};
     for (const [alg, h] of this.hashers) digests[alg] = h.digestHex();
-    const warnings = [...scan.warnings.map((message) => ({ code: 'TAR_WARNING', message })), ...contents.warnings];
+    const warnings = [...scan.warnings.map((message) => ({ code: 'TAR_WARNING' as const, message })), ...contents.warnings];
     return {
       descriptor: {
         file_name: this.options.fileName,

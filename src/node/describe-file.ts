@@ -3,7 +3,7 @@ import { basename } from 'node:path';
 import type { HashAlgorithm } from '../hash/hasher.js';
 import { describeChunks, describeSource, type DescribeSourceOptions } from '../describe/describe-source.js';
 import type { DescribeResult } from '../describe/descriptor.js';
-import { checkUploadName, checkUploadSize, DEFAULT_MAX_UPLOAD_SIZE } from '../describe/upload-rules.js';
+import { refuseUnuploadable } from '../artifact/upload-rules.js';
 import type { JsonLimits } from '../artifact/json-member.js';
 import type { TarLimits } from '../tar/limits.js';
 import { cryptoHasher } from './crypto-hasher.js';
@@ -33,7 +33,7 @@ export async function describeFile(target: string, options: DescribeFileOptions 
   // A folder first: its name has no extension, and "rename the file" would send the user astray.
   if (!isUrl(target) && (await stat(target).catch(() => undefined))?.isDirectory()) throw directoryGiven(target);
   const fileName = uploadFileName(target);
-  if (options.uploadChecks !== false) checkUploadName(fileName);
+  if (options.uploadChecks !== false) refuseUnuploadable(fileName, { fileName });
   const source = await openSource(target, options.signal);
   const describeOptions: DescribeSourceOptions = {
     fileName,
@@ -45,7 +45,7 @@ export async function describeFile(target: string, options: DescribeFileOptions 
     signal: options.signal,
   };
   try {
-    if (options.uploadChecks !== false) checkUploadSize(fileName, source.byteLength, options.maxSize ?? DEFAULT_MAX_UPLOAD_SIZE);
+    if (options.uploadChecks !== false) refuseUnuploadable(fileName, { size: source.byteLength, maxSize: options.maxSize });
     options.onStart?.(source.byteLength);
     if (isUrl(target)) return await describeSource(source, describeOptions);
     const chunks = recycledFileChunks(target, { chunkSize: FILE_HASH_CHUNK, signal: options.signal, expectedSize: source.byteLength });

@@ -24,10 +24,10 @@ export type Check = 'size' | 'sha256' | 'file_index';
 export function expectedOf(options: { sha256?: string; size?: number; descriptor?: DownloadDescriptor }): Expected {
   const sha256 = options.sha256 ?? options.descriptor?.file_hash;
   if (sha256 !== undefined && !/^[0-9a-fA-F]{64}$/.test(sha256)) {
-    throw new UsageError('BAD_SHA256', `expected SHA-256 "${sha256}" is not 64 hex digits`);
+    throw new UsageError('BAD_OPTION', `expected SHA-256 "${sha256}" is not 64 hex digits`);
   }
   const size = options.size ?? options.descriptor?.size;
-  if (size !== undefined && !(Number.isSafeInteger(size) && size >= 0)) throw new UsageError('BAD_SIZE', `expected size ${size} is not a byte count`);
+  if (size !== undefined && !(Number.isSafeInteger(size) && size >= 0)) throw new UsageError('BAD_OPTION', `expected size ${size} is not a byte count`);
   return { sha256: sha256?.toLowerCase(), size, fileIndex: options.descriptor?.file_index };
 }
 

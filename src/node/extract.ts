@@ -11,6 +11,7 @@ import { lstat, mkdir, open, realpath, rename, unlink, type FileHandle } from 'n
 import { join } from 'node:path';
 import type { ByteSource } from '../source/byte-source.js';
 import { readChunks } from '../source/chunks.js';
+import type { ErrorCode } from '../codes.js';
 import { ArtifactError, FnnxError, LimitError, SourceError, UsageError, throwIfAborted } from '../errors.js';
 import type { TarEntry } from '../tar/entry.js';
 import type { TarLimits } from '../tar/limits.js';
@@ -141,19 +142,19 @@ function kindProblem(entry: TarEntry): FnnxError | undefined {
       return undefined;
     case 'symlink':
     case 'hardlink':
-      return new ArtifactError('LINK_MEMBER', `is a ${entry.kind === 'symlink' ? 'symbolic' : 'hard'} link (to "${entry.linkname}"); links are never extracted`, {
+      return new ArtifactError('MEMBER_LINK', `is a ${entry.kind === 'symlink' ? 'symbolic' : 'hard'} link (to "${entry.linkname}"); links are never extracted`, {
         member,
         hint: REFUSED_HINT,
       });
     case 'chardev':
     case 'blockdev':
     case 'fifo':
-      return new ArtifactError('SPECIAL_FILE', `is a ${entry.kind === 'fifo' ? 'FIFO' : 'device node'}; special files are never extracted`, {
+      return new ArtifactError('MEMBER_SPECIAL', `is a ${entry.kind === 'fifo' ? 'FIFO' : 'device node'}; special files are never extracted`, {
         member,
         hint: REFUSED_HINT,
       });
     default:
-      return new ArtifactError('UNSUPPORTED_MEMBER_TYPE', `has tar type flag ${JSON.stringify(entry.typeflag)}, which is not a regular file or directory; not extracted`, {
+      return new ArtifactError('MEMBER_SPECIAL', `has tar type flag ${JSON.stringify(entry.typeflag)}, which is not a regular file or directory; not extracted`, {
         member,
         hint: REFUSED_HINT,
       });
@@ -182,7 +183,7 @@ class RefusedHere extends Error {
   }
 }
 
-function refuse(code: string, message: string, member: string): never {
+function refuse(code: ErrorCode, message: string, member: string): never {
   throw new RefusedHere(new ArtifactError(code, message, { member, hint: REFUSED_HINT }));
 }
 

@@ -52,7 +52,7 @@ export async function artifactInputFromDir(dir: string, options: PackDirOptions 
     return store.read(name);
   };
   const manifest = await root(MANIFEST);
-  if (!manifest) throw new ArtifactError('MISSING_ROOT_FILE', `${dir} has no manifest.json: not an artifact directory`, { member: MANIFEST });
+  if (!manifest) throw new ArtifactError('ROOT_FILE_MISSING', `${dir} has no manifest.json: not an artifact directory`, { member: MANIFEST });
   const dtypes = await root(DTYPES);
   assertValidManifest(parseJson(manifest, MANIFEST), { dtypes: dtypes && parseJson(dtypes, DTYPES) });
   const files: MemberInput[] = [];

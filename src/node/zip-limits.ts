@@ -79,7 +79,7 @@ async function readDirectory(zip: yauzl.ZipFile, member: string | undefined, lim
         zip.on('entry', (entry: yauzl.Entry) => {
           try {
             const problem = checkMemberPath(entry.fileName);
-            if (problem) throw new ArtifactError('ZIP_BAD_NAME', `zip entry "${entry.fileName}": ${problem.message}`, { member });
+            if (problem) throw new ArtifactError(problem.code, `zip entry "${entry.fileName}": ${problem.message}`, { member });
             total += entry.uncompressedSize;
             if (total > limits.maxZipUncompressed) {
               throw new LimitError(

@@ -120,7 +120,7 @@ export function makeEntry(
   let name = paxPath?.replace(/\/+$/, '') ?? pending.longName ?? globals.get('path') ?? (header.prefix ? `${header.prefix}/${header.name}` : header.name);
   if (kind === 'directory') name = name.replace(/\/+$/, '');
   if (name.includes('\u0000')) {
-    throw new TarFormatError('BAD_NAME', `member name contains a NUL byte`, { member: name.replace(/\u0000/g, '\\0') });
+    throw new TarFormatError('NUL_IN_NAME', `member name contains a NUL byte`, { member: name.replace(/\u0000/g, '\\0') });
   }
   if (name.length > limits.maxNameLength) {
     throw new LimitError('maxNameLength', `member name is ${name.length} characters, over the limit of ${limits.maxNameLength}`, {

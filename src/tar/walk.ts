@@ -5,6 +5,7 @@
  */
 import { decompressHint } from './decompress-hint.js';
 import type { ByteSource } from '../source/byte-source.js';
+import type { ErrorCode } from '../codes.js';
 import { LimitError, TarFormatError } from '../errors.js';
 import { BLOCK, decodeHeader, isZeroBlock, paddedSize, type RawHeader } from './header.js';
 import type { TarEntry } from './entry.js';
@@ -112,7 +113,7 @@ async function sparseExtension(source: ByteSource, block: Uint8Array, pos: numbe
 }
 
 /** Magic numbers of what people mistake for (or disguise as) a tar artifact. */
-const FOREIGN: Array<{ magic: number[]; what: string; code: string; hint: (label: string) => string }> = [
+const FOREIGN: Array<{ magic: number[]; what: string; code: ErrorCode; hint: (label: string) => string }> = [
   { magic: [0x1f, 0x8b], what: 'gzip-compressed', code: 'COMPRESSED', hint: (l) => decompressHint(l, 'gzip') },
   { magic: [0x42, 0x5a, 0x68], what: 'bzip2-compressed', code: 'COMPRESSED', hint: (l) => decompressHint(l, 'bzip2') },
   { magic: [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00], what: 'xz-compressed', code: 'COMPRESSED', hint: (l) => decompressHint(l, 'xz') },

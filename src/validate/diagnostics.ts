@@ -2,11 +2,13 @@
  * What the validator says: one finding per diagnostic, each with a stable code, a severity, the
  * member it concerns and a JSON pointer into that member (empty for the whole member).
  */
+import type { DiagnosticCode } from '../codes.js';
+
 export type Severity = 'error' | 'warning' | 'info';
 
 export interface Diagnostic {
-  /** Stable UPPER_SNAKE identifier; scripts match on it, never on the message. */
-  code: string;
+  /** Stable UPPER_SNAKE identifier (listed in src/codes.ts); scripts match on it, never on the message. */
+  code: DiagnosticCode;
   /** error: the artifact breaks the format. warning: readable, but unsupported or non-conforming in a tolerated way (errors under --strict). info: advice, never fails. */
   severity: Severity;
   message: string;
@@ -22,7 +24,7 @@ export interface Place {
   pointer: string;
 }
 
-export function diag(code: string, severity: Severity, message: string, at: Place): Diagnostic {
+export function diag(code: DiagnosticCode, severity: Severity, message: string, at: Place): Diagnostic {
   return { code, severity, message, member: at.member, pointer: at.pointer };
 }
 

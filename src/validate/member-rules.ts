@@ -12,7 +12,7 @@ export function memberRules(members: readonly MemberInfo[]): Diagnostic[] {
   for (const m of members) {
     const at = { member: m.name, pointer: '' };
     const problem = checkMemberPath(m.name);
-    if (problem) out.push(diag('MEMBER_PATH_UNSAFE', 'error', `${problem.message}; readers must ignore it and never write it to disk`, at));
+    if (problem) out.push(diag(problem.code, 'error', `${problem.message}; readers must ignore it and never write it to disk`, at));
     if (LINKS.has(m.kind)) out.push(diag('MEMBER_LINK', 'error', `is a ${m.kind}: artifacts hold no links`, at));
     else if (m.kind !== 'file' && m.kind !== 'directory') {
       out.push(diag('MEMBER_SPECIAL', 'error', `is a ${m.kind}: artifacts hold only regular files and directories`, at));

@@ -21,7 +21,7 @@ export function metadataRules(files: MetaFile[], members: readonly MemberInfo[])
     entries.forEach((entry, i) => {
       const at = child({ member, pointer: '' }, i);
       if (!isObject(entry)) {
-        out.push(diag('META_ENTRY_INCOMPLETE', 'error', `entry ${i} is not an object`, at));
+        out.push(diag('META_ENTRY_NOT_OBJECT', 'error', `entry ${i} is not an object`, at));
         return;
       }
       const read = classifyEntry(entry, member, i);

@@ -3,6 +3,7 @@
  * ajv's error objects into diagnostics.
  */
 import * as compiled from './generated/schemas.js';
+import type { DiagnosticCode } from '../codes.js';
 import { child, diag, type Diagnostic, type Place } from './diagnostics.js';
 
 export type SchemaName = keyof typeof compiled;
@@ -32,8 +33,8 @@ export function checkSchema(
   name: SchemaName,
   value: unknown,
   at: Place,
-  fallback: string,
-  codeFor: (e: AjvError) => string | undefined = () => undefined,
+  fallback: DiagnosticCode,
+  codeFor: (e: AjvError) => DiagnosticCode | undefined = () => undefined,
 ): Diagnostic[] {
   return schemaErrors(name, value).map((e) => {
     const place = { member: at.member, pointer: at.pointer + e.instancePath };

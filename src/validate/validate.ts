@@ -1,12 +1,13 @@
 /**
  * validate(): every rule of the format over one artifact, as diagnostics. Reads only what the
  * rules need: the root JSON members, the member list, and each ONNX model's small fields by range.
- * Browser-safe (no `node:` imports); src/validate/node.ts opens paths and URLs.
+ * Browser-safe (no `node:` imports); src/node/validate.ts opens paths and URLs.
  */
 import { DEFAULT_JSON_LIMITS, budgetedJsonReader, isObject, type Json, type JsonLimits } from '../artifact/json-member.js';
 import type { MemberStore } from '../artifact/member-store.js';
 import { DTYPES, ENV, MANIFEST, MANIFEST_PATCH, META, META_SIDECAR, OPS, VARIANT_CONFIG, byteOrder } from '../artifact/root-files.js';
 import { TarStore } from '../artifact/tar-store.js';
+import { artifactCodeOf } from '../codes.js';
 import { FnnxError } from '../errors.js';
 import { BlockCache } from '../source/block-cache.js';
 import type { ByteSource } from '../source/byte-source.js';
@@ -22,7 +23,7 @@ import { metadataRules, type MetaFile } from './metadata-rules.js';
 import { onnxRules } from './onnx-rules.js';
 import { opRules } from './op-rules.js';
 import { patchRules } from './patch-rules.js';
-import { uploadRules, type UploadFacts } from './upload-rules.js';
+import { uploadProblems, type UploadFacts } from '../artifact/upload-rules.js';
 import { variantRules } from './variant-rules.js';
 
 export interface ValidateOptions {
@@ -59,11 +60,13 @@ export async function validate(input: ByteSource | MemberStore, options: Validat
   try {
     diagnostics = await runRules(store, raw, options);
   } catch (e) {
-    if (!(e instanceof FnnxError) || e.kind !== 'artifact') throw e;
+    if (!(e instanceof FnnxError)) throw e;
+    const code = artifactCodeOf(e);
+    if (!code) throw e;
     // A diagnostic has no hint field; one that stops the whole read (compressed, over a limit) keeps its way out.
-    diagnostics = [diag(e.code, 'error', e.hint ? `${e.message}; ${e.hint}` : e.message, { member: e.member ?? null, pointer: '' })];
+    diagnostics = [diag(code, 'error', e.hint ? `${e.message}; ${e.hint}` : e.message, { member: e.member ?? null, pointer: '' })];
   }
-  if (options.upload) diagnostics.push(...uploadRules(options.upload));
+  if (options.upload) diagnostics.push(...uploadProblems(options.upload).map((p) => diag(p.code, 'error', p.message, { member: null, pointer: '' })));
   if (options.strict) diagnostics = strictly(diagnostics);
   const counts = countBySeverity(diagnostics);
   return { target: store.label, valid: counts.error === 0, strict: !!options.strict, counts, diagnostics };
@@ -169,8 +172,10 @@ function jsonLoader(store: MemberStore, limits: JsonLimits, out: Diagnostic[], s
     try {
       return await readJson(member);
     } catch (e) {
-      if (!(e instanceof FnnxError) || e.kind !== 'artifact') throw e;
-      out.push(diag(e.code === 'BAD_JSON' ? 'JSON_INVALID' : e.code, 'error', e.message, { member, pointer: '' }));
+      if (!(e instanceof FnnxError)) throw e;
+      const code = artifactCodeOf(e);
+      if (!code) throw e;
+      out.push(diag(code, 'error', e.message, { member, pointer: '' }));
       return undefined;
     }
   };

@@ -1,5 +1,5 @@
 import type { DescribeResult } from '../describe/descriptor.js';
-import { checkUploadName, checkUploadSize } from '../describe/upload-rules.js';
+import { refuseUnuploadable } from '../artifact/upload-rules.js';
 import type { HasherFactory } from '../hash/hasher.js';
 import { wasmHasher } from '../hash/wasm-hasher.js';
 import { AbortError, SourceError } from '../errors.js';
@@ -25,8 +25,7 @@ export interface DescribeBlobOptions {
  * stays free. Refuses, before reading, a name or size the registry's upload refuses.
  */
 export async function describeBlob(blob: Blob, fileName: string, options: DescribeBlobOptions = {}): Promise<DescribeResult> {
-  checkUploadName(fileName);
-  checkUploadSize(fileName, blob.size, options.maxSize);
+  refuseUnuploadable(fileName, { fileName, size: blob.size, maxSize: options.maxSize });
   const useWorker = options.worker !== false && !options.hasher && typeof Worker !== 'undefined';
   return useWorker ? describeInWorker(blob, fileName, options) : describeHere(blob, fileName, options);
 }

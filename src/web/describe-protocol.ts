@@ -4,6 +4,7 @@
  * shipping buffers to the worker.
  */
 // Figures: bench/README.md, "Browser".
+import type { ErrorCode } from '../codes.js';
 import { FnnxError, type ErrorKind } from '../errors.js';
 import type { DescribeResult } from '../describe/descriptor.js';
 
@@ -12,7 +13,7 @@ export type ToWorker = { describe: { blob: Blob; fileName: string } };
 export type FromWorker = { progress: number } | { result: DescribeResult } | { error: WireError };
 
 export interface WireError {
-  code: string;
+  code: ErrorCode;
   kind: ErrorKind;
   message: string;
   member?: string;

@@ -1,36 +1,17 @@
 /**
- * The browser entry (`fnnx-kit/web`): the same core as the Node build, minus everything that
- * touches the file system. Nothing here may import a `node:` module (test/web-bundle.test.ts).
+ * The browser entry (`fnnx-kit/web`): everything both platforms share, by the same names
+ * (src/api-shared.ts), plus what needs a browser (Blob, Worker). Nothing here may import a
+ * `node:` module (test/web-bundle.test.ts).
  */
-export * from '../errors.js';
-export type { ByteSource } from '../source/byte-source.js';
-export { MemorySource } from '../source/memory-source.js';
-export { BlobSource } from '../source/blob-source.js';
-export { HttpSource, type HttpSourceOptions } from '../source/http-source.js';
-export { BlockCache, type BlockCacheOptions } from '../source/block-cache.js';
-export { CountingSource } from '../source/counting-source.js';
-export { readChunks } from '../source/chunks.js';
-export type { TarEntry, FileIndex, EntryKind } from '../tar/entry.js';
-export { walkTar, type WalkResult } from '../tar/walk.js';
-export { fileIndexOf, lastWins } from '../tar/file-index.js';
-export { DEFAULT_TAR_LIMITS, type TarLimits } from '../tar/limits.js';
-export type { MemberStore, MemberInfo } from '../artifact/member-store.js';
-export { TarStore, type TarStoreOptions } from '../artifact/tar-store.js';
-export { readArtifact, type ArtifactContents, type ReadOptions, type Warning } from '../artifact/reader.js';
-export type { ReadMetaEntry } from '../artifact/metadata.js';
-export type { Json } from '../artifact/json-member.js';
-export { registryMetrics } from '../artifact/metrics.js';
-export { inspectReport } from '../artifact/report.js';
-export type { Hasher, HasherFactory, HashAlgorithm } from '../hash/hasher.js';
-export { wasmHasher } from '../hash/wasm-hasher.js';
-export { Describer, type Descriptor, type DescribeResult } from '../describe/descriptor.js';
-export { checkUploadName, checkUploadSize, DEFAULT_MAX_UPLOAD_SIZE, UPLOAD_EXTENSIONS } from '../describe/upload-rules.js';
-export { blobChunks } from './blob-chunks.js';
-export { describeBlob, type DescribeBlobOptions } from './describe-blob.js';
+export * from '../api-shared.js';
+
+// Opening a File/Blob or a (presigned) URL.
 export { openBlob, openUrl } from './open.js';
-export * from '../validate/index.js';
+
+// Describing a File for upload, hashed in a worker.
+export { describeBlob, type DescribeBlobOptions } from './describe-blob.js';
+export { blobChunks } from './blob-chunks.js';
+
+// Model cards and zips, read by ranges.
+export { readNewestCard } from './model-card.js';
 export { ZipReader, DEFAULT_ZIP_LIMITS, type ZipEntry, type ZipLimits } from './zip-reader.js';
-export { findCard, readCardHtml } from './model-card.js';
-// i17 (new --onnx): a pipeline artifact's root files and members from ONNX models given as Blobs (BlobSource).
-// buildArtifact is not exported here yet: its tar writer runs on tar-stream, which needs Node's events.
-export { newFromOnnx, type OnnxModelFile, type NewOnnxOptions, type NewArtifact } from '../build/new-onnx.js';

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { DEFAULT_MAX_UPLOAD_SIZE } from '../../describe/upload-rules.js';
+import { DEFAULT_MAX_UPLOAD_SIZE } from '../../artifact/upload-rules.js';
 import { UsageError } from '../../errors.js';
 import { printJson } from '../common.js';
 import { collectLimit, limitsHelp } from '../limits-option.js';

@@ -25,7 +25,7 @@ export function registerExtract(program: Command): void {
     .option('--json', 'print {directory, files, directories, bytes, refused: [{member, code, message}]}')
     .action(async (target: string, opts: ExtractCliOptions) => {
       if (!isUrl(target) && (await stat(target).catch(() => undefined))?.isDirectory()) {
-        throw new UsageError('ALREADY_A_DIRECTORY', `${target} is a directory: it already is the directory form`);
+        throw new UsageError('IS_A_DIRECTORY', `${target} is a directory: it already is the directory form`);
       }
       const raw = await openSource(target);
       const bar = progressBar('extract', raw.byteLength, { quiet: opts.quiet });

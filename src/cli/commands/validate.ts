@@ -23,7 +23,7 @@ export function registerValidate(program: Command): void {
       .option('--max-size <bytes>', 'upload size limit for --for-upload (default 5368709120)'),
   ).action(async (target: string, opts: ValidateCliOptions) => {
     // Loaded when run: the validator and its compiled schemas are the CLI's heaviest modules.
-    const { validateTarget } = await import('../../validate/node.js');
+    const { validateTarget } = await import('../../node/validate.js');
     const report = await validateTarget(target, {
       strict: opts.strict,
       forUpload: opts.forUpload,

@@ -1,5 +1,5 @@
 import type { ArtifactContents } from '../../artifact/reader.js';
-import type { Json } from '../../artifact/json-member.js';
+import { isObject, type Json } from '../../artifact/json-member.js';
 import { formatBytes, table } from './table.js';
 
 const str = (v: Json | undefined): string => (v === undefined || v === null ? '-' : typeof v === 'string' ? v : JSON.stringify(v));
@@ -28,8 +28,8 @@ function section(title: string, body: string): string {
   return `\n${title}\n${body || '  (none)\n'}`;
 }
 
-function field(v: Json, key: string): Json | undefined {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) ? v[key] : undefined;
+function field(v: unknown, key: string): Json | undefined {
+  return isObject(v) ? v[key] : undefined;
 }
 
 function ioRows(a: ArtifactContents): string {

@@ -1,17 +1,17 @@
 /**
  * Node entry points: validate a path (tar file or directory) or an http(s) URL, and
- * assertUploadable() for upload pipelines. The rules themselves live in validate.ts.
+ * assertUploadable() for upload pipelines. The rules themselves live in src/validate/validate.ts.
  */
 import { stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { ArtifactError } from '../errors.js';
-import { DirStore } from '../node/dir-store.js';
-import { FileSource, ioError } from '../node/file-source.js';
-import { isUrl, openSource, refuseOtherSchemes } from '../node/open.js';
+import { DirStore } from './dir-store.js';
+import { FileSource, ioError } from './file-source.js';
+import { isUrl, openSource, refuseOtherSchemes } from './open.js';
 import type { ByteSource } from '../source/byte-source.js';
-import type { Diagnostic } from './diagnostics.js';
-import type { UploadFacts } from './upload-rules.js';
-import { validate, type ValidateOptions, type ValidationReport } from './validate.js';
+import type { Diagnostic } from '../validate/diagnostics.js';
+import type { UploadFacts } from '../artifact/upload-rules.js';
+import { validate, type ValidateOptions, type ValidationReport } from '../validate/validate.js';
 
 export interface ValidateTargetOptions extends Omit<ValidateOptions, 'upload' | 'memberRange'> {
   /** Apply the registry's upload rules too (extension, size limit, a plain tar file). */
