@@ -35,6 +35,7 @@ export function registerCard(program: Command): void {
       const { cardAppendMembers } = await import('../../append/card.js');
       const { appendToArtifact } = await import('../../node/append-file.js');
       const { buildCardZip } = await import('../../node/card-zip.js');
+      const { checkedPlanner } = await import('../../append/checked.js');
       const files = [await cardFile('index.html', html)];
       for (const a of opts.asset ?? []) {
         const name = basename(a);
@@ -42,7 +43,8 @@ export function registerCard(program: Command): void {
         files.push(await cardFile(name, a));
       }
       const zip = await buildCardZip(files);
-      const result = await appendToArtifact(target, async () => cardAppendMembers(zip, newHexId(), PRODUCER));
+      const plan = checkedPlanner(async () => cardAppendMembers(zip, newHexId(), PRODUCER), target, { file: html, as: 'the card page' });
+      const result = await appendToArtifact(target, plan);
       printAppendResult(result, opts.json === true);
     });
   card

@@ -7,6 +7,8 @@ interface PackOptions {
   output: string;
   json?: boolean;
   quiet?: boolean;
+  /** false with --no-check. */
+  check: boolean;
 }
 
 export function registerPack(program: Command): void {
@@ -17,15 +19,18 @@ export function registerPack(program: Command): void {
     .requiredOption('-o, --output <file>', 'the artifact file to write (e.g. model.fnnx), written atomically; "-" streams the tar to stdout (the descriptor then goes to stderr)')
     .option('--json', 'print the upload descriptor as JSON')
     .option('-q, --quiet', 'no progress bar')
+    .option('--no-check', 'skip validating the result before writing it (pack refuses, by default, what `validate` would call an error)')
     .action(async (dir: string, opts: PackOptions) => {
       // Loaded when run, not when the CLI starts: startup is paid by every command.
-      const { artifactInputFromDir } = await import('../../node/pack-dir.js');
+      const { artifactInputFromDir, refuseInvalidPack } = await import('../../node/pack-dir.js');
       const { packToFile } = await import('../../node/pack.js');
       const { bodySize } = await import('../../build/member-input.js');
       const { buildArtifact } = await import('../../build/builder.js');
       const { cryptoHasher } = await import('../../node/crypto-hasher.js');
       if (!opts.output) throw new UsageError('NO_OUTPUT', 'give the output file with -o');
       const input = await artifactInputFromDir(dir);
+      if (opts.check) await refuseInvalidPack(input, dir);
+      else process.stderr.write('fnnx-kit: warning: --no-check: the result is not validated; run `fnnx-kit validate` on it before uploading\n');
       const total = (input.files ?? []).reduce((n, f) => n + bodySize(f.body), 0);
       const bar = opts.quiet ? undefined : progressBar('pack', total);
       let result;
