@@ -22,6 +22,7 @@ import { metadataRules, type MetaFile } from './metadata-rules.js';
 import { onnxRules } from './onnx-rules.js';
 import { opRules } from './op-rules.js';
 import { patchRules } from './patch-rules.js';
+import { loneSurrogateRules } from './string-rules.js';
 import { uploadRules, type UploadFacts } from './upload-rules.js';
 import { variantRules } from './variant-rules.js';
 
@@ -166,7 +167,9 @@ function jsonLoader(store: MemberStore, limits: JsonLimits, out: Diagnostic[], s
   const readJson = budgetedJsonReader(store, limits, signal);
   const read = async (member: string) => {
     try {
-      return await readJson(member);
+      const value = await readJson(member);
+      if (value !== undefined) out.push(...loneSurrogateRules(value, member));
+      return value;
     } catch (e) {
       if (!(e instanceof FnnxError) || e.kind !== 'artifact') throw e;
       out.push(diag(e.code === 'BAD_JSON' ? 'JSON_INVALID' : e.code, 'error', e.message, { member, pointer: '' }));
