@@ -28,7 +28,23 @@ export function expectedOf(options: { sha256?: string; size?: number; descriptor
   }
   const size = options.size ?? options.descriptor?.size;
   if (size !== undefined && !(Number.isSafeInteger(size) && size >= 0)) throw new UsageError('BAD_SIZE', `expected size ${size} is not a byte count`);
-  return { sha256: sha256?.toLowerCase(), size, fileIndex: options.descriptor?.file_index };
+  const fileIndex = options.descriptor?.file_index;
+  if (fileIndex !== undefined) checkIndexShape(fileIndex);
+  return { sha256: sha256?.toLowerCase(), size, fileIndex };
+}
+
+/** Checked before the first request: a descriptor from elsewhere is input, and a bad one must not cost a download. */
+function checkIndexShape(index: unknown): void {
+  if (typeof index !== 'object' || index === null || Array.isArray(index)) throw new UsageError('BAD_DESCRIPTOR', 'file_index must be an object');
+  for (const [name, range] of Object.entries(index)) {
+    const pair = Array.isArray(range) && range.length === 2 && range.every((n) => Number.isSafeInteger(n) && n >= 0);
+    if (!pair) {
+      throw new UsageError('BAD_DESCRIPTOR', `file_index value ${JSON.stringify(range) ?? String(range)} is not an [offset, size] pair of whole byte counts`, {
+        member: name,
+        hint: 'the descriptor is the JSON `fnnx-kit pack --json` or `describe --json` prints; give that file unchanged',
+      });
+    }
+  }
 }
 
 export async function loadDescriptor(path: string): Promise<DownloadDescriptor> {
