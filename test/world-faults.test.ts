@@ -158,14 +158,16 @@ describe('download: faults of the server, the descriptor and the leftovers of an
     ['garbage', 'not json at all {'],
     ['CR/LF in the ETag it would send back as If-Match', JSON.stringify({ url: '', identity: { size: 256 * 1024, etag: '"x"\r\nX-Injected: 1' } })],
     ['no ETag or Last-Modified (nothing proves which object the part holds)', JSON.stringify({ url: '', identity: { size: 256 * 1024 } })],
+    ['the record of another URL', JSON.stringify({ url: 'http://127.0.0.1:9/other.fnnx', identity: { size: 256 * 1024, lastModified: 'Mon, 30 Nov 2026 10:00:00 GMT' } })],
+    ['no .part.json at all', ''],
   ];
   for (const [what, sidecar] of leftovers) {
-    it(`a .part.json with ${what}: warned about, discarded, the download starts over and is right`, async () => {
+    it(`a .part with ${what}: warned about, discarded, the download starts over and is right`, async () => {
       server.reset();
       const file = join(tempDir(), 'model.fnnx');
       const url = server.url('model.fnnx');
       writeFileSync(`${file}.part`, randomBytes(1000));
-      writeFileSync(`${file}.part.json`, sidecar.replace('"url":""', `"url":${JSON.stringify(url)}`));
+      if (sidecar) writeFileSync(`${file}.part.json`, sidecar.replace('"url":""', `"url":${JSON.stringify(url)}`));
       const r = await runCliAsync(['download', url, '-o', file, '--sha256', sha(blob)]);
       expect(r.code, r.stderr).toBe(0);
       expect(r.stderr).toMatch(/^fnnx-kit: warning: .*\.part.*: starting the download over\n/);

@@ -35,14 +35,9 @@ export class PartFile {
     const partPath = `${file}.part`;
     const read = await readSidecar(`${partPath}.json`);
     const onDisk = await stat(partPath).then((s) => s.size, () => -1);
-    let startOver = typeof read === 'string' ? read : undefined;
+    const startOver = onDisk > 0 ? distrust(read, url, onDisk, partPath) : undefined;
     const sidecar = typeof read === 'string' ? undefined : read;
-    // Size alone cannot tell two objects apart: without an ETag or Last-Modified, resuming could stitch two objects together.
-    if (sidecar && onDisk > 0 && !sidecar.identity.etag && !sidecar.identity.lastModified) {
-      startOver = `${partPath}.json names no ETag or Last-Modified for the bytes in ${partPath}, so nothing proves they are of this object`;
-    }
-    const usable = startOver === undefined && sidecar?.url === url && onDisk > 0 && onDisk <= sidecar.identity.size;
-    if (onDisk <= 0 || usable) startOver = undefined;
+    const usable = onDisk > 0 && startOver === undefined;
     let handle: FileHandle;
     try {
       handle = await open(partPath, usable ? 'r+' : 'w');
@@ -93,6 +88,17 @@ export class PartFile {
   }
 }
 
+/** Why the bytes already in the part cannot be resumed, or undefined when they can. */
+function distrust(read: PartSidecar | string | undefined, url: string, onDisk: number, partPath: string): string | undefined {
+  if (typeof read === 'string') return read;
+  if (read === undefined) return `${partPath} has no ${partPath}.json saying which object its bytes are of`;
+  if (read.url !== url) return `${partPath} holds bytes of another URL (${read.url})`;
+  // Size alone cannot tell two objects apart: resuming could stitch two objects together.
+  if (!read.identity.etag && !read.identity.lastModified) return `${partPath}.json names no ETag or Last-Modified, so nothing proves the bytes in ${partPath} are of this object`;
+  if (onDisk > read.identity.size) return `${partPath} is larger than the object its ${partPath}.json records`;
+  return undefined;
+}
+
 /** Header-safe text: no CR, LF or other control characters (it is sent back as If-Match). */
 const HEADER_SAFE = /^[\x20-\x7e\x80-\xff]*$/;
 
@@ -120,8 +126,8 @@ async function readSidecar(path: string): Promise<PartSidecar | string | undefin
   const { url, identity } = doc as { url?: unknown; identity?: Record<string, unknown> };
   if (typeof url !== 'string' || typeof identity !== 'object' || identity === null) return unusable;
   const { size, etag, lastModified } = identity;
-  const text_ = (v: unknown) => v === undefined || (typeof v === 'string' && HEADER_SAFE.test(v));
-  if (!(typeof size === 'number' && Number.isSafeInteger(size) && size >= 0) || !text_(etag) || !text_(lastModified) || !HEADER_SAFE.test(url)) return unusable;
+  const headerText = (v: unknown) => v === undefined || (typeof v === 'string' && HEADER_SAFE.test(v));
+  if (!(typeof size === 'number' && Number.isSafeInteger(size) && size >= 0) || !headerText(etag) || !headerText(lastModified) || !HEADER_SAFE.test(url)) return unusable;
   const id: ObjectIdentity = { size };
   if (typeof etag === 'string') id.etag = etag;
   if (typeof lastModified === 'string') id.lastModified = lastModified;

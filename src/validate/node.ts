@@ -3,7 +3,7 @@
  * assertUploadable() for upload pipelines. The rules themselves live in validate.ts.
  */
 import { stat } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { basename } from 'node:path';
 import { ArtifactError } from '../errors.js';
 import { DirStore } from '../node/dir-store.js';
 import { ioError } from '../node/file-source.js';
