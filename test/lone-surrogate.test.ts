@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from './helpers/cli.js';
 import { CORPUS_TAR, tempDir } from './helpers/paths.js';
@@ -32,6 +32,16 @@ describe('strings the registry cannot encode (lone UTF-16 surrogates)', () => {
     const d = (JSON.parse(cli.stdout) as { diagnostics: Array<{ code: string; member: string; pointer: string; message: string }> }).diagnostics.find((x) => x.code === 'JSON_LONE_SURROGATE');
     expect(d).toMatchObject({ member: 'env.json', pointer: '/x/y/0' });
     expect(d!.message).toMatch(/and 1 more/);
+  });
+
+  it('pack refuses a folder whose meta.json holds one, naming that file (exit 1, no output)', () => {
+    const src = writeDirArtifact({ ...soundPipeline(), 'meta.json': `[${entryText(LONE)}]` });
+    const out = join(tempDir(), 'out.fnnx');
+    const r = runCli(['pack', src, '-o', out, '-q']);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toContain(`fnnx-kit: ${join(src, 'meta.json')}:`);
+    expect(r.stderr).toMatch(/\(at \/0\/id\).*\(JSON_LONE_SURROGATE\)/);
+    expect(existsSync(out)).toBe(false);
   });
 
   it('append-meta refuses an entry holding one before writing (exit 1, the artifact unchanged)', () => {
