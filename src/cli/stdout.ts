@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { ioError } from '../node/file-source.js';
+import { EXIT_USAGE } from './errors.js';
 
 /** Writes a chunk and waits for the stream to drain when it asks, so memory stays bounded. */
 export async function writeAll(out: Writable, chunk: Uint8Array): Promise<void> {
@@ -19,6 +20,6 @@ export function handleStdoutErrors(format: (e: unknown) => string): void {
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code === 'EPIPE') process.exit(EXIT_BROKEN_PIPE);
     process.stderr.write(format(ioError(e, 'standard output')));
-    process.exit(2);
+    process.exit(EXIT_USAGE);
   });
 }

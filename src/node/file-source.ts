@@ -78,7 +78,7 @@ export function isErrnoError(e: unknown): e is NodeJS.ErrnoException & { code: s
  * The one place a file-system errno becomes a typed error: a code per fact (NO_SPACE, NOT_FOUND,
  * NOT_A_DIRECTORY, PERMISSION_DENIED, NAME_TOO_LONG, ...) and a hint saying what to do.
  */
-export function ioError(e: unknown, path: string | undefined = undefined): SourceError {
+export function ioError(e: unknown, path?: string): SourceError {
   const errno = (e as NodeJS.ErrnoException | undefined)?.code;
   const where = path ?? (e as NodeJS.ErrnoException | undefined)?.path;
   const fact = errno === undefined ? undefined : IO_FACTS.get(errno);
