@@ -88,6 +88,12 @@ describe('paths the file system refuses', () => {
     expect(r.stderr).toMatch(/permission denied/);
   });
 
+  it('a missing --descriptor or --index file is NOT_FOUND (the same code as any missing path)', () => {
+    const missing = join(tempDir(), 'nope.json');
+    expectTyped(runCli(['download', 'http://127.0.0.1:9/x.fnnx', '-o', join(tempDir(), 'x.fnnx'), '--descriptor', missing]), 'NOT_FOUND');
+    expectTyped(runCli(['index', '--index', missing, CORPUS_TAR]), 'NOT_FOUND');
+  });
+
   it('a name longer than the file system allows is NAME_TOO_LONG', () => {
     const long = join(tempDir(), `${'n'.repeat(300)}.fnnx`);
     expectTyped(runCli(['inspect', long]), 'NAME_TOO_LONG');

@@ -3,7 +3,7 @@ import { ArtifactError, UsageError } from '../errors.js';
 import type { FileIndex } from '../tar/entry.js';
 import { fileIndexOf } from '../tar/file-index.js';
 import { walkTar } from '../tar/walk.js';
-import { FileSource } from './file-source.js';
+import { FileSource, ioError } from './file-source.js';
 
 /** What a download can be checked against: the fields of the registry's upload descriptor it uses. */
 export interface DownloadDescriptor {
@@ -48,11 +48,14 @@ function checkIndexShape(index: unknown): void {
 }
 
 export async function loadDescriptor(path: string): Promise<DownloadDescriptor> {
+  const text = await readFile(path, 'utf8').catch((e: unknown) => {
+    throw ioError(e, path);
+  });
   let doc: unknown;
   try {
-    doc = JSON.parse(await readFile(path, 'utf8'));
+    doc = JSON.parse(text);
   } catch (e) {
-    throw new UsageError('BAD_DESCRIPTOR', `cannot read descriptor ${path}: ${(e as Error).message}`);
+    throw new UsageError('BAD_DESCRIPTOR', `descriptor ${path} is not JSON: ${(e as Error).message}`);
   }
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw new UsageError('BAD_DESCRIPTOR', `${path} is not a JSON object`);
   const { file_hash, size, file_index } = doc as Record<string, unknown>;
