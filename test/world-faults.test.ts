@@ -63,6 +63,21 @@ describe('a full disk (ENOSPC, a 1 MiB tmpfs mounted by the test) is NO_SPACE, e
     rmSync(join(full, 'out'), { recursive: true, force: true });
   });
 
+  it('download -o onto it (the part stays, to resume once there is room)', async () => {
+    const src = tempDir();
+    writeFileSync(join(src, 'big.fnnx'), randomBytes(2 * 2 ** 20));
+    const server = await startRangeServer(src);
+    try {
+      const r = await runCliAsync(['download', server.url('big.fnnx'), '-o', join(full, 'big.fnnx')]);
+      expectTyped(r, 'NO_SPACE');
+      expect(existsSync(join(full, 'big.fnnx'))).toBe(false);
+    } finally {
+      await server.close();
+      rmSync(join(full, 'big.fnnx.part'), { force: true });
+      rmSync(join(full, 'big.fnnx.part.json'), { force: true });
+    }
+  });
+
   it('standard output redirected to /dev/full', () => {
     const r = spawnSync('sh', ['-c', `"${process.execPath}" "${BIN}" cat "${CORPUS_TAR}" manifest.json > /dev/full`], { encoding: 'utf8' });
     expectTyped({ code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr, stdoutBytes: Buffer.alloc(0) }, 'NO_SPACE');
