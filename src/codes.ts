@@ -32,6 +32,7 @@ export const CODES = {
   ROOT_FILE_AS_MEMBER: { error: U, about: 'a root file was given to the builder as an extra member instead of a root value' },
   JSON_INVALID: { error: AU, diagnostic: true, warning: true, about: 'a JSON member, or a JSON file the user gave, is not valid UTF-8 JSON' },
   LIMIT_EXCEEDED: { error: A, diagnostic: true, warning: true, about: 'a configured limit was exceeded (the error names the limit to raise)' },
+  JSON_LONE_SURROGATE: { diagnostic: true, about: 'a JSON string or key holds a lone UTF-16 surrogate, which the registry\'s Python cannot encode' },
   // Tar container
   NOT_A_TAR: { error: A, diagnostic: true, about: 'the bytes are not a tar archive' },
   COMPRESSED: { error: A, diagnostic: true, about: 'the archive is compressed; FNNX artifacts are plain tar' },
@@ -62,7 +63,7 @@ export const CODES = {
   LINK_IN_PATH: { error: A, about: "a member's path goes through a link or special file of the archive (not extracted)" },
   LINK_IN_TARGET: { error: A, about: 'the extraction target holds a symbolic link on the path (never followed)' },
   PATH_CONFLICT: { error: A, about: 'the extraction target holds something else at the path' },
-  NOT_A_DIRECTORY: { error: U, about: 'the given path is not a directory' },
+  NOT_A_DIRECTORY: { error: ['usage', 'io'], about: 'the given path, or a part of it, is not a directory (ENOTDIR)' },
   BAD_TARGET: { error: U, about: 'the extraction directory cannot be used' },
   // Manifest, patches, dtypes
   MANIFEST_SCHEMA: { diagnostic: true, about: 'the manifest breaks the manifest schema' },
@@ -192,19 +193,31 @@ export const CODES = {
   ABORTED: { error: IO, about: 'the operation was aborted by its signal' },
   INTERNAL: { error: IO, about: 'a bug in fnnx-kit (an error that is not an FnnxError)' },
   TLS_ERROR: { error: IO, about: 'an https URL whose server did not answer with TLS (it probably speaks plain HTTP)' },
+  NOT_FOUND: { error: IO, about: 'no such file or directory (ENOENT)' },
+  NO_SPACE: { error: IO, about: 'the disk is full, the quota is exhausted, or the file is too large for the file system (ENOSPC, EDQUOT, EFBIG)' },
+  PERMISSION_DENIED: { error: IO, about: 'the kernel refused access (EACCES, EPERM)' },
+  READ_ONLY_FS: { error: IO, about: 'the file system is read-only (EROFS)' },
+  NAME_TOO_LONG: { error: IO, about: 'a name in the path is too long for the file system (ENAMETOOLONG)' },
+  ALREADY_EXISTS: { error: IO, about: 'the path already exists (EEXIST)' },
+  TOO_MANY_OPEN_FILES: { error: IO, about: 'too many open files (EMFILE, ENFILE)' },
 } as const satisfies Record<string, CodeEntry>;
 
 type Table = typeof CODES;
 /** Every code in the table. */
 export type Code = keyof Table;
-/** Codes an FnnxError carries. */
-export type ErrorCode = { [K in Code]: Table[K] extends { error: readonly ErrorKind[] } ? K : never }[Code];
+/** Codes a validator rule reports. */
+type FindingCode = { [K in Code]: Table[K] extends { diagnostic: true } ? K : never }[Code];
+/**
+ * Codes an FnnxError carries: those the table says are thrown, and every finding's code, since a
+ * writer that refuses what `validate` would call an error throws that finding's code (one fact, one code).
+ */
+export type ErrorCode = { [K in Code]: Table[K] extends { error: readonly ErrorKind[] } ? K : never }[Code] | FindingCode;
 /** Codes thrown as kind 'artifact' (validate reports those as diagnostics too). */
 export type ArtifactErrorCode = {
   [K in Code]: Table[K] extends { error: readonly (infer E)[] } ? ('artifact' extends E ? K : never) : never;
 }[Code];
 /** Codes a validation Diagnostic carries: its own findings, and every artifact error it met while reading. */
-export type DiagnosticCode = { [K in Code]: Table[K] extends { diagnostic: true } ? K : never }[Code] | ArtifactErrorCode;
+export type DiagnosticCode = FindingCode | ArtifactErrorCode;
 /** Codes in a reader's `warnings`: what it tolerated, and the artifact errors of parts it skipped. */
 export type WarningCode = { [K in Code]: Table[K] extends { warning: true } ? K : never }[Code] | ArtifactErrorCode;
 
@@ -214,6 +227,7 @@ export function isCode(code: string): code is Code {
 
 /** The code of an error thrown as kind 'artifact' (which validate reports and readers may skip past), else undefined. */
 export function artifactCodeOf(e: { code: ErrorCode; kind: ErrorKind }): ArtifactErrorCode | undefined {
-  const kinds: readonly ErrorKind[] = CODES[e.code].error;
-  return e.kind === 'artifact' && kinds.includes('artifact') ? (e.code as ArtifactErrorCode) : undefined;
+  const entry: CodeEntry = CODES[e.code];
+  const isArtifact = (entry.error ?? []).includes('artifact') || entry.diagnostic === true;
+  return e.kind === 'artifact' && isArtifact ? (e.code as ArtifactErrorCode) : undefined;
 }

@@ -36,6 +36,12 @@ export { newHexId } from './append/ids.js';
 export { checkEntries, metaAppendMembers, type Attachment } from './append/meta.js';
 export { patchAppendMembers } from './append/patch.js';
 export { cardAppendMembers, type Producer } from './append/card.js';
+export { checkedPlanner, type AppendInput } from './append/checked.js';
+
+// Checking what a write would leave, with the validator's own rules, before writing it.
+export { PlannedStore, type BaseRange } from './validate/planned-store.js';
+export { refuseInvalidResult, type WouldBeCheck } from './validate/would-be.js';
+export { refuseInvalidPack } from './node/pack-dir.js';
 export { buildCardZip, readNewestCard, type CardFile } from './node/card-zip.js';
 
 // Extracting safely, and reading zips with limits.

@@ -62,8 +62,11 @@ describe('patch-manifest', () => {
     const { path, patchFile, before } = setup([{ op: 'replace', path: '/inputs', value: 'not an array' }]);
     const r = runCli(['patch-manifest', path, '--patch', patchFile]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/INVALID_MANIFEST/);
+    expect(r.stderr).toMatch(/PATCH_RESULT_INVALID/);
     expect(r.stderr).toMatch(/\/inputs/);
+    // The refusal names the user's patch file, not the sidecar that was never written.
+    expect(r.stderr).toContain(`fnnx-kit: ${patchFile}:`);
+    expect(r.stderr).not.toMatch(/manifest-[0-9a-f]{32}\.patch\.json/);
     expect(readFileSync(path).equals(before)).toBe(true);
   });
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { FileSource, openStore, readArtifact, walkTar, fileIndexOf } from '../src/index.js';
 import { artifactInputFromDir } from '../src/node/pack-dir.js';
 import { packToFile } from '../src/node/pack.js';
-import { CORPUS_DIR } from './helpers/paths.js';
+import { CORPUS_DIR, TESTOP_DIR } from './helpers/paths.js';
 import { tempDir } from './helpers/paths.js';
 import { pythonFileIndex } from './helpers/python.js';
 import { runCli } from './helpers/cli.js';
@@ -126,11 +126,11 @@ describe('pack CLI', () => {
   it('prints the upload descriptor with --json, and streams the same bytes to stdout with -o -', () => {
     const dir = tempDir();
     const out = join(dir, 'model.fnnx');
-    const toFile = runCli(['pack', CORPUS_DIR, '-o', out, '--json']);
+    const toFile = runCli(['pack', TESTOP_DIR, '-o', out, '--json']);
     expect(toFile.code, toFile.stderr).toBe(0);
     const d = JSON.parse(toFile.stdout) as { file_name: string; file_hash: string };
     expect([d.file_name, d.file_hash]).toEqual(['model.fnnx', sha256File(out)]);
-    const toStdout = runCli(['pack', CORPUS_DIR, '-o', '-', '--quiet']);
+    const toStdout = runCli(['pack', TESTOP_DIR, '-o', '-', '--quiet']);
     expect(toStdout.code, toStdout.stderr).toBe(0);
     expect(toStdout.stdoutBytes.equals(readFileSync(out))).toBe(true);
     expect(toStdout.stderr).toMatch(/wrote stdout: \d+ bytes/);

@@ -117,10 +117,10 @@ describe('exit codes and error lines', () => {
     expectErrorLine(r, 'BAD_INDEX');
   });
 
-  it('2 for a missing file (IO_ERROR)', () => {
+  it('2 for a missing file (NOT_FOUND)', () => {
     const r = runCli(['inspect', join(tempDir(), 'nope.fnnx')]);
     expect(r.code).toBe(2);
-    expectErrorLine(r, 'IO_ERROR');
+    expectErrorLine(r, 'NOT_FOUND');
   });
 
   it('2 for a member that is not there (NO_SUCH_MEMBER)', () => {
@@ -146,7 +146,7 @@ describe('exit codes and error lines', () => {
   it('--debug adds the stack to the error', () => {
     const r = runCli(['--debug', 'inspect', join(tempDir(), 'nope.fnnx')]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/\(IO_ERROR\)\n[\s\S]*\n\s+at /);
+    expect(r.stderr).toMatch(/\(NOT_FOUND\)\n[\s\S]*\n\s+at /);
   });
 });
 

@@ -4,7 +4,6 @@ import { applyPatch, checkPatch } from '../artifact/patches.js';
 import type { ArtifactContents } from '../artifact/reader.js';
 import { byteOrder } from '../artifact/root-files.js';
 import { jsonBytes } from '../build/builder.js';
-import { assertValidManifest } from '../build/manifest-check.js';
 import type { MemberInput } from '../build/member-input.js';
 import type { MemberStore } from '../artifact/member-store.js';
 import { readJsonMember } from '../artifact/json-member.js';
@@ -12,8 +11,9 @@ import { patchName } from './ids.js';
 
 /**
  * Checks the patch, then computes the manifest readers will see once it is appended (every patch,
- * the new one included, in byte order of name, from the stored manifest) and refuses the append
- * unless that manifest is valid. Nothing is written before this passes.
+ * the new one included, in byte order of name, from the stored manifest). Whether that manifest
+ * is valid is the validator's call on the whole result: run the planner under checkedPlanner
+ * (src/append/checked.ts), as the CLI does, so nothing is written unless it passes.
  */
 export async function patchAppendMembers(
   store: MemberStore,
@@ -32,6 +32,5 @@ export async function patchAppendMembers(
     const patch = p === name ? ops : checkPatch((await readJsonMember(store, p)) ?? null, p);
     manifest = applyPatch(manifest, patch, p === name ? label : p);
   }
-  assertValidManifest(manifest, { dtypes: contents.dtypes, member: label, what: 'the manifest after this patch' });
   return { members: [{ name, body: jsonBytes(ops as unknown as Json) }], manifest: manifest as { [key: string]: Json } };
 }

@@ -27,7 +27,7 @@ export async function loadIndex(path: string | undefined): Promise<FileIndex | u
   try {
     text = await readFile(path, 'utf8');
   } catch (e) {
-    throw new UsageError('BAD_INDEX_FILE', `cannot read ${path}: ${(e as Error).message}`);
+    throw ioError(e, path);
   }
   try {
     const doc = JSON.parse(text) as unknown;

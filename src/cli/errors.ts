@@ -1,4 +1,5 @@
 import { isFnnxError } from '../errors.js';
+import { ioError, isErrnoError } from '../node/file-source.js';
 
 export const EXIT_OK = 0;
 /** The artifact is bad (or, for validate, broken). */
@@ -6,13 +7,23 @@ export const EXIT_BAD_ARTIFACT = 1;
 /** Usage or I/O: we could not do what was asked. */
 export const EXIT_USAGE = 2;
 
-export function exitCodeOf(e: unknown): number {
+/**
+ * A file-system fault that reached the top unwrapped is still the world's, not a bug: it gets its
+ * code and hint from ioError like every wrapped one.
+ */
+function typed(e: unknown): unknown {
+  return isErrnoError(e) ? ioError(e) : e;
+}
+
+export function exitCodeOf(error: unknown): number {
+  const e = typed(error);
   if (isFnnxError(e)) return e.kind === 'artifact' ? EXIT_BAD_ARTIFACT : EXIT_USAGE;
   return EXIT_USAGE;
 }
 
 /** One line: `fnnx-kit: <member>: <what> (<code>)`, then a hint line where one helps. */
-export function formatError(e: unknown, debug = false): string {
+export function formatError(error: unknown, debug = false): string {
+  const e = typed(error);
   let out: string;
   if (isFnnxError(e)) {
     out = `fnnx-kit: ${e.member ? `${printable(e.member)}: ` : ''}${printable(e.message)} (${e.code})\n`;

@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { commands } from './commands/index.js';
 import { applyConventions, helpArgv, reportFailure } from './conventions.js';
+import { formatError } from './errors.js';
+import { handleStdoutErrors } from './stdout.js';
 
 /** The installed package's version: dist/cli/main.js sits two levels under package.json. */
 function packageVersion(): string {
@@ -24,6 +26,7 @@ export function buildProgram(): Command {
 
 /** Runs the CLI and resolves to the process exit code; never throws. */
 export async function main(argv: string[]): Promise<number> {
+  handleStdoutErrors((e) => formatError(e, argv.includes('--debug')));
   const program = buildProgram();
   try {
     await program.parseAsync(helpArgv(argv));

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import type { FileIndex } from '../tar/entry.js';
 import type { MemberInfo, MemberStore } from '../artifact/member-store.js';
 import { UsageError } from '../errors.js';
-import { ioError } from './file-source.js';
+import type { MemberRange } from '../validate/context.js';
+import { FileSource, ioError } from './file-source.js';
 
 /**
  * The directory form of an artifact. Members are the regular files under the root, named by
@@ -50,6 +51,13 @@ export class DirStore implements MemberStore {
       yield chunk as Uint8Array;
     }
   }
+
+  /** A member by range from its own file (the directory form has no offsets): the ONNX reader's way in. */
+  readonly memberRange = async (name: string): Promise<MemberRange | undefined> => {
+    if ((await this.sizeOf(name)) === undefined) return undefined;
+    const file = await FileSource.open(join(this.root, name));
+    return { source: file, offset: 0, size: file.byteLength, close: () => file.close() };
+  };
 
   async close(): Promise<void> {}
 

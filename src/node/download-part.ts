@@ -28,13 +28,16 @@ export class PartFile {
 
   /**
    * Opens the part for writing and says where to resume: its size when the sidecar matches
-   * `url`, else 0 (the part is emptied).
+   * `url` and names the object it came from, else 0 (the part is emptied; `startOver` says why
+   * when there was something to resume).
    */
-  static async open(file: string, url: string): Promise<{ part: PartFile; sidecar?: PartSidecar; resumeFrom: number }> {
+  static async open(file: string, url: string): Promise<{ part: PartFile; sidecar?: PartSidecar; resumeFrom: number; startOver?: string }> {
     const partPath = `${file}.part`;
-    const sidecar = await readSidecar(`${partPath}.json`);
+    const read = await readSidecar(`${partPath}.json`);
     const onDisk = await stat(partPath).then((s) => s.size, () => -1);
-    const usable = sidecar?.url === url && onDisk > 0 && onDisk <= sidecar.identity.size;
+    const startOver = onDisk > 0 ? distrust(read, url, onDisk, partPath) : undefined;
+    const sidecar = typeof read === 'string' ? undefined : read;
+    const usable = onDisk > 0 && startOver === undefined;
     let handle: FileHandle;
     try {
       handle = await open(partPath, usable ? 'r+' : 'w');
@@ -43,7 +46,7 @@ export class PartFile {
     }
     const part = new PartFile(file, handle);
     if (!usable) await part.forgetIdentity();
-    return usable ? { part, sidecar, resumeFrom: onDisk } : { part, resumeFrom: 0 };
+    return usable ? { part, sidecar, resumeFrom: onDisk } : { part, resumeFrom: 0, startOver };
   }
 
   /** Feeds the part's first `length` bytes to `hash`: what a resume across runs costs locally. */
@@ -85,12 +88,48 @@ export class PartFile {
   }
 }
 
-async function readSidecar(path: string): Promise<PartSidecar | undefined> {
+/** Why the bytes already in the part cannot be resumed, or undefined when they can. */
+function distrust(read: PartSidecar | string | undefined, url: string, onDisk: number, partPath: string): string | undefined {
+  if (typeof read === 'string') return read;
+  if (read === undefined) return `${partPath} has no ${partPath}.json saying which object its bytes are of`;
+  if (read.url !== url) return `${partPath} holds bytes of another URL (${read.url})`;
+  // Size alone cannot tell two objects apart: resuming could stitch two objects together.
+  if (!read.identity.etag && !read.identity.lastModified) return `${partPath}.json names no ETag or Last-Modified, so nothing proves the bytes in ${partPath} are of this object`;
+  if (onDisk > read.identity.size) return `${partPath} is larger than the object its ${partPath}.json records`;
+  return undefined;
+}
+
+/** Header-safe text: no CR, LF or other control characters (it is sent back as If-Match). */
+const HEADER_SAFE = /^[\x20-\x7e\x80-\xff]*$/;
+
+/**
+ * The sidecar, or why it cannot be trusted (a string), or undefined when there is none. It is
+ * input from the disk: garbage, a wrong shape, or a value that would forge a request header
+ * means the part is started over, never that the download fails.
+ */
+async function readSidecar(path: string): Promise<PartSidecar | string | undefined> {
+  let text: string;
   try {
-    const doc = JSON.parse(await readFile(path, 'utf8')) as Partial<PartSidecar>;
-    if (typeof doc.url !== 'string' || typeof doc.identity?.size !== 'number') return undefined;
-    return { url: doc.url, identity: doc.identity };
-  } catch {
-    return undefined;
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw ioError(e, path);
   }
+  const unusable = `${path} is not a record this kit wrote (garbage, or values that are not header-safe)`;
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    return unusable;
+  }
+  if (typeof doc !== 'object' || doc === null) return unusable;
+  const { url, identity } = doc as { url?: unknown; identity?: Record<string, unknown> };
+  if (typeof url !== 'string' || typeof identity !== 'object' || identity === null) return unusable;
+  const { size, etag, lastModified } = identity;
+  const headerText = (v: unknown) => v === undefined || (typeof v === 'string' && HEADER_SAFE.test(v));
+  if (!(typeof size === 'number' && Number.isSafeInteger(size) && size >= 0) || !headerText(etag) || !headerText(lastModified) || !HEADER_SAFE.test(url)) return unusable;
+  const id: ObjectIdentity = { size };
+  if (typeof etag === 'string') id.etag = etag;
+  if (typeof lastModified === 'string') id.lastModified = lastModified;
+  return { url, identity: id };
 }

@@ -3,7 +3,7 @@ import { ArtifactError, UsageError } from '../errors.js';
 import type { FileIndex } from '../tar/entry.js';
 import { fileIndexOf } from '../tar/file-index.js';
 import { walkTar } from '../tar/walk.js';
-import { FileSource } from './file-source.js';
+import { FileSource, ioError } from './file-source.js';
 
 /** What a download can be checked against: the fields of the registry's upload descriptor it uses. */
 export interface DownloadDescriptor {
@@ -28,15 +28,34 @@ export function expectedOf(options: { sha256?: string; size?: number; descriptor
   }
   const size = options.size ?? options.descriptor?.size;
   if (size !== undefined && !(Number.isSafeInteger(size) && size >= 0)) throw new UsageError('BAD_OPTION', `expected size ${size} is not a byte count`);
-  return { sha256: sha256?.toLowerCase(), size, fileIndex: options.descriptor?.file_index };
+  const fileIndex = options.descriptor?.file_index;
+  if (fileIndex !== undefined) checkIndexShape(fileIndex);
+  return { sha256: sha256?.toLowerCase(), size, fileIndex };
+}
+
+/** Checked before the first request: a descriptor from elsewhere is input, and a bad one must not cost a download. */
+function checkIndexShape(index: unknown): void {
+  if (typeof index !== 'object' || index === null || Array.isArray(index)) throw new UsageError('BAD_DESCRIPTOR', 'file_index must be an object');
+  for (const [name, range] of Object.entries(index)) {
+    const pair = Array.isArray(range) && range.length === 2 && range.every((n) => Number.isSafeInteger(n) && n >= 0);
+    if (!pair) {
+      throw new UsageError('BAD_DESCRIPTOR', `file_index value ${JSON.stringify(range) ?? String(range)} is not an [offset, size] pair of whole byte counts`, {
+        member: name,
+        hint: 'the descriptor is the JSON `fnnx-kit pack --json` or `describe --json` prints; give that file unchanged',
+      });
+    }
+  }
 }
 
 export async function loadDescriptor(path: string): Promise<DownloadDescriptor> {
+  const text = await readFile(path, 'utf8').catch((e: unknown) => {
+    throw ioError(e, path);
+  });
   let doc: unknown;
   try {
-    doc = JSON.parse(await readFile(path, 'utf8'));
+    doc = JSON.parse(text);
   } catch (e) {
-    throw new UsageError('BAD_DESCRIPTOR', `cannot read descriptor ${path}: ${(e as Error).message}`);
+    throw new UsageError('BAD_DESCRIPTOR', `descriptor ${path} is not JSON: ${(e as Error).message}`);
   }
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw new UsageError('BAD_DESCRIPTOR', `${path} is not a JSON object`);
   const { file_hash, size, file_index } = doc as Record<string, unknown>;

@@ -22,6 +22,8 @@ export interface DownloadOptions {
   size?: number;
   descriptor?: DownloadDescriptor;
   onProgress?: (progress: DownloadProgress) => void;
+  /** Told when a part left by an earlier run is not resumed but started over, and why. */
+  onWarning?: (message: string) => void;
   signal?: AbortSignal;
   retry?: RetryPolicy;
   timeoutMs?: number;
@@ -153,7 +155,8 @@ class Transfer {
   }
 
   static async start(url: string, file: string, options: DownloadOptions): Promise<Transfer> {
-    const { part, sidecar, resumeFrom } = await PartFile.open(file, redact(url));
+    const { part, sidecar, resumeFrom, startOver } = await PartFile.open(file, redact(url));
+    if (startOver) options.onWarning?.(`${startOver}: starting the download over`);
     const run = new Transfer(url, part, resumeFrom, sidecar?.identity, options);
     try {
       await part.hashPrefix(run.hash, resumeFrom, options.signal);
@@ -224,7 +227,11 @@ class Transfer {
     if (res.status === 412 || res.status === 416) {
       exchange.cancel(res);
       const total = parseContentRange(res.headers.get('content-range'))?.total;
-      if (res.status === 416 && this.pinned && total === this.pinned.size && this.written === total) return undefined;
+      // 416 for `bytes=N-` with N the object's size: the part is already whole (an empty object, on a first request).
+      if (res.status === 416 && total === this.written && (!this.pinned || total === this.pinned.size)) {
+        if (!this.pinned) await this.pin(identityOf(res.headers, total));
+        return undefined;
+      }
       await this.restart(undefined);
       return undefined;
     }
@@ -247,16 +254,21 @@ class Transfer {
     }
     // A 200 is the whole object from byte 0: the server cannot resume, so this body starts over.
     if (res.status === 200 && this.written > 0) await this.rewind();
-    if (!this.pinned) {
-      this.pinned = seen;
-      await this.part.pin({ url: this.label, identity: seen });
-    }
+    if (!this.pinned) await this.pin(seen);
     return this.written;
+  }
+
+  private async pin(seen: ObjectIdentity): Promise<void> {
+    this.pinned = seen;
+    await this.part.pin({ url: this.label, identity: seen });
   }
 
   /** The object is not the one the part holds: drop the part and fetch the new one, once per run. */
   private async restart(seen: ObjectIdentity | undefined): Promise<void> {
-    if (this.restarted) throw sourceChanged(this.label, this.pinned!, seen);
+    if (this.restarted) {
+      if (this.pinned) throw sourceChanged(this.label, this.pinned, seen);
+      throw new SourceError('BAD_RANGE_REPLY', `${this.label}: the server refused the request (412/416) again after starting over`);
+    }
     this.restarted = true;
     this.pinned = undefined;
     await this.part.forgetIdentity();

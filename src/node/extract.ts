@@ -18,6 +18,7 @@ import type { TarLimits } from '../tar/limits.js';
 import { walkTar } from '../tar/walk.js';
 import { checkMemberPath, memberSegments } from '../safety/member-path.js';
 import { DEFAULT_EXTRACT_LIMITS, type ExtractLimits } from './extract-limits.js';
+import { ioError } from './file-source.js';
 
 export { DEFAULT_EXTRACT_LIMITS, type ExtractLimits };
 
@@ -293,6 +294,5 @@ function relative(root: string, path: string): string {
 }
 
 function writeError(e: unknown, path: string): SourceError {
-  const code = (e as NodeJS.ErrnoException).code;
-  return new SourceError('WRITE_ERROR', `cannot write ${path}: ${code ?? (e as Error).message}`, { cause: e });
+  return ioError(e, path);
 }

@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import type { StreamBody } from '../build/member-input.js';
 import { recycledFileChunks } from './file-chunks.js';
-import { ioError } from './file-source.js';
+import { FileSource, ioError } from './file-source.js';
 
 export const PACK_CHUNK = 8 * 1024 * 1024;
 
@@ -16,5 +16,6 @@ export async function fileBody(path: string): Promise<StreamBody> {
     // writer asks for chunk j+2 only once the sink has had chunk j+1, so chunk j is on disk).
     // The size read now is the one the header declares; a file that shrinks is a short read.
     open: () => recycledFileChunks(path, { chunkSize: PACK_CHUNK, buffers: 3, expectedSize: st.size }),
+    openRange: () => FileSource.open(path),
   };
 }

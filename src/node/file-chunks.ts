@@ -47,6 +47,7 @@ export async function* recycledFileChunks(path: string, options: RecycledChunkOp
       pending?.catch(() => undefined);
       yield chunk;
     }
+    await refuseGrowth(handle, size, path);
   } finally {
     await handle.close();
   }
@@ -56,10 +57,23 @@ async function readFull(handle: import('node:fs/promises').FileHandle, into: Uin
   let done = 0;
   while (done < length) {
     const { bytesRead } = await handle.read(into, done, length - done, position + done);
-    if (bytesRead === 0) {
-      throw new SourceError('SHORT_READ', `${path}: ended at ${position + done} bytes, before its size when opened; did it change while being read?`);
-    }
+    if (bytesRead === 0) throw sizeChanged(path, `it ended at ${position + done} bytes, before its size when opened`);
     done += bytesRead;
   }
   return done;
+}
+
+/**
+ * The size taken when the file was opened is the one a header or descriptor declares: a file that
+ * grew since would be cut short silently, so one more byte past the end is a change, like a shrink.
+ */
+async function refuseGrowth(handle: import('node:fs/promises').FileHandle, size: number, path: string): Promise<void> {
+  const { bytesRead } = await handle.read(new Uint8Array(1), 0, 1, size);
+  if (bytesRead > 0) throw sizeChanged(path, `it grew past its size when opened (${size} bytes)`);
+}
+
+function sizeChanged(path: string, what: string): SourceError {
+  return new SourceError('SIZE_CHANGED', `${path}: ${what}; did it change while being read?`, {
+    hint: 'let whatever writes this file finish, then run the command again',
+  });
 }

@@ -3,12 +3,14 @@ import { realpath, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { DEFAULT_JSON_LIMITS, parseJson } from '../artifact/json-member.js';
 import { DTYPES, ENV, MANIFEST, META, OPS, ROOT_FILES, VARIANT_CONFIG } from '../artifact/root-files.js';
-import type { ArtifactInput } from '../build/builder.js';
+import { orderedMembers, type ArtifactInput } from '../build/builder.js';
 import { assertValidManifest } from '../build/manifest-check.js';
 import type { MemberInput } from '../build/member-input.js';
 import { ArtifactError, LimitError, UsageError } from '../errors.js';
 import { DEFAULT_PACK_EXCLUDES, excludeFilter, pathGlob } from '../build/path-glob.js';
 import type { MemberInfo } from '../artifact/member-store.js';
+import type { Diagnostic } from '../validate/diagnostics.js';
+import { refuseInvalidResult } from '../validate/would-be.js';
 import { DirStore } from './dir-store.js';
 import { fileBody } from './file-body.js';
 import { ioError } from './file-source.js';
@@ -110,4 +112,31 @@ async function outputMatcher(dir: string, output: string): Promise<(m: MemberInf
     const st = await stat(join(dir, m.name)).catch(() => undefined);
     return st !== undefined && st.ino === existing.ino && st.dev === existing.dev;
   };
+}
+
+const ROOT_VALUE: ReadonlyMap<string, keyof ArtifactInput> = new Map<string, keyof ArtifactInput>([
+  [MANIFEST, 'manifest'],
+  [OPS, 'ops'],
+  [VARIANT_CONFIG, 'variantConfig'],
+  [DTYPES, 'dtypes'],
+  [ENV, 'env'],
+  [META, 'meta'],
+]);
+
+/**
+ * Runs the validator on the artifact `pack` would write from `dir` (root files as they will be
+ * stored, every other file read by range only where a rule needs it: ONNX headers) and refuses
+ * what `validate` would call an error, before the output file is created.
+ */
+export async function refuseInvalidPack(input: ArtifactInput, dir: string): Promise<void> {
+  const blame = (d: Diagnostic) => {
+    const skip = 'or pack --no-check to write it anyway';
+    if (d.member === null) return { place: dir, fix: `fix the folder ${dir}, ${skip}` };
+    const place = join(dir, d.member);
+    const root = ROOT_VALUE.get(d.member);
+    // A root file the folder lacks is written empty ({} or []): say so, not only what the empty one lacks.
+    if (root !== undefined && input[root] === undefined) return { place, fix: `${dir} has no ${d.member} (pack would write an empty one): add it, ${skip}` };
+    return { place, fix: `fix ${place}, ${skip}` };
+  };
+  await refuseInvalidResult({ planned: orderedMembers(input), label: dir, refuse: 'error', blame });
 }

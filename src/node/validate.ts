@@ -3,7 +3,7 @@
  * assertUploadable() for upload pipelines. The rules themselves live in src/validate/validate.ts.
  */
 import { stat } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { basename } from 'node:path';
 import { ArtifactError } from '../errors.js';
 import { DirStore } from './dir-store.js';
 import { FileSource, ioError } from './file-source.js';
@@ -50,9 +50,8 @@ async function validateDirectory(root: string, options: ValidateTargetOptions): 
     upload,
     // The directory form has no offsets: the model is read by range from its own file.
     memberRange: async (name) => {
-      if ((await store.sizeOf(name)) === undefined) return undefined;
-      const file = await FileSource.open(join(root, name));
-      return { source: options.wrap ? options.wrap(file) : file, offset: 0, size: file.byteLength, close: () => file.close() };
+      const range = await store.memberRange(name);
+      return range && options.wrap ? { ...range, source: options.wrap(range.source) } : range;
     },
   });
 }

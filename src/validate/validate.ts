@@ -24,6 +24,7 @@ import { onnxRules } from './onnx-rules.js';
 import { opRules } from './op-rules.js';
 import { patchRules } from './patch-rules.js';
 import { uploadProblems, type UploadFacts } from '../artifact/upload-rules.js';
+import { loneSurrogateRules } from './string-rules.js';
 import { variantRules } from './variant-rules.js';
 
 export interface ValidateOptions {
@@ -170,7 +171,9 @@ function jsonLoader(store: MemberStore, limits: JsonLimits, out: Diagnostic[], s
   const readJson = budgetedJsonReader(store, limits, signal);
   const read = async (member: string) => {
     try {
-      return await readJson(member);
+      const value = await readJson(member);
+      if (value !== undefined) out.push(...loneSurrogateRules(value, member));
+      return value;
     } catch (e) {
       if (!(e instanceof FnnxError)) throw e;
       const code = artifactCodeOf(e);

@@ -31,9 +31,11 @@ export function registerAppendMeta(program: Command): void {
     .action(async (target: string, opts: AppendMetaOptions) => {
       const { checkEntries, metaAppendMembers } = await import('../../append/meta.js');
       const { appendToArtifact } = await import('../../node/append-file.js');
+      const { checkedPlanner } = await import('../../append/checked.js');
       const entries = checkEntries(await readJsonFile(opts.entry), opts.entry);
       const attachments = await Promise.all((opts.attach ?? []).map(attachment));
-      const result = await appendToArtifact(target, async () => metaAppendMembers(entries, attachments, newHexId()));
+      const plan = checkedPlanner(async () => metaAppendMembers(entries, attachments, newHexId()), target, { file: opts.entry, as: 'the --entry file' });
+      const result = await appendToArtifact(target, plan);
       printAppendResult(result, opts.json === true);
     });
 }

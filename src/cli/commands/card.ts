@@ -47,6 +47,7 @@ export function registerCard(program: Command): void {
       const { cardAppendMembers } = await import('../../append/card.js');
       const { appendToArtifact } = await import('../../node/append-file.js');
       const { buildCardZip } = await import('../../node/card-zip.js');
+      const { checkedPlanner } = await import('../../append/checked.js');
       const bar = progressBar('card add: reading', await totalSize([html, ...(opts.asset ?? [])]), { quiet: opts.quiet });
       let read = 0;
       const onBytes = (n: number) => bar.update((read += n));
@@ -62,7 +63,8 @@ export function registerCard(program: Command): void {
         bar.finish();
       }
       const zip = await buildCardZip(files);
-      const result = await appendToArtifact(target, async () => cardAppendMembers(zip, newHexId(), PRODUCER));
+      const plan = checkedPlanner(async () => cardAppendMembers(zip, newHexId(), PRODUCER), target, { file: html, as: 'the card page' });
+      const result = await appendToArtifact(target, plan);
       printAppendResult(result, opts.json === true);
     });
   withSourceOptions(

@@ -3,6 +3,7 @@ import { UsageError } from '../../errors.js';
 import type { DownloadResult } from '../../node/download.js';
 import { isUrl } from '../../node/open.js';
 import { printJson } from '../common.js';
+import { printable } from '../errors.js';
 import { progressBar, type Progress } from '../progress.js';
 import { formatBytes } from '../render/table.js';
 
@@ -48,6 +49,7 @@ export function registerDownload(program: Command): void {
           // This process is ours: keep its peak memory flat (why: docs/design.md, HTTP and downloads).
           collectGarbageEvery: 4 << 20,
           onProgress: (p) => (bar ??= progressBar('download', p.total, { quiet: opts.quiet })).update(p.done),
+          onWarning: (message) => process.stderr.write(`fnnx-kit: warning: ${printable(message)}\n`),
         });
       } finally {
         bar?.finish();

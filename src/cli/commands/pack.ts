@@ -10,6 +10,8 @@ interface PackOptions {
   quiet?: boolean;
   exclude?: string[];
   defaultExcludes: boolean;
+  /** false with --no-check. */
+  check: boolean;
 }
 
 
@@ -23,15 +25,18 @@ export function registerPack(program: Command): void {
     .option('-q, --quiet', 'no progress bar')
     .option('--exclude <glob>', 'leave out matching paths, repeatable, .gitignore-style: "*.log", ".venv/", "data/raw/**" (the output file is never packed)', collectRepeated)
     .option('--no-default-excludes', 'also pack __pycache__/ and *.pyc (left out by default, as the reference FNNX builder does)')
+    .option('--no-check', 'skip validating the result before writing it (pack refuses, by default, what `validate` would call an error)')
     .action(async (dir: string, opts: PackOptions) => {
       // Loaded when run, not when the CLI starts: startup is paid by every command.
-      const { artifactInputFromDir } = await import('../../node/pack-dir.js');
+      const { artifactInputFromDir, refuseInvalidPack } = await import('../../node/pack-dir.js');
       const { packToFile } = await import('../../node/pack.js');
       const { bodySize } = await import('../../build/member-input.js');
       const { buildArtifact } = await import('../../build/builder.js');
       const { cryptoHasher } = await import('../../node/crypto-hasher.js');
       if (!opts.output) throw new UsageError('NO_OUTPUT', 'give the output file with -o');
       const input = await artifactInputFromDir(dir, { output: opts.output, exclude: opts.exclude, defaultExcludes: opts.defaultExcludes });
+      if (opts.check) await refuseInvalidPack(input, dir);
+      else process.stderr.write('fnnx-kit: warning: --no-check: the result is not validated; run `fnnx-kit validate` on it before uploading\n');
       const total = (input.files ?? []).reduce((n, f) => n + bodySize(f.body), 0);
       const bar = opts.quiet ? undefined : progressBar('pack', total);
       let result;

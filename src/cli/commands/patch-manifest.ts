@@ -18,8 +18,13 @@ export function registerPatchManifest(program: Command): void {
     .action(async (target: string, opts: PatchOptions) => {
       const { patchAppendMembers } = await import('../../append/patch.js');
       const { appendToArtifact } = await import('../../node/append-file.js');
+      const { checkedPlanner } = await import('../../append/checked.js');
       const doc = await readJsonFile(opts.patch);
-      const result = await appendToArtifact(target, async (store, contents) => (await patchAppendMembers(store, contents, doc, newHexId(), { source: opts.patch })).members);
+      const plan = checkedPlanner(async (store, contents) => (await patchAppendMembers(store, contents, doc, newHexId(), { source: opts.patch })).members, target, {
+        file: opts.patch,
+        as: 'the --patch file',
+      });
+      const result = await appendToArtifact(target, plan);
       printAppendResult(result, opts.json === true);
     });
 }

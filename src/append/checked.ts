@@ -1,0 +1,29 @@
+/**
+ * Every append runs the validator on the artifact as it would be, inside the planner, so a refusal
+ * happens before the first byte is written (appends cannot be undone, so there is no bypass).
+ */
+import type { AppendPlanner } from '../node/append-file.js';
+import type { Diagnostic } from '../validate/diagnostics.js';
+import { refuseInvalidResult } from '../validate/would-be.js';
+
+/** What the user gave that a refused append came from, e.g. `--entry report.json`. */
+export interface AppendInput {
+  /** The file as the user named it. */
+  file: string;
+  /** How the command line gave it: "the --entry file", "the --patch file", "the card page". */
+  as: string;
+}
+
+export function checkedPlanner(plan: AppendPlanner, label: string, input: AppendInput): AppendPlanner {
+  return async (store, contents) => {
+    const planned = await plan(store, contents);
+    const mine = new Set(planned.map((m) => m.name));
+    const blame = (d: Diagnostic) => ({
+      // A finding in a member this append would write is about the user's file; never name a sidecar that was never written.
+      place: d.member !== null && mine.has(d.member) ? input.file : label,
+      fix: `fix ${input.as} ${input.file} and run again; ${label} is unchanged (\`fnnx-kit validate\` explains each rule)`,
+    });
+    await refuseInvalidResult({ base: store, planned, label, refuse: 'strict', blame });
+    return planned;
+  };
+}
