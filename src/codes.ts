@@ -177,7 +177,6 @@ export const CODES = {
   // Reading bytes
   NOT_A_FILE: { error: IO, about: 'the path is not a regular file' },
   IO_ERROR: { error: IO, about: 'the file system refused a read' },
-  WRITE_ERROR: { error: IO, about: 'the file system refused a write' },
   READ_FAILED: { error: IO, about: 'the browser could not read the file' },
   BAD_RANGE: { error: IO, about: 'a read range is not a valid offset and length' },
   READ_PAST_END: { error: IO, about: 'a read runs past the end of its source' },

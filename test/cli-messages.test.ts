@@ -39,7 +39,7 @@ describe('messages a newcomer understands', () => {
   it('pack of a missing folder or of a file says so plainly (exit 2), not an internal error', () => {
     const missing = runCli(['pack', join(tempDir(), 'nope'), '-o', join(tempDir(), 'a.fnnx')]);
     expect(missing.code).toBe(2);
-    expect(errorOf(missing)).toMatchObject({ code: 'IO_ERROR', message: expect.stringContaining('no such file or directory') });
+    expect(errorOf(missing)).toMatchObject({ code: 'NOT_FOUND', message: expect.stringContaining('no such file or directory') });
     const file = runCli(['pack', CORPUS_TAR, '-o', join(tempDir(), 'a.fnnx')]);
     expect(file.code).toBe(2);
     expect(errorOf(file)).toMatchObject({ code: 'NOT_A_DIRECTORY', message: expect.stringContaining('is a file, not a folder') });
@@ -110,7 +110,7 @@ describe('messages a newcomer understands', () => {
     const patch = join(tempDir(), 'my-patch.json');
     writeFileSync(patch, JSON.stringify([{ op: 'replace', path: '/inputs', value: 5 }]));
     const bad = errorOf(runCli(['patch-manifest', artifact, '--patch', patch]));
-    expect(bad.code).toBe('INVALID_MANIFEST');
+    expect(bad.code).toBe('PATCH_RESULT_INVALID');
     expect(bad.message.startsWith(`${patch}: `)).toBe(true);
     expect(bad.message).not.toMatch(/manifest-[0-9a-f]+\.patch\.json/);
     expect(bad.message.match(/\/inputs/g)).toHaveLength(1);

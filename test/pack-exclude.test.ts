@@ -3,14 +3,14 @@ import { cpSync, linkSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { artifactInputFromDir } from '../src/node/pack-dir.js';
 import { excludeFilter, pathGlob } from '../src/build/path-glob.js';
-import { CORPUS_DIR, tempDir } from './helpers/paths.js';
+import { MINIMAL_DIR, tempDir } from './helpers/paths.js';
 import { runCli } from './helpers/cli.js';
 import { gnuTarList, sha256File } from './helpers/build-fixtures.js';
 
-/** A copy of the corpus folder to pack in place, with the clutter a real project folder has. */
+/** A copy of the minimal sound folder to pack in place, with the clutter a real project folder has. */
 function projectFolder(): string {
   const dir = join(tempDir(), 'model');
-  cpSync(CORPUS_DIR, dir, { recursive: true });
+  cpSync(MINIMAL_DIR, dir, { recursive: true });
   mkdirSync(join(dir, 'variant_artifacts/extra_modules/__pycache__'), { recursive: true });
   writeFileSync(join(dir, 'variant_artifacts/extra_modules/__pycache__/helper.cpython-312.pyc'), 'bytecode');
   writeFileSync(join(dir, 'variant_artifacts/stray.pyc'), 'bytecode');

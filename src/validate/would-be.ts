@@ -47,7 +47,8 @@ export async function refuseInvalidResult(check: WouldBeCheck): Promise<void> {
 function refusal(findings: Diagnostic[], check: WouldBeCheck): ArtifactError {
   const first = findings[0]!;
   const { place, fix } = check.blame(first);
-  const at = first.pointer ? ` (at ${first.pointer})` : '';
+  // Schema findings already name their pointer; say it once.
+  const at = first.pointer && !first.message.includes(first.pointer) ? ` (at ${first.pointer})` : '';
   const more = findings.length > 1 ? `; and ${findings.length - 1} more finding(s)` : '';
   return new ArtifactError(first.code, `${first.message}${at}${more}; nothing was written`, { member: place, hint: fix });
 }

@@ -7,6 +7,7 @@ export const FIXTURES = fileURLToPath(new URL('../../fixtures/', import.meta.url
 export const CORPUS_TAR = join(FIXTURES, 'corpus/onnx_pipeline.fnnx.tar');
 export const CORPUS_DIR = join(FIXTURES, 'corpus/onnx_pipeline.fnnx');
 export const TESTOP_DIR = join(FIXTURES, 'corpus/model_testop_dynattrs.fnnx');
+export const MINIMAL_DIR = join(FIXTURES, 'minimal/model');
 
 /** The directories tempDir made in this test file (each file runs in its own module graph). */
 const made = new Set<string>();
