@@ -1,5 +1,6 @@
 import type { ByteSource } from '../source/byte-source.js';
 import { readChunks } from '../source/chunks.js';
+import { SharedWork } from '../source/shared-work.js';
 import { TarFormatError, UsageError } from '../errors.js';
 import type { FileIndex } from '../tar/entry.js';
 import { fileIndexOf, lastWins } from '../tar/file-index.js';
@@ -18,7 +19,7 @@ export interface TarStoreOptions {
  * read of exactly its range. Without one, the header walk runs once, on first need.
  */
 export class TarStore implements MemberStore {
-  private walked?: Promise<WalkResult>;
+  private walked?: SharedWork<WalkResult>;
   private index?: FileIndex;
 
   constructor(
@@ -32,10 +33,20 @@ export class TarStore implements MemberStore {
     return this.source.label;
   }
 
-  /** The header walk (cached); also what appenders need for the end offset. */
+  /**
+   * The header walk (cached); also what appenders need for the end offset. Concurrent callers share
+   * one walk that stops only when all of them abort; a failed walk is forgotten, so the next call
+   * walks again.
+   */
   walk(signal?: AbortSignal): Promise<WalkResult> {
-    this.walked ??= walkTar(this.source, { limits: this.options.limits, signal });
-    return this.walked;
+    if (!this.walked || this.walked.abandoned) {
+      const walked = new SharedWork((shared) => walkTar(this.source, { limits: this.options.limits, signal: shared }));
+      walked.onFailure(() => {
+        if (this.walked === walked) this.walked = undefined;
+      });
+      this.walked = walked;
+    }
+    return this.walked.join(signal);
   }
 
   async fileIndex(signal?: AbortSignal): Promise<FileIndex> {
