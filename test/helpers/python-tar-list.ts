@@ -1,0 +1,35 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+export type PythonListing =
+  | { ok: true; members: Array<[name: string, kind: string, offset: number, offsetData: number, size: number]> }
+  | { ok: false; error: string };
+
+/**
+ * One long-lived python3 running tarfile over archives sent to it in turn (uncompressed mode
+ * "r:", as the kit reads), so hundreds of property-test cases cost one interpreter start.
+ */
+export class PythonTarLister {
+  private readonly child: ChildProcessWithoutNullStreams;
+  private readonly waiting: Array<(listing: PythonListing) => void> = [];
+
+  constructor() {
+    this.child = spawn('python3', [fileURLToPath(new URL('./python-tar-list.py', import.meta.url))]);
+    createInterface({ input: this.child.stdout }).on('line', (line) => this.waiting.shift()?.(JSON.parse(line) as PythonListing));
+  }
+
+  list(bytes: Uint8Array): Promise<PythonListing> {
+    return new Promise((resolve) => {
+      this.waiting.push(resolve);
+      this.child.stdin.write(`${Buffer.from(bytes).toString('base64')}\n`);
+    });
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => {
+      this.child.once('exit', () => resolve());
+      this.child.stdin.end();
+    });
+  }
+}
