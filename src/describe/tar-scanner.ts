@@ -15,6 +15,8 @@ export interface ScanOptions {
   /** Members whose bytes to keep (last occurrence wins), each at most `maxCapture` bytes. */
   capture?: (name: string) => boolean;
   maxCapture?: number;
+  /** Told of each member as soon as its headers have passed, before its data. */
+  onMember?: (entry: TarEntry) => void;
 }
 
 export interface ScanResult extends WalkResult {
@@ -104,6 +106,7 @@ export class TarScanner {
   }
 
   private startMember(entry: TarEntry): { entry: TarEntry; keep?: Uint8Array } {
+    this.options.onMember?.(entry);
     const wanted = entry.kind === 'file' && this.options.capture?.(entry.name) === true;
     const keep = wanted && entry.size <= (this.options.maxCapture ?? Infinity) ? new Uint8Array(entry.size) : undefined;
     if (wanted && !keep) this.captured.delete(entry.name);
