@@ -1,4 +1,5 @@
 import type { ByteSource } from '../source/byte-source.js';
+import { BlockCache } from '../source/block-cache.js';
 import { readChunks } from '../source/chunks.js';
 import { SharedWork } from '../source/shared-work.js';
 import { TarFormatError, UsageError } from '../errors.js';
@@ -7,6 +8,7 @@ import { fileIndexOf, lastWins } from '../tar/file-index.js';
 import { walkTar, type WalkResult } from '../tar/walk.js';
 import type { TarLimits } from '../tar/limits.js';
 import type { MemberInfo, MemberStore } from './member-store.js';
+import { MANIFEST } from './root-files.js';
 
 export interface TarStoreOptions {
   /** A file_index known in advance (as the registry stores it): members are read without a walk. */
@@ -85,6 +87,24 @@ export class TarStore implements MemberStore {
     if (!range) throw new UsageError('NO_SUCH_MEMBER', `no regular file named "${name}" in ${this.label}`, { member: name });
     return range;
   }
+}
+
+/**
+ * A tar store over a raw source, on every platform alike. Without an index, reads go through a
+ * block cache so the header walk costs a few large reads; with one, every member read is one
+ * read of exactly its range, so no cache widens it.
+ */
+export function tarStoreOver(source: ByteSource, options: TarStoreOptions = {}): TarStore {
+  return new TarStore(options.index ? source : new BlockCache(source), options);
+}
+
+/**
+ * What a reader with a known index reads first: manifest.json's range. A remote source opened
+ * with it (openHttpSource's `openRange`) serves the manifest from its one opening request.
+ */
+export function openingRange(index: FileIndex | undefined): [number, number] | undefined {
+  const manifest = index?.[MANIFEST];
+  return manifest && manifest[1] > 0 ? [manifest[0], manifest[1]] : undefined;
 }
 
 /** A given index is input too: every range must lie inside the source. */
