@@ -18,7 +18,7 @@ interface Waiter {
 export class DeliveryTracker {
   private readonly scanner = new TarScanner('packed archive', {
     // The writer's own output: whatever it wrote must be tracked, never refused.
-    limits: { maxMembers: Number.MAX_SAFE_INTEGER, maxExtendedTotal: Number.MAX_SAFE_INTEGER, maxNameLength: Number.MAX_SAFE_INTEGER },
+    limits: { maxMembers: Infinity, maxExtendedHeader: Infinity, maxExtendedTotal: Infinity, maxNameLength: Infinity },
     onMember: (entry) => {
       this.dataOffsets.push(entry.dataOffset);
       this.wake();

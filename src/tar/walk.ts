@@ -24,7 +24,8 @@ export async function walkTar(
         return s.result;
       case 'header':
       case 'sparse':
-        if (s.at + BLOCK > length) return decoder.end(length, s.at === 0 ? await source.read(0, length, signal) : undefined);
+        // A source shorter than one block is handed over whole, for the decoder to tell what it is.
+        if (s.at + BLOCK > length) return decoder.end(length, s.at === 0 && length > 0 ? await source.read(0, length, signal) : undefined);
         decoder.block(await source.read(s.at, BLOCK, signal));
         break;
       case 'extended':
