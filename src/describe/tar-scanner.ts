@@ -36,7 +36,7 @@ export class TarScanner {
   private pos = 0;
 
   constructor(
-    private readonly label: string,
+    label: string,
     private readonly options: ScanOptions = {},
   ) {
     this.decoder = new TarDecoder(label, options.limits);

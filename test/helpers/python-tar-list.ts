@@ -12,16 +12,22 @@ export type PythonListing =
  */
 export class PythonTarLister {
   private readonly child: ChildProcessWithoutNullStreams;
-  private readonly waiting: Array<(listing: PythonListing) => void> = [];
+  private readonly waiting: Array<{ resolve: (listing: PythonListing) => void; reject: (e: Error) => void }> = [];
 
   constructor() {
     this.child = spawn('python3', [fileURLToPath(new URL('./python-tar-list.py', import.meta.url))]);
-    createInterface({ input: this.child.stdout }).on('line', (line) => this.waiting.shift()?.(JSON.parse(line) as PythonListing));
+    createInterface({ input: this.child.stdout }).on('line', (line) => this.waiting.shift()?.resolve(JSON.parse(line) as PythonListing));
+    // A crashed helper fails the waiting cases at once instead of leaving them to the test timeout.
+    const fail = (e: Error) => {
+      for (const w of this.waiting.splice(0)) w.reject(e);
+    };
+    this.child.on('error', fail);
+    this.child.on('exit', (code) => fail(new Error(`python3 tarfile helper exited (${code})`)));
   }
 
   list(bytes: Uint8Array): Promise<PythonListing> {
-    return new Promise((resolve) => {
-      this.waiting.push(resolve);
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ resolve, reject });
       this.child.stdin.write(`${Buffer.from(bytes).toString('base64')}\n`);
     });
   }
