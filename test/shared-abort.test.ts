@@ -7,6 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { BlockCache } from '../src/source/block-cache.js';
 import { CountingSource } from '../src/source/counting-source.js';
 import { MemorySource } from '../src/source/memory-source.js';
+import type { ByteSource } from '../src/source/byte-source.js';
+import { SourceError } from '../src/errors.js';
 import { TarStore } from '../src/artifact/tar-store.js';
 import { GatedSource, settle } from './helpers/gated-source.js';
 import { END, concat, craftMember } from './helpers/foreign-craft.js';
@@ -78,10 +80,28 @@ describe('BlockCache: a block shared by several readers', { timeout: 10_000 }, (
 describe('TarStore: the header walk', { timeout: 10_000 }, () => {
   const tar = concat(craftMember('{}', { name: 'manifest.json' }), craftMember('[]', { name: 'ops.json' }), END);
 
-  it('after an aborted members(), the next call walks again and works (a rejection is not cached)', async () => {
-    const store = new TarStore(new MemorySource(tar));
-    const aborted = AbortSignal.abort();
-    expect(await code(store.members(aborted))).toBe('ABORTED');
+  it('after an aborted members(), the next call walks again and works', async () => {
+    const gated = new GatedSource(tar);
+    const store = new TarStore(gated);
+    const a = new AbortController();
+    const first = store.members(a.signal);
+    a.abort();
+    expect(await code(first)).toBe('ABORTED');
+    gated.open();
+    expect((await store.members()).map((m) => m.name)).toEqual(['manifest.json', 'ops.json']);
+  });
+
+  it('a walk that failed is not cached: the next call walks again', async () => {
+    const inner = new MemorySource(tar);
+    let failures = 1;
+    const flaky: ByteSource = {
+      byteLength: inner.byteLength,
+      label: 'flaky',
+      read: (offset, length, signal) =>
+        failures-- > 0 ? Promise.reject(new SourceError('HTTP_ERROR', 'connection reset')) : inner.read(offset, length, signal),
+    };
+    const store = new TarStore(flaky);
+    expect(await code(store.members())).toBe('HTTP_ERROR');
     expect((await store.members()).map((m) => m.name)).toEqual(['manifest.json', 'ops.json']);
   });
 

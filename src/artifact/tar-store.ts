@@ -2,7 +2,7 @@ import type { ByteSource } from '../source/byte-source.js';
 import { BlockCache } from '../source/block-cache.js';
 import { readChunks } from '../source/chunks.js';
 import { SharedWork } from '../source/shared-work.js';
-import { TarFormatError, UsageError } from '../errors.js';
+import { AbortError, TarFormatError, UsageError } from '../errors.js';
 import type { FileIndex } from '../tar/entry.js';
 import { fileIndexOf, lastWins } from '../tar/file-index.js';
 import { walkTar, type WalkResult } from '../tar/walk.js';
@@ -41,6 +41,7 @@ export class TarStore implements MemberStore {
    * walks again.
    */
   walk(signal?: AbortSignal): Promise<WalkResult> {
+    if (signal?.aborted) return Promise.reject(new AbortError());
     if (!this.walked || this.walked.abandoned) {
       const walked = new SharedWork((shared) => walkTar(this.source, { limits: this.options.limits, signal: shared }));
       walked.onFailure(() => {

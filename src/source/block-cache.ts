@@ -1,5 +1,6 @@
 import { checkRange, type ByteSource } from './byte-source.js';
 import { SharedWork } from './shared-work.js';
+import { throwIfAborted } from '../errors.js';
 
 export interface BlockCacheOptions {
   /** Size of one cached block; reads are widened to whole blocks. */
@@ -43,6 +44,8 @@ export class BlockCache implements ByteSource {
 
   async read(offset: number, length: number, signal?: AbortSignal): Promise<Uint8Array> {
     checkRange(this, offset, length);
+    // Checked before any read starts: a read nobody waits for would only warm the cache.
+    throwIfAborted(signal);
     if (length === 0) return new Uint8Array(0);
     if (length >= this.bypassAbove) return this.inner.read(offset, length, signal);
     const first = Math.floor(offset / this.blockSize);
