@@ -3,7 +3,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
-import { MemorySource, walkTar } from '../src/index.js';
+import { MemorySource, walkTar, type TarLimits } from '../src/index.js';
+import { END, concat, craftMember, craftPax } from './helpers/foreign-craft.js';
 import { TarScanner } from '../src/describe/tar-scanner.js';
 import { CORPUS_TAR, tempDir } from './helpers/paths.js';
 
@@ -99,5 +100,43 @@ describe('TarScanner follows walkTar exactly', () => {
   it('refuses an empty stream and one of only zero blocks with EMPTY_ARCHIVE', () => {
     expect(() => scan(new Uint8Array(0), [1])).toThrow(expect.objectContaining({ code: 'EMPTY_ARCHIVE' }));
     expect(() => scan(new Uint8Array(1024), [1])).toThrow(expect.objectContaining({ code: 'EMPTY_ARCHIVE' }));
+  });
+});
+
+describe('TarScanner and walkTar share one decoder: the rules they used to disagree on', () => {
+  const paxMembers = (n: number) => concat(...Array.from({ length: n }, (_, i) => [craftPax({ path: `dir/member-${i}.json` }), craftMember('{}', { name: `m${i}` })]).flat(), END);
+  const both = async (bytes: Uint8Array, limits?: Partial<TarLimits>) => {
+    const walked = await walkTar(new MemorySource(bytes, 'test.tar'), { limits }).then(
+      (r) => r.entries.length,
+      (e: { code: string }) => e.code,
+    );
+    let scanned: number | string;
+    try {
+      const s = new TarScanner('test.tar', { limits });
+      s.push(bytes);
+      scanned = s.finish().entries.length;
+    } catch (e) {
+      scanned = (e as { code: string }).code;
+    }
+    return [walked, scanned];
+  };
+
+  it('a bzip2 file is COMPRESSED to both (the scanner used to say NOT_A_TAR)', async () => {
+    const bz = execFileSync('bzip2', ['-c'], { input: paxMembers(2) });
+    expect(await both(new Uint8Array(bz))).toEqual(['COMPRESSED', 'COMPRESSED']);
+  });
+
+  it('maxMembers counts members, not PAX headers: 600 PAX members pass maxMembers=1000 in both', async () => {
+    expect(await both(paxMembers(600), { maxMembers: 1000 })).toEqual([600, 600]);
+    expect(await both(paxMembers(600), { maxMembers: 599 })).toEqual(['LIMIT_EXCEEDED', 'LIMIT_EXCEEDED']);
+  });
+
+  it('maxExtendedTotal bounds the PAX bytes read by both (the scanner never enforced it)', async () => {
+    expect(await both(paxMembers(20), { maxExtendedTotal: 500 })).toEqual(['LIMIT_EXCEEDED', 'LIMIT_EXCEEDED']);
+  });
+
+  it('an archive cut inside the padding after member data is TRUNCATED_DATA to both, as Python refuses it', async () => {
+    const bytes = craftMember('abc', { name: 'a' }).subarray(0, 600);
+    expect(await both(bytes)).toEqual(['TRUNCATED_DATA', 'TRUNCATED_DATA']);
   });
 });

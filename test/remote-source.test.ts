@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { copyFileSync, renameSync, utimesSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, readdirSync, renameSync, utimesSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { CountingSource, HttpSource, openSource, openStore, readArtifact, type ByteSource, type FnnxError } from '../src/index.js';
 import { openHttpSource } from '../src/source/http-open.js';
 import { LimitedSource } from '../src/source/limited-source.js';
+import { openUrl } from '../src/web/open.js';
 import type { RetryPolicy } from '../src/source/retry.js';
 import { startRangeServer, type RangeServer } from './helpers/range-server.js';
 import { writeSparseArtifact, type SparseArtifact } from './helpers/sparse-artifact.js';
@@ -245,5 +247,40 @@ describe('faults', () => {
     await Promise.all(reads);
     expect(weak.requests).toHaveLength(6);
     expect(weak.peakInFlight()).toBe(2);
+  });
+});
+
+describe("the page's openUrl goes through the same hardened source as Node", () => {
+  it('retries a 503 on the opening request and on a later read, then reads the artifact', async () => {
+    weak.inject({ kind: 'status', status: 503 });
+    const store = await openUrl(weak.url('corpus.fnnx'), { retry: FAST, headBytes: 1024 });
+    weak.inject({ kind: 'status', status: 503 });
+    const contents = await readArtifact(store);
+    expect(contents.fileIndex).toEqual(pythonFileIndex(join(dir, 'corpus.fnnx')));
+    expect(weak.requests.filter((r) => r.status === 503)).toHaveLength(2);
+  });
+
+  it('with a known index, reading manifest.json is exactly one request of exactly its bytes', async () => {
+    const store = await openUrl(weak.url('big.fnnx'), { index: big.index, retry: FAST });
+    await store.read('manifest.json');
+    const [offset, size] = big.index['manifest.json']!;
+    expect(weak.requests.map((r) => [r.range, r.status])).toEqual([[`bytes=${offset}-${offset + size - 1}`, 206]]);
+  });
+
+  it('keeps at most maxInFlight requests open at once', async () => {
+    const index = { ...Object.fromEntries(Array.from({ length: 6 }, (_, i) => [`part${i}`, [100_000 + i * 10_000, 5000] as [number, number]])) };
+    const store = await openUrl(weak.url('blob.bin'), { index, maxInFlight: 2, retry: FAST });
+    weak.reset();
+    weak.onRequest = () => ({ kind: 'delay', ms: 50 });
+    await Promise.all(Object.keys(index).map((name) => store.read(name)));
+    expect(weak.requests).toHaveLength(6);
+    expect(weak.peakInFlight()).toBe(2);
+  });
+});
+
+describe('layering', () => {
+  it('the source layer names no artifact member: the caller passes the range to open with', () => {
+    const sourceDir = fileURLToPath(new URL('../src/source/', import.meta.url));
+    for (const file of readdirSync(sourceDir)) expect(readFileSync(join(sourceDir, file), 'utf8'), file).not.toMatch(/manifest/i);
   });
 });

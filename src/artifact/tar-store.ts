@@ -1,11 +1,14 @@
 import type { ByteSource } from '../source/byte-source.js';
+import { BlockCache } from '../source/block-cache.js';
 import { readChunks } from '../source/chunks.js';
-import { TarFormatError, UsageError } from '../errors.js';
+import { SharedWork } from '../source/shared-work.js';
+import { AbortError, TarFormatError, UsageError } from '../errors.js';
 import type { FileIndex } from '../tar/entry.js';
 import { fileIndexOf, lastWins } from '../tar/file-index.js';
 import { walkTar, type WalkResult } from '../tar/walk.js';
 import type { TarLimits } from '../tar/limits.js';
 import type { MemberInfo, MemberStore } from './member-store.js';
+import { MANIFEST } from './root-files.js';
 
 export interface TarStoreOptions {
   /** A file_index known in advance (as the registry stores it): members are read without a walk. */
@@ -18,7 +21,7 @@ export interface TarStoreOptions {
  * read of exactly its range. Without one, the header walk runs once, on first need.
  */
 export class TarStore implements MemberStore {
-  private walked?: Promise<WalkResult>;
+  private walked?: SharedWork<WalkResult>;
   private index?: FileIndex;
 
   constructor(
@@ -32,10 +35,21 @@ export class TarStore implements MemberStore {
     return this.source.label;
   }
 
-  /** The header walk (cached); also what appenders need for the end offset. */
+  /**
+   * The header walk (cached); also what appenders need for the end offset. Concurrent callers share
+   * one walk that stops only when all of them abort; a failed walk is forgotten, so the next call
+   * walks again.
+   */
   walk(signal?: AbortSignal): Promise<WalkResult> {
-    this.walked ??= walkTar(this.source, { limits: this.options.limits, signal });
-    return this.walked;
+    if (signal?.aborted) return Promise.reject(new AbortError());
+    if (!this.walked || this.walked.abandoned) {
+      const walked = new SharedWork((shared) => walkTar(this.source, { limits: this.options.limits, signal: shared }));
+      walked.onFailure(() => {
+        if (this.walked === walked) this.walked = undefined;
+      });
+      this.walked = walked;
+    }
+    return this.walked.join(signal);
   }
 
   async fileIndex(signal?: AbortSignal): Promise<FileIndex> {
@@ -74,6 +88,24 @@ export class TarStore implements MemberStore {
     if (!range) throw new UsageError('NO_SUCH_MEMBER', `no regular file named "${name}" in ${this.label}`, { member: name });
     return range;
   }
+}
+
+/**
+ * A tar store over a raw source, on every platform alike. Without an index, reads go through a
+ * block cache so the header walk costs a few large reads; with one, every member read is one
+ * read of exactly its range, so no cache widens it.
+ */
+export function tarStoreOver(source: ByteSource, options: TarStoreOptions = {}): TarStore {
+  return new TarStore(options.index ? source : new BlockCache(source), options);
+}
+
+/**
+ * What a reader with a known index reads first: manifest.json's range. A remote source opened
+ * with it (openHttpSource's `openRange`) serves the manifest from its one opening request.
+ */
+export function openingRange(index: FileIndex | undefined): [number, number] | undefined {
+  const manifest = index?.[MANIFEST];
+  return manifest && manifest[1] > 0 ? [manifest[0], manifest[1]] : undefined;
 }
 
 /** A given index is input too: every range must lie inside the source. */

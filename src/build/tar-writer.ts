@@ -8,6 +8,7 @@ import { SourceError, UsageError } from '../errors.js';
 import { checkMemberPath } from '../safety/member-path.js';
 import { fileHeader } from './tar-header.js';
 import { bodySize, type MemberInput } from './member-input.js';
+import { DeliveryTracker } from './delivery.js';
 
 /**
  * Receives the archive's bytes in order. It may keep using a chunk after it returns, but only
@@ -33,15 +34,16 @@ export function checkWritableName(name: string): void {
 
 export async function writeTar(members: AsyncIterable<MemberInput> | Iterable<MemberInput>, sink: ChunkSink, options: TarWriteOptions = {}): Promise<void> {
   const pack = createPack();
-  // Resolvers for body chunks awaited by their producer: a chunk's buffer may be reused once the sink is done with it.
-  const delivered = new Map<Uint8Array, () => void>();
+  const tracker = new DeliveryTracker();
   const produce = (async () => {
     const seen = new Set<string>();
+    let index = 0;
     for await (const m of members) {
       checkWritableName(m.name);
       if (seen.has(m.name)) throw new UsageError('MEMBER_EXISTS', 'the same member name is given twice', { member: m.name });
       seen.add(m.name);
-      await writeMember(pack, m, options.mtime, delivered);
+      await writeMember(pack, m, options.mtime, (end) => tracker.delivered(index, end));
+      index++;
     }
     pack.finalize();
   })();
@@ -49,14 +51,23 @@ export async function writeTar(members: AsyncIterable<MemberInput> | Iterable<Me
   produce.catch((e: unknown) => pack.destroy(e instanceof Error ? e : new Error(String(e))));
   const consume = (async () => {
     for await (const chunk of pack as AsyncIterable<Uint8Array>) {
+      tracker.seen(chunk);
       await sink(chunk);
-      delivered.get(chunk)?.();
+      tracker.sank(chunk.length);
     }
   })();
+  // However the output ends, a body waiting for delivery must not wait forever.
+  consume.then(
+    () => tracker.stop(new Error('the tar stream ended')),
+    (e: unknown) => tracker.stop(e),
+  );
   await Promise.all([produce, consume]);
 }
 
-async function writeMember(pack: Pack, m: MemberInput, mtime: Date | undefined, delivered: Map<Uint8Array, () => void>): Promise<void> {
+/** Resolves once the sink is done with the member's data up to byte `end` (exclusive). */
+type Delivered = (end: number) => Promise<void>;
+
+async function writeMember(pack: Pack, m: MemberInput, mtime: Date | undefined, delivered: Delivered): Promise<void> {
   const size = bodySize(m.body);
   await new Promise<void>((resolve, reject) => {
     const entry = pack.entry(fileHeader(m.name, size, mtime), (err) => (err ? reject(err) : resolve()));
@@ -70,11 +81,12 @@ type EntrySink = ReturnType<Pack['entry']>;
 
 /**
  * Streams a body into its entry one chunk at a time, asking for the next chunk only once the sink
- * has taken the current one (so, by the sink's contract, the one before is finished with): a
- * body may reuse a chunk's buffer two chunks later (recycledFileChunks does), and memory stays
- * at a few chunks.
+ * has returned for the call holding this chunk's last byte (so, by the sink's contract, it is done
+ * with everything before): a body may reuse a chunk's buffer two chunks later
+ * (recycledFileChunks does), and memory stays at a few chunks. Delivery is told by archive
+ * position (DeliveryTracker), so it holds whatever tar-stream does with the chunk objects.
  */
-async function feed(entry: EntrySink, m: MemberInput, size: number, delivered: Map<Uint8Array, () => void>): Promise<void> {
+async function feed(entry: EntrySink, m: MemberInput, size: number, delivered: Delivered): Promise<void> {
   if (m.body instanceof Uint8Array) {
     entry.end(m.body);
     return;
@@ -84,11 +96,8 @@ async function feed(entry: EntrySink, m: MemberInput, size: number, delivered: M
     written += chunk.length;
     if (written > size) break;
     if (chunk.length === 0) continue;
-    // tar-stream passes a Uint8Array through untouched, so the sink sees this very object.
-    const taken = new Promise<void>((resolve) => delivered.set(chunk, resolve));
     entry.write(chunk);
-    await taken;
-    delivered.delete(chunk);
+    await delivered(written);
   }
   if (written !== size) {
     throw new SourceError('SIZE_CHANGED', `expected ${size} bytes, the source gave ${written > size ? 'more' : written}; did it change while being packed?`, {

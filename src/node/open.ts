@@ -1,8 +1,7 @@
 import { stat } from 'node:fs/promises';
-import { BlockCache } from '../source/block-cache.js';
 import type { ByteSource } from '../source/byte-source.js';
 import type { RemoteOptions } from '../source/http-open.js';
-import { TarStore } from '../artifact/tar-store.js';
+import { openingRange, tarStoreOver } from '../artifact/tar-store.js';
 import type { MemberStore } from '../artifact/member-store.js';
 import type { FileIndex } from '../tar/entry.js';
 import type { TarLimits } from '../tar/limits.js';
@@ -17,7 +16,7 @@ export interface OpenOptions {
   /** Wraps the raw source (before the cache): how tests and benches count reads. */
   wrap?: (source: ByteSource) => ByteSource;
   /** Retry policy, timeouts, concurrency and fetch for URLs. */
-  remote?: Omit<RemoteOptions, 'index' | 'signal'>;
+  remote?: Omit<RemoteOptions, 'openRange' | 'signal'>;
 }
 
 export function isUrl(target: string): boolean {
@@ -48,14 +47,10 @@ export async function openSource(
   if (!isUrl(target)) return FileSource.open(target);
   // Loaded for URLs only: node:http, node:https and TLS are a tenth of the CLI's start-up time.
   const [{ openHttpSource }, { nodeFetch }] = await Promise.all([import('../source/http-open.js'), import('./http-fetch.js')]);
-  return openHttpSource(target, { ifMatch: true, fetch: nodeFetch, ...options.remote, index: options.index, signal });
+  return openHttpSource(target, { ifMatch: true, fetch: nodeFetch, ...options.remote, openRange: openingRange(options.index), signal });
 }
 
-/**
- * Opens an artifact wherever it is: a directory (the directory form), a tar file, or a URL.
- * Without an index, tar sources go through a block cache so the header walk costs few large
- * reads; with one, every member read is one read of exactly its range, so no cache widens it.
- */
+/** Opens an artifact wherever it is: a directory (the directory form), a tar file, or a URL. */
 export async function openStore(target: string, options: OpenOptions = {}): Promise<MemberStore> {
   refuseOtherSchemes(target);
   if (!isUrl(target)) {
@@ -65,9 +60,7 @@ export async function openStore(target: string, options: OpenOptions = {}): Prom
     if (st.isDirectory()) return new DirStore(target);
   }
   const raw = await openSource(target, options.signal, { index: options.index, remote: options.remote });
-  const wrapped = options.wrap ? options.wrap(raw) : raw;
-  const source = options.index ? wrapped : new BlockCache(wrapped);
-  return new TarStore(source, { index: options.index, limits: options.limits });
+  return tarStoreOver(options.wrap ? options.wrap(raw) : raw, { index: options.index, limits: options.limits });
 }
 
 /** A folder where a tar file is needed (describe, verify, index): say how to make the file. */

@@ -1,4 +1,6 @@
 import { checkRange, type ByteSource } from './byte-source.js';
+import { SharedWork } from './shared-work.js';
+import { throwIfAborted } from '../errors.js';
 
 export interface BlockCacheOptions {
   /** Size of one cached block; reads are widened to whole blocks. */
@@ -14,12 +16,15 @@ export interface BlockCacheOptions {
  * reading many small members costs a few large reads instead of many tiny ones. Missing blocks
  * that touch are fetched in one read. Large reads pass through untouched so streaming a big
  * member never churns the cache or holds it in memory.
+ *
+ * A block several readers wait for is read once on a signal of its own: one reader aborting
+ * releases only that reader, and the read is aborted when all of them have (see SharedWork).
  */
 export class BlockCache implements ByteSource {
   private readonly blockSize: number;
   private readonly maxBlocks: number;
   private readonly bypassAbove: number;
-  private readonly blocks = new Map<number, Promise<Uint8Array>>();
+  private readonly blocks = new Map<number, CachedBlock>();
 
   constructor(
     private readonly inner: ByteSource,
@@ -39,12 +44,23 @@ export class BlockCache implements ByteSource {
 
   async read(offset: number, length: number, signal?: AbortSignal): Promise<Uint8Array> {
     checkRange(this, offset, length);
+    // Checked before any read starts: a read nobody waits for would only warm the cache.
+    throwIfAborted(signal);
     if (length === 0) return new Uint8Array(0);
     if (length >= this.bypassAbove) return this.inner.read(offset, length, signal);
     const first = Math.floor(offset / this.blockSize);
     const last = Math.floor((offset + length - 1) / this.blockSize);
-    this.fetchMissing(first, last, signal);
-    const parts = await Promise.all(range(first, last).map((i) => this.touch(i)));
+    this.fetchMissing(first, last);
+    const blocks = range(first, last).map((i) => this.touch(i));
+    // One join per run, however many of its blocks this read needs.
+    const joined = new Map<SharedWork<Uint8Array>, Promise<Uint8Array>>();
+    for (const b of blocks) if (!joined.has(b.run)) joined.set(b.run, b.run.join(signal));
+    const parts = await Promise.all(
+      blocks.map(async (b) => {
+        const run = await joined.get(b.run)!;
+        return run.subarray(b.from, Math.min(b.from + this.blockSize, run.length));
+      }),
+    );
     return assemble(parts, offset - first * this.blockSize, length);
   }
 
@@ -54,33 +70,38 @@ export class BlockCache implements ByteSource {
   }
 
   /** Starts one inner read per run of adjacent missing blocks. */
-  private fetchMissing(first: number, last: number, signal?: AbortSignal): void {
+  private fetchMissing(first: number, last: number): void {
     let runStart = -1;
     for (let i = first; i <= last + 1; i++) {
-      const missing = i <= last && !this.blocks.has(i);
+      const cached = this.blocks.get(i);
+      // A run every reader gave up on is aborted: read its blocks afresh.
+      const missing = i <= last && (cached === undefined || cached.run.abandoned);
       if (missing && runStart < 0) runStart = i;
       if (!missing && runStart >= 0) {
-        this.fetchRun(runStart, i - 1, signal);
+        this.fetchRun(runStart, i - 1);
         runStart = -1;
       }
     }
   }
 
-  private fetchRun(first: number, last: number, signal?: AbortSignal): void {
+  private fetchRun(first: number, last: number): void {
     const start = first * this.blockSize;
     const end = Math.min((last + 1) * this.blockSize, this.byteLength);
-    const run = this.inner.read(start, end - start, signal);
+    const run = new SharedWork((signal) => this.inner.read(start, end - start, signal));
+    const blocks: Array<[number, CachedBlock]> = [];
     for (let i = first; i <= last; i++) {
-      const from = (i - first) * this.blockSize;
-      const block = run.then((bytes) => bytes.subarray(from, Math.min(from + this.blockSize, bytes.length)));
-      // A failed read must not poison the cache: drop the block so a later read retries.
-      block.catch(() => this.blocks.get(i) === block && this.blocks.delete(i));
+      const block = { run, from: (i - first) * this.blockSize };
       this.blocks.set(i, block);
+      blocks.push([i, block]);
     }
+    // A failed or aborted read must not poison the cache: drop its blocks so a later read retries.
+    run.onFailure(() => {
+      for (const [i, block] of blocks) if (this.blocks.get(i) === block) this.blocks.delete(i);
+    });
     this.evict();
   }
 
-  private touch(i: number): Promise<Uint8Array> {
+  private touch(i: number): CachedBlock {
     const block = this.blocks.get(i)!;
     this.blocks.delete(i);
     this.blocks.set(i, block);
@@ -93,6 +114,12 @@ export class BlockCache implements ByteSource {
       this.blocks.delete(oldest);
     }
   }
+}
+
+/** A block is a slice of the run read that fetched it. */
+interface CachedBlock {
+  run: SharedWork<Uint8Array>;
+  from: number;
 }
 
 function range(first: number, last: number): number[] {

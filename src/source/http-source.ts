@@ -17,9 +17,9 @@ export interface HttpSourceOptions extends RequestOptions {
   fetch?: FetchFn;
   /**
    * `[offset, length]` fetched by the opening request, which also tells the object's size and
-   * identity; its bytes serve later reads inside it. With a known file_index, pass a member's
-   * range (manifest.json) and that member costs exactly this one request. Default: the first
-   * `headBytes`.
+   * identity; its bytes serve later reads inside it. A caller that knows what it will read first
+   * (a member's range from a known file_index) passes that range, and the read costs exactly this
+   * one request. Default: the first `headBytes`.
    */
   openRange?: [number, number];
   /** Length of the default opening range. */

@@ -1,18 +1,18 @@
 import { BlobSource } from '../source/blob-source.js';
-import { BlockCache } from '../source/block-cache.js';
-import { HttpSource, type HttpSourceOptions } from '../source/http-source.js';
-import { TarStore, type TarStoreOptions } from '../artifact/tar-store.js';
+import { openHttpSource, type RemoteOptions } from '../source/http-open.js';
+import { openingRange, tarStoreOver, type TarStore, type TarStoreOptions } from '../artifact/tar-store.js';
 
-/**
- * A local file as a tar store. Small reads (headers, JSON members) go through a block cache so the
- * header walk costs a few slices of the file, never a load of the whole.
- */
+/** A local file as a tar store: the header walk costs a few slices of the file, never a load of the whole. */
 export function openBlob(blob: Blob, options: TarStoreOptions = {}): TarStore {
-  return new TarStore(new BlockCache(new BlobSource(blob)), options);
+  return tarStoreOver(new BlobSource(blob), options);
 }
 
-/** An artifact behind a (presigned) URL, read by Range requests only. */
-export async function openUrl(url: string, options: HttpSourceOptions & TarStoreOptions = {}): Promise<TarStore> {
-  const source = await HttpSource.open(url, options);
-  return new TarStore(new BlockCache(source), options);
+/**
+ * An artifact behind a (presigned) URL, read by Range requests only, through the same hardened
+ * source as Node (retries with backoff, a bound on requests in flight, identity pinned). With a
+ * known index, the opening request fetches manifest.json's range.
+ */
+export async function openUrl(url: string, options: Omit<RemoteOptions, 'openRange'> & TarStoreOptions = {}): Promise<TarStore> {
+  const source = await openHttpSource(url, { ...options, openRange: openingRange(options.index) });
+  return tarStoreOver(source, options);
 }
