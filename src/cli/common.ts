@@ -7,6 +7,7 @@ import type { FileIndex } from '../tar/entry.js';
 import { openStore } from '../node/open.js';
 import type { MemberStore } from '../artifact/member-store.js';
 import { collectLimit, limitsHelp } from './limits-option.js';
+import { printableJson } from '../safety/printable.js';
 
 /** Options every reading command shares. */
 export interface SourceOptions {
@@ -48,9 +49,12 @@ export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }
 
-/** A file_index as the issue shows it: one member per line, `"path": [offset, size]`. */
+/**
+ * A file_index as the issue shows it: one member per line, `"path": [offset, size]`. Still JSON,
+ * with bidi and C1 characters in names written as escapes (printableJson).
+ */
 export function printIndex(index: Record<string, [number, number]>): void {
-  const lines = Object.entries(index).map(([k, [o, n]]) => `  ${JSON.stringify(k)}: [${o}, ${n}]`);
+  const lines = Object.entries(index).map(([k, [o, n]]) => `  ${printableJson(JSON.stringify(k))}: [${o}, ${n}]`);
   process.stdout.write(lines.length ? `{\n${lines.join(',\n')}\n}\n` : '{}\n');
 }
 

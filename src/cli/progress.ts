@@ -1,4 +1,5 @@
 import { formatBytes } from './render/table.js';
+import { printable } from '../safety/printable.js';
 
 /**
  * A one-line progress bar on stderr (bytes, rate, ETA), drawn only when stderr is a terminal, so
@@ -16,7 +17,7 @@ export function progressBar(label: string, total: number | undefined, stream: No
   const draw = (done: number) => {
     const secs = Math.max((Date.now() - started) / 1000, 0.001);
     const rate = done / secs;
-    const parts = [label, formatBytes(done) + (total ? ` / ${formatBytes(total)}` : ''), `${formatBytes(rate)}/s`];
+    const parts = [printable(label), formatBytes(done) + (total ? ` / ${formatBytes(total)}` : ''), `${formatBytes(rate)}/s`];
     if (total) {
       const frac = Math.min(done / total, 1);
       const width = 24;

@@ -146,6 +146,54 @@ function replaceAll(bytes: Uint8Array, from: Uint8Array, to: Uint8Array): Uint8A
   return out;
 }
 
+/**
+ * What a hostile string carries to a terminal: clear screen, an OSC window title ended by BEL, a
+ * CR/LF forging a line, a C1 CSI (U+009B), and a right-to-left override (`gnp.exe` shows as `exe.png`).
+ */
+export const EVIL = 'a\u001b[2J\u001b]0;pwned\u0007b\r\nfnnx-kit: all good (OK)\u009b31m\u202egnp.exe';
+
+/** Characters that must never reach a terminal raw (a newline only as our own line break). */
+export const RAW_UNSAFE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/;
+
+/**
+ * An artifact whose every string carries EVIL: member names (one of them a traversal, so extract
+ * reports it), manifest name/description/producer/tags, IO names and dtypes, op ids, dtypes.json
+ * names, metadata ids/tags/producer (a legacy entry and a broken sidecar make warnings quote them).
+ */
+export function escapesArtifact(): Uint8Array {
+  const io = (n: string) => ({ name: `${n}${EVIL}`, content_type: 'NDJSON', dtype: `Array[${EVIL}]`, shape: [EVIL], tags: [EVIL] });
+  const manifest = {
+    variant: EVIL,
+    name: EVIL,
+    version: EVIL,
+    description: EVIL,
+    producer_name: EVIL,
+    producer_version: EVIL,
+    producer_tags: [EVIL],
+    inputs: [io('in')],
+    outputs: [io('out')],
+    dynamic_attributes: [],
+    env_vars: [],
+  };
+  const entry = { id: EVIL, producer: EVIL, producer_version: EVIL, producer_tags: [EVIL], payload: { [EVIL]: EVIL } };
+  return tar([
+    ...soundRoot({
+      'manifest.json': JSON.stringify(manifest),
+      'ops.json': JSON.stringify([{ id: EVIL, op: EVIL, inputs: [], outputs: [], attributes: {} }]),
+      'dtypes.json': JSON.stringify({ [EVIL]: { type: 'object' } }),
+      'meta.json': JSON.stringify([entry, { id: EVIL, tags: [EVIL], payload: {} }]),
+    }),
+    pax({ path: `ops_artifacts/${EVIL}/model.onnx` }),
+    file('model.onnx', 'x'),
+    pax({ path: EVIL }),
+    file('evil', 'x'),
+    pax({ path: `../${EVIL}` }),
+    file('innocent', 'x'),
+    pax({ path: `meta-${EVIL}.json` }),
+    file('meta-x.json', '{"not": "an array"}'),
+  ]);
+}
+
 const traversal = ['PATH_TRAVERSAL'];
 
 function build200k(path: string): void {
@@ -335,6 +383,13 @@ export const CASES: HostileCase[] = [
     inspect: 'ok',
     index: 'ok',
     extract: ['LIMIT_EXCEEDED'],
+  },
+  {
+    name: 'every string carries ESC/OSC/BEL, CR/LF, C1 CSI and a bidi override',
+    build: write(escapesArtifact()),
+    inspect: 'ok',
+    index: 'ok',
+    extract: traversal,
   },
   // --- links and special files
   { name: 'symbolic link to /etc', build: write(soundTar([[header({ name: 'etc', typeflag: '2', linkname: '/etc' })]])), inspect: 'ok', index: 'ok', extract: ['LINK_MEMBER'] },

@@ -4,6 +4,7 @@ import { UsageError } from '../../errors.js';
 import { printJson } from '../common.js';
 import { collectLimit, limitsHelp } from '../limits-option.js';
 import { progressBar, type Progress } from '../progress.js';
+import { line } from '../../safety/printable.js';
 
 interface DescribeOptions {
   maxSize: string;
@@ -40,7 +41,7 @@ export function registerDescribe(program: Command): void {
       } finally {
         bar?.finish();
       }
-      for (const w of result.warnings) process.stderr.write(`fnnx-kit: warning: ${w.member ? `${w.member}: ` : ''}${w.message}\n`);
+      for (const w of result.warnings) process.stderr.write(line`fnnx-kit: warning: ${w.member ? `${w.member}: ` : ''}${w.message}\n`);
       printJson(result.descriptor);
     });
 }

@@ -5,6 +5,7 @@ import { isUrl } from '../../node/open.js';
 import { printJson } from '../common.js';
 import { progressBar, type Progress } from '../progress.js';
 import { formatBytes } from '../render/table.js';
+import { line } from '../../safety/printable.js';
 
 interface DownloadCliOptions {
   output: string;
@@ -66,5 +67,5 @@ function count(text: string, option: string): number {
 function summary(r: DownloadResult): string {
   const checks = r.verified.length ? `verified ${r.verified.join(', ')}` : 'not verified (no --sha256, --size or --descriptor)';
   const resumed = r.resumedFrom > 0 ? `, resumed at ${formatBytes(r.resumedFrom)}` : '';
-  return `${r.file}: ${formatBytes(r.size)}, sha256 ${r.sha256}; ${checks}${resumed}\n`;
+  return line`${r.file}: ` + `${formatBytes(r.size)}, sha256 ${r.sha256}; ${checks}${resumed}\n`;
 }

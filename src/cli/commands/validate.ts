@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
 import { loadIndex, printJson, withSourceOptions, type SourceOptions } from '../common.js';
-import { EXIT_BAD_ARTIFACT, printable } from '../errors.js';
+import { EXIT_BAD_ARTIFACT } from '../errors.js';
 import { renderValidation } from '../render/validate-text.js';
 
 interface ValidateCliOptions extends SourceOptions {
@@ -31,7 +31,7 @@ export function registerValidate(program: Command): void {
       index: await loadIndex(opts.index),
     });
     if (opts.json) printJson(report);
-    else process.stdout.write(renderValidation(report, printable));
+    else process.stdout.write(renderValidation(report));
     if (!report.valid) process.exitCode = EXIT_BAD_ARTIFACT;
   });
 }
