@@ -20,7 +20,7 @@ export function collectLimit(text: string, previous: Record<string, number> = {}
   const m = /^([A-Za-z]+)=([0-9]+)([kKmMgG]i?B?)?$/.exec(text.trim());
   if (!m) throw new UsageError('BAD_LIMIT', `--limit ${JSON.stringify(text)} is not name=value (e.g. maxJsonMember=128MiB)`);
   const [, name, digits, unit] = m as unknown as [string, string, string, string | undefined];
-  if (!(name in KNOWN_LIMITS)) {
+  if (!Object.hasOwn(KNOWN_LIMITS, name)) {
     throw new UsageError('BAD_LIMIT', `unknown limit "${name}"`, { hint: `known limits: ${Object.keys(KNOWN_LIMITS).join(', ')}` });
   }
   const scale = unit ? 1024 ** ('kmg'.indexOf(unit[0]!.toLowerCase()) + 1) : 1;

@@ -1,6 +1,7 @@
 /** verify: a fresh one-pass description compared with what a descriptor (or a checksum) claims. */
 import type { FileIndex } from '../tar/entry.js';
 import type { DescribeResult } from './descriptor.js';
+import { rangeIn } from '../tar/file-index.js';
 
 export interface Expected {
   file_hash?: string;
@@ -25,7 +26,7 @@ export function differences(expected: Expected, actual: DescribeResult): string[
 function indexDifferences(want: FileIndex, got: FileIndex): string[] {
   const out: string[] = [];
   for (const [name, range] of Object.entries(want)) {
-    const have = got[name];
+    const have = rangeIn(got, name);
     if (!have) out.push(`file_index: "${name}" is missing`);
     else if (!Array.isArray(range) || have[0] !== range[0] || have[1] !== range[1]) {
       out.push(`file_index: "${name}" expected ${JSON.stringify(range)}, got ${JSON.stringify(have)}`);

@@ -1,4 +1,5 @@
 /** Building and reading model_card.zip (yazl / yauzl are Node libraries, so this lives on the Node side). */
+import { rangeIn } from '../tar/file-index.js';
 import { join } from 'node:path';
 import yazl from 'yazl';
 import type { MemberStore } from '../artifact/member-store.js';
@@ -32,7 +33,7 @@ export async function buildCardZip(files: CardFile[], maxBytes = DEFAULT_ZIP_LIM
 /** Where a member's bytes are: its tar's source at the data offset, or its own file in a directory. */
 async function memberRange(store: MemberStore, name: string): Promise<{ source: ByteSource; offset: number; length: number; owned: boolean }> {
   if (store instanceof TarStore) {
-    const [offset, length] = (await store.fileIndex())[name]!;
+    const [offset, length] = rangeIn(await store.fileIndex(), name)!;
     return { source: store.source, offset, length, owned: false };
   }
   if (store instanceof DirStore) {

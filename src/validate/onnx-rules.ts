@@ -9,6 +9,7 @@ import { fnnxElementOf, onnxTypeName } from '../onnx/element-types.js';
 import { readOnnxModel, type OnnxModelInfo, type OnnxValueInfo } from '../onnx/model-info.js';
 import { checkMemberPath, memberSegments } from '../safety/member-path.js';
 import { hasFile, type JsonObject, type RuleContext } from './context.js';
+import { rangeIn } from '../tar/file-index.js';
 import { child, diag, type Diagnostic, type Place } from './diagnostics.js';
 import { parseDtype } from './dtype-rules.js';
 import { checkSchema } from './schema-check.js';
@@ -173,7 +174,7 @@ function externalDataRules(id: string, attrs: JsonObject, info: OnnxModelInfo, p
     const file = `ops_artifacts/${id}/${memberSegments(ref.location).join('/')}`;
     if (!hasFile(ctx, file)) {
       out.push(diag('ONNX_EXTERNAL_DATA_MISSING', 'error', `tensor "${ref.tensor}" keeps its data in ${file}, which the artifact does not hold`, where));
-    } else if (ref.length !== undefined && (ref.offset ?? 0) + ref.length > ctx.files[file]![1]) {
+    } else if (ref.length !== undefined && (ref.offset ?? 0) + ref.length > rangeIn(ctx.files, file)![1]) {
       out.push(diag('ONNX_EXTERNAL_DATA_MISSING', 'error', `tensor "${ref.tensor}" reads past the end of ${file}`, where));
     }
   }

@@ -11,6 +11,7 @@ import { FnnxError } from '../errors.js';
 import { BlockCache } from '../source/block-cache.js';
 import type { ByteSource } from '../source/byte-source.js';
 import type { FileIndex } from '../tar/entry.js';
+import { rangeIn } from '../tar/file-index.js';
 import type { MemberRange, JsonObject, RuleContext } from './context.js';
 import { customDtypeRules } from './custom-dtype-rules.js';
 import { countBySeverity, diag, strictly, type Diagnostic, type Severity } from './diagnostics.js';
@@ -146,7 +147,7 @@ async function memberRange(
   options: ValidateOptions,
 ): Promise<MemberRange | undefined> {
   if (store instanceof TarStore) {
-    const range = files[name];
+    const range = rangeIn(files, name);
     return range && { source: raw ?? store.source, offset: range[0], size: range[1] };
   }
   return options.memberRange?.(name);

@@ -194,6 +194,27 @@ export function escapesArtifact(): Uint8Array {
   ]);
 }
 
+/** Names that are Object.prototype properties: as keys of a plain object they find the prototype's. */
+export const PROTO_NAMES = ['__proto__', 'constructor', 'toString', 'hasOwnProperty'];
+
+/**
+ * Members, metadata ids (each twice: meta.json and a sidecar), dtypes.json names and an op id
+ * named after Object.prototype properties; the manifest uses the dtype "toString", not defined.
+ */
+export function protoNamesArtifact(): Uint8Array {
+  const manifest = JSON.parse(MANIFEST) as Record<string, unknown>;
+  manifest.inputs = [{ name: 'toString', content_type: 'JSON', dtype: 'toString' }];
+  const entries = JSON.stringify(PROTO_NAMES.map((id) => ({ id, producer: 'p', producer_version: '1', producer_tags: [], payload: {} })));
+  // Written as text: an object literal's "__proto__" key would set the prototype, not a key.
+  const dtypes = '{"__proto__": {"type": "object"}, "constructor": {"type": "object"}, "hasOwnProperty": {"type": "object"}}';
+  const ops = JSON.stringify([{ id: 'constructor', op: 'ONNX_v1', inputs: [], outputs: [], dynamic_attributes: [], attributes: {} }]);
+  return tar([
+    ...soundRoot({ 'manifest.json': JSON.stringify(manifest), 'meta.json': entries, 'dtypes.json': dtypes, 'ops.json': ops }),
+    file('meta-0123456789abcdef0123456789abcdef.json', entries),
+    ...PROTO_NAMES.map((n) => file(n, n)),
+  ]);
+}
+
 const traversal = ['PATH_TRAVERSAL'];
 
 function build200k(path: string): void {
@@ -390,6 +411,13 @@ export const CASES: HostileCase[] = [
     inspect: 'ok',
     index: 'ok',
     extract: traversal,
+  },
+  {
+    name: 'members, metadata ids, dtypes and an op id named __proto__, constructor, toString, hasOwnProperty',
+    build: write(protoNamesArtifact()),
+    inspect: 'ok',
+    index: 'ok',
+    extract: 'ok',
   },
   // --- links and special files
   { name: 'symbolic link to /etc', build: write(soundTar([[header({ name: 'etc', typeflag: '2', linkname: '/etc' })]])), inspect: 'ok', index: 'ok', extract: ['LINK_MEMBER'] },
