@@ -8,6 +8,8 @@ import { openStore } from '../node/open.js';
 import type { MemberStore } from '../artifact/member-store.js';
 import { collectLimit, limitsHelp } from './limits-option.js';
 import { printableJson } from '../safety/printable.js';
+import { writeJson } from './render/json-text.js';
+import { writeAll } from './stdout.js';
 
 /** Options every reading command shares. */
 export interface SourceOptions {
@@ -45,8 +47,9 @@ export async function openFromCli(target: string, opts: SourceOptions): Promise<
   return openStore(target, { index: await loadIndex(opts.index), limits: opts.limit });
 }
 
-export function printJson(value: unknown): void {
-  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+/** `--json` output: JSON.stringify(value, null, 2) and a newline, written in pieces (json-text.ts). */
+export function printJson(value: unknown): Promise<void> {
+  return writeJson(value, (text) => writeAll(process.stdout, text));
 }
 
 /**

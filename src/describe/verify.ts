@@ -2,6 +2,7 @@
 import type { FileIndex } from '../tar/entry.js';
 import type { DescribeResult } from './descriptor.js';
 import { rangeIn } from '../tar/file-index.js';
+import { pushAll } from '../validate/diagnostics.js';
 
 export interface Expected {
   file_hash?: string;
@@ -19,7 +20,7 @@ export function differences(expected: Expected, actual: DescribeResult): string[
   }
   if (expected.size !== undefined && expected.size !== got.size) out.push(`size: expected ${expected.size}, got ${got.size}`);
   if (expected.md5 !== undefined && expected.md5.toLowerCase() !== actual.digests.md5) out.push(`md5: expected ${expected.md5.toLowerCase()}, got ${actual.digests.md5}`);
-  if (expected.file_index !== undefined) out.push(...indexDifferences(expected.file_index, got.file_index));
+  if (expected.file_index !== undefined) pushAll(out, indexDifferences(expected.file_index, got.file_index));
   return out;
 }
 

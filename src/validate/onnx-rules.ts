@@ -10,7 +10,7 @@ import { readOnnxModel, type OnnxModelInfo, type OnnxValueInfo } from '../onnx/m
 import { checkMemberPath, memberSegments } from '../safety/member-path.js';
 import { hasFile, type JsonObject, type RuleContext } from './context.js';
 import { rangeIn } from '../tar/file-index.js';
-import { child, diag, type Diagnostic, type Place } from './diagnostics.js';
+import { child, diag, type Diagnostic, type Place, pushAll } from './diagnostics.js';
 import { parseDtype } from './dtype-rules.js';
 import { checkSchema } from './schema-check.js';
 
@@ -31,10 +31,10 @@ export async function onnxRules(op: JsonObject, at: Place, ctx: RuleContext): Pr
   const info = await readModel(path, ctx, out);
   if (!info) return out;
   const attrs = isObject(op.attributes) ? op.attributes : {};
-  out.push(...irVersionRule(attrs, info, at), ...opsetRules(attrs, info, at), ...usedOperatorRules(attrs, info, at));
+  pushAll(out, irVersionRule(attrs, info, at), opsetRules(attrs, info, at), usedOperatorRules(attrs, info, at));
   const inputs = info.inputs.filter((v) => !info.initializers.has(v.name));
-  out.push(...portRules('inputs', op.inputs, inputs, at), ...portRules('outputs', op.outputs, info.outputs, at));
-  out.push(...externalDataRules(op.id, attrs, info, path, at, ctx));
+  pushAll(out, portRules('inputs', op.inputs, inputs, at), portRules('outputs', op.outputs, info.outputs, at));
+  pushAll(out, externalDataRules(op.id, attrs, info, path, at, ctx));
   return out;
 }
 
@@ -117,7 +117,7 @@ function portRules(side: 'inputs' | 'outputs', declared: Json | undefined, actua
   }
   for (let k = 0; k < Math.min(declared.length, actual.length); k++) {
     const port = declared[k];
-    if (isObject(port)) out.push(...portRule(port, actual[k]!, child(at, side, k)));
+    if (isObject(port)) pushAll(out, portRule(port, actual[k]!, child(at, side, k)));
   }
   return out;
 }
@@ -137,7 +137,7 @@ function portRule(port: JsonObject, value: OnnxValueInfo, at: Place): Diagnostic
       out.push(diag('ONNX_DTYPE_MISMATCH', 'error', `declares ${port.dtype}, but the ${what} holds ${model}`, child(at, 'dtype')));
     }
   }
-  if (Array.isArray(port.shape) && value.shape) out.push(...shapeRule(port.shape, value.shape, what, child(at, 'shape')));
+  if (Array.isArray(port.shape) && value.shape) pushAll(out, shapeRule(port.shape, value.shape, what, child(at, 'shape')));
   return out;
 }
 

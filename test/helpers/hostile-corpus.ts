@@ -215,6 +215,23 @@ export function protoNamesArtifact(): Uint8Array {
   ]);
 }
 
+/** A JSON array of `n` empty objects: the cheapest bytes per parsed value. */
+export function emptyObjects(n: number): string {
+  return `[${'{},'.repeat(n - 1)}{}]`;
+}
+
+/** A sound artifact plus sidecars meta-<i>.json holding the given JSON texts. */
+export function withSidecars(bodies: string[]): Uint8Array {
+  return soundTar(bodies.map((b, i) => file(`meta-${String(i).padStart(8, '0')}.json`, b)));
+}
+
+/** `n` sidecars of one conforming entry each (ids e0, e1, ...): validate once scanned every member per entry. */
+export function manySidecars(n: number): Uint8Array {
+  const parts: Uint8Array[][] = [];
+  for (let i = 0; i < n; i++) parts.push(file(`meta-${i}.json`, `[{"id":"e${i}","producer":"p","producer_version":"1","producer_tags":[],"payload":{}}]`));
+  return soundTar(parts);
+}
+
 const traversal = ['PATH_TRAVERSAL'];
 
 function build200k(path: string): void {
@@ -505,6 +522,27 @@ export const CASES: HostileCase[] = [
   {
     name: '8 MiB of [{},{},...] in ops.json (over maxJsonValues)',
     build: write(tar(soundRoot({ 'ops.json': '[' + '{},'.repeat((8 * MiB) / 3) + '{}]' }))),
+    inspect: 'LIMIT_EXCEEDED',
+    index: 'ok',
+    extract: 'ok',
+  },
+  {
+    name: '1.5 MB sidecar of 499,000 empty entries (inside every per-member limit)',
+    build: write(withSidecars([emptyObjects(499_000)])),
+    inspect: 'ok',
+    index: 'ok',
+    extract: 'ok',
+  },
+  {
+    name: '9 MB sidecar of 3,000,000 empty entries (over maxJsonValues)',
+    build: write(withSidecars([emptyObjects(3_000_000)])),
+    inspect: 'LIMIT_EXCEEDED',
+    index: 'ok',
+    extract: 'ok',
+  },
+  {
+    name: 'three sidecars of 400,000 empty entries (over maxJsonValuesTotal together)',
+    build: write(withSidecars([emptyObjects(400_000), emptyObjects(400_000), emptyObjects(400_000)])),
     inspect: 'LIMIT_EXCEEDED',
     index: 'ok',
     extract: 'ok',

@@ -42,6 +42,6 @@ export function registerDescribe(program: Command): void {
         bar?.finish();
       }
       for (const w of result.warnings) process.stderr.write(line`fnnx-kit: warning: ${w.member ? `${w.member}: ` : ''}${w.message}\n`);
-      printJson(result.descriptor);
+      await printJson(result.descriptor);
     });
 }

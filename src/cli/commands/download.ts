@@ -53,7 +53,7 @@ export function registerDownload(program: Command): void {
         bar?.finish();
         process.off('SIGINT', onSigint);
       }
-      if (opts.json) printJson(result);
+      if (opts.json) await printJson(result);
       else process.stdout.write(summary(result));
     });
 }

@@ -15,7 +15,7 @@ export function registerInspect(program: Command): void {
     const store = await openFromCli(target, opts);
     try {
       const contents = await readArtifact(store, { limits: opts.limit });
-      if (opts.json) printJson(inspectReport(contents, store.label));
+      if (opts.json) await printJson(inspectReport(contents, store.label));
       else process.stdout.write(renderInspect(contents, store.label));
     } finally {
       await store.close();

@@ -30,7 +30,7 @@ export function registerValidate(program: Command): void {
       maxSize: parseSize(opts.maxSize),
       index: await loadIndex(opts.index),
     });
-    if (opts.json) printJson(report);
+    if (opts.json) await printJson(report);
     else process.stdout.write(renderValidation(report));
     if (!report.valid) process.exitCode = EXIT_BAD_ARTIFACT;
   });

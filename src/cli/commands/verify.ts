@@ -71,7 +71,7 @@ export function registerVerify(program: Command): void {
         (c): c is string => typeof c === 'string',
       );
       if (opts.json) {
-        printJson({ target, ok: diffs.length === 0, checked, differences: diffs });
+        await printJson({ target, ok: diffs.length === 0, checked, differences: diffs });
         if (diffs.length > 0) process.exitCode = EXIT_BAD_ARTIFACT;
         return;
       }
