@@ -1,4 +1,5 @@
 export * from './errors.js';
+export { printable, printableJson } from './safety/printable.js';
 export type { ByteSource } from './source/byte-source.js';
 export { MemorySource } from './source/memory-source.js';
 export { BlobSource } from './source/blob-source.js';

@@ -3,6 +3,7 @@
  * touches the file system. Nothing here may import a `node:` module (test/web-bundle.test.ts).
  */
 export * from '../errors.js';
+export { printable, printableJson } from '../safety/printable.js';
 export type { ByteSource } from '../source/byte-source.js';
 export { MemorySource } from '../source/memory-source.js';
 export { BlobSource } from '../source/blob-source.js';
