@@ -138,6 +138,41 @@ export const ZIP_CASES: Array<{ name: string; zip: () => Promise<Uint8Array>; co
   { name: 'zip that is random bytes', zip: async () => randomBytes(4096, 7), code: 'BAD_ZIP' },
 ];
 
+/** A zip of one stored (uncompressed) entry, as yazl writes it. */
+function storedZip(name: string, data: Uint8Array): Promise<Uint8Array> {
+  const zip = new yazl.ZipFile();
+  zip.addBuffer(Buffer.from(data), name, { compress: false, mtime: new Date(0) });
+  zip.end();
+  return new Promise((resolve, reject) => {
+    const parts: Buffer[] = [];
+    zip.outputStream.on('data', (c: Buffer) => parts.push(c));
+    zip.outputStream.on('end', () => resolve(Buffer.concat(parts)));
+    zip.outputStream.on('error', reject);
+  });
+}
+
+export const SECRET = 'SECRET bytes of another member';
+
+/**
+ * A card whose zip is only a central directory and its end record, the directory pointing past
+ * the zip's own member at a well-formed local header + index.html hidden in the NEXT member: a
+ * reader that follows offsets outside the member would show another member's bytes as the card.
+ */
+export async function cardPointingOutside(): Promise<Uint8Array> {
+  const whole = await storedZip('index.html', enc.encode(SECRET));
+  const v = new DataView(whole.buffer, whole.byteOffset, whole.byteLength);
+  const eocd = whole.length - 22;
+  const cdSize = v.getUint32(eocd + 12, true);
+  const cdOffset = v.getUint32(eocd + 16, true);
+  const card = Uint8Array.from(whole.subarray(cdOffset));
+  const cv = new DataView(card.buffer);
+  const padded = Math.ceil(card.length / BLOCK) * BLOCK;
+  // The next member's data starts after this member's padded data and the next header.
+  cv.setUint32(42, padded + BLOCK, true);
+  cv.setUint32(cdSize + 16, 0, true);
+  return soundTar([pax({ path: CARD_MEMBER }), file('model_card.zip', card), file('secret.bin', whole.subarray(0, cdOffset))]);
+}
+
 function replaceAll(bytes: Uint8Array, from: Uint8Array, to: Uint8Array): Uint8Array {
   const out = Uint8Array.from(bytes);
   for (let i = 0; i + from.length <= out.length; i++) {
@@ -579,6 +614,14 @@ export const CASES: HostileCase[] = [
     extract: ['PATH_CONFLICT'],
   },
   // --- model cards: tar-level commands never inflate them; `card show` inflates within limits
+  {
+    name: 'model card whose zip directory points into the next member',
+    build: async (p) => writeFileSync(p, await cardPointingOutside()),
+    inspect: 'ok',
+    index: 'ok',
+    extract: 'ok',
+    card: 'BAD_ZIP',
+  },
   { name: 'a sound model card', build: async (p) => writeFileSync(p, await cardArtifact(await cardZip())), inspect: 'ok', index: 'ok', extract: 'ok', card: 'ok' },
   ...ZIP_CASES.map(
     (z): HostileCase => ({

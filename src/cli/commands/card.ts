@@ -51,12 +51,11 @@ export function registerCard(program: Command): void {
     .argument('<artifact>', 'a tar artifact file, a directory, or an http(s) URL')
     .option('--limit <name=value>', limitsHelp(), collectLimit)
     .action(async (target: string, opts: { limit?: Record<string, number> }) => {
-      const { readNewestCard } = await import('../../node/card-zip.js');
+      const { streamNewestCard } = await import('../../node/card-zip.js');
       const { openStore } = await import('../../node/open.js');
       const store = await openStore(target, { limits: opts.limit });
       try {
-        const { html } = await readNewestCard(store, opts.limit);
-        await writeAll(process.stdout, html);
+        for await (const chunk of streamNewestCard(store, opts.limit)) await writeAll(process.stdout, chunk);
       } finally {
         await store.close();
       }
