@@ -83,9 +83,9 @@ function base256(n: bigint, negative = false): Uint8Array {
 }
 
 /** A real model-card zip with one index.html, made by yazl (as the registry's SDK makes them). */
-export function cardZip(entries: Array<[string, Uint8Array]> = [['index.html', enc.encode('<h1>card</h1>')]]): Promise<Uint8Array> {
+export function cardZip(entries: Array<[string, Uint8Array]> = [['index.html', enc.encode('<h1>card</h1>')]], compress = true): Promise<Uint8Array> {
   const zip = new yazl.ZipFile();
-  for (const [name, data] of entries) zip.addBuffer(Buffer.from(data), name, { compress: data.length > 0, mtime: new Date(0) });
+  for (const [name, data] of entries) zip.addBuffer(Buffer.from(data), name, { compress: compress && data.length > 0, mtime: new Date(0) });
   zip.end();
   return new Promise((resolve, reject) => {
     const parts: Buffer[] = [];
@@ -138,19 +138,6 @@ export const ZIP_CASES: Array<{ name: string; zip: () => Promise<Uint8Array>; co
   { name: 'zip that is random bytes', zip: async () => randomBytes(4096, 7), code: 'BAD_ZIP' },
 ];
 
-/** A zip of one stored (uncompressed) entry, as yazl writes it. */
-function storedZip(name: string, data: Uint8Array): Promise<Uint8Array> {
-  const zip = new yazl.ZipFile();
-  zip.addBuffer(Buffer.from(data), name, { compress: false, mtime: new Date(0) });
-  zip.end();
-  return new Promise((resolve, reject) => {
-    const parts: Buffer[] = [];
-    zip.outputStream.on('data', (c: Buffer) => parts.push(c));
-    zip.outputStream.on('end', () => resolve(Buffer.concat(parts)));
-    zip.outputStream.on('error', reject);
-  });
-}
-
 export const SECRET = 'SECRET bytes of another member';
 
 /**
@@ -159,7 +146,7 @@ export const SECRET = 'SECRET bytes of another member';
  * reader that follows offsets outside the member would show another member's bytes as the card.
  */
 export async function cardPointingOutside(): Promise<Uint8Array> {
-  const whole = await storedZip('index.html', enc.encode(SECRET));
+  const whole = await cardZip([['index.html', enc.encode(SECRET)]], false);
   const v = new DataView(whole.buffer, whole.byteOffset, whole.byteLength);
   const eocd = whole.length - 22;
   const cdSize = v.getUint32(eocd + 12, true);
