@@ -41,9 +41,10 @@ describe('printable', () => {
   });
 
   it('printableJson keeps the JSON value exact while escaping what JSON.stringify leaves raw', () => {
-    const text = printableJson(JSON.stringify({ [EVIL]: EVIL }));
+    const text = printableJson(JSON.stringify({ [EVIL]: [EVIL] }, null, 2));
     expect(RAW_UNSAFE.exec(text)).toBeNull();
-    expect(JSON.parse(text)).toEqual({ [EVIL]: EVIL });
+    expect(JSON.parse(text)).toEqual({ [EVIL]: [EVIL] });
+    expect(text.split('\n')).toHaveLength(5);
   });
 });
 

@@ -27,14 +27,17 @@ export function printable(text: string): string {
   return text.replace(UNSAFE, (c) => NAMED.get(c) ?? unicodeEscape(c));
 }
 
+/** What JSON.stringify leaves raw inside strings: DEL, C1, the bidi controls, U+2028/2029 (C0 it escapes). */
+const RAW_IN_JSON = /[\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g;
+
 /**
- * JSON text for a person to read: the same JSON value, with the characters JSON.stringify leaves
- * raw (DEL, C1, bidi controls, U+2028/2029) written as `\uXXXX` escapes. They can only stand
- * inside strings, where such an escape means the same character, so the text still parses to the
- * exact value. (`--json` output stays as JSON.stringify wrote it: a program reads that.)
+ * JSON.stringify output for a person to read: the same JSON value, with the characters it leaves
+ * raw written as `\uXXXX` escapes. They can only stand inside strings, where such an escape means
+ * the same character, so the text still parses to the exact value; its own line breaks and
+ * indentation stay. (`--json` output stays as JSON.stringify wrote it: a program reads that.)
  */
 export function printableJson(json: string): string {
-  return json.replace(UNSAFE, unicodeEscape);
+  return json.replace(RAW_IN_JSON, unicodeEscape);
 }
 
 /**
