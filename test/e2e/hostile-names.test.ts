@@ -23,7 +23,7 @@ let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
-  data = tempDir('fnnx-e2e-names-');
+  data = process.env.FNNX_NAMES_SHOTS ?? tempDir('fnnx-e2e-names-');
   mkdirSync(data, { recursive: true });
   writeFileSync(join(data, 'bidi.fnnx'), soundTar([pax({ path: BIDI_NAME }), file('x', 'pretend executable')]));
   writeFileSync(join(data, 'escapes.fnnx'), escapesArtifact());
@@ -54,6 +54,7 @@ describe('names from the artifact on the page', () => {
     // What a person sees, as laid out: the name still ends in ".exe".
     const rendered = await page.locator('[data-testid="member-tree"] li.file .name', { hasText: 'bidi' }).innerText();
     expect(rendered.endsWith('gnp.exe')).toBe(true);
+    await page.screenshot({ path: join(data, 'bidi-members.png') });
   });
 
   it('no view carries a raw control or bidi character from an artifact whose every string holds them', async () => {
