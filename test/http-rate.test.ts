@@ -58,9 +58,9 @@ describe('a server trickling one byte at a time', () => {
     expect(r.seconds).toBeLessThan(25);
   });
 
-  it('--speed-time 1 makes validate and index give up after about a second', async () => {
-    for (const command of ['validate', 'index']) {
-      const r = await timed([command, url, '--speed-time', '1']);
+  it('--speed-time 1 makes validate, index and card show give up after about a second', async () => {
+    for (const command of [['validate'], ['index'], ['card', 'show']]) {
+      const r = await timed([...command, url, '--speed-time', '1']);
       expect(r.code, r.stderr).toBe(2);
       expect(r.stderr).toContain('(TOO_SLOW)');
       expect(r.seconds).toBeLessThan(8);

@@ -8,6 +8,7 @@ import type { CardFile } from '../../node/card-zip.js';
 import { collectLimit, limitsHelp } from '../limits-option.js';
 import { printAppendResult } from '../render/append-text.js';
 import { writeAll } from '../stdout.js';
+import { rateOptions, withDeadline, withNetworkOptions, type NetworkOptions } from '../network-options.js';
 
 const PRODUCER = { name: 'fnnx-kit', version: '0.1.0' };
 
@@ -45,19 +46,22 @@ export function registerCard(program: Command): void {
       const result = await appendToArtifact(target, async () => cardAppendMembers(zip, newHexId(), PRODUCER));
       printAppendResult(result, opts.json === true);
     });
-  card
-    .command('show')
-    .description("print the newest model card's index.html (read by byte range: works on URLs without downloading the artifact)")
-    .argument('<artifact>', 'a tar artifact file, a directory, or an http(s) URL')
-    .option('--limit <name=value>', limitsHelp(), collectLimit)
-    .action(async (target: string, opts: { limit?: Record<string, number> }) => {
-      const { streamNewestCard } = await import('../../node/card-zip.js');
-      const { openStore } = await import('../../node/open.js');
-      const store = await openStore(target, { limits: opts.limit });
+  withNetworkOptions(
+    card
+      .command('show')
+      .description("print the newest model card's index.html (read by byte range: works on URLs without downloading the artifact)")
+      .argument('<artifact>', 'a tar artifact file, a directory, or an http(s) URL')
+      .option('--limit <name=value>', limitsHelp(), collectLimit),
+  ).action(async (target: string, opts: NetworkOptions & { limit?: Record<string, number> }) => {
+    const { streamNewestCard } = await import('../../node/card-zip.js');
+    const { openStore } = await import('../../node/open.js');
+    await withDeadline(opts, async (signal) => {
+      const store = await openStore(target, { limits: opts.limit, remote: rateOptions(opts), signal });
       try {
         for await (const chunk of streamNewestCard(store, opts.limit)) await writeAll(process.stdout, chunk);
       } finally {
         await store.close();
       }
     });
+  });
 }
