@@ -9,6 +9,7 @@
 // Errors: every failure is an FnnxError with a stable code from one table (src/codes.ts).
 export { FnnxError, ArtifactError, TarFormatError, LimitError, SourceError, UsageError, AbortError, isFnnxError } from './errors.js';
 export type { ErrorKind, FnnxErrorOptions } from './errors.js';
+export { printable, printableJson } from './safety/printable.js';
 export { CODES, type Code, type ErrorCode, type DiagnosticCode, type WarningCode } from './codes.js';
 
 // The format's documents, typed from schemas/ (src/types/generated/).

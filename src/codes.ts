@@ -154,6 +154,7 @@ export const CODES = {
   NOTHING_TO_VERIFY: { error: U, about: 'verify was given nothing to compare against' },
   BAD_DESCRIPTOR: { error: U, about: 'the descriptor file cannot be read or is not a descriptor' },
   BAD_INDEX_FILE: { error: U, about: 'the --index file cannot be read or is not a file_index object' },
+  WARNINGS_OMITTED: { warning: true, about: 'describe printed the first warnings and counts the rest' },
   // Options and API use
   BAD_OPTION: { error: U, about: 'an option value is malformed' },
   BAD_LIMIT: { error: U, about: '--limit is not name=value, names no limit, or is out of range' },
@@ -199,6 +200,7 @@ export const CODES = {
   NAME_TOO_LONG: { error: IO, about: 'a name in the path is too long for the file system (ENAMETOOLONG)' },
   ALREADY_EXISTS: { error: IO, about: 'the path already exists (EEXIST)' },
   TOO_MANY_OPEN_FILES: { error: IO, about: 'too many open files (EMFILE, ENFILE)' },
+  TOO_SLOW: { error: IO, about: 'data arrived slower than --speed-limit over --speed-time' },
 } as const satisfies Record<string, CodeEntry>;
 
 type Table = typeof CODES;

@@ -42,7 +42,7 @@ export { checkedPlanner, type AppendInput } from './append/checked.js';
 export { PlannedStore, type BaseRange } from './validate/planned-store.js';
 export { refuseInvalidResult, type WouldBeCheck } from './validate/would-be.js';
 export { refuseInvalidPack } from './node/pack-dir.js';
-export { buildCardZip, readNewestCard, type CardFile } from './node/card-zip.js';
+export { buildCardZip, readNewestCard, streamNewestCard, type CardFile } from './node/card-zip.js';
 
 // Extracting safely, and reading zips with limits.
 export { extractTar, DEFAULT_EXTRACT_LIMITS, type ExtractLimits, type ExtractOptions, type ExtractResult } from './node/extract.js';

@@ -6,7 +6,7 @@
 import { existsSync, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CASES, makeOutside, type HostileCase, type Outcome } from './helpers/hostile-corpus.js';
+import { CASES, RAW_UNSAFE, makeOutside, type HostileCase, type Outcome } from './helpers/hostile-corpus.js';
 import { runMeasured, type Invocation, type MeasuredRun } from './helpers/hostile-run.js';
 import { tempDir } from './helpers/paths.js';
 
@@ -170,6 +170,14 @@ describe.each(CASES)('hostile archive: $name', (c) => {
       expect(run.cpuMs).toBeLessThan(LIMIT_MS);
     });
   }
+
+  it('no command writes a raw control or bidi character as text (stdout of card show is the card itself)', () => {
+    for (const command of ['inspect', 'index', 'extract', 'validate', 'describe', 'card']) {
+      const run = invocation(c, command);
+      expect(RAW_UNSAFE.exec(run.stderr), `${command} stderr`).toBeNull();
+      if (command !== 'card' && command !== 'describe') expect(RAW_UNSAFE.exec(run.stdout), `${command} stdout`).toBeNull();
+    }
+  });
 
   it('validate, describe and card show end in under 10 s with one-line errors, never INTERNAL', () => {
     for (const command of ['validate', 'describe', 'card']) {

@@ -1,4 +1,10 @@
-/** Tiny DOM builders: the page has no framework, and text always goes in as text, never as HTML. */
+/**
+ * Tiny DOM builders: the page has no framework, and text always goes in as text, never as HTML.
+ * Every string child is shown through `printable`: names from an artifact may hold controls and
+ * bidi overrides (`bidi\u202egnp.exe` would read as an .png), and here they show as escapes.
+ */
+import { printable } from '../src/web/index.js';
+
 export type Child = Node | string | number | null | undefined | false;
 
 export function h<K extends keyof HTMLElementTagNameMap>(
@@ -8,8 +14,18 @@ export function h<K extends keyof HTMLElementTagNameMap>(
 ): HTMLElementTagNameMap[K] {
   const el = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
-  for (const c of children) if (c !== null && c !== undefined && c !== false) el.append(typeof c === 'number' ? String(c) : c);
+  for (const c of children) if (c !== null && c !== undefined && c !== false) el.append(typeof c === 'number' ? String(c) : typeof c === 'string' ? printable(c) : c);
   return el;
+}
+
+/** Our own multi-line text (the descriptor's JSON), already made safe by the caller: not escaped again. */
+export function preformatted(safeText: string): Text {
+  return document.createTextNode(safeText);
+}
+
+/** Sets an element's whole text, escaped like every string child of h(). */
+export function setText(el: HTMLElement, text: string): void {
+  el.textContent = printable(text);
 }
 
 /** A data table with a caption and column headers; `testid` names it for tests and screenshots. */

@@ -9,7 +9,7 @@ import {
   validate,
   type TarStore,
 } from '../src/web/index.js';
-import { h } from './dom.js';
+import { h, setText } from './dom.js';
 import { setupTabs } from './tabs.js';
 import { cardView, descriptorView, membersView, metadataView, summaryView, validationView } from './views.js';
 
@@ -40,9 +40,9 @@ function showError(e: unknown): void {
   } else {
     line = `Unexpected error: ${(e as Error)?.message ?? String(e)}`;
   }
-  errorLine.textContent = line;
+  setText(errorLine, line);
   errorLine.hidden = false;
-  status.textContent = '';
+  setText(status, '');
   document.body.dataset.state = 'error';
 }
 
@@ -62,7 +62,7 @@ function begin(message: string, newArtifact = false): AbortSignal {
   }
   current = new AbortController();
   errorLine.hidden = true;
-  status.textContent = message;
+  setText(status, message);
   document.body.dataset.state = 'busy';
   return current.signal;
 }
@@ -78,13 +78,13 @@ async function show(store: TarStore, label: string, signal: AbortSignal): Promis
   describeButton.disabled = !localFile;
   fill('descriptor', localFile ? [] : [h('p', { class: 'empty' }, 'Open a local file to compute its upload descriptor.')]);
   progress.value = 0;
-  rateLabel.textContent = '';
+  setText(rateLabel, '');
   views.hidden = false;
   selectTab('tab-summary');
   await showCard(store, signal);
   await showValidation(store, signal);
   const ms = performance.now() - t0;
-  status.textContent = `${label}: ${contents.members.length} members read in ${ms.toFixed(0)} ms.`;
+  setText(status, `${label}: ${contents.members.length} members read in ${ms.toFixed(0)} ms.`);
   document.body.dataset.state = 'ready';
 }
 
@@ -113,7 +113,7 @@ strictBox.addEventListener('change', () => {
   const signal = begin('Validating…');
   showValidation(openedStore, signal)
     .then(() => {
-      status.textContent = 'Validated.';
+      setText(status, 'Validated.');
       document.body.dataset.state = 'ready';
     })
     .catch(showError);
@@ -155,7 +155,7 @@ describeButton.addEventListener('click', () => {
     shownAt = now;
     progress.value = total ? done / total : 1;
     const s = (now - t0) / 1000;
-    rateLabel.textContent = `${Math.round((100 * done) / (total || 1))}% · ${(done / 1048576 / Math.max(s, 1e-3)).toFixed(0)} MiB/s`;
+    setText(rateLabel, `${Math.round((100 * done) / (total || 1))}% · ${(done / 1048576 / Math.max(s, 1e-3)).toFixed(0)} MiB/s`);
   };
   // ?worker=0 hashes on the page's own thread: bench/web-hash.mjs compares the two.
   const worker = new URLSearchParams(location.search).get('worker') !== '0';
@@ -163,7 +163,7 @@ describeButton.addEventListener('click', () => {
     .then(({ descriptor }) => {
       const seconds = (performance.now() - t0) / 1000;
       fill('descriptor', descriptorView(descriptor, seconds));
-      status.textContent = `${file.name}: descriptor computed.`;
+      setText(status, `${file.name}: descriptor computed.`);
       document.body.dataset.state = 'described';
     })
     .catch(showError)

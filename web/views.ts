@@ -1,6 +1,7 @@
 /** Renders what the reader found into the page's panels: one function per view. */
 import type { ArtifactContents, Descriptor, Json, MemberInfo, ValidationReport } from '../src/web/index.js';
-import { bytes, code, empty, facts, h, table, type Child } from './dom.js';
+import { printableJson } from '../src/web/index.js';
+import { bytes, code, empty, facts, h, preformatted, table, type Child } from './dom.js';
 
 type JsonObject = { [key: string]: Json };
 
@@ -163,7 +164,7 @@ export function descriptorView(d: Descriptor, seconds: number): Node[] {
       'descriptor-facts',
     ),
     download,
-    h('pre', { 'data-testid': 'descriptor-json', tabindex: '0', 'aria-label': 'Descriptor JSON' }, json),
+    h('pre', { 'data-testid': 'descriptor-json', tabindex: '0', 'aria-label': 'Descriptor JSON' }, preformatted(printableJson(json))),
   ];
 }
 

@@ -28,7 +28,7 @@ const REQUIRED = ['id', 'producer', 'producer_version', 'producer_tags', 'payloa
 export function entryProblems(entry: { [key: string]: Json }): string[] {
   const problems: string[] = [];
   for (const key of REQUIRED) {
-    const v = entry[key];
+    const v = Object.hasOwn(entry, key) ? entry[key] : undefined;
     const ok =
       key === 'producer_tags'
         ? Array.isArray(v) && v.every((t) => typeof t === 'string')
@@ -42,7 +42,7 @@ export function entryProblems(entry: { [key: string]: Json }): string[] {
 
 export function classifyEntry(entry: { [key: string]: Json }, member: string, index: number): ReadMetaEntry {
   const conforms = entryProblems(entry).length === 0;
-  const legacy = !conforms && 'tags' in entry && !('producer' in entry) && !('producer_tags' in entry);
+  const legacy = !conforms && Object.hasOwn(entry, 'tags') && !Object.hasOwn(entry, 'producer') && !Object.hasOwn(entry, 'producer_tags');
   const rawTags = conforms ? entry.producer_tags : entry.tags ?? entry.producer_tags;
   const tags = Array.isArray(rawTags) ? rawTags.filter((t): t is string => typeof t === 'string') : [];
   return { entry, member, index, tags, conforms, legacy };

@@ -23,7 +23,7 @@ export function checkPatch(doc: Json, member: string): PatchOp[] {
     if (op.path !== '' && !op.path.startsWith('/')) {
       throw new ArtifactError('PATCH_INVALID', `operation ${i} has a relative pointer "${op.path}"`, { member });
     }
-    if (!('value' in op)) throw new ArtifactError('PATCH_INVALID', `operation ${i} has no value`, { member });
+    if (!Object.hasOwn(op, 'value')) throw new ArtifactError('PATCH_INVALID', `operation ${i} has no value`, { member });
     return { op: op.op, path: op.path, value: op.value as Json };
   });
 }

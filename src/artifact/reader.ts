@@ -3,7 +3,7 @@
  * metadata (meta.json then sidecars), from any member store.
  */
 import { artifactCodeOf, type WarningCode } from '../codes.js';
-import { ArtifactError, FnnxError } from '../errors.js';
+import { ArtifactError, FnnxError, LimitError } from '../errors.js';
 import type { FileIndex } from '../tar/entry.js';
 import type { Manifest, Ops } from '../types/generated/index.js';
 import { DEFAULT_JSON_LIMITS, budgetedJsonReader, isObject, type Json, type JsonLimits } from './json-member.js';
@@ -63,7 +63,7 @@ export interface ReadOptions {
 export async function readArtifact(store: MemberStore, options: ReadOptions = {}): Promise<ArtifactContents> {
   const limits = { ...DEFAULT_JSON_LIMITS, ...options.limits };
   const { signal } = options;
-  const warnings: Warning[] = [];
+  const warnings = new Warnings();
   const json = budgetedJsonReader(store, limits, signal);
   const storedManifest = expectType(await json(MANIFEST), MANIFEST, 'object') as JsonObject;
   const fileIndex = await store.fileIndex(signal);
@@ -84,7 +84,7 @@ export async function readArtifact(store: MemberStore, options: ReadOptions = {}
     metrics: registryMetrics(producerTags as string[], metadata),
     fileIndex,
     members: await store.members(signal),
-    warnings,
+    warnings: warnings.list(),
   };
 }
 
@@ -114,11 +114,14 @@ async function effectiveManifest(
   return manifest;
 }
 
-/** A metadata file that cannot be read is skipped with a warning: inspect still shows the rest. */
+/**
+ * A metadata file that cannot be read is skipped with a warning: inspect still shows the rest.
+ * A limit is not skipped: the artifact as a whole asks for more than we agreed to read.
+ */
 async function effectiveMetadata(
   rootNames: string[],
   json: (name: string) => Promise<Json | undefined>,
-  warnings: Warning[],
+  warnings: Warnings,
 ): Promise<ReadMetaEntry[]> {
   const files = [META, ...rootNames.filter((n) => META_SIDECAR.test(n)).sort(byteOrder)];
   const out: ReadMetaEntry[] = [];
@@ -127,7 +130,8 @@ async function effectiveMetadata(
     try {
       doc = await json(member);
     } catch (e) {
-      if (!(e instanceof FnnxError)) throw e;
+      // A part over a limit stops the read: the limits bound the whole artifact's work, not each part's.
+      if (!(e instanceof FnnxError) || e instanceof LimitError) throw e;
       const code = artifactCodeOf(e);
       if (!code) throw e;
       warnings.push({ code, message: `skipped: ${e.message}`, member });
@@ -138,15 +142,18 @@ async function effectiveMetadata(
       warnings.push({ code: 'ROOT_FILE_TYPE', message: 'skipped: a metadata file must hold a JSON array', member });
       continue;
     }
-    doc.forEach((raw, i) => out.push(...metaEntry(raw, member, i, warnings)));
+    doc.forEach((raw, i) => {
+      const read = metaEntry(raw, member, i, warnings);
+      if (read) out.push(read);
+    });
   }
   return out;
 }
 
-function metaEntry(raw: Json, member: string, i: number, warnings: Warning[]): ReadMetaEntry[] {
+function metaEntry(raw: Json, member: string, i: number, warnings: Warnings): ReadMetaEntry | undefined {
   if (!isObject(raw)) {
     warnings.push({ code: 'META_ENTRY_NOT_OBJECT', message: `entry ${i} is not an object; skipped`, member });
-    return [];
+    return undefined;
   }
   const read = classifyEntry(raw, member, i);
   if (read.legacy) {
@@ -158,5 +165,28 @@ function metaEntry(raw: Json, member: string, i: number, warnings: Warning[]): R
   } else if (!read.conforms) {
     warnings.push({ code: 'META_ENTRY_INCOMPLETE', message: `entry ${i}: ${entryProblems(raw).join(', ')}`, member });
   }
-  return [read];
+  return read;
+}
+
+/** Warnings of one code kept in full; past it, only counted (a sidecar may hold a million bad entries). */
+export const WARNINGS_PER_CODE = 1000;
+
+/** The reader's warnings, at most WARNINGS_PER_CODE of each code, then one line with the count of the rest. */
+class Warnings {
+  private readonly kept: Warning[] = [];
+  private readonly seen = new Map<WarningCode, number>();
+
+  push(w: Warning): void {
+    const n = (this.seen.get(w.code) ?? 0) + 1;
+    this.seen.set(w.code, n);
+    if (n <= WARNINGS_PER_CODE) this.kept.push(w);
+  }
+
+  list(): Warning[] {
+    const out = [...this.kept];
+    for (const [code, n] of this.seen) {
+      if (n > WARNINGS_PER_CODE) out.push({ code, message: `${n - WARNINGS_PER_CODE} more ${code} warning(s) not listed (${n} in all)` });
+    }
+    return out;
+  }
 }

@@ -4,7 +4,7 @@ import { readChunks } from '../source/chunks.js';
 import { SharedWork } from '../source/shared-work.js';
 import { AbortError, TarFormatError, UsageError } from '../errors.js';
 import type { FileIndex } from '../tar/entry.js';
-import { fileIndexOf, lastWins } from '../tar/file-index.js';
+import { fileIndexOf, lastWins, rangeIn } from '../tar/file-index.js';
 import { walkTar, type WalkResult } from '../tar/walk.js';
 import type { TarLimits } from '../tar/limits.js';
 import type { MemberInfo, MemberStore } from './member-store.js';
@@ -66,7 +66,7 @@ export class TarStore implements MemberStore {
   }
 
   async sizeOf(name: string, signal?: AbortSignal): Promise<number | undefined> {
-    return (await this.fileIndex(signal))[name]?.[1];
+    return rangeIn(await this.fileIndex(signal), name)?.[1];
   }
 
   async read(name: string, signal?: AbortSignal): Promise<Uint8Array> {
@@ -84,7 +84,7 @@ export class TarStore implements MemberStore {
   }
 
   private async rangeOf(name: string, signal?: AbortSignal): Promise<[number, number]> {
-    const range = (await this.fileIndex(signal))[name];
+    const range = rangeIn(await this.fileIndex(signal), name);
     if (!range) throw new UsageError('NO_SUCH_MEMBER', `no regular file named "${name}" in ${this.label}`, { member: name });
     return range;
   }

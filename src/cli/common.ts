@@ -7,16 +7,20 @@ import type { FileIndex } from '../tar/entry.js';
 import { openStore } from '../node/open.js';
 import type { MemberStore } from '../artifact/member-store.js';
 import { collectLimit, limitsHelp } from './limits-option.js';
+import { rateOptions, withNetworkOptions, type NetworkOptions } from './network-options.js';
+import { printableJson } from '../safety/printable.js';
+import { writeJson } from './render/json-text.js';
+import { writeAll } from './stdout.js';
 
 /** Options every reading command shares. */
-export interface SourceOptions {
+export interface SourceOptions extends NetworkOptions {
   index?: string;
   /** `--limit name=value` flags (hostile-input bounds: maxMembers, maxJsonMember, ...). */
   limit?: Record<string, number>;
 }
 
 export function withSourceOptions(cmd: Command): Command {
-  return cmd
+  return withNetworkOptions(cmd)
     .option('--index <file_index.json>', 'a known file_index (as the registry stores it): read members without walking the archive')
     .option('--limit <name=value>', limitsHelp(), collectLimit);
 }
@@ -40,17 +44,21 @@ export async function loadIndex(path: string | undefined): Promise<FileIndex | u
   }
 }
 
-export async function openFromCli(target: string, opts: SourceOptions): Promise<MemberStore> {
-  return openStore(target, { index: await loadIndex(opts.index), limits: opts.limit });
+export async function openFromCli(target: string, opts: SourceOptions, signal?: AbortSignal): Promise<MemberStore> {
+  return openStore(target, { index: await loadIndex(opts.index), limits: opts.limit, remote: rateOptions(opts), signal });
 }
 
-export function printJson(value: unknown): void {
-  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+/** `--json` output: JSON.stringify(value, null, 2) and a newline, written in pieces (json-text.ts). */
+export function printJson(value: unknown): Promise<void> {
+  return writeJson(value, (text) => writeAll(process.stdout, text));
 }
 
-/** A file_index as the issue shows it: one member per line, `"path": [offset, size]`. */
+/**
+ * A file_index as the issue shows it: one member per line, `"path": [offset, size]`. Still JSON,
+ * with bidi and C1 characters in names written as escapes (printableJson).
+ */
 export function printIndex(index: Record<string, [number, number]>): void {
-  const lines = Object.entries(index).map(([k, [o, n]]) => `  ${JSON.stringify(k)}: [${o}, ${n}]`);
+  const lines = Object.entries(index).map(([k, [o, n]]) => `  ${printableJson(JSON.stringify(k))}: [${o}, ${n}]`);
   process.stdout.write(lines.length ? `{\n${lines.join(',\n')}\n}\n` : '{}\n');
 }
 

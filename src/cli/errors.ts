@@ -1,5 +1,6 @@
 import { isFnnxError } from '../errors.js';
 import { ioError, isErrnoError } from '../node/file-source.js';
+import { printable } from '../safety/printable.js';
 
 export const EXIT_OK = 0;
 /** The artifact is bad (or, for validate, broken). */
@@ -32,17 +33,7 @@ export function formatError(error: unknown, debug = false): string {
     const msg = e instanceof Error ? e.message : String(e);
     out = `fnnx-kit: ${printable(msg.split('\n')[0] ?? '')} (INTERNAL)\n  hint: this is a bug in fnnx-kit; rerun with --debug and report it\n`;
   }
-  if (debug && e instanceof Error && e.stack) out += `${e.stack}\n`;
+  // The stack's first line repeats the message: each line is escaped, the line breaks kept.
+  if (debug && e instanceof Error && e.stack) out += `${e.stack.split('\n').map(printable).join('\n')}\n`;
   return out;
-}
-
-/**
- * Member names and messages come from the artifact: a name holding a newline would forge a second
- * error line, and escape sequences would drive the terminal. Show such characters escaped.
- */
-export function printable(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => {
-    const named: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t', '\u0000': '\\0' };
-    return named[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
-  });
 }

@@ -1,5 +1,6 @@
 import type { ByteSource } from '../source/byte-source.js';
 import { formatBytes } from './render/table.js';
+import { printable } from '../safety/printable.js';
 
 /**
  * A one-line progress bar on stderr (bytes, rate, ETA), drawn only when stderr is a terminal, so
@@ -19,7 +20,7 @@ const SETTLE_MS = 1000;
 
 /** The text of one frame; `elapsedMs` since the bar started. */
 export function progressLine(label: string, done: number, total: number | undefined, elapsedMs: number): string {
-  const parts = [label, formatBytes(done) + (total ? ` / ${formatBytes(total)}` : '')];
+  const parts = [printable(label), formatBytes(done) + (total ? ` / ${formatBytes(total)}` : '')];
   const rate = elapsedMs >= SETTLE_MS ? done / (elapsedMs / 1000) : undefined;
   if (rate !== undefined) parts.push(`${formatBytes(rate)}/s`);
   if (total) {

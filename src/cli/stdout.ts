@@ -4,7 +4,7 @@ import { ioError } from '../node/file-source.js';
 import { EXIT_USAGE } from './errors.js';
 
 /** Writes a chunk and waits for the stream to drain when it asks, so memory stays bounded. */
-export async function writeAll(out: Writable, chunk: Uint8Array): Promise<void> {
+export async function writeAll(out: Writable, chunk: Uint8Array | string): Promise<void> {
   if (!out.write(chunk)) await once(out, 'drain');
 }
 

@@ -1,7 +1,7 @@
 import type { MemberInfo, MemberStore } from '../artifact/member-store.js';
 import { UsageError } from '../errors.js';
 import type { FileIndex } from '../tar/entry.js';
-import { fileIndexOf, lastWins } from '../tar/file-index.js';
+import { fileIndexOf, lastWins, rangeIn } from '../tar/file-index.js';
 import type { ScanResult } from './tar-scanner.js';
 
 /**
@@ -27,7 +27,7 @@ export class CapturedStore implements MemberStore {
   }
 
   async sizeOf(name: string): Promise<number | undefined> {
-    return this.index[name]?.[1];
+    return rangeIn(this.index, name)?.[1];
   }
 
   async read(name: string): Promise<Uint8Array> {

@@ -1,4 +1,5 @@
 /** Building and reading model_card.zip (yazl / yauzl are Node libraries, so this lives on the Node side). */
+import { rangeIn } from '../tar/file-index.js';
 import { join } from 'node:path';
 import yazl from 'yazl';
 import type { MemberStore } from '../artifact/member-store.js';
@@ -32,7 +33,7 @@ export async function buildCardZip(files: CardFile[], maxBytes = DEFAULT_ZIP_LIM
 /** Where a member's bytes are: its tar's source at the data offset, or its own file in a directory. */
 async function memberRange(store: MemberStore, name: string): Promise<{ source: ByteSource; offset: number; length: number; owned: boolean }> {
   if (store instanceof TarStore) {
-    const [offset, length] = (await store.fileIndex())[name]!;
+    const [offset, length] = rangeIn(await store.fileIndex(), name)!;
     return { source: store.source, offset, length, owned: false };
   }
   if (store instanceof DirStore) {
@@ -43,10 +44,11 @@ async function memberRange(store: MemberStore, name: string): Promise<{ source: 
 }
 
 /**
- * The newest model card's index.html, read through a random-access reader over the zip's byte
- * range only: the rest of the artifact (models…) is never read, locally or over HTTP.
+ * The newest model card's index.html as chunks, read through a random-access reader over the
+ * zip's byte range only: the rest of the artifact (models…) is never read, locally or over HTTP,
+ * and a 250 MiB page is never held whole. Inflating past the declared size is an error.
  */
-export async function readNewestCard(store: MemberStore, limits: Partial<ZipLimits> = {}): Promise<{ member: string; html: Uint8Array }> {
+export async function* streamNewestCard(store: MemberStore, limits: Partial<ZipLimits> = {}): AsyncGenerator<Uint8Array> {
   const card = newestCard(await store.members());
   if (!card) throw new ArtifactError('NO_MODEL_CARD', `${store.label} has no model card (meta_artifacts/<id>/model_card.zip)`);
   const range = await memberRange(store, card.name);
@@ -56,11 +58,19 @@ export async function readNewestCard(store: MemberStore, limits: Partial<ZipLimi
       if (!zip.entries.some((e) => e.name === 'index.html')) {
         throw new ArtifactError('CARD_WITHOUT_INDEX', 'model card zip has no index.html', { member: card.name });
       }
-      return { member: card.name, html: await zip.read('index.html', limits.maxZipUncompressed ?? DEFAULT_ZIP_LIMITS.maxZipUncompressed) };
+      yield* zip.stream('index.html');
     } finally {
       zip.close();
     }
   } finally {
     if (range.owned) await range.source.close?.();
   }
+}
+
+/** The newest model card's index.html whole (for callers that want it in memory; `card show` streams). */
+export async function readNewestCard(store: MemberStore, limits: Partial<ZipLimits> = {}): Promise<{ member: string; html: Uint8Array }> {
+  const card = newestCard(await store.members());
+  const parts: Uint8Array[] = [];
+  for await (const chunk of streamNewestCard(store, limits)) parts.push(chunk);
+  return { member: card!.name, html: Buffer.concat(parts) };
 }

@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { lstat, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FileIndex } from '../tar/entry.js';
+import { rangeIn } from '../tar/file-index.js';
 import type { MemberInfo, MemberStore } from '../artifact/member-store.js';
 import { UsageError } from '../errors.js';
 import type { MemberRange } from '../validate/context.js';
@@ -13,6 +14,7 @@ import { FileSource, ioError } from './file-source.js';
  */
 export class DirStore implements MemberStore {
   private listing?: Promise<MemberInfo[]>;
+  private index?: Promise<FileIndex>;
 
   constructor(readonly root: string) {}
 
@@ -26,14 +28,18 @@ export class DirStore implements MemberStore {
   }
 
   /** A directory has no tar offsets: the index gives each file's size with offset 0. */
-  async fileIndex(): Promise<FileIndex> {
-    const index: FileIndex = Object.create(null) as FileIndex;
-    for (const m of await this.members()) if (m.kind === 'file') index[m.name] = [0, m.size];
-    return index;
+  fileIndex(): Promise<FileIndex> {
+    this.index ??= this.members().then((members) => {
+      const index: FileIndex = Object.create(null) as FileIndex;
+      for (const m of members) if (m.kind === 'file') index[m.name] = [0, m.size];
+      return index;
+    });
+    return this.index;
   }
 
+  /** By the index, not a scan of the listing: readers ask once per sidecar. */
   async sizeOf(name: string): Promise<number | undefined> {
-    return (await this.members()).find((m) => m.name === name && m.kind === 'file')?.size;
+    return rangeIn(await this.fileIndex(), name)?.[1];
   }
 
   async read(name: string): Promise<Uint8Array> {

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { ArtifactError, UsageError } from '../errors.js';
 import type { FileIndex } from '../tar/entry.js';
-import { fileIndexOf } from '../tar/file-index.js';
+import { fileIndexOf, rangeIn } from '../tar/file-index.js';
 import { walkTar } from '../tar/walk.js';
 import { FileSource, ioError } from './file-source.js';
 
@@ -100,12 +100,12 @@ async function checkFileIndex(path: string, want: FileIndex): Promise<void> {
     await source.close();
   }
   for (const [name, range] of Object.entries(want)) {
-    const have = actual[name];
+    const have = rangeIn(actual, name);
     if (!have || have[0] !== range[0] || have[1] !== range[1]) {
       const found = have ? `[${have.join(', ')}]` : 'no such member';
       throw new ArtifactError('INDEX_MISMATCH', `descriptor says [${range.join(', ')}], the downloaded file has ${found}`, { member: name });
     }
   }
-  const extra = Object.keys(actual).find((name) => !(name in want));
+  const extra = Object.keys(actual).find((name) => !Object.hasOwn(want, name));
   if (extra !== undefined) throw new ArtifactError('INDEX_MISMATCH', 'member of the downloaded file is not in the descriptor\'s file_index', { member: extra });
 }

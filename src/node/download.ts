@@ -27,6 +27,9 @@ export interface DownloadOptions {
   signal?: AbortSignal;
   retry?: RetryPolicy;
   timeoutMs?: number;
+  /** Minimum body rate in bytes a second over each speedTimeMs window (see RequestOptions). */
+  speedLimit?: number;
+  speedTimeMs?: number;
   fetch?: FetchFn;
   /**
    * Run a young-generation GC after every this many bytes received, so dead socket buffers are

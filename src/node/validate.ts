@@ -7,7 +7,7 @@ import { basename } from 'node:path';
 import { ArtifactError } from '../errors.js';
 import { DirStore } from './dir-store.js';
 import { FileSource, ioError } from './file-source.js';
-import { isUrl, openSource, refuseOtherSchemes } from './open.js';
+import { isUrl, openSource, refuseOtherSchemes, type OpenOptions } from './open.js';
 import type { ByteSource } from '../source/byte-source.js';
 import type { Diagnostic } from '../validate/diagnostics.js';
 import type { UploadFacts } from '../artifact/upload-rules.js';
@@ -20,6 +20,8 @@ export interface ValidateTargetOptions extends Omit<ValidateOptions, 'upload' | 
   maxSize?: number;
   /** Wraps the raw source (how tests and benches count reads). */
   wrap?: (source: ByteSource) => ByteSource;
+  /** Options of the HTTP source for URLs (rate bounds, timeouts). */
+  remote?: OpenOptions['remote'];
 }
 
 /** Validates the artifact at a path or URL; findings are in the report, read failures throw. */
@@ -31,7 +33,7 @@ export async function validateTarget(target: string, options: ValidateTargetOpti
     });
     if (st.isDirectory()) return validateDirectory(target, options);
   }
-  const raw = await openSource(target, options.signal);
+  const raw = await openSource(target, options.signal, { remote: options.remote });
   const source = options.wrap ? options.wrap(raw) : raw;
   try {
     const upload = options.forUpload ? await uploadFacts(target, source, options.maxSize) : undefined;

@@ -48,7 +48,7 @@ export async function openZipSafely(source: ByteSource, options: OpenZipOptions 
   const length = options.length ?? source.byteLength - offset;
   const member = options.member;
   const zip = await guard(member, () =>
-    yauzl.fromRandomAccessReaderPromise(new RangeReader(source, offset), length, {
+    yauzl.fromRandomAccessReaderPromise(new RangeReader(source, offset, length, member), length, {
       lazyEntries: true,
       decodeStrings: true,
       validateEntrySizes: true,
@@ -144,16 +144,28 @@ class CheckedZip implements SafeZip {
   }
 }
 
-/** yauzl reads through this: every range becomes positional reads of the artifact. */
+/**
+ * yauzl reads through this: every range becomes positional reads of the artifact, and only of the
+ * zip's own member. yauzl reads a local header before it checks the offset that led there, so a
+ * directory pointing past the zip would otherwise read another member's bytes.
+ */
 class RangeReader extends yauzl.RandomAccessReader {
   constructor(
     private readonly source: ByteSource,
     private readonly base: number,
+    private readonly length: number,
+    private readonly member: string | undefined,
   ) {
     super();
   }
 
   override _readStreamForRange(start: number, end: number): Readable {
+    if (!(start >= 0 && start <= end && end <= this.length)) {
+      const error = new ArtifactError('BAD_ZIP', `not a sound zip: an offset points outside the zip (bytes ${start}..${end} of ${this.length})`, {
+        member: this.member,
+      });
+      return new Readable({ read: () => undefined }).destroy(error);
+    }
     const chunks = readChunks(this.source, this.base + start, end - start, { chunkSize: 256 * 1024 });
     return Readable.from(
       (async function* () {

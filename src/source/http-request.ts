@@ -3,8 +3,9 @@ import { AbortError, SourceError } from '../errors.js';
 /**
  * One HTTP GET and the reading of its reply, with the rules every remote read shares: only the
  * headers the caller names are sent (Range, If-Match: nothing that would break a presigned URL),
- * a stall timeout (no headers or no body bytes for `timeoutMs`), the caller's AbortSignal, and
- * failures turned into typed errors the retry policy can classify.
+ * a stall timeout (no headers or no body bytes for `timeoutMs`), a minimum transfer rate (a
+ * server trickling a byte a second never stalls, so it would otherwise hold us forever), the
+ * caller's AbortSignal, and failures turned into typed errors the retry policy can classify.
  */
 
 export type FetchFn = typeof globalThis.fetch;
@@ -13,9 +14,18 @@ export interface RequestOptions {
   signal?: AbortSignal;
   /** Give up when the server sends nothing (headers or body bytes) for this long. */
   timeoutMs?: number;
+  /**
+   * Give up (TOO_SLOW) when the body arrives at fewer than `speedLimit` bytes a second, averaged
+   * over each `speedTimeMs` window: curl's --speed-limit / --speed-time. 0 turns the check off.
+   */
+  speedLimit?: number;
+  speedTimeMs?: number;
 }
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
+/** 1 KiB/s over 10 s: any real link does far better; a trickling server fails within ~10 s. */
+export const DEFAULT_SPEED_LIMIT = 1024;
+export const DEFAULT_SPEED_TIME_MS = 10_000;
 
 /** A reply status that is not what the read needed; carries what the retry policy looks at. */
 export class HttpStatusError extends SourceError {
@@ -39,6 +49,9 @@ export class HttpExchange {
   private readonly controller = new AbortController();
   private timer: ReturnType<typeof setTimeout> | undefined;
   private timedOut = false;
+  private speedTimer: ReturnType<typeof setTimeout> | undefined;
+  private windowBytes = 0;
+  private tooSlow = false;
   private readonly onAbort = () => this.controller.abort();
 
   private constructor(
@@ -66,6 +79,7 @@ export class HttpExchange {
   async *chunks(response: Response): AsyncGenerator<Uint8Array> {
     if (!response.body) return this.done();
     const reader = response.body.getReader();
+    this.startSpeedWindow();
     try {
       for (;;) {
         let step: ReadableStreamReadResult<Uint8Array>;
@@ -76,6 +90,7 @@ export class HttpExchange {
         }
         if (step.done) return;
         this.arm();
+        this.windowBytes += step.value.length;
         yield step.value;
       }
     } finally {
@@ -117,13 +132,40 @@ export class HttpExchange {
     }, ms);
   }
 
+  /**
+   * Each window of speedTimeMs must bring speedLimit bytes a second on average, or the exchange is
+   * aborted as TOO_SLOW. Time the consumer spends between chunks counts too: a reader that stops
+   * consuming also holds the socket, and the stall timer treats it the same way.
+   */
+  private startSpeedWindow(): void {
+    const limit = this.options.speedLimit ?? DEFAULT_SPEED_LIMIT;
+    const ms = this.options.speedTimeMs ?? DEFAULT_SPEED_TIME_MS;
+    if (limit <= 0 || ms <= 0) return;
+    this.windowBytes = 0;
+    this.speedTimer = setTimeout(() => {
+      if (this.windowBytes < (limit * ms) / 1000) {
+        this.tooSlow = true;
+        this.controller.abort();
+      } else this.startSpeedWindow();
+    }, ms);
+  }
+
   private done(): void {
     clearTimeout(this.timer);
+    clearTimeout(this.speedTimer);
     this.options.signal?.removeEventListener('abort', this.onAbort);
   }
 
   private translate(e: unknown): Error {
     if (this.options.signal?.aborted) return new AbortError();
+    if (this.tooSlow) {
+      const limit = this.options.speedLimit ?? DEFAULT_SPEED_LIMIT;
+      const seconds = (this.options.speedTimeMs ?? DEFAULT_SPEED_TIME_MS) / 1000;
+      return new SourceError('TOO_SLOW', `${this.label}: fewer than ${limit} bytes a second arrived over ${seconds} s`, {
+        cause: e,
+        hint: 'the server is trickling data; on a slow but honest link lower --speed-limit or raise --speed-time',
+      });
+    }
     if (this.timedOut) {
       return new SourceError('TIMEOUT', `${this.label}: no reply for ${this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS} ms`, { cause: e });
     }

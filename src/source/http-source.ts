@@ -90,6 +90,8 @@ export class HttpSource implements ByteSource {
     const { exchange, response: res } = await HttpExchange.get(this.fetchFn, this.url, this.label, headers, {
       signal,
       timeoutMs: this.options.timeoutMs,
+      speedLimit: this.options.speedLimit,
+      speedTimeMs: this.options.speedTimeMs,
     });
     if (res.status === 412) {
       exchange.cancel(res);

@@ -13,6 +13,15 @@ export function fileIndexOf(entries: readonly TarEntry[]): FileIndex {
   return index;
 }
 
+/**
+ * A member's [offset, size] in an index, or undefined: only the index's own keys count, so a
+ * name like "toString" or "constructor" never finds Object.prototype's (an index parsed from a
+ * descriptor or --index file is a plain object).
+ */
+export function rangeIn(index: FileIndex, name: string): [number, number] | undefined {
+  return Object.hasOwn(index, name) ? index[name] : undefined;
+}
+
 /** The entries that count: the last occurrence of each name, in first-appearance order. */
 export function lastWins(entries: readonly TarEntry[]): TarEntry[] {
   const byName = new Map<string, TarEntry>();

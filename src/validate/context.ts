@@ -3,6 +3,7 @@ import type { Json } from '../artifact/json-member.js';
 import type { MemberInfo, MemberStore } from '../artifact/member-store.js';
 import type { ByteSource } from '../source/byte-source.js';
 import type { FileIndex } from '../tar/entry.js';
+import { rangeIn } from '../tar/file-index.js';
 
 export type JsonObject = { [key: string]: Json };
 
@@ -31,5 +32,5 @@ export interface RuleContext {
 }
 
 export function hasFile(ctx: RuleContext, name: string): boolean {
-  return Object.prototype.hasOwnProperty.call(ctx.files, name);
+  return rangeIn(ctx.files, name) !== undefined;
 }

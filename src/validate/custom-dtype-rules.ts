@@ -5,7 +5,7 @@
  */
 import { isObject, type Json } from '../artifact/json-member.js';
 import { DTYPES } from '../artifact/root-files.js';
-import { child, diag, type Diagnostic, type Place } from './diagnostics.js';
+import { child, diag, type Diagnostic, type Place, pushAll } from './diagnostics.js';
 import { RESERVED_DTYPE_NAMES } from './dtype-rules.js';
 import { checkSchema } from './schema-check.js';
 
@@ -13,10 +13,10 @@ export function customDtypeRules(dtypes: { [name: string]: Json }): Diagnostic[]
   const out: Diagnostic[] = [];
   for (const [name, schema] of Object.entries(dtypes)) {
     const at = child({ member: DTYPES, pointer: '' }, name);
-    out.push(...nameRules(name, at));
+    pushAll(out, nameRules(name, at));
     const shape = checkSchema('dtypeSchema', schema, at, 'DTYPE_SCHEMA_INVALID');
-    out.push(...shape);
-    if (shape.length === 0) out.push(...referenceRules(schema, schema, at));
+    pushAll(out, shape);
+    if (shape.length === 0) pushAll(out, referenceRules(schema, schema, at));
   }
   return out;
 }
@@ -44,18 +44,18 @@ function referenceRules(root: Json, node: Json, at: Place): Diagnostic[] {
       out.push(diag('DTYPE_SCHEMA_INVALID', 'error', `$ref "${node.$ref}" names no entry of $defs`, child(at, '$ref')));
     }
   }
-  if (typeof node.pattern === 'string') out.push(...regexRule(node.pattern, child(at, 'pattern')));
+  if (typeof node.pattern === 'string') pushAll(out, regexRule(node.pattern, child(at, 'pattern')));
   if (isObject(node.patternProperties)) {
-    for (const p of Object.keys(node.patternProperties)) out.push(...regexRule(p, child(at, 'patternProperties', p)));
+    for (const p of Object.keys(node.patternProperties)) pushAll(out, regexRule(p, child(at, 'patternProperties', p)));
   }
-  for (const k of ONE) if (isObject(node[k])) out.push(...referenceRules(root, node[k]!, child(at, k)));
+  for (const k of ONE) if (isObject(node[k])) pushAll(out, referenceRules(root, node[k]!, child(at, k)));
   for (const k of LIST) {
     const list = node[k];
-    if (Array.isArray(list)) list.forEach((s, i) => out.push(...referenceRules(root, s, child(at, k, i))));
+    if (Array.isArray(list)) list.forEach((s, i) => pushAll(out, referenceRules(root, s, child(at, k, i))));
   }
   for (const k of MAP) {
     const map = node[k];
-    if (isObject(map)) for (const [key, s] of Object.entries(map)) out.push(...referenceRules(root, s, child(at, k, key)));
+    if (isObject(map)) for (const [key, s] of Object.entries(map)) pushAll(out, referenceRules(root, s, child(at, k, key)));
   }
   return out;
 }

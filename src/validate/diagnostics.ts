@@ -18,6 +18,44 @@ export interface Diagnostic {
   pointer: string;
 }
 
+/**
+ * Appends `more` to `out` one by one: `out.push(...more)` passes every element as an argument and
+ * overflows the call stack once a rule returns a few hundred thousand findings.
+ */
+export function pushAll<T>(out: T[], ...lists: ReadonlyArray<readonly T[]>): void {
+  for (const list of lists) for (const item of list) out.push(item);
+}
+
+/** Findings of one code a rule keeps in full; past it, one finding gives the count of the rest. */
+export const FINDINGS_PER_CODE = 1000;
+
+/**
+ * A rule's findings when their number is the artifact's choice (one per metadata entry): at most
+ * FINDINGS_PER_CODE of each code are kept, so memory does not grow with a million bad entries.
+ */
+export class FindingList {
+  private readonly kept: Diagnostic[] = [];
+  private readonly seen = new Map<DiagnosticCode, { n: number; severity: Severity }>();
+
+  push(d: Diagnostic): void {
+    const s = this.seen.get(d.code) ?? { n: 0, severity: d.severity };
+    s.n++;
+    if (d.severity === 'error') s.severity = 'error';
+    this.seen.set(d.code, s);
+    if (s.n <= FINDINGS_PER_CODE) this.kept.push(d);
+  }
+
+  list(): Diagnostic[] {
+    const out = this.kept.slice();
+    for (const [code, { n, severity }] of this.seen) {
+      if (n > FINDINGS_PER_CODE) {
+        out.push(diag(code, severity, `${n - FINDINGS_PER_CODE} more ${code} finding(s) not listed (${n} in all)`, { member: null, pointer: '' }));
+      }
+    }
+    return out;
+  }
+}
+
 /** Where in the artifact a rule is looking. */
 export interface Place {
   member: string | null;

@@ -1,7 +1,7 @@
 /** The manifest: its schema, unique IO names, and every IO entry's dtype. */
 import { isObject, type Json } from '../artifact/json-member.js';
 import { MANIFEST } from '../artifact/root-files.js';
-import { child, diag, type Diagnostic, type Place } from './diagnostics.js';
+import { child, diag, type Diagnostic, type Place, pushAll } from './diagnostics.js';
 import { checkJsonDtype, checkNdDtype, customDtypeNames } from './dtype-rules.js';
 import { checkSchema } from './schema-check.js';
 
@@ -24,8 +24,8 @@ export function validateManifest(manifest: Json, options: ManifestCheckOptions =
   for (const side of ['inputs', 'outputs'] as const) {
     const entries = manifest[side];
     if (!Array.isArray(entries)) continue;
-    out.push(...uniqueNames(entries, side, child(at, side)));
-    entries.forEach((entry, i) => out.push(...ioDtype(entry, custom, child(at, side, i))));
+    pushAll(out, uniqueNames(entries, side, child(at, side)));
+    entries.forEach((entry, i) => pushAll(out, ioDtype(entry, custom, child(at, side, i))));
   }
   return out;
 }
@@ -49,7 +49,7 @@ function ioDtype(entry: Json, custom: ReadonlySet<string> | undefined, at: Place
   if (entry.content_type === 'NDJSON') return checkNdDtype(entry.dtype, custom, where);
   if (entry.content_type !== 'JSON') return [];
   const out = checkJsonDtype(entry.dtype, custom, where);
-  if ('shape' in entry) {
+  if (Object.hasOwn(entry, 'shape')) {
     out.push(diag('JSON_IO_SHAPE', 'warning', 'a JSON entry has no shape: producers must not declare one (readers ignore it)', child(at, 'shape')));
   }
   return out;

@@ -2,7 +2,7 @@
 import { isObject, type Json } from '../artifact/json-member.js';
 import type { MemberInfo } from '../artifact/member-store.js';
 import { classifyEntry } from '../artifact/metadata.js';
-import { child, diag, type Diagnostic } from './diagnostics.js';
+import { child, diag, FindingList, type Diagnostic } from './diagnostics.js';
 import { checkSchema } from './schema-check.js';
 
 export interface MetaFile {
@@ -13,9 +13,9 @@ export interface MetaFile {
 const META_ARTIFACTS = 'meta_artifacts/';
 
 export function metadataRules(files: MetaFile[], members: readonly MemberInfo[]): Diagnostic[] {
-  const out: Diagnostic[] = [];
+  const out = new FindingList();
   const owners = folderOwners(members);
-  const memberFiles = members.filter((m) => m.kind === 'file').map((m) => m.name);
+  const memberFiles = sortedFileNames(members);
   const idsSeen = new Map<string, string>();
   for (const { member, entries } of files) {
     entries.forEach((entry, i) => {
@@ -28,24 +28,24 @@ export function metadataRules(files: MetaFile[], members: readonly MemberInfo[])
       if (read.legacy) {
         out.push(diag('META_ENTRY_LEGACY', 'warning', `entry ${i} has the registry SDK's legacy {id, tags, payload} shape (no producer, producer_version, producer_tags)`, at));
       } else if (!read.conforms) {
-        out.push(...checkSchema('metaEntry', entry, at, 'META_ENTRY_INCOMPLETE'));
+        for (const d of checkSchema('metaEntry', entry, at, 'META_ENTRY_INCOMPLETE')) out.push(d);
       }
-      if (typeof entry.id === 'string') out.push(...idRules(entry.id, owners, memberFiles, idsSeen, `${member}#${i}`, child(at, 'id')));
+      if (typeof entry.id === 'string') for (const d of idRules(entry.id, owners, memberFiles, idsSeen, `${member}#${i}`, child(at, 'id'))) out.push(d);
     });
   }
-  return out;
+  return out.list();
 }
 
 function idRules(
   id: string,
   owners: Set<string>,
-  files: string[],
+  files: readonly string[],
   seen: Map<string, string>,
   where: string,
   at: { member: string | null; pointer: string },
 ): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const ownsFolder = files.some((f) => f.startsWith(`${META_ARTIFACTS}${id}/`));
+  const ownsFolder = hasPrefix(files, `${META_ARTIFACTS}${id}/`);
   if (id === '' || id === '.' || id === '..' || id.includes('/')) {
     const severity = ownsFolder ? 'error' : 'warning';
     out.push(diag('META_ID_UNSAFE', severity, `entry id "${id}" is not path-safe, so it cannot name a meta_artifacts/<id>/ folder`, at));
@@ -56,6 +56,29 @@ function idRules(
     out.push(diag('META_ID_DUPLICATE', severity, `entry id "${id}" was already used (${first})${owners.has(id) ? '; ids that own meta_artifacts/ folders must be unique' : ''}`, at));
   } else seen.set(id, where);
   return out;
+}
+
+/** File names in code-unit order, for hasPrefix's binary search. */
+function sortedFileNames(members: readonly MemberInfo[]): string[] {
+  return members
+    .filter((m) => m.kind === 'file')
+    .map((m) => m.name)
+    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/**
+ * Does any of the sorted names start with `prefix`? A binary search for the first name not below
+ * it: asked once per metadata entry, a scan of every member would make validate quadratic.
+ */
+function hasPrefix(sorted: readonly string[], prefix: string): boolean {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid]! < prefix) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < sorted.length && sorted[lo]!.startsWith(prefix);
 }
 
 /** The folder names directly under meta_artifacts/ that hold files. */

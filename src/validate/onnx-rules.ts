@@ -9,7 +9,8 @@ import { fnnxElementOf, onnxTypeName } from '../onnx/element-types.js';
 import { readOnnxModel, type OnnxModelInfo, type OnnxValueInfo } from '../onnx/model-info.js';
 import { checkMemberPath, memberSegments } from '../safety/member-path.js';
 import { hasFile, type JsonObject, type RuleContext } from './context.js';
-import { child, diag, type Diagnostic, type Place } from './diagnostics.js';
+import { rangeIn } from '../tar/file-index.js';
+import { child, diag, type Diagnostic, type Place, pushAll } from './diagnostics.js';
 import { parseDtype } from './dtype-rules.js';
 import { checkSchema } from './schema-check.js';
 
@@ -30,10 +31,10 @@ export async function onnxRules(op: JsonObject, at: Place, ctx: RuleContext): Pr
   const info = await readModel(path, ctx, out);
   if (!info) return out;
   const attrs = isObject(op.attributes) ? op.attributes : {};
-  out.push(...irVersionRule(attrs, info, at), ...opsetRules(attrs, info, at), ...usedOperatorRules(attrs, info, at));
+  pushAll(out, irVersionRule(attrs, info, at), opsetRules(attrs, info, at), usedOperatorRules(attrs, info, at));
   const inputs = info.inputs.filter((v) => !info.initializers.has(v.name));
-  out.push(...portRules('inputs', op.inputs, inputs, at), ...portRules('outputs', op.outputs, info.outputs, at));
-  out.push(...externalDataRules(op.id, attrs, info, path, at, ctx));
+  pushAll(out, portRules('inputs', op.inputs, inputs, at), portRules('outputs', op.outputs, info.outputs, at));
+  pushAll(out, externalDataRules(op.id, attrs, info, path, at, ctx));
   return out;
 }
 
@@ -116,7 +117,7 @@ function portRules(side: 'inputs' | 'outputs', declared: Json | undefined, actua
   }
   for (let k = 0; k < Math.min(declared.length, actual.length); k++) {
     const port = declared[k];
-    if (isObject(port)) out.push(...portRule(port, actual[k]!, child(at, side, k)));
+    if (isObject(port)) pushAll(out, portRule(port, actual[k]!, child(at, side, k)));
   }
   return out;
 }
@@ -136,7 +137,7 @@ function portRule(port: JsonObject, value: OnnxValueInfo, at: Place): Diagnostic
       out.push(diag('ONNX_DTYPE_MISMATCH', 'error', `declares ${port.dtype}, but the ${what} holds ${model}`, child(at, 'dtype')));
     }
   }
-  if (Array.isArray(port.shape) && value.shape) out.push(...shapeRule(port.shape, value.shape, what, child(at, 'shape')));
+  if (Array.isArray(port.shape) && value.shape) pushAll(out, shapeRule(port.shape, value.shape, what, child(at, 'shape')));
   return out;
 }
 
@@ -173,7 +174,7 @@ function externalDataRules(id: string, attrs: JsonObject, info: OnnxModelInfo, p
     const file = `ops_artifacts/${id}/${memberSegments(ref.location).join('/')}`;
     if (!hasFile(ctx, file)) {
       out.push(diag('ONNX_EXTERNAL_DATA_MISSING', 'error', `tensor "${ref.tensor}" keeps its data in ${file}, which the artifact does not hold`, where));
-    } else if (ref.length !== undefined && (ref.offset ?? 0) + ref.length > ctx.files[file]![1]) {
+    } else if (ref.length !== undefined && (ref.offset ?? 0) + ref.length > rangeIn(ctx.files, file)![1]) {
       out.push(diag('ONNX_EXTERNAL_DATA_MISSING', 'error', `tensor "${ref.tensor}" reads past the end of ${file}`, where));
     }
   }

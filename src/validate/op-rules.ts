@@ -1,7 +1,7 @@
 /** ops.json: the schema, ids unique and path-safe, dynamic attributes complete, port dtypes, op types. */
 import { isObject, type Json } from '../artifact/json-member.js';
 import { OPS } from '../artifact/root-files.js';
-import { child, diag, type Diagnostic, type Place } from './diagnostics.js';
+import { child, diag, type Diagnostic, type Place, pushAll } from './diagnostics.js';
 import { checkNdDtype } from './dtype-rules.js';
 import { checkSchema } from './schema-check.js';
 
@@ -30,7 +30,7 @@ export function opRules(ops: Json[], customDtypes: ReadonlySet<string>): Diagnos
       const ports = op[side];
       if (!Array.isArray(ports)) continue;
       ports.forEach((p, k) => {
-        if (isObject(p) && typeof p.dtype === 'string') out.push(...checkNdDtype(p.dtype, customDtypes, child(at, side, k, 'dtype'), true));
+        if (isObject(p) && typeof p.dtype === 'string') pushAll(out, checkNdDtype(p.dtype, customDtypes, child(at, side, k, 'dtype'), true));
       });
     }
   });

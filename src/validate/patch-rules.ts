@@ -6,7 +6,7 @@ import type { Json } from '../artifact/json-member.js';
 import { isObject } from '../artifact/json-member.js';
 import { applyPatch, checkPatch } from '../artifact/patches.js';
 import { FnnxError } from '../errors.js';
-import { diag, type Diagnostic } from './diagnostics.js';
+import { diag, type Diagnostic, pushAll } from './diagnostics.js';
 import type { JsonObject } from './context.js';
 import { validateManifest } from './manifest-rules.js';
 import { checkSchema } from './schema-check.js';
@@ -28,7 +28,7 @@ export function patchRules(stored: JsonObject, patches: PatchFile[], dtypes: Jso
     const shape = checkSchema('manifestPatch', doc, { member, pointer: '' }, 'PATCH_INVALID', (e) =>
       /^\/\d+\/op$/.test(e.instancePath) && e.keyword === 'enum' ? 'PATCH_OP_NOT_ALLOWED' : undefined,
     );
-    out.push(...shape);
+    pushAll(out, shape);
     if (shape.length) continue;
     try {
       manifest = applyPatch(manifest, checkPatch(doc, member), member);
@@ -38,7 +38,7 @@ export function patchRules(stored: JsonObject, patches: PatchFile[], dtypes: Jso
     }
   }
   if (!isObject(manifest)) return { manifest: stored, diagnostics: out };
-  if (patches.length) out.push(...resultRules(stored, manifest, patches.at(-1)!.member, dtypes));
+  if (patches.length) pushAll(out, resultRules(stored, manifest, patches.at(-1)!.member, dtypes));
   return { manifest, diagnostics: out };
 }
 

@@ -12,9 +12,10 @@ import { FnnxError } from '../errors.js';
 import { BlockCache } from '../source/block-cache.js';
 import type { ByteSource } from '../source/byte-source.js';
 import type { FileIndex } from '../tar/entry.js';
+import { rangeIn } from '../tar/file-index.js';
 import type { MemberRange, JsonObject, RuleContext } from './context.js';
 import { customDtypeRules } from './custom-dtype-rules.js';
-import { countBySeverity, diag, strictly, type Diagnostic, type Severity } from './diagnostics.js';
+import { countBySeverity, diag, strictly, type Diagnostic, type Severity, pushAll } from './diagnostics.js';
 import { customDtypeNames } from './dtype-rules.js';
 import { envRules } from './env-rules.js';
 import { validateManifest } from './manifest-rules.js';
@@ -67,7 +68,7 @@ export async function validate(input: ByteSource | MemberStore, options: Validat
     // A diagnostic has no hint field; one that stops the whole read (compressed, over a limit) keeps its way out.
     diagnostics = [diag(code, 'error', e.hint ? `${e.message}; ${e.hint}` : e.message, { member: e.member ?? null, pointer: '' })];
   }
-  if (options.upload) diagnostics.push(...uploadProblems(options.upload).map((p) => diag(p.code, 'error', p.message, { member: null, pointer: '' })));
+  if (options.upload) pushAll(diagnostics, uploadProblems(options.upload).map((p) => diag(p.code, 'error', p.message, { member: null, pointer: '' })));
   if (options.strict) diagnostics = strictly(diagnostics);
   const counts = countBySeverity(diagnostics);
   return { target: store.label, valid: counts.error === 0, strict: !!options.strict, counts, diagnostics };
@@ -82,8 +83,8 @@ async function runRules(store: MemberStore, raw: ByteSource | undefined, options
   const out: Diagnostic[] = [];
   const members = await store.members(signal);
   const files = await store.fileIndex(signal);
-  out.push(...memberRules(members));
-  if (store instanceof TarStore && !options.index) out.push(...tarEntryRules((await store.walk(signal)).entries));
+  pushAll(out, memberRules(members));
+  if (store instanceof TarStore && !options.index) pushAll(out, tarEntryRules((await store.walk(signal)).entries));
 
   const json = jsonLoader(store, { ...DEFAULT_JSON_LIMITS, ...options.limits }, out, signal);
   const stored = (await json.root(MANIFEST, 'object', 'required')) as JsonObject | undefined;
@@ -92,18 +93,18 @@ async function runRules(store: MemberStore, raw: ByteSource | undefined, options
   const dtypes = (await json.root(DTYPES, 'object', 'optional')) as JsonObject | undefined;
   const env = (await json.root(ENV, 'object', 'optional')) as JsonObject | undefined;
 
-  if (dtypes) out.push(...customDtypeRules(dtypes));
+  if (dtypes) pushAll(out, customDtypeRules(dtypes));
   const rootNames = Object.keys(files).filter((n) => !n.includes('/')).sort(byteOrder);
   let manifest = stored;
   if (stored) {
-    out.push(...validateManifest(stored, { dtypes: dtypes ?? {} }));
+    pushAll(out, validateManifest(stored, { dtypes: dtypes ?? {} }));
     const patches = [];
     for (const member of rootNames.filter((n) => MANIFEST_PATCH.test(n))) {
       const doc = await json.read(member);
       if (doc !== undefined) patches.push({ member, doc });
     }
     const patched = patchRules(stored, patches, dtypes ?? {});
-    out.push(...patched.diagnostics);
+    pushAll(out, patched.diagnostics);
     manifest = patched.manifest;
   }
 
@@ -118,17 +119,17 @@ async function runRules(store: MemberStore, raw: ByteSource | undefined, options
     memberRange: (name) => memberRange(store, raw, files, name, options),
     signal,
   };
-  if (ops) out.push(...opRules(ops, ctx.customDtypes), ...(await onnxOpRules(ops, ctx)));
-  if (manifest) out.push(...variantRules(ctx));
-  if (env) out.push(...envRules(env));
-  out.push(...metadataRules(await metaFiles(json, rootNames), members));
+  if (ops) pushAll(out, opRules(ops, ctx.customDtypes), (await onnxOpRules(ops, ctx)));
+  if (manifest) pushAll(out, variantRules(ctx));
+  if (env) pushAll(out, envRules(env));
+  pushAll(out, metadataRules(await metaFiles(json, rootNames), members));
   return out;
 }
 
 async function onnxOpRules(ops: Json[], ctx: RuleContext): Promise<Diagnostic[]> {
   const out: Diagnostic[] = [];
   for (const [i, op] of ops.entries()) {
-    if (isObject(op) && op.op === 'ONNX_v1') out.push(...(await onnxRules(op, { member: OPS, pointer: `/${i}` }, ctx)));
+    if (isObject(op) && op.op === 'ONNX_v1') pushAll(out, (await onnxRules(op, { member: OPS, pointer: `/${i}` }, ctx)));
   }
   return out;
 }
@@ -151,7 +152,7 @@ async function memberRange(
   options: ValidateOptions,
 ): Promise<MemberRange | undefined> {
   if (store instanceof TarStore) {
-    const range = files[name];
+    const range = rangeIn(files, name);
     return range && { source: raw ?? store.source, offset: range[0], size: range[1] };
   }
   return options.memberRange?.(name);

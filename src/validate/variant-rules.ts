@@ -2,7 +2,7 @@
 import { isObject, type Json } from '../artifact/json-member.js';
 import { MANIFEST, VARIANT_CONFIG } from '../artifact/root-files.js';
 import { hasFile, type JsonObject, type RuleContext } from './context.js';
-import { child, diag, type Diagnostic, type Place } from './diagnostics.js';
+import { child, diag, type Diagnostic, type Place, pushAll } from './diagnostics.js';
 import { checkSchema } from './schema-check.js';
 
 export const SUPPORTED_VARIANTS: ReadonlySet<string> = new Set(['pipeline', 'pyfunc']);
@@ -19,14 +19,14 @@ export function variantRules(ctx: RuleContext): Diagnostic[] {
 function pipelineRules(ctx: RuleContext): Diagnostic[] {
   const root: Place = { member: VARIANT_CONFIG, pointer: '' };
   const out = checkSchema('variantPipeline', ctx.variantConfig ?? {}, root, 'PIPELINE_CONFIG_SCHEMA');
-  out.push(...pipelineIoRules(ctx.manifest ?? {}));
+  pushAll(out, pipelineIoRules(ctx.manifest ?? {}));
   for (const m of ctx.members) {
     if (m.kind === 'file' && m.name.startsWith('variant_artifacts/')) {
       out.push(diag('PIPELINE_VARIANT_ARTIFACTS', 'warning', 'a pipeline artifact must hold nothing under variant_artifacts/ (readers ignore it)', { member: m.name, pointer: '' }));
     }
   }
   const nodes = ctx.variantConfig?.nodes;
-  if (Array.isArray(nodes)) out.push(...graphRules(nodes, ctx, child(root, 'nodes')));
+  if (Array.isArray(nodes)) pushAll(out, graphRules(nodes, ctx, child(root, 'nodes')));
   return out;
 }
 

@@ -83,9 +83,9 @@ function base256(n: bigint, negative = false): Uint8Array {
 }
 
 /** A real model-card zip with one index.html, made by yazl (as the registry's SDK makes them). */
-export function cardZip(entries: Array<[string, Uint8Array]> = [['index.html', enc.encode('<h1>card</h1>')]]): Promise<Uint8Array> {
+export function cardZip(entries: Array<[string, Uint8Array]> = [['index.html', enc.encode('<h1>card</h1>')]], compress = true): Promise<Uint8Array> {
   const zip = new yazl.ZipFile();
-  for (const [name, data] of entries) zip.addBuffer(Buffer.from(data), name, { compress: data.length > 0, mtime: new Date(0) });
+  for (const [name, data] of entries) zip.addBuffer(Buffer.from(data), name, { compress: compress && data.length > 0, mtime: new Date(0) });
   zip.end();
   return new Promise((resolve, reject) => {
     const parts: Buffer[] = [];
@@ -138,12 +138,120 @@ export const ZIP_CASES: Array<{ name: string; zip: () => Promise<Uint8Array>; co
   { name: 'zip that is random bytes', zip: async () => randomBytes(4096, 7), code: 'BAD_ZIP' },
 ];
 
+export const SECRET = 'SECRET bytes of another member';
+
+/**
+ * A card whose zip is only a central directory and its end record, the directory pointing past
+ * the zip's own member at a well-formed local header + index.html hidden in the NEXT member: a
+ * reader that follows offsets outside the member would show another member's bytes as the card.
+ */
+export async function cardPointingOutside(): Promise<Uint8Array> {
+  const whole = await cardZip([['index.html', enc.encode(SECRET)]], false);
+  const v = new DataView(whole.buffer, whole.byteOffset, whole.byteLength);
+  const eocd = whole.length - 22;
+  const cdSize = v.getUint32(eocd + 12, true);
+  const cdOffset = v.getUint32(eocd + 16, true);
+  const card = Uint8Array.from(whole.subarray(cdOffset));
+  const cv = new DataView(card.buffer);
+  const padded = Math.ceil(card.length / BLOCK) * BLOCK;
+  // The next member's data starts after this member's padded data and the next header.
+  cv.setUint32(42, padded + BLOCK, true);
+  cv.setUint32(cdSize + 16, 0, true);
+  return soundTar([pax({ path: CARD_MEMBER }), file('model_card.zip', card), file('secret.bin', whole.subarray(0, cdOffset))]);
+}
+
 function replaceAll(bytes: Uint8Array, from: Uint8Array, to: Uint8Array): Uint8Array {
   const out = Uint8Array.from(bytes);
   for (let i = 0; i + from.length <= out.length; i++) {
     if (from.every((b, j) => out[i + j] === b)) out.set(to, i);
   }
   return out;
+}
+
+/**
+ * What a hostile string carries to a terminal: clear screen, an OSC window title ended by BEL, a
+ * CR/LF forging a line, a C1 CSI (U+009B), and a right-to-left override (`gnp.exe` shows as `exe.png`).
+ */
+export const EVIL = 'a\u001b[2J\u001b]0;pwned\u0007b\r\nfnnx-kit: all good (OK)\u009b31m\u202egnp.exe';
+
+/** Characters that must never reach a terminal raw (a newline only as our own line break). */
+export const RAW_UNSAFE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/;
+
+/**
+ * An artifact whose every string carries EVIL: member names (one of them a traversal, so extract
+ * reports it), manifest name/description/producer/tags, IO names and dtypes, op ids, dtypes.json
+ * names, metadata ids/tags/producer (a legacy entry and a broken sidecar make warnings quote them).
+ */
+export function escapesArtifact(): Uint8Array {
+  const io = (n: string) => ({ name: `${n}${EVIL}`, content_type: 'NDJSON', dtype: `Array[${EVIL}]`, shape: [EVIL], tags: [EVIL] });
+  const manifest = {
+    variant: EVIL,
+    name: EVIL,
+    version: EVIL,
+    description: EVIL,
+    producer_name: EVIL,
+    producer_version: EVIL,
+    producer_tags: [EVIL],
+    inputs: [io('in')],
+    outputs: [io('out')],
+    dynamic_attributes: [],
+    env_vars: [],
+  };
+  const entry = { id: EVIL, producer: EVIL, producer_version: EVIL, producer_tags: [EVIL], payload: { [EVIL]: EVIL } };
+  return tar([
+    ...soundRoot({
+      'manifest.json': JSON.stringify(manifest),
+      'ops.json': JSON.stringify([{ id: EVIL, op: EVIL, inputs: [], outputs: [], attributes: {} }]),
+      'dtypes.json': JSON.stringify({ [EVIL]: { type: 'object' } }),
+      'meta.json': JSON.stringify([entry, { id: EVIL, tags: [EVIL], payload: {} }]),
+    }),
+    pax({ path: `ops_artifacts/${EVIL}/model.onnx` }),
+    file('model.onnx', 'x'),
+    pax({ path: EVIL }),
+    file('evil', 'x'),
+    pax({ path: `../${EVIL}` }),
+    file('innocent', 'x'),
+    pax({ path: `meta-${EVIL}.json` }),
+    file('meta-x.json', '{"not": "an array"}'),
+  ]);
+}
+
+/** Names that are Object.prototype properties: as keys of a plain object they find the prototype's. */
+export const PROTO_NAMES = ['__proto__', 'constructor', 'toString', 'hasOwnProperty'];
+
+/**
+ * Members, metadata ids (each twice: meta.json and a sidecar), dtypes.json names and an op id
+ * named after Object.prototype properties; the manifest uses the dtype "toString", not defined.
+ */
+export function protoNamesArtifact(): Uint8Array {
+  const manifest = JSON.parse(MANIFEST) as Record<string, unknown>;
+  manifest.inputs = [{ name: 'toString', content_type: 'JSON', dtype: 'toString' }];
+  const entries = JSON.stringify(PROTO_NAMES.map((id) => ({ id, producer: 'p', producer_version: '1', producer_tags: [], payload: {} })));
+  // Written as text: an object literal's "__proto__" key would set the prototype, not a key.
+  const dtypes = '{"__proto__": {"type": "object"}, "constructor": {"type": "object"}, "hasOwnProperty": {"type": "object"}}';
+  const ops = JSON.stringify([{ id: 'constructor', op: 'ONNX_v1', inputs: [], outputs: [], dynamic_attributes: [], attributes: {} }]);
+  return tar([
+    ...soundRoot({ 'manifest.json': JSON.stringify(manifest), 'meta.json': entries, 'dtypes.json': dtypes, 'ops.json': ops }),
+    file('meta-0123456789abcdef0123456789abcdef.json', entries),
+    ...PROTO_NAMES.map((n) => file(n, n)),
+  ]);
+}
+
+/** A JSON array of `n` empty objects: the cheapest bytes per parsed value. */
+export function emptyObjects(n: number): string {
+  return `[${'{},'.repeat(n - 1)}{}]`;
+}
+
+/** A sound artifact plus sidecars meta-<i>.json holding the given JSON texts. */
+export function withSidecars(bodies: string[]): Uint8Array {
+  return soundTar(bodies.map((b, i) => file(`meta-${String(i).padStart(8, '0')}.json`, b)));
+}
+
+/** `n` sidecars of one conforming entry each (ids e0, e1, ...): validate once scanned every member per entry. */
+export function manySidecars(n: number): Uint8Array {
+  const parts: Uint8Array[][] = [];
+  for (let i = 0; i < n; i++) parts.push(file(`meta-${i}.json`, `[{"id":"e${i}","producer":"p","producer_version":"1","producer_tags":[],"payload":{}}]`));
+  return soundTar(parts);
 }
 
 const traversal = ['PATH_TRAVERSAL'];
@@ -336,6 +444,20 @@ export const CASES: HostileCase[] = [
     index: 'ok',
     extract: ['LIMIT_EXCEEDED'],
   },
+  {
+    name: 'every string carries ESC/OSC/BEL, CR/LF, C1 CSI and a bidi override',
+    build: write(escapesArtifact()),
+    inspect: 'ok',
+    index: 'ok',
+    extract: traversal,
+  },
+  {
+    name: 'members, metadata ids, dtypes and an op id named __proto__, constructor, toString, hasOwnProperty',
+    build: write(protoNamesArtifact()),
+    inspect: 'ok',
+    index: 'ok',
+    extract: 'ok',
+  },
   // --- links and special files
   { name: 'symbolic link to /etc', build: write(soundTar([[header({ name: 'etc', typeflag: '2', linkname: '/etc' })]])), inspect: 'ok', index: 'ok', extract: ['MEMBER_LINK'] },
   {
@@ -427,6 +549,27 @@ export const CASES: HostileCase[] = [
     extract: 'ok',
   },
   {
+    name: '1.5 MB sidecar of 499,000 empty entries (inside every per-member limit)',
+    build: write(withSidecars([emptyObjects(499_000)])),
+    inspect: 'ok',
+    index: 'ok',
+    extract: 'ok',
+  },
+  {
+    name: '9 MB sidecar of 3,000,000 empty entries (over maxJsonValues)',
+    build: write(withSidecars([emptyObjects(3_000_000)])),
+    inspect: 'LIMIT_EXCEEDED',
+    index: 'ok',
+    extract: 'ok',
+  },
+  {
+    name: 'three sidecars of 400,000 empty entries (over maxJsonValuesTotal together)',
+    build: write(withSidecars([emptyObjects(400_000), emptyObjects(400_000), emptyObjects(400_000)])),
+    inspect: 'LIMIT_EXCEEDED',
+    index: 'ok',
+    extract: 'ok',
+  },
+  {
     name: '200,000 members (over the default maxMembers)',
     build: build200k,
     inspect: 'LIMIT_EXCEEDED',
@@ -458,6 +601,14 @@ export const CASES: HostileCase[] = [
     extract: ['PATH_CONFLICT'],
   },
   // --- model cards: tar-level commands never inflate them; `card show` inflates within limits
+  {
+    name: 'model card whose zip directory points into the next member',
+    build: async (p) => writeFileSync(p, await cardPointingOutside()),
+    inspect: 'ok',
+    index: 'ok',
+    extract: 'ok',
+    card: 'BAD_ZIP',
+  },
   { name: 'a sound model card', build: async (p) => writeFileSync(p, await cardArtifact(await cardZip())), inspect: 'ok', index: 'ok', extract: 'ok', card: 'ok' },
   ...ZIP_CASES.map(
     (z): HostileCase => ({

@@ -10,6 +10,7 @@ import { printAppendResult } from '../render/append-text.js';
 import { writeAll } from '../stdout.js';
 import { collectRepeated, openFromCli, withSourceOptions, type SourceOptions } from '../common.js';
 import { progressBar } from '../progress.js';
+import { withDeadline } from '../network-options.js';
 
 const PRODUCER = { name: 'fnnx-kit', version: '0.1.0' };
 
@@ -73,13 +74,14 @@ export function registerCard(program: Command): void {
       .description("print the newest model card's index.html (read by byte range: works on URLs without downloading the artifact)")
       .argument('<artifact>', 'a tar artifact file, a directory, or an http(s) URL'),
   ).action(async (target: string, opts: SourceOptions) => {
-    const { readNewestCard } = await import('../../node/card-zip.js');
-    const store = await openFromCli(target, opts);
-    try {
-      const { html } = await readNewestCard(store, opts.limit);
-      await writeAll(process.stdout, html);
-    } finally {
-      await store.close();
-    }
+    const { streamNewestCard } = await import('../../node/card-zip.js');
+    await withDeadline(opts, async (signal) => {
+      const store = await openFromCli(target, opts, signal);
+      try {
+        for await (const chunk of streamNewestCard(store, opts.limit)) await writeAll(process.stdout, chunk);
+      } finally {
+        await store.close();
+      }
+    });
   });
 }

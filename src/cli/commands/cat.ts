@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { openFromCli, withSourceOptions, type SourceOptions } from '../common.js';
 import { writeAll } from '../stdout.js';
+import { withDeadline } from '../network-options.js';
 
 export function registerCat(program: Command): void {
   withSourceOptions(
@@ -10,11 +11,13 @@ export function registerCat(program: Command): void {
       .argument('<artifact>', 'a .fnnx/.pyfnx/.dfs/.luml file, a directory, or an http(s) URL')
       .argument('<member>', 'member path, e.g. ops_artifacts/main/model.onnx'),
   ).action(async (target: string, member: string, opts: SourceOptions) => {
-    const store = await openFromCli(target, opts);
-    try {
-      for await (const chunk of store.stream(member)) await writeAll(process.stdout, chunk);
-    } finally {
-      await store.close();
-    }
+    await withDeadline(opts, async (signal) => {
+      const store = await openFromCli(target, opts, signal);
+      try {
+        for await (const chunk of store.stream(member, { signal })) await writeAll(process.stdout, chunk);
+      } finally {
+        await store.close();
+      }
+    });
   });
 }

@@ -4,6 +4,8 @@ import { UsageError } from '../../errors.js';
 import { printJson } from '../common.js';
 import { collectLimit, limitsHelp } from '../limits-option.js';
 import { progressBar, type Progress } from '../progress.js';
+import { line } from '../../safety/printable.js';
+import { TEXT_LIST_MAX } from '../render/table.js';
 
 interface DescribeOptions {
   maxSize: string;
@@ -40,7 +42,10 @@ export function registerDescribe(program: Command): void {
       } finally {
         bar?.finish();
       }
-      for (const w of result.warnings) process.stderr.write(`fnnx-kit: warning: ${w.member ? `${w.member}: ` : ''}${w.message}\n`);
-      printJson(result.descriptor);
+      const shown = result.warnings.slice(0, TEXT_LIST_MAX);
+      for (const w of shown) process.stderr.write(line`fnnx-kit: warning: ${w.member ? `${w.member}: ` : ''}${w.message}` + ` (${w.code})\n`);
+      const rest = result.warnings.length - shown.length;
+      if (rest > 0) process.stderr.write(`fnnx-kit: warning: ${rest} more warning(s) not shown; \`inspect --json\` lists them (WARNINGS_OMITTED)\n`);
+      await printJson(result.descriptor);
     });
 }

@@ -3,22 +3,23 @@ import { UsageError } from '../../errors.js';
 import type { DownloadResult } from '../../node/download.js';
 import { isUrl } from '../../node/open.js';
 import { printJson } from '../common.js';
-import { printable } from '../errors.js';
 import { progressBar, type Progress } from '../progress.js';
 import { formatBytes } from '../render/table.js';
+import { rateOptions, withDeadline, withNetworkOptions, type NetworkOptions } from '../network-options.js';
+import { line, printable } from '../../safety/printable.js';
 
-interface DownloadCliOptions {
+interface DownloadCliOptions extends NetworkOptions {
   output: string;
   sha256?: string;
   size?: string;
   descriptor?: string;
   json?: boolean;
-  timeout?: string;
+  stallTimeout?: string;
   quiet?: boolean;
 }
 
 export function registerDownload(program: Command): void {
-  program
+  withNetworkOptions(program
     .command('download')
     .description('download an artifact to a file: resumable (<file>.part), hashed while writing, verified before it takes the name')
     .argument('<url>', 'an http(s) URL (a presigned object-store URL works: only Range and If-Match are sent)')
@@ -26,36 +27,39 @@ export function registerDownload(program: Command): void {
     .option('--sha256 <hex>', 'expected SHA-256 of the whole file')
     .option('--size <bytes>', 'expected size in bytes')
     .option('--descriptor <descriptor.json>', 'upload descriptor: checks its size, file_hash and file_index')
-    .option('--timeout <ms>', 'give up on a request after this long without data (then retry)', '30000')
-    .option('--json', 'print the result as JSON')
+    .option('--stall-timeout <ms>', 'give up on a request after this long without any data (then retry)', '30000')
+    .option('--json', 'print the result as JSON'))
     .action(async (url: string, opts: DownloadCliOptions) => {
       if (!isUrl(url)) throw new UsageError('NOT_A_URL', `"${url}" is not an http(s) URL`);
       const controller = new AbortController();
       const onSigint = () => controller.abort();
       process.once('SIGINT', onSigint);
+      const rate = rateOptions(opts);
       // The total is known from the first reply, so the bar starts there.
       let bar: Progress | undefined;
       let result: DownloadResult;
       // Loaded when run, so other commands don't pay for the download stack at startup.
       const { download } = await import('../../node/download.js');
       const { loadDescriptor } = await import('../../node/download-verify.js');
+      const descriptor = opts.descriptor ? await loadDescriptor(opts.descriptor) : undefined;
       try {
-        result = await download(url, opts.output, {
+        result = await withDeadline(opts, (deadline) => download(url, opts.output, {
           sha256: opts.sha256,
           size: opts.size === undefined ? undefined : count(opts.size, '--size'),
-          descriptor: opts.descriptor ? await loadDescriptor(opts.descriptor) : undefined,
-          timeoutMs: count(opts.timeout ?? '30000', '--timeout'),
-          signal: controller.signal,
+          descriptor,
+          timeoutMs: count(opts.stallTimeout ?? '30000', '--stall-timeout'),
+          ...rate,
+          signal: deadline ? AbortSignal.any([controller.signal, deadline]) : controller.signal,
           // This process is ours: keep its peak memory flat (why: docs/design.md, HTTP and downloads).
           collectGarbageEvery: 4 << 20,
           onProgress: (p) => (bar ??= progressBar('download', p.total, { quiet: opts.quiet })).update(p.done),
           onWarning: (message) => process.stderr.write(`fnnx-kit: warning: ${printable(message)}\n`),
-        });
+        }));
       } finally {
         bar?.finish();
         process.off('SIGINT', onSigint);
       }
-      if (opts.json) printJson(result);
+      if (opts.json) await printJson(result);
       else process.stdout.write(summary(result));
     });
 }
@@ -69,5 +73,5 @@ function count(text: string, option: string): number {
 function summary(r: DownloadResult): string {
   const checks = r.verified.length ? `verified ${r.verified.join(', ')}` : 'not verified (no --sha256, --size or --descriptor)';
   const resumed = r.resumedFrom > 0 ? `, resumed at ${formatBytes(r.resumedFrom)}` : '';
-  return `${r.file}: ${formatBytes(r.size)}, sha256 ${r.sha256}; ${checks}${resumed}\n`;
+  return line`${r.file}: ` + `${formatBytes(r.size)}, sha256 ${r.sha256}; ${checks}${resumed}\n`;
 }

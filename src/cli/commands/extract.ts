@@ -5,8 +5,10 @@ import { isUrl, openSource } from '../../node/open.js';
 import { BlockCache } from '../../source/block-cache.js';
 import { EXIT_BAD_ARTIFACT, formatError } from '../errors.js';
 import { printJson } from '../common.js';
+import { line } from '../../safety/printable.js';
 import { collectLimit, limitsHelp } from '../limits-option.js';
 import { progressBar, reportingReads } from '../progress.js';
+import { TEXT_LIST_MAX } from '../render/table.js';
 
 interface ExtractCliOptions {
   directory: string;
@@ -35,17 +37,18 @@ export function registerExtract(program: Command): void {
         const result = await extractTar(source, opts.directory, { limits: opts.limit }).finally(() => bar.finish());
         if (opts.json) {
           const refused = result.refused.map((e) => ({ member: e.member, code: e.code, message: e.message }));
-          printJson({ directory: opts.directory, files: result.files, directories: result.directories, bytes: result.bytes, refused });
+          await printJson({ directory: opts.directory, files: result.files, directories: result.directories, bytes: result.bytes, refused });
           if (refused.length > 0) process.exitCode = EXIT_BAD_ARTIFACT;
           return;
         }
         process.stdout.write(
-          `extracted ${result.files.length} files and ${result.directories.length} directories (${result.bytes} bytes) to ${opts.directory}\n`,
+          line`extracted ${result.files.length} files and ${result.directories.length} directories (${result.bytes} bytes) to ${opts.directory}\n`,
         );
         if (result.refused.length > 0) {
-          for (const e of result.refused) process.stderr.write(formatError(e).split('\n')[0] + '\n');
+          const shown = result.refused.slice(0, TEXT_LIST_MAX);
+          for (const e of shown) process.stderr.write(formatError(e).split('\n')[0] + '\n');
           process.stderr.write(
-            `  hint: ${result.refused.length} member(s) refused and not written; FNNX artifacts hold only regular files and directories at relative paths\n`,
+            `  hint: ${result.refused.length} member(s) refused and not written${shown.length < result.refused.length ? ` (the first ${shown.length} listed; use --json for all)` : ''}; FNNX artifacts hold only regular files and directories at relative paths\n`,
           );
           process.exitCode = EXIT_BAD_ARTIFACT;
         }

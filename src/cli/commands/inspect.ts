@@ -3,6 +3,7 @@ import { readArtifact } from '../../artifact/reader.js';
 import { inspectReport } from '../../artifact/report.js';
 import { openFromCli, printJson, withSourceOptions, type SourceOptions } from '../common.js';
 import { renderInspect } from '../render/inspect-text.js';
+import { withDeadline } from '../network-options.js';
 
 export function registerInspect(program: Command): void {
   withSourceOptions(
@@ -12,13 +13,15 @@ export function registerInspect(program: Command): void {
       .argument('<artifact>', 'a .fnnx/.pyfnx/.dfs/.luml file, a directory, or an http(s) URL')
       .option('--json', 'print a JSON object instead of the summary'),
   ).action(async (target: string, opts: SourceOptions & { json?: boolean }) => {
-    const store = await openFromCli(target, opts);
-    try {
-      const contents = await readArtifact(store, { limits: opts.limit });
-      if (opts.json) printJson(inspectReport(contents, store.label));
-      else process.stdout.write(renderInspect(contents, store.label));
-    } finally {
-      await store.close();
-    }
+    await withDeadline(opts, async (signal) => {
+      const store = await openFromCli(target, opts, signal);
+      try {
+        const contents = await readArtifact(store, { limits: opts.limit, signal });
+        if (opts.json) await printJson(inspectReport(contents, store.label));
+        else process.stdout.write(renderInspect(contents, store.label));
+      } finally {
+        await store.close();
+      }
+    });
   });
 }

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
 import { printJson } from '../common.js';
-import { printable } from '../errors.js';
+import { printable } from '../../safety/printable.js';
 
 interface NewCliOptions {
   onnx: string[];

@@ -3,6 +3,7 @@ import { UsageError } from '../../errors.js';
 import { progressBar } from '../progress.js';
 import { writeAll } from '../stdout.js';
 import { collectRepeated } from '../common.js';
+import { line } from '../../safety/printable.js';
 
 interface PackOptions {
   output: string;
@@ -52,6 +53,6 @@ export function registerPack(program: Command): void {
       const d = result.descriptor;
       const report = opts.output === '-' ? process.stderr : process.stdout;
       if (opts.json) report.write(`${JSON.stringify(d, null, 2)}\n`);
-      else report.write(`wrote ${opts.output === '-' ? 'stdout' : opts.output}: ${d.size} bytes, ${Object.keys(d.file_index).length} members, sha256 ${d.file_hash}\n`);
+      else report.write(line`wrote ${opts.output === '-' ? 'stdout' : opts.output}: ${d.size} bytes, ${Object.keys(d.file_index).length} members, sha256 ${d.file_hash}\n`);
     });
 }

@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
 import { loadIndex, printJson, withSourceOptions, type SourceOptions } from '../common.js';
-import { EXIT_BAD_ARTIFACT, printable } from '../errors.js';
+import { EXIT_BAD_ARTIFACT } from '../errors.js';
 import { renderValidation } from '../render/validate-text.js';
+import { rateOptions, withDeadline } from '../network-options.js';
 
 interface ValidateCliOptions extends SourceOptions {
   json?: boolean;
@@ -24,14 +25,12 @@ export function registerValidate(program: Command): void {
   ).action(async (target: string, opts: ValidateCliOptions) => {
     // Loaded when run: the validator and its compiled schemas are the CLI's heaviest modules.
     const { validateTarget } = await import('../../node/validate.js');
-    const report = await validateTarget(target, {
-      strict: opts.strict,
-      forUpload: opts.forUpload,
-      maxSize: parseSize(opts.maxSize),
-      index: await loadIndex(opts.index),
-    });
-    if (opts.json) printJson(report);
-    else process.stdout.write(renderValidation(report, printable));
+    const index = await loadIndex(opts.index);
+    const report = await withDeadline(opts, (signal) =>
+      validateTarget(target, { strict: opts.strict, forUpload: opts.forUpload, maxSize: parseSize(opts.maxSize), index, remote: rateOptions(opts), signal }),
+    );
+    if (opts.json) await printJson(report);
+    else process.stdout.write(renderValidation(report));
     if (!report.valid) process.exitCode = EXIT_BAD_ARTIFACT;
   });
 }

@@ -5,6 +5,8 @@ import { printJson } from '../common.js';
 import { EXIT_BAD_ARTIFACT } from '../errors.js';
 import { progressBar, type Progress } from '../progress.js';
 import { parseByteCount } from './describe.js';
+import { line } from '../../safety/printable.js';
+import { shortList } from '../render/table.js';
 
 interface VerifyOptions {
   descriptor?: string;
@@ -69,14 +71,14 @@ export function registerVerify(program: Command): void {
         (c): c is string => typeof c === 'string',
       );
       if (opts.json) {
-        printJson({ target, ok: diffs.length === 0, checked, differences: diffs });
+        await printJson({ target, ok: diffs.length === 0, checked, differences: diffs });
         if (diffs.length > 0) process.exitCode = EXIT_BAD_ARTIFACT;
         return;
       }
       if (diffs.length > 0) {
-        for (const d of diffs) process.stderr.write(`  ${d}\n`);
+        process.stderr.write(shortList(diffs.map((d) => line`${d}`)));
         throw new ArtifactError('VERIFY_MISMATCH', `${diffs.length} difference(s) from what was expected (listed above)`, { member: target });
       }
-      process.stdout.write(`ok: ${target} matches (${checked.join(', ')})\n`);
+      process.stdout.write(line`ok: ${target} matches ` + `(${checked.join(', ')})\n`);
     });
 }

@@ -1,4 +1,6 @@
 import type { AppendResult } from '../../node/append-file.js';
+import { line } from '../../safety/printable.js';
+import { shortList } from './table.js';
 
 /**
  * What an append did, and the one thing a user must not miss: the file's hash and size have
@@ -11,7 +13,7 @@ export function printAppendResult(result: AppendResult, json: boolean): void {
     return;
   }
   const where = result.appendedAt === undefined ? '' : ` at offset ${result.appendedAt} (size now ${result.size} bytes)`;
-  process.stdout.write(`appended ${result.members.length} member(s) to ${result.target}${where}:\n`);
-  for (const m of result.members) process.stdout.write(`  ${m}\n`);
+  process.stdout.write(line`appended ${result.members.length} member(s) to ${result.target}` + `${where}:\n`);
+  process.stdout.write(shortList(result.members.map((m) => line`${m}`)));
   process.stderr.write(`note: ${note}\n`);
 }

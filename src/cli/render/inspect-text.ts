@@ -1,27 +1,34 @@
 import type { ArtifactContents } from '../../artifact/reader.js';
 import { isObject, type Json } from '../../artifact/json-member.js';
-import { formatBytes, table } from './table.js';
+import { line } from '../../safety/printable.js';
+import { formatBytes, shortList, table, TEXT_LIST_MAX } from './table.js';
 
 const str = (v: Json | undefined): string => (v === undefined || v === null ? '-' : typeof v === 'string' ? v : JSON.stringify(v));
 
-/** The human summary `inspect` prints. */
+/** The human summary `inspect` prints; long lists show their first rows and a count. */
 export function renderInspect(a: ArtifactContents, label: string): string {
   const m = a.manifest;
-  let out = `${label}\n`;
-  out += `  variant   ${str(m.variant)}\n  name      ${str(m.name)}\n  version   ${str(m.version)}\n`;
-  out += `  producer  ${str(m.producer_name)} ${str(m.producer_version)}\n`;
-  out += `  tags      ${Array.isArray(m.producer_tags) && m.producer_tags.length ? m.producer_tags.map(str).join(', ') : '-'}\n`;
-  if (a.patches.length) out += `  patches   ${a.patches.join(', ')}\n`;
+  let out = line`${label}\n`;
+  out += line`  variant   ${str(m.variant)}\n  name      ${str(m.name)}\n  version   ${str(m.version)}\n`;
+  out += line`  producer  ${str(m.producer_name)} ${str(m.producer_version)}\n`;
+  out += line`  tags      ${Array.isArray(m.producer_tags) && m.producer_tags.length ? firstFew(m.producer_tags.map(str)) : '-'}\n`;
+  if (a.patches.length) out += line`  patches   ${firstFew(a.patches)}\n`;
   out += section('Inputs / outputs', ioRows(a));
   out += section('Ops', a.ops.length ? table(['id', 'op'], a.ops.map((o) => [str(field(o, 'id')), str(field(o, 'op'))])) : '');
   out += section(
     'Metadata',
-    a.metadata.length ? table(['id', 'tags', 'from'], a.metadata.map((e) => [str(e.entry.id), e.tags.join(', ') || '-', e.member])) : '',
+    a.metadata.length ? table(['id', 'tags', 'from'], a.metadata.map((e) => [str(e.entry.id), firstFew(e.tags) || '-', e.member])) : '',
   );
   out += section('Metrics', Object.keys(a.metrics).length ? table(['metric', 'value'], Object.entries(a.metrics).map(([k, v]) => [k, str(v)])) : '');
   out += section('Members', memberTree(a));
-  out += section('Warnings', a.warnings.map((w) => `  ${w.member ? `${w.member}: ` : ''}${w.message} (${w.code})\n`).join(''));
+  out += section('Warnings', shortList(a.warnings.map((w) => line`${w.member ? `${w.member}: ` : ''}${w.message} (${w.code})`)));
   return out;
+}
+
+/** A comma-separated list of at most TEXT_LIST_MAX items, with the count of the rest. */
+function firstFew(items: readonly string[]): string {
+  const head = items.slice(0, TEXT_LIST_MAX).join(', ');
+  return items.length > TEXT_LIST_MAX ? `${head}, … (${items.length} in all; use --json for all)` : head;
 }
 
 function section(title: string, body: string): string {
@@ -29,7 +36,7 @@ function section(title: string, body: string): string {
 }
 
 function field(v: unknown, key: string): Json | undefined {
-  return isObject(v) ? v[key] : undefined;
+  return isObject(v) && Object.hasOwn(v, key) ? v[key] : undefined;
 }
 
 function ioRows(a: ArtifactContents): string {

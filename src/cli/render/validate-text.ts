@@ -1,24 +1,30 @@
 import type { Diagnostic } from '../../validate/diagnostics.js';
 import type { ValidationReport } from '../../validate/validate.js';
+import { line } from '../../safety/printable.js';
 
 const ARTIFACT = '(artifact)';
+/** Findings the text report lists before it gives only their count; `--json` lists them all. */
+export const TEXT_FINDINGS_MAX = 200;
 
 /**
  * The human report: a first line saying sound or broken with counts, then the findings grouped
- * by member, each as `severity CODE pointer: message`.
+ * by member, each as `severity CODE pointer: message`; past TEXT_FINDINGS_MAX only a count.
  */
-export function renderValidation(report: ValidationReport, escape: (s: string) => string = (s) => s): string {
+export function renderValidation(report: ValidationReport): string {
   const { error, warning, info } = report.counts;
   const verdict = report.valid ? 'sound' : 'broken';
   const counts = `${plural(error, 'error')}, ${plural(warning, 'warning')}, ${plural(info, 'note')}`;
-  const lines = [`${escape(report.target)}: ${verdict} (${counts})${report.strict ? ' [strict]' : ''}`];
-  for (const [member, found] of byMember(report.diagnostics)) {
-    lines.push(`  ${escape(member)}`);
+  const lines = [line`${report.target}: ` + `${verdict} (${counts})${report.strict ? ' [strict]' : ''}`];
+  const shown = report.diagnostics.slice(0, TEXT_FINDINGS_MAX);
+  for (const [member, found] of byMember(shown)) {
+    lines.push(line`  ${member}`);
     for (const d of found) {
-      const where = d.pointer ? ` ${escape(d.pointer)}` : '';
-      lines.push(`    ${d.severity.padEnd(7)} ${d.code}${where}: ${escape(d.message)}`);
+      const where = d.pointer ? line` ${d.pointer}` : '';
+      lines.push(`    ${d.severity.padEnd(7)} ${d.code}${where}: ` + line`${d.message}`);
     }
   }
+  const rest = report.diagnostics.length - shown.length;
+  if (rest > 0) lines.push(`  … and ${rest} more finding(s) (${report.diagnostics.length} in all; use --json for all)`);
   return `${lines.join('\n')}\n`;
 }
 

@@ -1,0 +1,145 @@
+/**
+ * What reaches a terminal is escaped: every text-mode command run on an artifact whose every
+ * string carries ESC[2J, an OSC title, BEL, CR/LF, a C1 CSI and U+202E writes none of them raw;
+ * `--json` keeps the exact strings (JSON.stringify escapes C0; C1 and bidi stay verbatim).
+ */
+import { copyFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { printable, printableJson } from '../src/safety/printable.js';
+import { EVIL, RAW_UNSAFE, escapesArtifact, soundTar } from './helpers/hostile-corpus.js';
+import { runCli, type CliResult } from './helpers/cli.js';
+import { runCliAsync } from './helpers/run-cli-async.js';
+import { tempDir } from './helpers/paths.js';
+import { startRangeServer, type RangeServer } from './helpers/range-server.js';
+
+let dir: string;
+let artifact: string;
+let server: RangeServer;
+
+beforeAll(async () => {
+  dir = tempDir('fnnx-escape-');
+  artifact = join(dir, 'evil.fnnx');
+  writeFileSync(artifact, escapesArtifact());
+  server = await startRangeServer(dir);
+});
+afterAll(async () => {
+  await server?.close();
+});
+
+function expectNoRawControl(r: CliResult, what: string): void {
+  expect(RAW_UNSAFE.exec(r.stdout), `${what}: stdout\n${r.stdout}`).toBeNull();
+  expect(RAW_UNSAFE.exec(r.stderr), `${what}: stderr\n${r.stderr}`).toBeNull();
+}
+
+describe('printable', () => {
+  it('escapes C0, DEL, C1, bidi overrides/isolates/marks and line separators, and nothing else', () => {
+    expect(printable('a\u001b[2J\u0007\r\n\t\u0000\u007f\u0085\u009b\u061c\u200e\u200f\u2028\u2029\u202a\u202e\u2066\u2069z')).toBe(
+      'a\\u001b[2J\\u0007\\r\\n\\t\\0\\u007f\\u0085\\u009b\\u061c\\u200e\\u200f\\u2028\\u2029\\u202a\\u202e\\u2066\\u2069z',
+    );
+    expect(printable('naïve 模型 ✓ ../a b')).toBe('naïve 模型 ✓ ../a b');
+  });
+
+  it('printableJson keeps the JSON value exact while escaping what JSON.stringify leaves raw', () => {
+    const text = printableJson(JSON.stringify({ [EVIL]: [EVIL] }, null, 2));
+    expect(RAW_UNSAFE.exec(text)).toBeNull();
+    expect(JSON.parse(text)).toEqual({ [EVIL]: [EVIL] });
+    expect(text.split('\n')).toHaveLength(5);
+  });
+});
+
+describe('every text command on an artifact full of terminal escapes', () => {
+  const reads: string[][] = [
+    ['inspect'],
+    ['index'],
+    ['validate'],
+    ['validate', '--strict'],
+    ['describe'],
+    ['cat', '_', `${EVIL}-missing`],
+    ['card', 'show'],
+  ];
+  for (const argv of reads) {
+    it(`${printable(argv.join(' '))} writes no raw control or bidi character`, () => {
+      const [command, ...rest] = argv;
+      const args = rest[0] === '_' ? [command!, artifact, ...rest.slice(1)] : [command!, ...rest, artifact];
+      const r = runCli(args);
+      expect(r.stderr).not.toContain('(INTERNAL)');
+      // describe's stdout is the descriptor: JSON for programs, exact like --json.
+      expectNoRawControl(command === 'describe' ? { ...r, stdout: '' } : r, argv.join(' '));
+    });
+  }
+
+  it('inspect shows the names escaped (the forged line is not a line of its own)', () => {
+    const r = runCli(['inspect', artifact]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(printable(EVIL));
+    expect(r.stdout.split('\n').some((l) => l.startsWith('fnnx-kit: all good'))).toBe(false);
+  });
+
+  it('index prints JSON that parses back to the exact names', () => {
+    const r = runCli(['index', artifact]);
+    expect(r.code).toBe(0);
+    expect(Object.keys(JSON.parse(r.stdout) as object)).toContain(EVIL);
+  });
+
+  it('extract names the refused member escaped, and says what it wrote', () => {
+    const r = runCli(['extract', artifact, '-C', join(dir, 'out')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`fnnx-kit: ${printable(`../${EVIL}`)}:`);
+    expectNoRawControl(r, 'extract');
+  });
+
+  it('append-meta and patch-manifest print the appended names escaped', () => {
+    const copy = join(dir, 'append.fnnx');
+    copyFileSync(artifact, copy);
+    writeFileSync(join(dir, 'entry.json'), JSON.stringify({ id: 'card1', producer: EVIL, producer_version: '1', producer_tags: [EVIL], payload: {} }));
+    writeFileSync(join(dir, 'att.txt'), 'x');
+    const meta = runCli(['append-meta', copy, '--entry', join(dir, 'entry.json'), '--attach', `${EVIL}.txt=${join(dir, 'att.txt')}`]);
+    expect(meta.code, meta.stderr).toBe(0);
+    expect(meta.stdout).toContain(printable(`${EVIL}.txt`));
+    expectNoRawControl(meta, 'append-meta');
+    writeFileSync(join(dir, 'patch.json'), JSON.stringify([{ op: 'replace', path: '/description', value: EVIL }]));
+    const patch = runCli(['patch-manifest', copy, '--patch', join(dir, 'patch.json')]);
+    expectNoRawControl(patch, 'patch-manifest');
+  });
+
+  it('verify lists file_index differences with the names escaped', () => {
+    const desc = join(dir, 'verify-descriptor.json');
+    writeFileSync(desc, JSON.stringify({ file_hash: '0'.repeat(64), file_index: { [`${EVIL}.gone`]: [0, 1] } }));
+    const r = runCli(['verify', artifact, '--descriptor', desc]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(printable(`${EVIL}.gone`));
+    expectNoRawControl(r, 'verify');
+  });
+
+  it('download reports a file_index mismatch with the member name escaped', async () => {
+    writeFileSync(join(dir, 'plain.fnnx'), soundTar());
+    const desc = join(dir, 'download-descriptor.json');
+    writeFileSync(desc, JSON.stringify({ file_index: { [EVIL]: [0, 1] } }));
+    const r = await runCliAsync(['download', server.url('plain.fnnx'), '-o', join(dir, 'got.fnnx'), '--descriptor', desc]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('INDEX_MISMATCH');
+    expectNoRawControl(r, 'download');
+  });
+
+  it('--debug stack traces are escaped too', () => {
+    const r = runCli(['cat', artifact, `${EVIL}-missing`, '--debug']);
+    expect(r.code).toBe(2);
+    expectNoRawControl(r, 'cat --debug');
+  });
+});
+
+describe('--json stays exact JSON', () => {
+  it('inspect --json and validate --json carry every string verbatim (C1 and bidi unescaped, C0 as JSON escapes)', () => {
+    const inspect = runCli(['inspect', artifact, '--json']);
+    expect(inspect.code).toBe(0);
+    const doc = JSON.parse(inspect.stdout) as { manifest: { name: string }; members: Array<{ name: string }> };
+    expect(doc.manifest.name).toBe(EVIL);
+    expect(doc.members.map((m) => m.name)).toContain(EVIL);
+    expect(inspect.stdout).toContain('\u009b31m\u202egnp.exe');
+    expect(inspect.stdout).not.toContain('\u001b');
+    const validate = runCli(['validate', artifact, '--json']);
+    const report = JSON.parse(validate.stdout) as { diagnostics: Array<{ member: string | null }> };
+    expect(report.diagnostics.some((d) => d.member === `../${EVIL}`)).toBe(true);
+  });
+});
