@@ -89,7 +89,7 @@ describe('every command follows the same conventions', () => {
     const r = runCli(['pack', join(tempDir(), 'nope'), '-o', '-', '--json']);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
-    expect(JSON.parse(r.stderr)).toMatchObject({ error: { code: 'IO_ERROR' } });
+    expect(JSON.parse(r.stderr)).toMatchObject({ error: { code: 'NOT_FOUND' } });
   });
 
   it('validate --json > report.json never leaves an empty file: a usage error is JSON too', () => {

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import type { Code } from '../../codes.js';
 import { DEFAULT_MAX_UPLOAD_SIZE } from '../../artifact/upload-rules.js';
 import { UsageError } from '../../errors.js';
 import { printJson } from '../common.js';
@@ -45,7 +46,8 @@ export function registerDescribe(program: Command): void {
       const shown = result.warnings.slice(0, TEXT_LIST_MAX);
       for (const w of shown) process.stderr.write(line`fnnx-kit: warning: ${w.member ? `${w.member}: ` : ''}${w.message}` + ` (${w.code})\n`);
       const rest = result.warnings.length - shown.length;
-      if (rest > 0) process.stderr.write(`fnnx-kit: warning: ${rest} more warning(s) not shown; \`inspect --json\` lists them (WARNINGS_OMITTED)\n`);
+      const omitted: Code = 'WARNINGS_OMITTED';
+      if (rest > 0) process.stderr.write(`fnnx-kit: warning: ${rest} more warning(s) not shown; \`inspect --json\` lists them (${omitted})\n`);
       await printJson(result.descriptor);
     });
 }
