@@ -1,3 +1,4 @@
+import { constants } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { checkLength, checkRange, type ByteSource } from '../source/byte-source.js';
 import { SourceError, throwIfAborted } from '../errors.js';
@@ -10,12 +11,13 @@ export class FileSource implements ByteSource {
     readonly label: string,
   ) {}
 
-  static async open(path: string): Promise<FileSource> {
+  /** `noFollow`: refuse a symbolic link at `path` (for files we are about to change). */
+  static async open(path: string, options: { noFollow?: boolean } = {}): Promise<FileSource> {
     let handle: FileHandle;
     try {
-      handle = await open(path, 'r');
+      handle = await open(path, options.noFollow ? constants.O_RDONLY | constants.O_NOFOLLOW : 'r');
     } catch (e) {
-      throw ioError(e, path);
+      throw options.noFollow && (e as NodeJS.ErrnoException).code === 'ELOOP' ? linkRefused(path) : ioError(e, path);
     }
     const stat = await handle.stat();
     if (!stat.isFile()) {
@@ -49,4 +51,11 @@ export function ioError(e: unknown, path: string): SourceError {
   const why =
     code === 'ENOENT' ? 'no such file or directory' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : String((e as Error).message);
   return new SourceError('IO_ERROR', `${path}: ${why}`, { cause: e });
+}
+
+/** O_NOFOLLOW met a symbolic link where we create, resume or change a file. */
+export function linkRefused(path: string): SourceError {
+  return new SourceError('LINK_REFUSED', `${path} is a symbolic link; fnnx-kit never writes through a link it did not make (nothing was written)`, {
+    hint: 'remove the link, or choose another path',
+  });
 }

@@ -27,6 +27,12 @@ export interface WalkResult {
   endOffset: number;
   /** Oddities that do not stop reading (missing end blocks…). */
   warnings: string[];
+  /**
+   * The file ends inside the zero padding of its last member's data: tar readers that check
+   * (Python's tarfile: "unexpected end of data") refuse such an archive. endOffset is then past
+   * the file's end.
+   */
+  endsInPadding?: boolean;
 }
 
 export async function walkTar(
@@ -54,7 +60,7 @@ export async function walkTar(
       }
       refuseOrphan(pending, pos);
       warnings.push('archive ends without end-of-archive blocks');
-      return { entries, endOffset: pos, warnings };
+      return { entries, endOffset: pos, warnings, ...(pos > source.byteLength ? { endsInPadding: true } : {}) };
     }
     const block = await source.read(pos, BLOCK, options.signal);
     if (isZeroBlock(block)) {

@@ -5,11 +5,13 @@ import type { Attachment } from '../../append/meta.js';
 import { fileBody } from '../../node/file-body.js';
 import { readJsonFile } from '../common.js';
 import { printAppendResult } from '../render/append-text.js';
+import { DROP_TRAILING_HELP } from '../common.js';
 
 interface AppendMetaOptions {
   entry: string;
   attach?: string[];
   json?: boolean;
+  dropTrailing?: boolean;
 }
 
 
@@ -30,13 +32,14 @@ export function registerAppendMeta(program: Command): void {
     .argument('<artifact>', 'a tar artifact file, or a directory-form artifact')
     .requiredOption('--entry <file.json>', 'one metadata entry {id, producer, producer_version, producer_tags, payload}, or an array of them')
     .option('--attach <name=path>', "a file to store under the entry's folder, repeatable (needs exactly one entry)", collect)
+    .option('--drop-trailing', DROP_TRAILING_HELP)
     .option('--json', 'print the result as JSON')
     .action(async (target: string, opts: AppendMetaOptions) => {
       const { checkEntries, metaAppendMembers } = await import('../../append/meta.js');
       const { appendToArtifact } = await import('../../node/append-file.js');
       const entries = checkEntries(await readJsonFile(opts.entry), opts.entry);
       const attachments = await Promise.all((opts.attach ?? []).map(attachment));
-      const result = await appendToArtifact(target, async () => metaAppendMembers(entries, attachments, newHexId()));
+      const result = await appendToArtifact(target, async () => metaAppendMembers(entries, attachments, newHexId()), { dropTrailing: opts.dropTrailing === true });
       printAppendResult(result, opts.json === true);
     });
 }

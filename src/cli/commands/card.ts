@@ -8,6 +8,7 @@ import type { CardFile } from '../../node/card-zip.js';
 import { collectLimit, limitsHelp } from '../limits-option.js';
 import { printAppendResult } from '../render/append-text.js';
 import { writeAll } from '../stdout.js';
+import { DROP_TRAILING_HELP } from '../common.js';
 
 const PRODUCER = { name: 'fnnx-kit', version: '0.1.0' };
 
@@ -30,8 +31,9 @@ export function registerCard(program: Command): void {
     .argument('<artifact>', 'a tar artifact file, or a directory-form artifact')
     .argument('<card.html>', 'the card page; stored as index.html')
     .option('--asset <path>', 'a file the page refers to, stored beside index.html under its base name; repeatable', collect)
+    .option('--drop-trailing', DROP_TRAILING_HELP)
     .option('--json', 'print the result as JSON')
-    .action(async (target: string, html: string, opts: { asset?: string[]; json?: boolean }) => {
+    .action(async (target: string, html: string, opts: { asset?: string[]; json?: boolean; dropTrailing?: boolean }) => {
       const { cardAppendMembers } = await import('../../append/card.js');
       const { appendToArtifact } = await import('../../node/append-file.js');
       const { buildCardZip } = await import('../../node/card-zip.js');
@@ -42,7 +44,7 @@ export function registerCard(program: Command): void {
         files.push(await cardFile(name, a));
       }
       const zip = await buildCardZip(files);
-      const result = await appendToArtifact(target, async () => cardAppendMembers(zip, newHexId(), PRODUCER));
+      const result = await appendToArtifact(target, async () => cardAppendMembers(zip, newHexId(), PRODUCER), { dropTrailing: opts.dropTrailing === true });
       printAppendResult(result, opts.json === true);
     });
   card
