@@ -22,6 +22,7 @@ import { metadataRules, type MetaFile } from './metadata-rules.js';
 import { onnxRules } from './onnx-rules.js';
 import { opRules } from './op-rules.js';
 import { patchRules } from './patch-rules.js';
+import { tarEndRules } from './tar-end-rules.js';
 import { uploadRules, type UploadFacts } from './upload-rules.js';
 import { variantRules } from './variant-rules.js';
 
@@ -78,7 +79,10 @@ async function runRules(store: MemberStore, raw: ByteSource | undefined, options
   const members = await store.members(signal);
   const files = await store.fileIndex(signal);
   out.push(...memberRules(members));
-  if (store instanceof TarStore && !options.index) out.push(...tarEntryRules((await store.walk(signal)).entries));
+  if (store instanceof TarStore && !options.index) {
+    const walk = await store.walk(signal);
+    out.push(...tarEntryRules(walk.entries), ...(await tarEndRules(walk, raw ?? store.source, options.upload !== undefined, signal)));
+  }
 
   const json = jsonLoader(store, { ...DEFAULT_JSON_LIMITS, ...options.limits }, out, signal);
   const stored = (await json.root(MANIFEST, 'object', 'required')) as JsonObject | undefined;
