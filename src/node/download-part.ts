@@ -1,8 +1,9 @@
-import { open, readFile, rm, stat, writeFile, type FileHandle } from 'node:fs/promises';
+import { lstat, open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { createReadStream } from 'node:fs';
 import type { Hash } from 'node:crypto';
 import type { ObjectIdentity } from '../source/http-identity.js';
-import { ioError } from './file-source.js';
+import { ioError, linkRefused } from './file-source.js';
+import { NOFOLLOW, openNoFollow } from './no-follow.js';
 
 /**
  * The `<file>.part` a download writes into, and its sidecar `<file>.part.json` recording which
@@ -32,15 +33,13 @@ export class PartFile {
    */
   static async open(file: string, url: string): Promise<{ part: PartFile; sidecar?: PartSidecar; resumeFrom: number }> {
     const partPath = `${file}.part`;
+    await refuseLink(file);
+    await refuseLink(`${partPath}.json`);
     const sidecar = await readSidecar(`${partPath}.json`);
-    const onDisk = await stat(partPath).then((s) => s.size, () => -1);
+    const onDisk = await lstat(partPath).then((s) => (s.isFile() ? s.size : -1), () => -1);
     const usable = sidecar?.url === url && onDisk > 0 && onDisk <= sidecar.identity.size;
-    let handle: FileHandle;
-    try {
-      handle = await open(partPath, usable ? 'r+' : 'w');
-    } catch (e) {
-      throw ioError(e, partPath);
-    }
+    // No-follow: a link planted at the part's name is refused, never written through.
+    const handle = await openNoFollow(partPath, usable ? NOFOLLOW.resume : NOFOLLOW.replace);
     const part = new PartFile(file, handle);
     if (!usable) await part.forgetIdentity();
     return usable ? { part, sidecar, resumeFrom: onDisk } : { part, resumeFrom: 0 };
@@ -65,8 +64,18 @@ export class PartFile {
     await this.handle.truncate(length);
   }
 
+  /** Written under a private name and renamed into place: never through a planted link, never half-written. */
   async pin(sidecar: PartSidecar): Promise<void> {
-    await writeFile(this.sidecarPath, `${JSON.stringify(sidecar)}\n`);
+    const temp = `${this.sidecarPath}.${process.pid}.tmp`;
+    const handle = await openNoFollow(temp, NOFOLLOW.replace);
+    try {
+      await handle.writeFile(`${JSON.stringify(sidecar)}\n`);
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, this.sidecarPath).catch((e: unknown) => {
+      throw ioError(e, this.sidecarPath);
+    });
   }
 
   async forgetIdentity(): Promise<void> {
@@ -85,9 +94,17 @@ export class PartFile {
   }
 }
 
+/** The final name and the sidecar are replaced by rename, which would not write through a link; still, a link there was not made by us. */
+async function refuseLink(path: string): Promise<void> {
+  const st = await lstat(path).catch(() => undefined);
+  if (st?.isSymbolicLink()) throw linkRefused(path);
+}
+
 async function readSidecar(path: string): Promise<PartSidecar | undefined> {
   try {
-    const doc = JSON.parse(await readFile(path, 'utf8')) as Partial<PartSidecar>;
+    const handle = await open(path, NOFOLLOW.read);
+    const text = await handle.readFile('utf8').finally(() => handle.close());
+    const doc = JSON.parse(text) as Partial<PartSidecar>;
     if (typeof doc.url !== 'string' || typeof doc.identity?.size !== 'number') return undefined;
     return { url: doc.url, identity: doc.identity };
   } catch {

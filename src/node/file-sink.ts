@@ -1,6 +1,7 @@
-import { open, rename, rm, type FileHandle } from 'node:fs/promises';
+import { lstat, rename, rm, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { ioError } from './file-source.js';
+import { ioError, linkRefused } from './file-source.js';
+import { NOFOLLOW, openNoFollow } from './no-follow.js';
 
 /**
  * Writes chunks to a file in order, one write in flight: `write` starts writing its chunk and
@@ -25,12 +26,10 @@ export class AtomicFileSink {
   ) {}
 
   static async create(path: string): Promise<AtomicFileSink> {
+    // The output is replaced by rename (never written through), but a link there is not ours to replace.
+    if ((await lstat(path).catch(() => undefined))?.isSymbolicLink()) throw linkRefused(path);
     const tempPath = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.partial`);
-    try {
-      return new AtomicFileSink(await open(tempPath, 'wx'), tempPath, path);
-    } catch (e) {
-      throw ioError(e, path);
-    }
+    return new AtomicFileSink(await openNoFollow(tempPath, NOFOLLOW.create), tempPath, path);
   }
 
   readonly write = async (chunk: Uint8Array): Promise<void> => {

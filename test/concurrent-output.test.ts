@@ -1,0 +1,117 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, linkSync, mkdirSync, readFileSync, readdirSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { validateTarget } from '../src/validate/node.js';
+import { startRangeServer, type RangeServer } from './helpers/range-server.js';
+import { runCliAsync } from './helpers/run-cli-async.js';
+import type { CliResult } from './helpers/cli.js';
+import { tempDir } from './helpers/paths.js';
+import { soundPipeline, writeDirArtifact } from './helpers/validate-artifact.js';
+
+const SIZE = 4 << 20;
+let root: string;
+let blob: Buffer;
+let server: RangeServer;
+const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+
+beforeAll(async () => {
+  root = tempDir('fnnx-concurrent-src-');
+  blob = randomBytes(SIZE);
+  writeFileSync(join(root, 'model.fnnx'), blob);
+  server = await startRangeServer(root);
+});
+afterAll(() => server.close());
+beforeEach(() => {
+  server.reset();
+  server.onRequest = undefined;
+});
+
+/** A failure that is clean: exit 2, one line naming LOCKED, never INTERNAL. */
+function expectLockedOrOk(r: CliResult): void {
+  expect(r.stderr).not.toMatch(/INTERNAL/);
+  if (r.code === 0) return;
+  expect(r.code, r.stderr).toBe(2);
+  expect(r.stderr).toMatch(/^fnnx-kit: .* is being written by process \d+ .*\(LOCKED\)\n/);
+}
+
+function leftovers(dir: string): string[] {
+  return readdirSync(dir).filter((n) => /\.lock|\.part|\.partial|\.tmp/.test(n));
+}
+
+describe('parallel writers to one output', () => {
+  it('eight downloads to one -o: one at a time wins, the others fail with LOCKED (exit 2) and leave no part, sidecar or lock', async () => {
+    // Every reply waits, so all eight runs are under way at once.
+    server.onRequest = () => ({ kind: 'delay', ms: 1500 });
+    const out = tempDir('fnnx-concurrent-dl-');
+    const file = join(out, 'model.fnnx');
+    const results = await Promise.all(Array.from({ length: 8 }, () => runCliAsync(['download', server.url('model.fnnx'), '-o', file, '--sha256', sha(blob)])));
+    results.forEach(expectLockedOrOk);
+    expect(results.filter((r) => r.code === 0).length).toBeGreaterThan(0);
+    expect(results.filter((r) => r.code === 2).length).toBeGreaterThan(0);
+    expect(readFileSync(file).equals(blob)).toBe(true);
+    expect(leftovers(out)).toEqual([]);
+  }, 120_000);
+
+  it('eight packs to one -o: the ones that overlap a running pack fail with LOCKED (exit 2), the file is the last winner\'s and sound, no temp or lock left', async () => {
+    const big = join(tempDir(), 'big.bin');
+    writeFileSync(big, Buffer.alloc(48 << 20, 3));
+    const dirs = Array.from({ length: 8 }, (_, i) => {
+      const dir = writeDirArtifact(soundPipeline());
+      mkdirSync(join(dir, 'meta_artifacts', `run-${i}`), { recursive: true });
+      linkSync(big, join(dir, 'meta_artifacts', `run-${i}`, 'big.bin'));
+      return dir;
+    });
+    const out = tempDir('fnnx-concurrent-pack-');
+    const file = join(out, 'model.fnnx');
+    const finished: Array<{ r: CliResult; at: number }> = [];
+    await Promise.all(
+      dirs.map(async (dir) => {
+        const r = await runCliAsync(['pack', dir, '-o', file, '--json', '-q']);
+        finished.push({ r, at: performance.now() });
+      }),
+    );
+    finished.forEach(({ r }) => expectLockedOrOk(r));
+    const winners = finished.filter(({ r }) => r.code === 0);
+    expect(winners.length).toBeGreaterThan(0);
+    expect(finished.length - winners.length).toBeGreaterThan(0);
+    const last = JSON.parse(winners[winners.length - 1]!.r.stdout) as { file_hash: string };
+    expect(sha(readFileSync(file))).toBe(last.file_hash);
+    expect((await validateTarget(file)).valid).toBe(true);
+    expect(leftovers(out)).toEqual([]);
+  }, 180_000);
+});
+
+describe('never through a link we did not make', () => {
+  function plantedLink(dir: string, name: string): { victim: string; link: string } {
+    const victim = join(dir, 'victim.txt');
+    writeFileSync(victim, 'precious');
+    const link = join(dir, name);
+    symlinkSync(victim, link);
+    return { victim, link };
+  }
+
+  for (const suffix of ['.part', '.part.json', '']) {
+    it(`download refuses a planted symlink at model.fnnx${suffix} (LINK_REFUSED, exit 2), its target untouched`, async () => {
+      const out = tempDir('fnnx-link-dl-');
+      const file = join(out, 'model.fnnx');
+      const { victim, link } = plantedLink(out, `model.fnnx${suffix}`);
+      const r = await runCliAsync(['download', server.url('model.fnnx'), '-o', file]);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toMatch(/symbolic link.*\(LINK_REFUSED\)/);
+      expect(readFileSync(victim, 'utf8')).toBe('precious');
+      expect(readlinkSync(link)).toBe(victim);
+      expect(leftovers(out).filter((n) => n !== `model.fnnx${suffix}`)).toEqual([]);
+    });
+  }
+
+  it('pack refuses a planted symlink at its output (LINK_REFUSED, exit 2), its target untouched', async () => {
+    const out = tempDir('fnnx-link-pack-');
+    const { victim, link } = plantedLink(out, 'model.fnnx');
+    const r = await runCliAsync(['pack', writeDirArtifact(soundPipeline()), '-o', link, '-q']);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/symbolic link.*\(LINK_REFUSED\)/);
+    expect(readFileSync(victim, 'utf8')).toBe('precious');
+    expect(existsSync(link) && readlinkSync(link)).toBe(victim);
+  });
+});
