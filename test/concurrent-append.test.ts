@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -43,18 +44,42 @@ function leftovers(dir: string): string[] {
 }
 
 describe('concurrent appends', () => {
-  it('ten parallel append-meta processes: every one that reports success is in the artifact, the others fail with one LOCKED/TARGET_CHANGED line (exit 2), and the result validates', async () => {
+  it('ten parallel appends (append-meta, patch-manifest, card add) as processes: every one that reports success is in the artifact, the others fail with one LOCKED/TARGET_CHANGED line (exit 2), and the result validates', async () => {
     const { dir, path } = await soundArtifact();
-    const ids = Array.from({ length: 10 }, (_, i) => `run-${i}`);
-    ids.forEach((id) => writeFileSync(join(dir, `${id}.json`), JSON.stringify(entry(id))));
-    const results = await Promise.all(ids.map((id) => runCliAsync(['append-meta', path, '--entry', join(dir, `${id}.json`)])));
-    const landed = ids.filter((_, i) => results[i]!.code === 0);
+    writeFileSync(join(dir, 'card.html'), '<h1>card</h1>');
+    const runs = Array.from({ length: 10 }, (_, i) => {
+      const kind = (['meta', 'patch', 'card'] as const)[i % 3];
+      if (kind === 'meta') {
+        writeFileSync(join(dir, `e${i}.json`), JSON.stringify(entry(`run-${i}`)));
+        return { kind, id: `run-${i}`, argv: ['append-meta', path, '--entry', join(dir, `e${i}.json`)] };
+      }
+      if (kind === 'patch') {
+        writeFileSync(join(dir, `p${i}.json`), JSON.stringify([{ op: 'replace', path: '/producer_version', value: `2.0.${i}` }]));
+        return { kind, id: `p${i}`, argv: ['patch-manifest', path, '--patch', join(dir, `p${i}.json`), '--json'] };
+      }
+      return { kind, id: `c${i}`, argv: ['card', 'add', path, join(dir, 'card.html'), '--json'] };
+    });
+    const results = await Promise.all(runs.map((r) => runCliAsync(r.argv)));
     for (const r of results.filter((r) => r.code !== 0)) {
       expect(r.code, r.stderr).toBe(2);
       expect(r.stderr).toMatch(/^fnnx-kit: .*\((LOCKED|TARGET_CHANGED)\)\n/);
     }
+    const landed = runs.filter((_, i) => results[i]!.code === 0);
     expect(landed.length).toBeGreaterThan(0);
-    expect((await entryIds(path)).sort()).toEqual(landed.sort());
+    // Every member a successful run reports is in the archive, whole.
+    const reported = results.filter((r) => r.code === 0 && r.stdout.startsWith('{')).flatMap((r) => (JSON.parse(r.stdout) as { members: string[] }).members);
+    const store = await openStore(path);
+    try {
+      const names = new Set((await store.members()).map((m) => m.name));
+      for (const m of reported) expect(names.has(m), m).toBe(true);
+      const contents = await readArtifact(store);
+      const metaIds = contents.metadata.filter((e) => String(e.entry.id).startsWith('run-')).map((e) => String(e.entry.id));
+      expect(metaIds.sort()).toEqual(landed.filter((r) => r.kind === 'meta').map((r) => r.id).sort());
+      expect(contents.patches.length).toBe(landed.filter((r) => r.kind === 'patch').length);
+      expect(contents.metadata.filter((e) => e.tags.some((t) => t.includes('model_card'))).length).toBe(landed.filter((r) => r.kind === 'card').length);
+    } finally {
+      await store.close();
+    }
     const report = await validateTarget(path, { forUpload: true });
     expect(report.valid, JSON.stringify(report.diagnostics)).toBe(true);
     expect(leftovers(dir)).toEqual([]);
@@ -97,6 +122,20 @@ describe('concurrent appends', () => {
     expect(leftovers(dir)).toEqual([]);
   }, 120_000);
 
+  it('a writer that ignores the lock (GNU tar -r) changing the file while the append plans: TARGET_CHANGED (exit 2 kind), nothing of ours written', async () => {
+    const { dir, path } = await soundArtifact();
+    writeFileSync(join(dir, 'other.txt'), 'from GNU tar');
+    let afterOther: Buffer | undefined;
+    const attempt = appendToArtifact(path, async () => {
+      execFileSync('tar', ['-rf', path, '-C', dir, 'other.txt']);
+      afterOther = readFileSync(path);
+      return metaAppendMembers([entry('x')], [], newHexId());
+    });
+    await expect(attempt).rejects.toMatchObject({ code: 'TARGET_CHANGED', kind: 'io' });
+    expect(readFileSync(path).equals(afterOther!)).toBe(true);
+    expect(leftovers(dir)).toEqual([]);
+  });
+
   it('refuses an append target that is a symbolic link (LINK_REFUSED, exit 2), leaving the link target untouched', async () => {
     const { dir, path, bytes } = await soundArtifact();
     const link = join(dir, 'link.fnnx');
@@ -118,25 +157,31 @@ describe('bytes after the end of the archive, on append', () => {
     return { dir, path, before: readFileSync(path) };
   }
 
-  it('append-meta refuses to write over non-zero bytes after the end blocks (TRAILING_BYTES, exit 1, nothing written)', async () => {
+  it('append-meta, patch-manifest and card add refuse to write over non-zero bytes after the end blocks (TRAILING_BYTES, exit 1, nothing written); --drop-trailing drops them and the result is sound for upload', async () => {
     const { dir, path, before } = await withTrailing();
     writeFileSync(join(dir, 'e.json'), JSON.stringify(entry('x')));
-    const r = runCli(['append-meta', path, '--entry', join(dir, 'e.json')]);
-    expect(r.code, r.stderr).toBe(1);
-    expect(r.stderr).toMatch(/non-zero bytes after the end of the archive.*\(TRAILING_BYTES\)/);
-    expect(readFileSync(path).equals(before)).toBe(true);
-    expect(leftovers(dir)).toEqual([]);
-  });
-
-  it('--drop-trailing overwrites and drops them: the result is sound for upload', async () => {
-    const { dir, path } = await withTrailing();
-    writeFileSync(join(dir, 'e.json'), JSON.stringify(entry('x')));
-    const r = runCli(['append-meta', path, '--drop-trailing', '--entry', join(dir, 'e.json')]);
-    expect(r.code, r.stderr).toBe(0);
-    expect(await entryIds(path)).toEqual(['x']);
+    writeFileSync(join(dir, 'p.json'), JSON.stringify([{ op: 'replace', path: '/producer_version', value: '2.0.0' }]));
+    writeFileSync(join(dir, 'card.html'), '<h1>card</h1>');
+    const commands = [
+      ['append-meta', path, '--entry', join(dir, 'e.json')],
+      ['patch-manifest', path, '--patch', join(dir, 'p.json')],
+      ['card', 'add', path, join(dir, 'card.html')],
+    ];
+    for (const argv of commands) {
+      const r = runCli(argv);
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stderr).toMatch(/non-zero bytes after the end of the archive.*\(TRAILING_BYTES\)/);
+      expect(readFileSync(path).equals(before)).toBe(true);
+      expect(leftovers(dir)).toEqual([]);
+    }
+    for (const argv of commands) {
+      const r = runCli([...argv, '--drop-trailing']);
+      expect(r.code, r.stderr).toBe(0);
+    }
+    expect((await entryIds(path)).filter((id) => id === 'x')).toEqual(['x']);
     const report = await validateTarget(path, { forUpload: true });
     expect(report.diagnostics.filter((d) => d.code === 'TRAILING_BYTES')).toEqual([]);
-    expect(report.valid).toBe(true);
+    expect(report.valid, JSON.stringify(report.diagnostics)).toBe(true);
   });
 
   it('an append that fails midway (a member body stream that errors) puts back exactly the bytes it overwrote, trailing bytes included', async () => {

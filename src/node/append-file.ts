@@ -99,11 +99,11 @@ async function planAppend(path: string, plan: AppendPlanner, options: AppendOpti
   const source = await FileSource.open(path, { noFollow: true });
   try {
     const walk = await walkTar(source).catch(refuseCompressed(path));
+    if (!options.dropTrailing) await refuseTrailing(source, walk.endOffset);
     const index = fileIndexOf(walk.entries);
     const store = new TarStore(source, { index });
     const members = await plan(store, await readArtifact(store));
     refuseExisting(members, index);
-    if (!options.dropTrailing) await refuseTrailing(source, walk.endOffset);
     return { members, endOffset: walk.endOffset };
   } finally {
     await source.close();
