@@ -13,9 +13,18 @@ const PIECE = 1 << 20;
 export async function firstNonZeroAfter(source: ByteSource, from: number, signal?: AbortSignal): Promise<number | undefined> {
   for (let at = from; at < source.byteLength; at += PIECE) {
     throwIfAborted(signal);
-    const piece = await source.read(at, Math.min(PIECE, source.byteLength - at), signal);
-    const i = piece.findIndex((b) => b !== 0);
+    const i = firstNonZero(await source.read(at, Math.min(PIECE, source.byteLength - at), signal));
     if (i >= 0) return at + i;
   }
   return undefined;
+}
+
+/** Scans four bytes at a time where the piece is aligned (reads return fresh buffers: it is). */
+function firstNonZero(piece: Uint8Array): number {
+  const words = piece.byteOffset % 4 === 0 ? piece.length >>> 2 : 0;
+  const w = new Uint32Array(piece.buffer, piece.byteOffset, words);
+  let i = 0;
+  while (i < words && w[i] === 0) i++;
+  for (let b = i * 4; b < piece.length; b++) if (piece[b] !== 0) return b;
+  return -1;
 }
