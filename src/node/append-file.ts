@@ -26,7 +26,7 @@ import type { MemberStore } from '../artifact/member-store.js';
 import { TarStore } from '../artifact/tar-store.js';
 import type { MemberInput } from '../build/member-input.js';
 import { checkWritableName, writeTar } from '../build/tar-writer.js';
-import { ArtifactError, FnnxError, UsageError } from '../errors.js';
+import { ArtifactError, FnnxError, SourceError, UsageError } from '../errors.js';
 import { BLOCK, isZeroBlock } from '../tar/header.js';
 import { fileIndexOf } from '../tar/file-index.js';
 import { firstNonZeroAfter } from '../tar/trailing.js';
@@ -83,7 +83,7 @@ async function appendToTar(path: string, plan: AppendPlanner, options: AppendOpt
   const handle = await openNoFollow(path, NOFOLLOW.update);
   try {
     const planned = await handle.stat();
-    if (!planned.isFile()) throw ioError(Object.assign(new Error('not a regular file'), { code: 'EINVAL' }), path);
+    if (!planned.isFile()) throw new SourceError('NOT_A_FILE', `${path} is not a regular file`);
     const { members, endOffset } = await planAppend(path, plan, options);
     await recheck(path, handle, planned, endOffset);
     const journal: AppendJournal = { at: endOffset, originalSize: planned.size, undo: `${lock.path}.undo` };
