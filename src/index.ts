@@ -50,7 +50,7 @@ export { cryptoHasher } from './node/crypto-hasher.js';
 export { packToFile } from './node/pack.js';
 export { artifactInputFromDir } from './node/pack-dir.js';
 export { describeFile, uploadFileName, type DescribeFileOptions } from './node/describe-file.js';
-export { appendToArtifact, type AppendResult, type AppendPlanner } from './node/append-file.js';
+export { appendToArtifact, type AppendResult, type AppendPlanner, type AppendOptions } from './node/append-file.js';
 export { buildCardZip, readNewestCard, type CardFile } from './node/card-zip.js';
 export { fileBody } from './node/file-body.js';
 export { AtomicFileSink } from './node/file-sink.js';

@@ -105,6 +105,26 @@ describe('never through a link we did not make', () => {
     });
   }
 
+  it('download never writes through a hard link planted at model.fnnx.part: a fresh start replaces the name, a resume is refused (LINK_REFUSED)', async () => {
+    const out = tempDir('fnnx-hardlink-dl-');
+    const file = join(out, 'model.fnnx');
+    const victim = join(out, 'victim.txt');
+    writeFileSync(victim, 'precious');
+    linkSync(victim, `${file}.part`);
+    const fresh = await runCliAsync(['download', server.url('model.fnnx'), '-o', file, '--sha256', sha(blob)]);
+    expect(fresh.code, fresh.stderr).toBe(0);
+    expect(readFileSync(file).equals(blob)).toBe(true);
+    expect(readFileSync(victim, 'utf8')).toBe('precious');
+
+    const again = join(out, 'again.fnnx');
+    linkSync(victim, `${again}.part`);
+    writeFileSync(`${again}.part.json`, JSON.stringify({ url: server.url('model.fnnx'), identity: { size: SIZE } }));
+    const resumed = await runCliAsync(['download', server.url('model.fnnx'), '-o', again]);
+    expect(resumed.code, resumed.stderr).toBe(2);
+    expect(resumed.stderr).toMatch(/hard link.*\(LINK_REFUSED\)/);
+    expect(readFileSync(victim, 'utf8')).toBe('precious');
+  });
+
   it('pack refuses a planted symlink at its output (LINK_REFUSED, exit 2), its target untouched', async () => {
     const out = tempDir('fnnx-link-pack-');
     const { victim, link } = plantedLink(out, 'model.fnnx');

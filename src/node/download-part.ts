@@ -38,8 +38,7 @@ export class PartFile {
     const sidecar = await readSidecar(`${partPath}.json`);
     const onDisk = await lstat(partPath).then((s) => (s.isFile() ? s.size : -1), () => -1);
     const usable = sidecar?.url === url && onDisk > 0 && onDisk <= sidecar.identity.size;
-    // No-follow: a link planted at the part's name is refused, never written through.
-    const handle = await openNoFollow(partPath, usable ? NOFOLLOW.resume : NOFOLLOW.replace);
+    const handle = await openPart(partPath, usable);
     const part = new PartFile(file, handle);
     if (!usable) await part.forgetIdentity();
     return usable ? { part, sidecar, resumeFrom: onDisk } : { part, resumeFrom: 0 };
@@ -92,6 +91,25 @@ export class PartFile {
     await rm(this.path, { force: true });
     await this.forgetIdentity();
   }
+}
+
+/**
+ * No link is ever written through: a symbolic link at the part's name is refused (O_NOFOLLOW); a
+ * part started afresh is a new file (the old name unlinked, then O_EXCL), so a hard link planted
+ * there is dropped, not truncated; a part resumed must have no other name.
+ */
+async function openPart(partPath: string, resume: boolean): Promise<FileHandle> {
+  await refuseLink(partPath);
+  if (!resume) {
+    await rm(partPath, { force: true });
+    return openNoFollow(partPath, NOFOLLOW.create);
+  }
+  const handle = await openNoFollow(partPath, NOFOLLOW.resume);
+  if ((await handle.stat()).nlink > 1) {
+    await handle.close();
+    throw linkRefused(partPath, 'has another name (a hard link)');
+  }
+  return handle;
 }
 
 /** The final name and the sidecar are replaced by rename, which would not write through a link; still, a link there was not made by us. */

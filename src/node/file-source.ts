@@ -54,8 +54,8 @@ export function ioError(e: unknown, path: string): SourceError {
 }
 
 /** O_NOFOLLOW met a symbolic link where we create, resume or change a file. */
-export function linkRefused(path: string): SourceError {
-  return new SourceError('LINK_REFUSED', `${path} is a symbolic link; fnnx-kit never writes through a link it did not make (nothing was written)`, {
+export function linkRefused(path: string, what = 'is a symbolic link'): SourceError {
+  return new SourceError('LINK_REFUSED', `${path} ${what}; fnnx-kit never writes through a link it did not make (nothing was written)`, {
     hint: 'remove the link, or choose another path',
   });
 }
