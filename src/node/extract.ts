@@ -266,6 +266,7 @@ async function enterDirectory(root: Dir, dir: Dir, segment: string, member: stri
       try {
         await mkdir(name, { mode: DIR_MODE });
       } catch (e) {
+        if (root.handle && (e as NodeJS.ErrnoException).code === 'ENOENT') refuseRemoved(dir, member);
         if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw writeError(e, path);
       }
     } else if (kind === 'symlink') {
@@ -287,6 +288,11 @@ async function enterDirectory(root: Dir, dir: Dir, segment: string, member: stri
     }
     if (round >= 4) refuse('PATH_CONFLICT', `"${relative(root.path, path)}" keeps changing while it is being created (another process?)`, member);
   }
+}
+
+/** Only another process makes a directory we hold open vanish (removed, or renamed over). */
+function refuseRemoved(dir: Dir, member: string): never {
+  refuse('PATH_CONFLICT', `"${dir.path}" was removed or replaced by another process during the extraction`, member);
 }
 
 async function writeMember(source: ByteSource, entry: TarEntry, dir: Dir, name: string, options: ExtractOptions): Promise<void> {
@@ -314,6 +320,7 @@ async function writeMember(source: ByteSource, entry: TarEntry, dir: Dir, name: 
     await handle?.close().catch(() => undefined);
     if (temp) await unlink(temp).catch(() => undefined);
     if (e instanceof FnnxError) throw e;
+    if (dir.handle && (e as NodeJS.ErrnoException).code === 'ENOENT') refuseRemoved(dir, entry.name);
     throw writeError(e, finalPath);
   }
 }
