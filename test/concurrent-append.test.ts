@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { openStore, readArtifact } from '../src/index.js';
@@ -11,7 +11,7 @@ import { validateTarget } from '../src/validate/node.js';
 import { runCli } from './helpers/cli.js';
 import { runCliAsync } from './helpers/run-cli-async.js';
 import { tempDir } from './helpers/paths.js';
-import { soundPipeline, tarOf } from './helpers/validate-artifact.js';
+import { soundPipeline, tarOf, writeDirArtifact } from './helpers/validate-artifact.js';
 
 const entry = (id: string) => ({ id, producer: 'tests', producer_version: '1', producer_tags: ['tests::report:v1'], payload: { n: id } });
 
@@ -134,6 +134,21 @@ describe('concurrent appends', () => {
     await expect(attempt).rejects.toMatchObject({ code: 'TARGET_CHANGED', kind: 'io' });
     expect(readFileSync(path).equals(afterOther!)).toBe(true);
     expect(leftovers(dir)).toEqual([]);
+  });
+
+  it('a directory-form artifact whose meta_artifacts/ is a symbolic link: the append is refused before any file is made (LINK_REFUSED, exit 2), nothing lands where the link points', async () => {
+    const { dir } = await soundArtifact();
+    const root = writeDirArtifact(soundPipeline());
+    const elsewhere = join(dir, 'elsewhere');
+    mkdirSync(elsewhere);
+    symlinkSync(elsewhere, join(root, 'meta_artifacts'));
+    writeFileSync(join(dir, 'e.json'), JSON.stringify(entry('x')));
+    writeFileSync(join(dir, 'r.html'), '<h1>r</h1>');
+    const r = runCli(['append-meta', root, '--entry', join(dir, 'e.json'), '--attach', `r.html=${join(dir, 'r.html')}`]);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/meta_artifacts is a symbolic link.*\(LINK_REFUSED\)/);
+    expect(readdirSync(elsewhere)).toEqual([]);
+    expect(readdirSync(root).filter((n) => n.startsWith('meta-'))).toEqual([]);
   });
 
   it('refuses an append target that is a symbolic link (LINK_REFUSED, exit 2), leaving the link target untouched', async () => {

@@ -18,7 +18,7 @@
  * asks to drop them: they are someone's data, or an earlier write's remains, and uploaded with
  * the file. A directory: the new files are created, never overwritten.
  */
-import { lstat, mkdir, open, unlink, type FileHandle } from 'node:fs/promises';
+import { lstat, mkdir, unlink, type FileHandle } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { readArtifact, type ArtifactContents } from '../artifact/reader.js';
@@ -32,7 +32,7 @@ import { fileIndexOf } from '../tar/file-index.js';
 import { firstNonZeroAfter } from '../tar/trailing.js';
 import { walkTar } from '../tar/walk.js';
 import { DirStore } from './dir-store.js';
-import { FileSource, ioError } from './file-source.js';
+import { FileSource, ioError, linkRefused } from './file-source.js';
 import { writeFully } from './file-sink.js';
 import { NOFOLLOW, openNoFollow } from './no-follow.js';
 import { WriteLock, type LockRecord } from './write-lock.js';
@@ -287,24 +287,45 @@ async function appendToDirectory(root: string, plan: AppendPlanner): Promise<App
   const store = new DirStore(root);
   const members = await plan(store, await readArtifact(store));
   refuseExisting(members, await store.fileIndex());
+  // Every name is checked before the first file is made: a refusal leaves no trace.
   for (const m of members) {
     checkWritableName(m.name);
-    const path = join(root, m.name);
-    await mkdir(dirname(path), { recursive: true });
-    const handle = await open(path, 'wx').catch((e: unknown) => {
-      throw ioError(e, path);
-    });
-    try {
-      let pos = 0;
-      const chunks = m.body instanceof Uint8Array ? [m.body] : m.body.open();
-      for await (const chunk of chunks) {
-        await writeFully(handle, chunk, pos);
-        pos += chunk.length;
+    await refuseLinksOnTheWay(root, m.name);
+  }
+  const created: string[] = [];
+  try {
+    for (const m of members) {
+      const path = join(root, m.name);
+      await mkdir(dirname(path), { recursive: true });
+      const handle = await openNoFollow(path, NOFOLLOW.create);
+      created.push(path);
+      try {
+        let pos = 0;
+        const chunks = m.body instanceof Uint8Array ? [m.body] : m.body.open();
+        for await (const chunk of chunks) {
+          await writeFully(handle, chunk, pos);
+          pos += chunk.length;
+        }
+        await handle.sync();
+      } finally {
+        await handle.close();
       }
-      await handle.sync();
-    } finally {
-      await handle.close();
     }
+  } catch (e) {
+    // A failed append of the directory form takes back the files it made (not the folders).
+    await Promise.all(created.map((p) => unlink(p).catch(() => undefined)));
+    throw e;
   }
   return { target: root, members: members.map((m) => m.name) };
+}
+
+/** A folder of the directory form that is a symbolic link would take the new file elsewhere: refused. */
+async function refuseLinksOnTheWay(root: string, name: string): Promise<void> {
+  const segments = name.split('/');
+  for (let i = 1; i < segments.length; i++) {
+    const dir = join(root, ...segments.slice(0, i));
+    const st = await lstat(dir).catch(() => undefined);
+    if (st === undefined) return;
+    if (st.isSymbolicLink()) throw linkRefused(dir);
+  }
 }
