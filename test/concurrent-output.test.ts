@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, linkSync, mkdirSync, readFileSync, readdirSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, readFileSync, readdirSync, readlinkSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { validateTarget } from '../src/validate/node.js';
 import { startRangeServer, type RangeServer } from './helpers/range-server.js';
@@ -80,6 +80,35 @@ describe('parallel writers to one output', () => {
     expect((await validateTarget(file)).valid).toBe(true);
     expect(leftovers(out)).toEqual([]);
   }, 180_000);
+
+  it('a pack killed (SIGKILL) mid-write leaves its lock and temp file; the next pack recovers the stale lock, removes the temp file and writes a sound artifact', async () => {
+    const dir = writeDirArtifact(soundPipeline());
+    mkdirSync(join(dir, 'meta_artifacts', 'big'), { recursive: true });
+    writeFileSync(join(dir, 'meta_artifacts', 'big', 'big.bin'), Buffer.alloc(160 << 20, 5));
+    const out = tempDir('fnnx-killed-pack-');
+    const file = join(out, 'model.fnnx');
+    let killedAt = 0;
+    const killed = await runCliAsync(['pack', dir, '-o', file, '-q'], {
+      onSpawn: (child) => {
+        const poll = setInterval(() => {
+          const temp = readdirSync(out).find((n) => n.endsWith('.partial'));
+          if (temp && statSync(join(out, temp)).size > 16 << 20) {
+            killedAt = statSync(join(out, temp)).size;
+            child.kill('SIGKILL');
+            clearInterval(poll);
+          }
+        }, 2);
+        child.on('exit', () => clearInterval(poll));
+      },
+    });
+    expect(killed.code).not.toBe(0);
+    expect(killedAt).toBeGreaterThan(0);
+    expect(leftovers(out).sort()).toEqual(['model.fnnx.lock', expect.stringMatching(/^\.model\.fnnx\.\d+\.\d+\.partial$/)].sort());
+    const next = await runCliAsync(['pack', dir, '-o', file, '-q']);
+    expect(next.code, next.stderr).toBe(0);
+    expect(leftovers(out)).toEqual([]);
+    expect((await validateTarget(file)).valid).toBe(true);
+  }, 120_000);
 });
 
 describe('never through a link we did not make', () => {

@@ -1,4 +1,4 @@
-import { lstat, rename, rm, type FileHandle } from 'node:fs/promises';
+import { lstat, readdir, rename, rm, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { ioError, linkRefused } from './file-source.js';
 import { NOFOLLOW, openNoFollow } from './no-follow.js';
@@ -28,7 +28,7 @@ export class AtomicFileSink {
   static async create(path: string): Promise<AtomicFileSink> {
     // The output is replaced by rename (never written through), but a link there is not ours to replace.
     if ((await lstat(path).catch(() => undefined))?.isSymbolicLink()) throw linkRefused(path);
-    const tempPath = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.partial`);
+    const tempPath = join(dirname(path), `${tempPrefix(path, process.pid)}${Date.now()}.partial`);
     return new AtomicFileSink(await openNoFollow(tempPath, NOFOLLOW.create), tempPath, path);
   }
 
@@ -71,6 +71,13 @@ export class AtomicFileSink {
     });
   }
 
+  /** Removes the temporary files a killed process `pid` left for `path` (found stale by its lock). */
+  static async dropLeftovers(path: string, pid: number): Promise<void> {
+    const prefix = tempPrefix(path, pid);
+    const names = await readdir(dirname(path)).catch(() => [] as string[]);
+    for (const n of names) if (n.startsWith(prefix) && n.endsWith('.partial')) await rm(join(dirname(path), n), { force: true });
+  }
+
   /** Drops the partial file (after a failure). */
   async abort(): Promise<void> {
     await this.pending.catch(() => undefined);
@@ -78,6 +85,10 @@ export class AtomicFileSink {
     await this.handle.close().catch(() => undefined);
     await rm(this.tempPath, { force: true });
   }
+}
+
+function tempPrefix(path: string, pid: number): string {
+  return `.${basename(path)}.${pid}.`;
 }
 
 export async function writeFully(handle: FileHandle, chunk: Uint8Array, position: number): Promise<void> {

@@ -12,7 +12,7 @@ export async function packToFile(
   options: Partial<BuildOptions> = {},
 ): Promise<DescribeResult> {
   // One pack per output at a time: a second one fails with LOCKED before writing anything.
-  const lock = await WriteLock.acquire(outPath, { waitMs: 0 });
+  const lock = await WriteLock.acquire(outPath, { waitMs: 0, onStale: (dead) => AtomicFileSink.dropLeftovers(outPath, dead.pid) });
   try {
     const sink = await AtomicFileSink.create(outPath);
     try {
