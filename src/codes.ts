@@ -44,6 +44,7 @@ export const CODES = {
   BAD_PAX: { error: A, diagnostic: true, about: 'a PAX extended header is malformed' },
   BAD_INDEX: { error: A, diagnostic: true, about: 'a file_index entry is not a range inside the archive' },
   TAR_WARNING: { warning: true, about: 'the tar is readable but not tidy (e.g. no end-of-archive blocks)' },
+  TRAILING_BYTES: { error: A, diagnostic: true, about: 'non-zero bytes follow the end-of-archive blocks: readers ignore them, the registry uploads and hashes them' },
   // Member names and kinds
   EMPTY_NAME: { error: AU, diagnostic: true, about: 'a member name is empty (or only "." and "/")' },
   NUL_IN_NAME: { error: AU, diagnostic: true, about: 'a member name contains a NUL byte' },
@@ -155,6 +156,8 @@ export const CODES = {
   BAD_DESCRIPTOR: { error: U, about: 'the descriptor file cannot be read or is not a descriptor' },
   BAD_INDEX_FILE: { error: U, about: 'the --index file cannot be read or is not a file_index object' },
   WARNINGS_OMITTED: { warning: true, about: 'describe printed the first warnings and counts the rest' },
+  LOCKED: { error: IO, about: 'another writer holds <file>.lock; nothing was written' },
+  TARGET_CHANGED: { error: IO, about: 'the file changed between planning an append and writing it; nothing was written' },
   // Options and API use
   BAD_OPTION: { error: U, about: 'an option value is malformed' },
   BAD_LIMIT: { error: U, about: '--limit is not name=value, names no limit, or is out of range' },
@@ -197,10 +200,11 @@ export const CODES = {
   NO_SPACE: { error: IO, about: 'the disk is full, the quota is exhausted, or the file is too large for the file system (ENOSPC, EDQUOT, EFBIG)' },
   PERMISSION_DENIED: { error: IO, about: 'the kernel refused access (EACCES, EPERM)' },
   READ_ONLY_FS: { error: IO, about: 'the file system is read-only (EROFS)' },
-  NAME_TOO_LONG: { error: IO, about: 'a name in the path is too long for the file system (ENAMETOOLONG)' },
+  NAME_TOO_LONG: { error: ['artifact', 'io'], about: 'a name is too long for the file system (ENAMETOOLONG), or a member name too long for the extraction target' },
   ALREADY_EXISTS: { error: IO, about: 'the path already exists (EEXIST)' },
   TOO_MANY_OPEN_FILES: { error: IO, about: 'too many open files (EMFILE, ENFILE)' },
   TOO_SLOW: { error: IO, about: 'data arrived slower than --speed-limit over --speed-time' },
+  LINK_REFUSED: { error: IO, about: 'a file the kit would create, resume or change is a link it did not make' },
 } as const satisfies Record<string, CodeEntry>;
 
 type Table = typeof CODES;

@@ -31,7 +31,7 @@ export { packToFile } from './node/pack.js';
 export { artifactInputFromDir, type PackDirOptions } from './node/pack-dir.js';
 
 // Appending in place: metadata entries, manifest patches, model cards.
-export { appendToArtifact, type AppendResult, type AppendPlanner } from './node/append-file.js';
+export { appendToArtifact, type AppendResult, type AppendPlanner, type AppendOptions } from './node/append-file.js';
 export { newHexId } from './append/ids.js';
 export { checkEntries, metaAppendMembers, type Attachment } from './append/meta.js';
 export { patchAppendMembers } from './append/patch.js';

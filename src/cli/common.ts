@@ -82,3 +82,7 @@ export async function readJsonFile(path: string): Promise<Json> {
 export function collectRepeated(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
+
+/** The appenders' --drop-trailing: one wording for append-meta, patch-manifest and card add. */
+export const DROP_TRAILING_HELP =
+  'overwrite (and so drop) non-zero bytes after the archive\'s end blocks; without it such bytes refuse the append (TRAILING_BYTES)';

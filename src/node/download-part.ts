@@ -1,8 +1,9 @@
-import { open, readFile, rm, stat, writeFile, type FileHandle } from 'node:fs/promises';
+import { lstat, open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { createReadStream } from 'node:fs';
 import type { Hash } from 'node:crypto';
 import type { ObjectIdentity } from '../source/http-identity.js';
-import { ioError } from './file-source.js';
+import { ioError, linkRefused } from './file-source.js';
+import { NOFOLLOW, openNoFollow } from './no-follow.js';
 
 /**
  * The `<file>.part` a download writes into, and its sidecar `<file>.part.json` recording which
@@ -33,17 +34,14 @@ export class PartFile {
    */
   static async open(file: string, url: string): Promise<{ part: PartFile; sidecar?: PartSidecar; resumeFrom: number; startOver?: string }> {
     const partPath = `${file}.part`;
+    await refuseLink(file);
+    await refuseLink(`${partPath}.json`);
     const read = await readSidecar(`${partPath}.json`);
-    const onDisk = await stat(partPath).then((s) => s.size, () => -1);
+    const onDisk = await lstat(partPath).then((s) => (s.isFile() ? s.size : -1), () => -1);
     const startOver = onDisk > 0 ? distrust(read, url, onDisk, partPath) : undefined;
     const sidecar = typeof read === 'string' ? undefined : read;
     const usable = onDisk > 0 && startOver === undefined;
-    let handle: FileHandle;
-    try {
-      handle = await open(partPath, usable ? 'r+' : 'w');
-    } catch (e) {
-      throw ioError(e, partPath);
-    }
+    const handle = await openPart(partPath, usable);
     const part = new PartFile(file, handle);
     if (!usable) await part.forgetIdentity();
     return usable ? { part, sidecar, resumeFrom: onDisk } : { part, resumeFrom: 0, startOver };
@@ -68,8 +66,18 @@ export class PartFile {
     await this.handle.truncate(length);
   }
 
+  /** Written under a private name and renamed into place: never through a planted link, never half-written. */
   async pin(sidecar: PartSidecar): Promise<void> {
-    await writeFile(this.sidecarPath, `${JSON.stringify(sidecar)}\n`);
+    const temp = `${this.sidecarPath}.${process.pid}.tmp`;
+    const handle = await openNoFollow(temp, NOFOLLOW.replace);
+    try {
+      await handle.writeFile(`${JSON.stringify(sidecar)}\n`);
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, this.sidecarPath).catch((e: unknown) => {
+      throw ioError(e, this.sidecarPath);
+    });
   }
 
   async forgetIdentity(): Promise<void> {
@@ -86,6 +94,31 @@ export class PartFile {
     await rm(this.path, { force: true });
     await this.forgetIdentity();
   }
+}
+
+/**
+ * No link is ever written through: a symbolic link at the part's name is refused (O_NOFOLLOW); a
+ * part started afresh is a new file (the old name unlinked, then O_EXCL), so a hard link planted
+ * there is dropped, not truncated; a part resumed must have no other name.
+ */
+async function openPart(partPath: string, resume: boolean): Promise<FileHandle> {
+  await refuseLink(partPath);
+  if (!resume) {
+    await rm(partPath, { force: true });
+    return openNoFollow(partPath, NOFOLLOW.create);
+  }
+  const handle = await openNoFollow(partPath, NOFOLLOW.resume);
+  if ((await handle.stat()).nlink > 1) {
+    await handle.close();
+    throw linkRefused(partPath, 'has another name (a hard link)');
+  }
+  return handle;
+}
+
+/** The final name and the sidecar are replaced by rename, which would not write through a link; still, a link there was not made by us. */
+async function refuseLink(path: string): Promise<void> {
+  const st = await lstat(path).catch(() => undefined);
+  if (st?.isSymbolicLink()) throw linkRefused(path);
 }
 
 /** Why the bytes already in the part cannot be resumed, or undefined when they can. */
@@ -110,7 +143,9 @@ const HEADER_SAFE = /^[\x20-\x7e\x80-\xff]*$/;
 async function readSidecar(path: string): Promise<PartSidecar | string | undefined> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    // No-follow: a link planted at the sidecar's name is refused, never read through.
+    const handle = await open(path, NOFOLLOW.read);
+    text = await handle.readFile('utf8').finally(() => handle.close());
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw ioError(e, path);

@@ -5,7 +5,8 @@ import { identityOf, ifMatchHeader, sameObject, sourceChanged, type ObjectIdenti
 import { HttpExchange, parseContentRange, redact, statusError, type FetchFn } from '../source/http-request.js';
 import { DEFAULT_RETRY, isRetriable, retryDelay, sleep, type RetryPolicy } from '../source/retry.js';
 import { PartFile } from './download-part.js';
-import { expectedOf, verifyPart, type Check, type DownloadDescriptor } from './download-verify.js';
+import { expectedOf, verifyPart, type Check, type DownloadDescriptor, type Expected } from './download-verify.js';
+import { WriteLock } from './write-lock.js';
 import { nodeFetch } from './http-fetch.js';
 import { youngGarbageCollector } from './young-garbage.js';
 
@@ -109,6 +110,16 @@ class BatchedWriter {
  */
 export async function download(url: string, file: string, options: DownloadOptions = {}): Promise<DownloadResult> {
   const expected = expectedOf(options);
+  // One download per output at a time: a second one fails with LOCKED, touching nothing.
+  const lock = await WriteLock.acquire(file, { waitMs: 0 });
+  try {
+    return await downloadLocked(url, file, expected, options);
+  } finally {
+    await lock.release();
+  }
+}
+
+async function downloadLocked(url: string, file: string, expected: Expected, options: DownloadOptions): Promise<DownloadResult> {
   const run = await Transfer.start(url, file, options);
   let got: { size: number; sha256: string };
   try {

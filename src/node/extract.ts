@@ -6,7 +6,7 @@
  * a file is written to a fresh temporary name and renamed into place, so an existing symbolic or
  * hard link at the destination is replaced, never written through.
  */
-import { constants } from 'node:fs';
+import { constants, existsSync } from 'node:fs';
 import { lstat, mkdir, open, realpath, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ByteSource } from '../source/byte-source.js';
@@ -19,6 +19,7 @@ import { walkTar } from '../tar/walk.js';
 import { checkMemberPath, memberSegments } from '../safety/member-path.js';
 import { DEFAULT_EXTRACT_LIMITS, type ExtractLimits } from './extract-limits.js';
 import { ioError } from './file-source.js';
+import { checkTargetNames } from './extract-names.js';
 
 export { DEFAULT_EXTRACT_LIMITS, type ExtractLimits };
 
@@ -57,24 +58,33 @@ export async function extractTar(source: ByteSource, target: string, options: Ex
     throw new LimitError('maxExtractFiles', `archive holds ${fileCount} files to write, over the limit of ${limits.maxExtractFiles}; nothing was written`);
   }
   const root = await prepareRoot(target);
+  checkTargetNames(winners.map((w) => ({ name: w.entry.name, segments: w.segments })), root.path);
   const result: ExtractResult = { files: [], directories: [], bytes: 0, refused };
-  for (const { entry, segments } of winners) {
-    throwIfAborted(options.signal);
-    const path = segments.join('/');
-    try {
-      if (entry.kind === 'directory') {
-        await ensureDirectories(root, segments, entry.name);
-        result.directories.push(path);
-      } else {
-        const parent = await ensureDirectories(root, segments.slice(0, -1), entry.name);
-        await writeMember(source, entry, parent, join(parent, segments[segments.length - 1]!), options);
-        result.files.push(path);
-        result.bytes += entry.size;
+  try {
+    for (const { entry, segments } of winners) {
+      throwIfAborted(options.signal);
+      const path = segments.join('/');
+      try {
+        if (entry.kind === 'directory') {
+          await closeDir(root, await ensureDirectories(root, segments, entry.name));
+          result.directories.push(path);
+        } else {
+          const parent = await ensureDirectories(root, segments.slice(0, -1), entry.name);
+          try {
+            await writeMember(source, entry, parent, segments[segments.length - 1]!, options);
+          } finally {
+            await closeDir(root, parent);
+          }
+          result.files.push(path);
+          result.bytes += entry.size;
+        }
+      } catch (e) {
+        if (e instanceof RefusedHere) result.refused.push(e.error);
+        else throw e;
       }
-    } catch (e) {
-      if (e instanceof RefusedHere) result.refused.push(e.error);
-      else throw e;
     }
+  } finally {
+    await root.handle?.close();
   }
   return result;
 }
@@ -188,12 +198,40 @@ function refuse(code: ErrorCode, message: string, member: string): never {
   throw new RefusedHere(new ArtifactError(code, message, { member, hint: REFUSED_HINT }));
 }
 
-async function prepareRoot(target: string): Promise<string> {
+/**
+ * A directory we hold open, and how to name something in it. On Linux the name goes through
+ * /proc/self/fd/<fd>/<name>, which the kernel resolves from the open directory itself: renaming
+ * or swapping any directory on the way (for a link, by another process) cannot redirect it, so
+ * every name is resolved one segment below a directory we hold. Elsewhere (no /proc) the name is
+ * the plain path, checked with lstat before use; see the README's limits.
+ */
+interface Dir {
+  /** For messages: the path the directory had when we opened it. */
+  path: string;
+  handle?: FileHandle;
+}
+
+const PROC_FD = process.platform === 'linux' && existsSync('/proc/self/fd');
+
+function at(dir: Dir, name: string): string {
+  return dir.handle ? `/proc/self/fd/${dir.handle.fd}/${name}` : join(dir.path, name);
+}
+
+async function closeDir(root: Dir, dir: Dir): Promise<void> {
+  if (dir !== root) await dir.handle?.close();
+}
+
+/** Opens a directory without following a link at its last segment (ELOOP / ENOTDIR otherwise). */
+async function openDir(path: string): Promise<FileHandle> {
+  return open(path, constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW);
+}
+
+async function prepareRoot(target: string): Promise<Dir> {
   try {
     await mkdir(target, { recursive: true, mode: DIR_MODE });
     const root = await realpath(target);
     if (!(await lstat(root)).isDirectory()) throw new UsageError('NOT_A_DIRECTORY', `${target} is not a directory`);
-    return root;
+    return { path: root, handle: PROC_FD ? await openDir(root) : undefined };
   } catch (e) {
     if (e instanceof FnnxError) throw e;
     throw new UsageError('BAD_TARGET', `cannot use ${target} as the extraction directory: ${(e as Error).message}`, { cause: e });
@@ -201,31 +239,68 @@ async function prepareRoot(target: string): Promise<string> {
 }
 
 /**
- * Makes each directory on the way, checking every level with lstat each time (no cache to poison):
- * an existing link, file or special file on the way refuses the member instead of being followed.
+ * Makes (or opens) each directory on the way, one segment below the one we hold: an existing link,
+ * file or special file on the way refuses the member instead of being followed. The caller closes
+ * the directory returned (closeDir).
  */
-async function ensureDirectories(root: string, segments: string[], member: string): Promise<string> {
+async function ensureDirectories(root: Dir, segments: string[], member: string): Promise<Dir> {
   let dir = root;
-  for (const segment of segments) {
-    dir = join(dir, segment);
-    const kind = await kindAt(dir);
-    if (kind === 'missing') {
-      try {
-        await mkdir(dir, { mode: DIR_MODE });
-        continue;
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw writeError(e, dir);
-      }
+  try {
+    for (const segment of segments) {
+      const next = await enterDirectory(root, dir, segment, member);
+      await closeDir(root, dir);
+      dir = next;
     }
-    const now = kind === 'missing' ? await kindAt(dir) : kind;
-    if (now === 'symlink') refuse('LINK_IN_TARGET', `"${relative(root, dir)}" is a symbolic link in the target; links are never followed`, member);
-    if (now !== 'directory') refuse('PATH_CONFLICT', `"${relative(root, dir)}" exists in the target and is not a directory`, member);
+    return dir;
+  } catch (e) {
+    await closeDir(root, dir);
+    throw e;
   }
-  return dir;
 }
 
-async function writeMember(source: ByteSource, entry: TarEntry, dir: string, final: string, options: ExtractOptions): Promise<void> {
-  const existing = await kindAt(final);
+async function enterDirectory(root: Dir, dir: Dir, segment: string, member: string): Promise<Dir> {
+  const path = join(dir.path, segment);
+  const name = at(dir, segment);
+  // A few rounds: another process may remove what we just made, or make what we just missed.
+  for (let round = 0; ; round++) {
+    const kind = await kindAt(name, path);
+    if (kind === 'missing') {
+      try {
+        await mkdir(name, { mode: DIR_MODE });
+      } catch (e) {
+        if (root.handle && (e as NodeJS.ErrnoException).code === 'ENOENT') refuseRemoved(dir, member);
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw writeError(e, path);
+      }
+    } else if (kind === 'symlink') {
+      refuse('LINK_IN_TARGET', `"${relative(root.path, path)}" is a symbolic link in the target; links are never followed`, member);
+    } else if (kind !== 'directory') {
+      refuse('PATH_CONFLICT', `"${relative(root.path, path)}" exists in the target and is not a directory`, member);
+    }
+    if (!root.handle) {
+      if ((await kindAt(name, path)) === 'directory') return { path };
+    } else {
+      try {
+        return { path, handle: await openDir(name) };
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code === 'ELOOP') refuse('LINK_IN_TARGET', `"${relative(root.path, path)}" is a symbolic link in the target; links are never followed`, member);
+        if (code === 'ENOTDIR') refuse('PATH_CONFLICT', `"${relative(root.path, path)}" exists in the target and is not a directory`, member);
+        if (code !== 'ENOENT') throw writeError(e, path);
+      }
+    }
+    if (round >= 4) refuse('PATH_CONFLICT', `"${relative(root.path, path)}" keeps changing while it is being created (another process?)`, member);
+  }
+}
+
+/** Only another process makes a directory we hold open vanish (removed, or renamed over). */
+function refuseRemoved(dir: Dir, member: string): never {
+  refuse('PATH_CONFLICT', `"${dir.path}" was removed or replaced by another process during the extraction`, member);
+}
+
+async function writeMember(source: ByteSource, entry: TarEntry, dir: Dir, name: string, options: ExtractOptions): Promise<void> {
+  const finalPath = join(dir.path, name);
+  const final = at(dir, name);
+  const existing = await kindAt(final, finalPath);
   if (existing === 'symlink') refuse('LINK_IN_TARGET', 'exists in the target as a symbolic link; links are never followed or replaced', entry.name);
   if (existing !== 'missing' && existing !== 'file') refuse('PATH_CONFLICT', `exists in the target as a ${existing}`, entry.name);
   let handle: FileHandle | undefined;
@@ -247,7 +322,8 @@ async function writeMember(source: ByteSource, entry: TarEntry, dir: string, fin
     await handle?.close().catch(() => undefined);
     if (temp) await unlink(temp).catch(() => undefined);
     if (e instanceof FnnxError) throw e;
-    throw writeError(e, final);
+    if (dir.handle && (e as NodeJS.ErrnoException).code === 'ENOENT') refuseRemoved(dir, entry.name);
+    throw writeError(e, finalPath);
   }
 }
 
@@ -255,9 +331,9 @@ async function writeMember(source: ByteSource, entry: TarEntry, dir: string, fin
  * A fresh file beside the destination. O_EXCL|O_NOFOLLOW: the name is ours alone and cannot be a
  * planted link; a name the archive already used is skipped, not overwritten.
  */
-async function createTemp(dir: string): Promise<[FileHandle, string]> {
+async function createTemp(dir: Dir): Promise<[FileHandle, string]> {
   for (let attempt = 0; ; attempt++) {
-    const temp = join(dir, `.fnnx-kit-${process.pid}-${Math.random().toString(36).slice(2, 10)}.part`);
+    const temp = at(dir, `.fnnx-kit-${process.pid}-${Math.random().toString(36).slice(2, 10)}.part`);
     try {
       return [await open(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600), temp];
     } catch (e) {
@@ -276,7 +352,7 @@ async function writeFully(handle: FileHandle, chunk: Uint8Array): Promise<void> 
 
 type PathKind = 'missing' | 'file' | 'directory' | 'symlink' | 'special file';
 
-async function kindAt(path: string): Promise<PathKind> {
+async function kindAt(path: string, shown = path): Promise<PathKind> {
   try {
     const st = await lstat(path);
     if (st.isSymbolicLink()) return 'symlink';
@@ -285,7 +361,7 @@ async function kindAt(path: string): Promise<PathKind> {
     return 'special file';
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return 'missing';
-    throw writeError(e, path);
+    throw writeError(e, shown);
   }
 }
 

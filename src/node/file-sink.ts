@@ -1,6 +1,7 @@
-import { open, rename, rm, type FileHandle } from 'node:fs/promises';
+import { lstat, readdir, rename, rm, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { ioError } from './file-source.js';
+import { ioError, linkRefused } from './file-source.js';
+import { NOFOLLOW, openNoFollow } from './no-follow.js';
 
 /**
  * Writes chunks to a file in order, one write in flight: `write` starts writing its chunk and
@@ -25,13 +26,11 @@ export class AtomicFileSink {
   ) {}
 
   static async create(path: string): Promise<AtomicFileSink> {
-    const tempPath = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.partial`);
+    // The output is replaced by rename (never written through), but a link there is not ours to replace.
+    if ((await lstat(path).catch(() => undefined))?.isSymbolicLink()) throw linkRefused(path);
     // isTempFileOf below recognises this name: keep the two in step.
-    try {
-      return new AtomicFileSink(await open(tempPath, 'wx'), tempPath, path);
-    } catch (e) {
-      throw ioError(e, path);
-    }
+    const tempPath = join(dirname(path), `${tempPrefix(basename(path), process.pid)}${Date.now()}.partial`);
+    return new AtomicFileSink(await openNoFollow(tempPath, NOFOLLOW.create), tempPath, path);
   }
 
   readonly write = async (chunk: Uint8Array): Promise<void> => {
@@ -73,6 +72,13 @@ export class AtomicFileSink {
     });
   }
 
+  /** Removes the temporary files a killed process `pid` left for `path` (found stale by its lock). */
+  static async dropLeftovers(path: string, pid: number): Promise<void> {
+    const prefix = tempPrefix(basename(path), pid);
+    const names = await readdir(dirname(path)).catch(() => [] as string[]);
+    for (const n of names) if (n.startsWith(prefix) && n.endsWith('.partial')) await rm(join(dirname(path), n), { force: true });
+  }
+
   /** Drops the partial file (after a failure). */
   async abort(): Promise<void> {
     await this.pending.catch(() => undefined);
@@ -80,6 +86,10 @@ export class AtomicFileSink {
     await this.handle.close().catch(() => undefined);
     await rm(this.tempPath, { force: true });
   }
+}
+
+function tempPrefix(outputName: string, pid: number): string {
+  return `.${outputName}.${pid}.`;
 }
 
 /** True when `name` (a base name in the output's folder) is one of AtomicFileSink's temporary files for `outputName`. */

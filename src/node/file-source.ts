@@ -1,3 +1,4 @@
+import { constants } from 'node:fs';
 import type { ErrorCode } from '../codes.js';
 import { open, type FileHandle } from 'node:fs/promises';
 import { checkLength, checkRange, type ByteSource } from '../source/byte-source.js';
@@ -11,12 +12,13 @@ export class FileSource implements ByteSource {
     readonly label: string,
   ) {}
 
-  static async open(path: string): Promise<FileSource> {
+  /** `noFollow`: refuse a symbolic link at `path` (for files we are about to change). */
+  static async open(path: string, options: { noFollow?: boolean } = {}): Promise<FileSource> {
     let handle: FileHandle;
     try {
-      handle = await open(path, 'r');
+      handle = await open(path, options.noFollow ? constants.O_RDONLY | constants.O_NOFOLLOW : 'r');
     } catch (e) {
-      throw ioError(e, path);
+      throw options.noFollow && (e as NodeJS.ErrnoException).code === 'ELOOP' ? linkRefused(path) : ioError(e, path);
     }
     const stat = await handle.stat();
     if (!stat.isFile()) {
@@ -85,4 +87,11 @@ export function ioError(e: unknown, path?: string): SourceError {
   const fact = errno === undefined ? undefined : IO_FACTS.get(errno);
   const why = fact?.why ?? String((e as Error | undefined)?.message ?? e);
   return new SourceError(fact?.code ?? 'IO_ERROR', where ? `${where}: ${why}` : why, { cause: e, hint: fact?.hint });
+}
+
+/** O_NOFOLLOW met a symbolic link where we create, resume or change a file. */
+export function linkRefused(path: string, what = 'is a symbolic link'): SourceError {
+  return new SourceError('LINK_REFUSED', `${path} ${what}; fnnx-kit never writes through a link it did not make (nothing was written)`, {
+    hint: 'remove the link, or choose another path',
+  });
 }

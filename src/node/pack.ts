@@ -3,6 +3,7 @@ import { buildArtifact, type ArtifactInput, type BuildOptions } from '../build/b
 import type { DescribeResult } from '../describe/descriptor.js';
 import { cryptoHasher } from './crypto-hasher.js';
 import { AtomicFileSink } from './file-sink.js';
+import { WriteLock } from './write-lock.js';
 
 /** Builds an artifact into a file (atomically: complete and synced, or not there at all). */
 export async function packToFile(
@@ -10,13 +11,19 @@ export async function packToFile(
   outPath: string,
   options: Partial<BuildOptions> = {},
 ): Promise<DescribeResult> {
-  const sink = await AtomicFileSink.create(outPath);
+  // One pack per output at a time: a second one fails with LOCKED before writing anything.
+  const lock = await WriteLock.acquire(outPath, { waitMs: 0, onStale: (dead) => AtomicFileSink.dropLeftovers(outPath, dead.pid) });
   try {
-    const result = await buildArtifact(input, sink.write, { fileName: basename(outPath), hasher: cryptoHasher, ...options });
-    await sink.commit();
-    return result;
-  } catch (e) {
-    await sink.abort();
-    throw e;
+    const sink = await AtomicFileSink.create(outPath);
+    try {
+      const result = await buildArtifact(input, sink.write, { fileName: basename(outPath), hasher: cryptoHasher, ...options });
+      await sink.commit();
+      return result;
+    } catch (e) {
+      await sink.abort();
+      throw e;
+    }
+  } finally {
+    await lock.release();
   }
 }

@@ -26,6 +26,7 @@ import { opRules } from './op-rules.js';
 import { patchRules } from './patch-rules.js';
 import { uploadProblems, type UploadFacts } from '../artifact/upload-rules.js';
 import { loneSurrogateRules } from './string-rules.js';
+import { tarEndRules } from './tar-end-rules.js';
 import { variantRules } from './variant-rules.js';
 
 export interface ValidateOptions {
@@ -84,7 +85,11 @@ async function runRules(store: MemberStore, raw: ByteSource | undefined, options
   const members = await store.members(signal);
   const files = await store.fileIndex(signal);
   pushAll(out, memberRules(members));
-  if (store instanceof TarStore && !options.index) pushAll(out, tarEntryRules((await store.walk(signal)).entries));
+  if (store instanceof TarStore && !options.index) {
+    const walk = await store.walk(signal);
+    pushAll(out, tarEntryRules(walk.entries));
+    pushAll(out, await tarEndRules(walk, raw ?? store.source, options.upload !== undefined, signal));
+  }
 
   const json = jsonLoader(store, { ...DEFAULT_JSON_LIMITS, ...options.limits }, out, signal);
   const stored = (await json.root(MANIFEST, 'object', 'required')) as JsonObject | undefined;

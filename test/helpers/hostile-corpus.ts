@@ -458,6 +458,36 @@ export const CASES: HostileCase[] = [
     index: 'ok',
     extract: 'ok',
   },
+  // --- names the target file system cannot hold: refused before anything is written
+  {
+    name: 'member name segment of 300 bytes (over NAME_MAX)',
+    build: write(soundTar([file('data/first.txt', 'x'), pax({ path: `data/${'n'.repeat(300)}` }), file('innocent', 'x')])),
+    inspect: 'ok',
+    index: 'ok',
+    extract: 'NAME_TOO_LONG',
+  },
+  {
+    name: 'member path of 4,089 bytes (over PATH_MAX once under the target; within maxNameLength)',
+    build: write(soundTar([file('data/first.txt', 'x'), pax({ path: `${'d'.repeat(254)}/`.repeat(16) + 'x'.repeat(9) }), file('innocent', 'x')])),
+    inspect: 'ok',
+    index: 'ok',
+    extract: 'NAME_TOO_LONG',
+  },
+  // --- how the archive ends: tar readers stop at the first zero block
+  {
+    name: 'non-zero bytes after the end blocks (a killed append\'s remains)',
+    build: write(concat([soundTar(), enc.encode('half of a member header'), new Uint8Array(BLOCK)])),
+    inspect: 'ok',
+    index: 'ok',
+    extract: 'ok',
+  },
+  {
+    name: "archive ending inside its last member's padding",
+    build: write(soundTar().subarray(0, soundTar().length - END.length - BLOCK + 2)),
+    inspect: 'TRUNCATED_DATA',
+    index: 'TRUNCATED_DATA',
+    extract: 'TRUNCATED_DATA',
+  },
   // --- links and special files
   { name: 'symbolic link to /etc', build: write(soundTar([[header({ name: 'etc', typeflag: '2', linkname: '/etc' })]])), inspect: 'ok', index: 'ok', extract: ['MEMBER_LINK'] },
   {

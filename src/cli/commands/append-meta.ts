@@ -3,13 +3,14 @@ import { newHexId } from '../../append/ids.js';
 import { UsageError } from '../../errors.js';
 import type { Attachment } from '../../append/meta.js';
 import { fileBody } from '../../node/file-body.js';
-import { collectRepeated, readJsonFile } from '../common.js';
+import { collectRepeated, DROP_TRAILING_HELP, readJsonFile } from '../common.js';
 import { printAppendResult } from '../render/append-text.js';
 
 interface AppendMetaOptions {
   entry: string;
   attach?: string[];
   json?: boolean;
+  dropTrailing?: boolean;
 }
 
 
@@ -27,6 +28,7 @@ export function registerAppendMeta(program: Command): void {
     .argument('<artifact>', 'a tar artifact file, or a directory-form artifact')
     .requiredOption('--entry <file.json>', 'one metadata entry {id, producer, producer_version, producer_tags, payload}, or an array of them')
     .option('--attach <name=path>', "a file to store under the entry's folder, repeatable (needs exactly one entry)", collectRepeated)
+    .option('--drop-trailing', DROP_TRAILING_HELP)
     .option('--json', 'print the result as JSON')
     .action(async (target: string, opts: AppendMetaOptions) => {
       const { checkEntries, metaAppendMembers } = await import('../../append/meta.js');
@@ -35,7 +37,7 @@ export function registerAppendMeta(program: Command): void {
       const entries = checkEntries(await readJsonFile(opts.entry), opts.entry);
       const attachments = await Promise.all((opts.attach ?? []).map(attachment));
       const plan = checkedPlanner(async () => metaAppendMembers(entries, attachments, newHexId()), target, { file: opts.entry, as: 'the --entry file' });
-      const result = await appendToArtifact(target, plan);
+      const result = await appendToArtifact(target, plan, { dropTrailing: opts.dropTrailing === true });
       printAppendResult(result, opts.json === true);
     });
 }

@@ -8,7 +8,7 @@ import { UsageError } from '../../errors.js';
 import type { CardFile } from '../../node/card-zip.js';
 import { printAppendResult } from '../render/append-text.js';
 import { writeAll } from '../stdout.js';
-import { collectRepeated, openFromCli, withSourceOptions, type SourceOptions } from '../common.js';
+import { collectRepeated, DROP_TRAILING_HELP, openFromCli, withSourceOptions, type SourceOptions } from '../common.js';
 import { progressBar } from '../progress.js';
 import { withDeadline } from '../network-options.js';
 
@@ -43,8 +43,9 @@ export function registerCard(program: Command): void {
     .argument('<artifact>', 'a tar artifact file, or a directory-form artifact')
     .argument('<card.html>', 'the card page; stored as index.html')
     .option('--asset <path>', 'a file the page refers to, stored beside index.html under its base name; repeatable', collectRepeated)
+    .option('--drop-trailing', DROP_TRAILING_HELP)
     .option('--json', 'print the result as JSON')
-    .action(async (target: string, html: string, opts: { asset?: string[]; json?: boolean; quiet?: boolean }) => {
+    .action(async (target: string, html: string, opts: { asset?: string[]; json?: boolean; quiet?: boolean; dropTrailing?: boolean }) => {
       const { cardAppendMembers } = await import('../../append/card.js');
       const { appendToArtifact } = await import('../../node/append-file.js');
       const { buildCardZip } = await import('../../node/card-zip.js');
@@ -65,7 +66,7 @@ export function registerCard(program: Command): void {
       }
       const zip = await buildCardZip(files);
       const plan = checkedPlanner(async () => cardAppendMembers(zip, newHexId(), PRODUCER), target, { file: html, as: 'the card page' });
-      const result = await appendToArtifact(target, plan);
+      const result = await appendToArtifact(target, plan, { dropTrailing: opts.dropTrailing === true });
       printAppendResult(result, opts.json === true);
     });
   withSourceOptions(

@@ -1,11 +1,12 @@
 import type { Command } from 'commander';
 import { newHexId } from '../../append/ids.js';
 import { printAppendResult } from '../render/append-text.js';
-import { readJsonFile } from '../common.js';
+import { DROP_TRAILING_HELP, readJsonFile } from '../common.js';
 
 interface PatchOptions {
   patch: string;
   json?: boolean;
+  dropTrailing?: boolean;
 }
 
 export function registerPatchManifest(program: Command): void {
@@ -14,6 +15,7 @@ export function registerPatchManifest(program: Command): void {
     .description('append an RFC 6902 manifest patch (add/replace only) as manifest-<hex>.patch.json; refused unless the resulting manifest is valid')
     .argument('<artifact>', 'a tar artifact file, or a directory-form artifact')
     .requiredOption('--patch <file.json>', 'a JSON array of {op: "add"|"replace", path, value}')
+    .option('--drop-trailing', DROP_TRAILING_HELP)
     .option('--json', 'print the result as JSON')
     .action(async (target: string, opts: PatchOptions) => {
       const { patchAppendMembers } = await import('../../append/patch.js');
@@ -24,7 +26,7 @@ export function registerPatchManifest(program: Command): void {
         file: opts.patch,
         as: 'the --patch file',
       });
-      const result = await appendToArtifact(target, plan);
+      const result = await appendToArtifact(target, plan, { dropTrailing: opts.dropTrailing === true });
       printAppendResult(result, opts.json === true);
     });
 }
