@@ -54,3 +54,9 @@ export { appendToArtifact, type AppendResult, type AppendPlanner } from './node/
 export { buildCardZip, readNewestCard, type CardFile } from './node/card-zip.js';
 export { fileBody } from './node/file-body.js';
 export { AtomicFileSink } from './node/file-sink.js';
+// Upload to the registry's storage (issue 18).
+export { uploadFile, initiateMultipartUpload, type UploadFileOptions, type UploadFileResult } from './node/upload-file.js';
+export { upload, initiateMultipart, DEFAULT_CONCURRENCY, type UploadOptions, type UploadResult, type UploadProgress } from './upload/upload.js';
+export { parseUploadDetails, type UploadDetails, type PartTarget } from './upload/details.js';
+export type { UploadBody, StorageRequest, ByteRange } from './upload/upload-body.js';
+export type { UploadState, FinishedPart } from './upload/upload-state.js';

@@ -31,3 +31,8 @@ export { openBlob, openUrl } from './open.js';
 export * from '../validate/index.js';
 export { ZipReader, DEFAULT_ZIP_LIMITS, type ZipEntry, type ZipLimits } from './zip-reader.js';
 export { findCard, readCardHtml } from './model-card.js';
+// Upload to the registry's storage (issue 18).
+export { uploadBlob, initiateMultipartUpload, type UploadBlobOptions } from './upload-blob.js';
+export { parseUploadDetails, type UploadDetails, type PartTarget } from '../upload/details.js';
+export type { UploadOptions, UploadResult, UploadProgress } from '../upload/upload.js';
+export type { UploadState, FinishedPart } from '../upload/upload-state.js';

@@ -11,6 +11,7 @@ import { registerVerify } from './verify.js';
 import { registerAppendMeta } from './append-meta.js';
 import { registerPatchManifest } from './patch-manifest.js';
 import { registerCard } from './card.js';
+import { registerUpload } from './upload.js';
 
 /** Every subcommand registers itself here; one line per command module. */
-export const commands: Array<(program: Command) => void> = [registerInspect, registerIndex, registerCat, registerDownload, registerExtract, registerValidate, registerPack, registerDescribe, registerVerify, registerAppendMeta, registerPatchManifest, registerCard];
+export const commands: Array<(program: Command) => void> = [registerInspect, registerIndex, registerCat, registerDownload, registerExtract, registerValidate, registerPack, registerDescribe, registerVerify, registerAppendMeta, registerPatchManifest, registerCard, registerUpload];
