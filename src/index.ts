@@ -60,3 +60,4 @@ export { upload, initiateMultipart, DEFAULT_CONCURRENCY, type UploadOptions, typ
 export { parseUploadDetails, type UploadDetails, type PartTarget } from './upload/details.js';
 export type { UploadBody, StorageRequest, ByteRange } from './upload/upload-body.js';
 export type { UploadState, FinishedPart } from './upload/upload-state.js';
+export { registryPayload, REGISTRY_APIS, type RegistryApi, type ArtifactsCreatePayload } from './describe/registry-payload.js';

@@ -36,3 +36,4 @@ export { uploadBlob, initiateMultipartUpload, type UploadBlobOptions } from './u
 export { parseUploadDetails, type UploadDetails, type PartTarget } from '../upload/details.js';
 export type { UploadOptions, UploadResult, UploadProgress } from '../upload/upload.js';
 export type { UploadState, FinishedPart } from '../upload/upload-state.js';
+export { registryPayload, REGISTRY_APIS, type RegistryApi, type ArtifactsCreatePayload } from '../describe/registry-payload.js';

@@ -1,12 +1,14 @@
 import type { Command } from 'commander';
 import { DEFAULT_MAX_UPLOAD_SIZE } from '../../describe/upload-rules.js';
 import { UsageError } from '../../errors.js';
+import { REGISTRY_APIS, registryPayload, type RegistryApi } from '../../describe/registry-payload.js';
 import { printJson } from '../common.js';
 import { collectLimit, limitsHelp } from '../limits-option.js';
 import { progressBar, type Progress } from '../progress.js';
 
 interface DescribeOptions {
   maxSize: string;
+  api: string;
   quiet?: boolean;
   limit?: Record<string, number>;
 }
@@ -23,9 +25,13 @@ export function registerDescribe(program: Command): void {
     .description("the registry's upload descriptor {file_name, file_hash, size, file_index, manifest, metrics}, in one pass over the file")
     .argument('<artifact>', 'a .fnnx/.pyfnx/.dfs/.luml tar file or an http(s) URL')
     .option('--max-size <bytes>', "refuse files larger than this (the registry's upload limit)", String(DEFAULT_MAX_UPLOAD_SIZE))
+    .option('--api <generation>', "the registry API the JSON is for: models (model_artifacts.create: metrics) or artifacts (artifacts.create: extra_values, type \"model\")", 'models')
     .option('-q, --quiet', 'no progress bar')
     .option('--limit <name=value>', limitsHelp(), collectLimit)
     .action(async (target: string, opts: DescribeOptions) => {
+      if (!(REGISTRY_APIS as readonly string[]).includes(opts.api)) {
+        throw new UsageError('BAD_OPTION', `--api must be one of ${REGISTRY_APIS.join(', ')}, not "${opts.api}"`);
+      }
       // Loaded when run, not when the CLI starts: startup is paid by every command.
       const { describeFile } = await import('../../node/describe-file.js');
       let bar: Progress | undefined;
@@ -41,6 +47,6 @@ export function registerDescribe(program: Command): void {
         bar?.finish();
       }
       for (const w of result.warnings) process.stderr.write(`fnnx-kit: warning: ${w.member ? `${w.member}: ` : ''}${w.message}\n`);
-      printJson(result.descriptor);
+      printJson(registryPayload(result.descriptor, opts.api as RegistryApi));
     });
 }
