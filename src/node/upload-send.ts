@@ -1,17 +1,18 @@
 import { createHash, type Hash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { once } from 'node:events';
 import { AbortError, ArtifactError, SourceError } from '../errors.js';
 import { DEFAULT_TIMEOUT_MS, redact } from '../source/http-request.js';
 import type { ByteRange, StorageRequest } from '../upload/upload-body.js';
+import { ioError } from './file-source.js';
 
 /**
  * Reads of a part's range: small enough that four parts in flight hold a few MiB, large enough
- * that the per-chunk cost stays small (the socket takes 64 KiB writes anyway).
+ * that the per-chunk cost stays small; three buffers per part keep the socket fed while one is read.
  */
 const PART_READ_CHUNK = 256 << 10;
+const PART_BUFFERS = 3;
 
 /**
  * One storage request over node:http(s): a byte range of `path` streamed as the body (read as the
@@ -59,35 +60,44 @@ function checkEtag(etag: string | null, md5: string, label: string): void {
 
 async function writeRange(req: ClientRequest, path: string, range: ByteRange, request: StorageRequest, reply: Promise<Response>, md5: Hash | undefined): Promise<void> {
   const hash = request.expectSha256 ? createHash('sha256') : undefined;
-  let at = range.start;
+  // Settles when the server answered or the request failed: a writer waiting on it stops.
   let replied = false;
-  void reply.then(
-    () => (replied = true),
-    () => (replied = true),
+  const settled = reply.then(
+    () => void (replied = true),
+    () => void (replied = true),
   );
-  if (range.end > range.start) {
-    const stream = createReadStream(path, { start: range.start, end: range.end - 1, highWaterMark: PART_READ_CHUNK });
-    try {
-      for await (const chunk of stream as AsyncIterable<Buffer>) {
-        // A server that already answered (an early 403, a dropped connection) reads no more.
-        if (replied || req.destroyed) return;
-        at += chunk.length;
-        md5?.update(chunk);
-        if (hash) {
-          hash.update(chunk);
-          if (at === range.end && hash.digest('hex') !== request.expectSha256) {
-            // The last bytes are withheld: the store never gets a complete object to keep.
-            throw new ArtifactError('HASH_MISMATCH', `${path}: SHA-256 differs from the one the registry was told; the upload was cut short before its last bytes`, {
-              hint: 'the file changed since `describe`: describe it again and create a new upload',
-            });
-          }
+  const handle = await open(path, 'r').catch((e: unknown) => {
+    throw ioError(e, path);
+  });
+  // A few recycled buffers, each reused only once the socket took its bytes: memory is bounded
+  // by these, not the part size, and no garbage is made per chunk.
+  const ring = Array.from({ length: PART_BUFFERS }, () => Buffer.allocUnsafe(Math.min(PART_READ_CHUNK, range.end - range.start)));
+  const flushed: Array<Promise<void> | undefined> = ring.map(() => undefined);
+  let at = range.start;
+  try {
+    for (let slot = 0; at < range.end; slot = (slot + 1) % ring.length) {
+      await Promise.race([flushed[slot], settled]);
+      // A server that already answered (an early 403, a dropped connection) reads no more.
+      if (replied || req.destroyed) return;
+      const { bytesRead } = await handle.read(ring[slot]!, 0, Math.min(PART_READ_CHUNK, range.end - at), at);
+      if (bytesRead === 0) break;
+      const chunk = ring[slot]!.subarray(0, bytesRead);
+      at += bytesRead;
+      md5?.update(chunk);
+      if (hash) {
+        hash.update(chunk);
+        if (at === range.end && hash.digest('hex') !== request.expectSha256) {
+          // The last bytes are withheld: the store never gets a complete object to keep.
+          throw new ArtifactError('HASH_MISMATCH', `${path}: SHA-256 differs from the one the registry was told; the upload was cut short before its last bytes`, {
+            hint: 'the file changed since `describe`: describe it again and create a new upload',
+          });
         }
-        if (!req.write(chunk)) await Promise.race([once(req, 'drain'), reply.then(() => undefined, () => undefined)]);
-        request.onBytes?.(chunk.length);
       }
-    } finally {
-      stream.destroy();
+      flushed[slot] = new Promise((resolve) => req.write(chunk, () => resolve()));
+      request.onBytes?.(bytesRead);
     }
+  } finally {
+    await handle.close();
   }
   if (at !== range.end) {
     throw new ArtifactError('FILE_CHANGED', `${path}: ended at byte ${at} while sending bytes up to ${range.end}: the file changed during the upload`);
