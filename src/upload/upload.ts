@@ -1,3 +1,4 @@
+import { expectedOf, type TransferDescriptor } from '../describe/expected.js';
 import { ArtifactError, SourceError, UsageError } from '../errors.js';
 import { redact, statusError } from '../source/http-request.js';
 import { DEFAULT_RETRY, withRetry, type RetryPolicy } from '../source/retry.js';
@@ -14,7 +15,7 @@ export interface UploadProgress {
 
 /** What an upload can be checked against: the descriptor `describe` made, or its two fields. */
 export interface UploadExpectation {
-  descriptor?: { file_hash?: string; size?: number };
+  descriptor?: TransferDescriptor;
   sha256?: string;
   size?: number;
 }
@@ -67,7 +68,7 @@ export async function initiateMultipart(
  */
 export async function upload(body: UploadBody, detailsDoc: unknown, options: UploadOptions = {}): Promise<UploadResult> {
   const details = parseUploadDetails(detailsDoc);
-  const want = expectationOf(options);
+  const want = expectedOf(options);
   checkSizes(body, details, want.size);
   if (details.shape === 's3-initiate') {
     throw new UsageError('UPLOAD_NOT_INITIATED', 'these are the details of a multipart upload not started yet', {
@@ -81,14 +82,6 @@ export async function upload(body: UploadBody, detailsDoc: unknown, options: Upl
     return { shape: details.shape, size: body.size, sha256, partsSent: 1, partsResumed: 0, verified };
   }
   return new PartedUpload(body, details, want.sha256, options).run(verified);
-}
-
-function expectationOf(o: UploadExpectation): { sha256?: string; size?: number } {
-  const sha256 = o.sha256 ?? o.descriptor?.file_hash;
-  if (sha256 !== undefined && !/^[0-9a-fA-F]{64}$/.test(sha256)) throw new UsageError('BAD_SHA256', `expected SHA-256 "${sha256}" is not 64 hex digits`);
-  const size = o.size ?? o.descriptor?.size;
-  if (size !== undefined && !(Number.isSafeInteger(size) && size >= 0)) throw new UsageError('BAD_SIZE', `expected size ${size} is not a byte count`);
-  return { sha256: sha256?.toLowerCase(), size };
 }
 
 /** Before the first byte: the file must be as big as the registry was told and the parts say. */
