@@ -87,11 +87,12 @@ try {
   const samples = Object.fromEntries(Object.keys(contenders).map((k) => [k, []]));
   for (let i = 0; i < RUNS; i++) for (const [name, run] of Object.entries(contenders)) samples[name].push(await run());
   console.log(`1 GiB to s3rver on loopback, ${PARTS} parts of ${PART / 2 ** 20} MiB, ${RUNS} runs each alternating; node ${process.version}\n`);
-  const rows = [['client', 'time ms (min / median)', 'MiB/s (median)', 'peak RSS (max)']];
+  const rows = [['client', 'time ms (min / median)', 'MiB/s (median)', 'CPU s (median run)', 'peak RSS (max)']];
   for (const [name, s] of Object.entries(samples)) {
     const ms = s.map((x) => x.ms).sort((a, b) => a - b);
     const med = ms[Math.floor(ms.length / 2)];
-    rows.push([name, `${ms[0].toFixed(0)} / ${med.toFixed(0)}`, (1024 / (med / 1000)).toFixed(0), `${(Math.max(...s.map((x) => x.rssKiB)) / 1024).toFixed(1)} MiB`]);
+    const cpu = s.find((x) => x.ms === med).cpuMs / 1000;
+    rows.push([name, `${ms[0].toFixed(0)} / ${med.toFixed(0)}`, (1024 / (med / 1000)).toFixed(0), cpu.toFixed(1), `${(Math.max(...s.map((x) => x.rssKiB)) / 1024).toFixed(1)} MiB`]);
   }
   table(rows);
 } finally {
