@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFaultProxy } from './helpers/fault-proxy.js';
@@ -93,5 +93,21 @@ describe('fnnx-kit upload', { timeout: 60_000 }, () => {
     } finally {
       await proxy.close();
     }
+  });
+
+  it('keeps peak memory under 100 MiB sending 256 MiB in two 128 MiB parts (parts are streamed, not held)', async () => {
+    const key = `c${++n}.fnnx`;
+    const size = 256 * 1024 * 1024;
+    const init = await runCliAsync(['upload', '--initiate', (await initiateDetails(s3, key)).url]);
+    const { file, detailsFile } = files(0, await partsDetails(s3, key, init.stdout.trim(), size, size / 2));
+    truncateSync(file, size); // a hole: page-cache zeros, read like any file
+    const rssFile = join(dir, 'upload.rss');
+    // GNU time measures the CLI process alone; s3rver lives in this one.
+    const r = await runCliAsync(['upload', file, '--details', detailsFile, '--size', String(size), '--json'], { wrap: ['/usr/bin/time', '-f', '%M', '-o', rssFile] });
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ size, partsSent: 2 });
+    const peakMiB = Number(readFileSync(rssFile, 'utf8').trim().split('\n').pop()) / 1024;
+    expect(peakMiB).toBeGreaterThan(20);
+    expect(peakMiB).toBeLessThan(100);
   });
 });

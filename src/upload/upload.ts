@@ -183,9 +183,14 @@ class PartedUpload {
     // finish in any order, and SHA-256 can only take the bytes in order.
     const hashing = this.body.sha256(this.options.signal);
     hashing.catch(() => undefined);
-    await this.sendAll(missing);
-    const sha256 = await hashing;
+    try {
+      await this.sendAll(missing);
+    } finally {
+      // Even when interrupted, the parts that finished are on record before this returns.
+      await this.stateWrites.catch(() => undefined);
+    }
     await this.stateWrites;
+    const sha256 = await hashing;
     await this.body.checkUnchanged();
     if (this.want !== undefined && sha256 !== this.want) {
       await this.abandon();
