@@ -116,6 +116,22 @@ describe('upload to S3 (s3rver)', { timeout: 60_000 }, () => {
     }
   });
 
+  it('a part whose server stops answering times out and is sent again', async () => {
+    const size = 200_000;
+    const { path, bytes } = artifact(size);
+    let stalled = false;
+    const proxy = await startFaultProxy(s3.endpoint, (req): Fault => (req.part === '1' && !stalled ? ((stalled = true), { kind: 'hang' }) : { kind: 'pass' }));
+    try {
+      const { key, details } = await multipart(size, 100_000, proxy.origin);
+      const errors: string[] = [];
+      await uploadFile(path, details, { timeoutMs: 500, retry: { ...FAST_RETRY, onRetry: (i) => errors.push(i.error.code) } });
+      expect(errors).toEqual(['TIMEOUT']);
+      expect((await objectBytes(s3, key))?.equals(bytes)).toBe(true);
+    } finally {
+      await proxy.close();
+    }
+  });
+
   it('a part reply without an ETag is an error, and the upload is not completed', async () => {
     const { path } = artifact(100_000);
     const proxy = await startFaultProxy(s3.endpoint, (req) => (req.part === '1' ? { kind: 'status', status: 200 } : { kind: 'pass' }));
