@@ -6,7 +6,7 @@
  * 5 threads each reading a whole part into memory and PUTting it). Wall time and peak RSS (GNU
  * time %M) of each, interleaved runs. Needs `npm run build` first.
  *
- *   node bench/upload.mjs [--runs 3] [--parts 8]
+ *   node bench/upload.mjs [--runs 3] [--parts 8] [--in-order]
  */
 import { CompleteMultipartUploadCommand, CreateMultipartUploadCommand, DeleteObjectCommand, S3Client, UploadPartCommand } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
@@ -82,6 +82,15 @@ const contenders = {
     return r;
   },
 };
+// What hashing the parts' own bytes in order would allow: one part at a time (design note, i18-design.md).
+if (process.argv.includes('--in-order')) {
+  contenders['fnnx-kit upload --concurrency 1'] = async () => {
+    const key = `kit${++n}`;
+    const r = await timed(process.execPath, [BIN, 'upload', file, '--details', await details(key), '--sha256', fileSha, '--concurrency', '1', '--json', '-q']);
+    await client.send(new DeleteObjectCommand({ Bucket: 'bench', Key: key }));
+    return r;
+  };
+}
 
 try {
   const samples = Object.fromEntries(Object.keys(contenders).map((k) => [k, []]));

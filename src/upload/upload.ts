@@ -119,6 +119,8 @@ async function sendSingle(body: UploadBody, url: string, type: 's3' | 'azure', w
     sent += n;
     options.onProgress?.({ sent, total: body.size });
   });
+  // Too late to hold the object back, but the reported hash must not describe other bytes.
+  await body.checkUnchanged();
   return sha256 ?? (await hashing);
 }
 
