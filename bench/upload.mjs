@@ -1,12 +1,12 @@
 #!/usr/bin/env node
 /**
- * Upload of a 1 GiB file to s3rver over loopback as an S3 multipart upload in 8 parts (128 MiB
+ * Upload of a 1 GiB file (--size-mib) to s3rver over loopback as an S3 multipart upload in 8 parts (128 MiB
  * each): `fnnx-kit upload` (parts streamed from the file, 4 in flight, SHA-256 and part MD5s
  * computed while sending) against the registry client's way (bench/lib/registry_client_upload.py:
  * 5 threads each reading a whole part into memory and PUTting it). Wall time and peak RSS (GNU
  * time %M) of each, interleaved runs. Needs `npm run build` first.
  *
- *   node bench/upload.mjs [--runs 3] [--parts 8] [--in-order]
+ *   node bench/upload.mjs [--runs 3] [--parts 8] [--in-order] [--size-mib 1024] [--per-connection-mibps 0]
  */
 import { CompleteMultipartUploadCommand, CreateMultipartUploadCommand, DeleteObjectCommand, S3Client, UploadPartCommand } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
@@ -17,13 +17,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { table, timed } from './lib/measure.mjs';
+import { startThrottleProxy } from './lib/throttle-proxy.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const BIN = join(root, 'bin/fnnx-kit.js');
 const arg = (name, dflt) => (process.argv.includes(name) ? Number(process.argv[process.argv.indexOf(name) + 1]) : dflt);
 const RUNS = arg('--runs', 3);
 const PARTS = arg('--parts', 8);
-const SIZE = 2 ** 30;
+const SIZE = arg('--size-mib', 1024) * 2 ** 20;
+/** A per-connection upload cap (MiB/s) through a throttling proxy; 0: straight to s3rver. */
+const CAP = arg('--per-connection-mibps', 0);
 const PART = Math.ceil(SIZE / PARTS);
 
 const dir = mkdtempSync(join(tmpdir(), 'fnnx-bench-up-'));
@@ -43,6 +46,8 @@ const store = join(dir, 's3');
 mkdirSync(store);
 const server = spawn(process.execPath, [join(root, 'bench/lib/s3rver-child.mjs'), store], { stdio: ['ignore', 'pipe', 'inherit'] });
 const port = await new Promise((resolve) => server.stdout.once('data', (b) => resolve(Number(String(b).trim()))));
+const proxy = CAP > 0 ? await startThrottleProxy(`http://127.0.0.1:${port}`, CAP * 2 ** 20) : undefined;
+const viaProxy = (url) => (proxy ? proxy.origin + url.slice(url.indexOf('/', 'http://'.length)) : url);
 const client = new S3Client({ endpoint: `http://127.0.0.1:${port}`, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
 
 /** A fresh multipart upload and its part URLs, as the registry's backend answers. */
@@ -52,11 +57,11 @@ async function details(key) {
   for (let n = 1, start = 0; start < SIZE; n++, start += PART) {
     const end = Math.min(SIZE, start + PART) - 1;
     const url = await getSignedUrl(client, new UploadPartCommand({ Bucket: 'bench', Key: key, UploadId, PartNumber: n }), { expiresIn: 3600 });
-    parts.push({ part_number: n, url, start_byte: start, end_byte: end, part_size: end - start + 1 });
+    parts.push({ part_number: n, url: viaProxy(url), start_byte: start, end_byte: end, part_size: end - start + 1 });
   }
   const complete_url = await getSignedUrl(client, new CompleteMultipartUploadCommand({ Bucket: 'bench', Key: key, UploadId }), { expiresIn: 3600 });
   const path = join(dir, `${key}.json`);
-  writeFileSync(path, JSON.stringify({ type: 's3', upload_id: UploadId, parts, complete_url }));
+  writeFileSync(path, JSON.stringify({ type: 's3', upload_id: UploadId, parts, complete_url: viaProxy(complete_url) }));
   return path;
 }
 
@@ -95,7 +100,8 @@ if (process.argv.includes('--in-order')) {
 try {
   const samples = Object.fromEntries(Object.keys(contenders).map((k) => [k, []]));
   for (let i = 0; i < RUNS; i++) for (const [name, run] of Object.entries(contenders)) samples[name].push(await run());
-  console.log(`1 GiB to s3rver on loopback, ${PARTS} parts of ${PART / 2 ** 20} MiB, ${RUNS} runs each alternating; node ${process.version}\n`);
+  const link = CAP ? `, each connection capped at ${CAP} MiB/s` : '';
+  console.log(`${SIZE / 2 ** 20} MiB to s3rver on loopback${link}, ${PARTS} parts of ${PART / 2 ** 20} MiB, ${RUNS} runs each alternating; node ${process.version}\n`);
   const rows = [['client', 'time ms (min / median)', 'MiB/s (median)', 'CPU s (median run)', 'peak RSS (max)']];
   for (const [name, s] of Object.entries(samples)) {
     const ms = s.map((x) => x.ms).sort((a, b) => a - b);
@@ -105,6 +111,7 @@ try {
   }
   table(rows);
 } finally {
+  proxy?.close();
   server.kill();
   rmSync(dir, { recursive: true, force: true });
 }
