@@ -1,7 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BIN } from './helpers/cli.js';
 import { startFaultProxy } from './helpers/fault-proxy.js';
 import { tempDir } from './helpers/paths.js';
 import { runCliAsync } from './helpers/run-cli-async.js';
@@ -109,5 +112,16 @@ describe('fnnx-kit upload', { timeout: 60_000 }, () => {
     const peakMiB = Number(readFileSync(rssFile, 'utf8').trim().split('\n').pop()) / 1024;
     expect(peakMiB).toBeGreaterThan(20);
     expect(peakMiB).toBeLessThan(100);
+  });
+
+  it('draws a progress bar (percent, bytes, rate) on a terminal, and none off one', async () => {
+    const key = `c${++n}.fnnx`;
+    const { file, detailsFile } = files(2_000_000, await singleDetails(s3, key));
+    const cmd = ['upload', file, '--details', detailsFile].map((a) => `'${a}'`).join(' ');
+    // util-linux `script` gives the CLI a pseudo-terminal, as a person's shell would (async: s3rver runs here).
+    const tty = await promisify(execFile)('script', ['-qec', `${process.execPath} ${BIN} ${cmd}`, '/dev/null'], { encoding: 'utf8' });
+    expect(tty.stdout).toMatch(/\[[#-]{24}\] +\d+%  upload  [\d.]+ \S+ \/ 1\.9 MiB  [\d.]+ \S+\/s/);
+    const plain = await runCliAsync(['upload', file, '--details', detailsFile]);
+    expect(plain.stderr).toBe('');
   });
 });
