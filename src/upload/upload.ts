@@ -183,10 +183,15 @@ class PartedUpload {
     this.progress();
     // The hash is one sequential read beside the parts (which never wait for it): parts may
     // finish in any order, and SHA-256 can only take the bytes in order.
-    const hashing = this.body.sha256(this.options.signal);
+    const hashStop = new AbortController();
+    const hashing = this.body.sha256(AbortSignal.any([hashStop.signal, ...(this.options.signal ? [this.options.signal] : [])]));
     hashing.catch(() => undefined);
     try {
       await this.sendAll(missing);
+    } catch (e) {
+      // A failed upload needs no hash: stop reading the file.
+      hashStop.abort();
+      throw e;
     } finally {
       // Even when interrupted, the parts that finished are on record before this returns.
       await this.stateWrites.catch(() => undefined);
