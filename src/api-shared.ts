@@ -63,3 +63,10 @@ export { wasmHasher } from './hash/wasm-hasher.js';
 
 // Making an artifact from ONNX models: the root files and members, every declaration read from the models.
 export { newFromOnnx, type OnnxModelFile, type NewOnnxOptions, type NewArtifact } from './build/new-onnx.js';
+
+// Uploading: the storage protocols of the registry's upload details, and its create-call payloads.
+export { upload, initiateMultipart, DEFAULT_CONCURRENCY, type UploadOptions, type UploadResult, type UploadProgress } from './upload/upload.js';
+export { parseUploadDetails, type UploadDetails, type PartTarget } from './upload/details.js';
+export type { UploadBody, StorageRequest, ByteRange } from './upload/upload-body.js';
+export type { UploadState, FinishedPart } from './upload/upload-state.js';
+export { registryPayload, REGISTRY_APIS, type RegistryApi, type ArtifactsCreatePayload } from './describe/registry-payload.js';

@@ -50,3 +50,6 @@ export { openZipSafely, DEFAULT_ZIP_LIMITS, type ZipLimits, type SafeZip, type S
 
 // Making an artifact's directory form from ONNX models (newFromOnnx itself is shared with the browser).
 export { openOnnxFiles, writeArtifactDir, type OpenedModels, type WriteDirOptions, type WrittenFile } from './node/new-dir.js';
+
+// Uploading to the registry's storage (the details its create call returns), resumable and verified.
+export { uploadFile, initiateMultipartUpload, type UploadFileOptions, type UploadFileResult } from './node/upload-file.js';

@@ -63,6 +63,18 @@ describe('describe', () => {
     expect(d.metrics).toEqual({});
   });
 
+  it('--api artifacts prints the current artifacts.create payload: extra_values and type "model" in place of metrics', () => {
+    const dir = tempDir();
+    const path = join(dir, 'model.fnnx');
+    copyFileSync(CORPUS_TAR, path);
+    const models = describeCli(path) as unknown as Record<string, unknown>;
+    const r = runCli(['describe', path, '--api', 'artifacts']);
+    expect(r.code, r.stderr).toBe(0);
+    const { metrics, ...rest } = models;
+    expect(JSON.parse(r.stdout)).toEqual({ ...rest, type: 'model', extra_values: metrics });
+    expect(runCli(['describe', path, '--api', 'v3']).code).toBe(2);
+  });
+
   it("conforms to the kit's upload-descriptor JSON Schema", () => {
     const dir = tempDir();
     const path = join(dir, 'model.fnnx');
@@ -77,16 +89,16 @@ describe('describe', () => {
   });
 
   it('accepts every registry extension, judged by the last dot (my.model.v2.fnnx is a .fnnx)', async () => {
-    for (const name of ['my.model.v2.fnnx', 'a.pyfnx', 'a.dfs', 'a.luml']) {
+    for (const name of ['my.model.v2.fnnx', 'a.pyfnx', 'a.dfs', 'a.luml', 'a.tar']) {
       expect((await describeJson(await artifact(name, [], []))).file_name).toBe(name);
     }
   });
 
   it('refuses other extensions with exit 1 and one line', async () => {
-    const r = runCli(['describe', await artifact('model.tar', [], [])]);
+    const r = runCli(['describe', await artifact('model.zip', [], [])]);
     expect(r.code).toBe(1);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
-    expect(r.stderr).toMatch(/"\.tar".*UPLOAD_EXTENSION/);
+    expect(r.stderr).toMatch(/"\.zip".*UPLOAD_EXTENSION/);
     for (const name of ['model.fnnx.gz', 'model', 'model.FNNX', '.fnnx']) {
       await expect(describeJson(await artifact(name, [], [])), name).rejects.toMatchObject({ code: 'UPLOAD_EXTENSION', kind: 'artifact' });
     }

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
@@ -121,8 +121,15 @@ describe('assertUploadable', () => {
     expect((await assertUploadable(await soundTar())).valid).toBe(true);
   });
 
+  // The registry now takes .tar: the corpus under an extension it refuses.
+  const corpusAsZip = () => {
+    const path = join(tempDir(), 'onnx_pipeline.zip');
+    copyFileSync(CORPUS_TAR, path);
+    return path;
+  };
+
   it('throws one NotUploadableError listing every problem', async () => {
-    const err = await assertUploadable(CORPUS_TAR, { maxSize: 1000 }).catch((e: unknown) => e);
+    const err = await assertUploadable(corpusAsZip(), { maxSize: 1000 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(NotUploadableError);
     const e = err as NotUploadableError;
     expect(e.code).toBe('NOT_UPLOADABLE');
@@ -132,7 +139,8 @@ describe('assertUploadable', () => {
   });
 
   it('is what validateTarget reports with forUpload', async () => {
-    const r = await validateTarget(CORPUS_TAR, { forUpload: true });
+    const r = await validateTarget(corpusAsZip(), { forUpload: true });
     expect(r.diagnostics.map((d) => d.code)).toContain('UPLOAD_EXTENSION');
+    expect((await validateTarget(CORPUS_TAR, { forUpload: true })).diagnostics.map((d) => d.code)).not.toContain('UPLOAD_EXTENSION');
   });
 });

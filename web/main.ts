@@ -7,8 +7,11 @@ import {
   readArtifact,
   readNewestCard,
   validate,
+  type Descriptor,
+  type MemberInfo,
   type TarStore,
 } from '../src/web/index.js';
+import { setupUploadStep } from './upload-step.js';
 import { h, setText } from './dom.js';
 import { setupTabs } from './tabs.js';
 import { cardView, descriptorView, membersView, metadataView, summaryView, validationView } from './views.js';
@@ -25,11 +28,23 @@ const progress = $<HTMLProgressElement>('hash-progress');
 const rateLabel = $<HTMLSpanElement>('hash-rate');
 const strictBox = $<HTMLInputElement>('strict');
 const selectTab = setupTabs($('tabs'));
+const uploadStep = setupUploadStep({
+  file: () => localFile,
+  descriptor: () => described,
+  begin: (message) => begin(message),
+  done: (message, state) => {
+    status.textContent = message;
+    document.body.dataset.state = state;
+  },
+  showError: (e) => showError(e),
+});
 
 let current: AbortController | undefined;
 let localFile: File | undefined;
 /** The artifact on screen, which the strict switch validates again. */
 let openedStore: TarStore | undefined;
+/** The descriptor computed for the local file on screen: what the upload is checked against. */
+let described: Descriptor | undefined;
 
 /** Every failure the user sees is one line: the member, what is wrong, the code, and a hint. */
 function showError(e: unknown): void {
@@ -77,6 +92,8 @@ async function show(store: TarStore, label: string, signal: AbortSignal): Promis
   fill('validation', [h('p', { class: 'empty' }, 'Validating…')]);
   describeButton.disabled = !localFile;
   fill('descriptor', localFile ? [] : [h('p', { class: 'empty' }, 'Open a local file to compute its upload descriptor.')]);
+  described = undefined;
+  uploadStep.reset();
   progress.value = 0;
   setText(rateLabel, '');
   views.hidden = false;
@@ -161,6 +178,8 @@ describeButton.addEventListener('click', () => {
   const worker = new URLSearchParams(location.search).get('worker') !== '0';
   describeBlob(file, file.name, { signal, onProgress, worker })
     .then(({ descriptor }) => {
+      described = descriptor;
+      uploadStep.reset();
       const seconds = (performance.now() - t0) / 1000;
       fill('descriptor', descriptorView(descriptor, seconds));
       setText(status, `${file.name}: descriptor computed.`);

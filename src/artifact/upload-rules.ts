@@ -5,7 +5,7 @@
  */
 import { ArtifactError } from '../errors.js';
 
-export const UPLOAD_EXTENSIONS = ['fnnx', 'pyfnx', 'dfs', 'luml'] as const;
+export const UPLOAD_EXTENSIONS = ['fnnx', 'pyfnx', 'dfs', 'luml', 'tar'] as const;
 /** The registry client's 5 GB mark. */
 export const DEFAULT_MAX_UPLOAD_SIZE = 5_368_709_120;
 

@@ -15,3 +15,6 @@ export { blobChunks } from './blob-chunks.js';
 // Model cards and zips, read by ranges.
 export { readNewestCard } from './model-card.js';
 export { ZipReader, DEFAULT_ZIP_LIMITS, type ZipEntry, type ZipLimits } from './zip-reader.js';
+
+// Uploading a File/Blob to the registry's storage (the details its create call returns).
+export { uploadBlob, initiateMultipartUpload, type UploadBlobOptions } from './upload-blob.js';

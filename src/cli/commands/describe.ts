@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { Code } from '../../codes.js';
 import { DEFAULT_MAX_UPLOAD_SIZE } from '../../artifact/upload-rules.js';
 import { UsageError } from '../../errors.js';
+import { REGISTRY_APIS, registryPayload, type RegistryApi } from '../../describe/registry-payload.js';
 import { printJson } from '../common.js';
 import { collectLimit, limitsHelp } from '../limits-option.js';
 import { progressBar, type Progress } from '../progress.js';
@@ -10,6 +11,7 @@ import { TEXT_LIST_MAX } from '../render/table.js';
 
 interface DescribeOptions {
   maxSize: string;
+  api: string;
   quiet?: boolean;
   limit?: Record<string, number>;
 }
@@ -26,9 +28,13 @@ export function registerDescribe(program: Command): void {
     .description("the registry's upload descriptor {file_name, file_hash, size, file_index, manifest, metrics}, in one pass over the file")
     .argument('<artifact>', 'a .fnnx/.pyfnx/.dfs/.luml tar file or an http(s) URL')
     .option('--max-size <bytes>', "refuse files larger than this (the registry's upload limit)", String(DEFAULT_MAX_UPLOAD_SIZE))
+    .option('--api <generation>', "the registry API the JSON is for: models (model_artifacts.create: metrics) or artifacts (artifacts.create: extra_values, type \"model\")", 'models')
     .option('-q, --quiet', 'no progress bar')
     .option('--limit <name=value>', limitsHelp(), collectLimit)
     .action(async (target: string, opts: DescribeOptions) => {
+      if (!(REGISTRY_APIS as readonly string[]).includes(opts.api)) {
+        throw new UsageError('BAD_OPTION', `--api must be one of ${REGISTRY_APIS.join(', ')}, not "${opts.api}"`);
+      }
       // Loaded when run, not when the CLI starts: startup is paid by every command.
       const { describeFile } = await import('../../node/describe-file.js');
       let bar: Progress | undefined;
@@ -48,6 +54,6 @@ export function registerDescribe(program: Command): void {
       const rest = result.warnings.length - shown.length;
       const omitted: Code = 'WARNINGS_OMITTED';
       if (rest > 0) process.stderr.write(`fnnx-kit: warning: ${rest} more warning(s) not shown; \`inspect --json\` lists them (${omitted})\n`);
-      await printJson(result.descriptor);
+      await printJson(registryPayload(result.descriptor, opts.api as RegistryApi));
     });
 }

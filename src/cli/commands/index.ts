@@ -12,6 +12,7 @@ import { registerAppendMeta } from './append-meta.js';
 import { registerPatchManifest } from './patch-manifest.js';
 import { registerCard } from './card.js';
 import { registerNew } from './new.js';
+import { registerUpload } from './upload.js';
 
 /** Every subcommand registers itself here; one line per command module. */
-export const commands: Array<(program: Command) => void> = [registerInspect, registerIndex, registerCat, registerDownload, registerExtract, registerValidate, registerPack, registerDescribe, registerVerify, registerAppendMeta, registerPatchManifest, registerCard, registerNew];
+export const commands: Array<(program: Command) => void> = [registerInspect, registerIndex, registerCat, registerDownload, registerExtract, registerValidate, registerPack, registerDescribe, registerVerify, registerAppendMeta, registerPatchManifest, registerCard, registerNew, registerUpload];

@@ -1,0 +1,109 @@
+import type { Command } from 'commander';
+import { SourceError, UsageError } from '../../errors.js';
+import type { UploadFileResult } from '../../node/upload-file.js';
+import { isUrl } from '../../node/open.js';
+import { printJson, readJsonFile } from '../common.js';
+import { progressBar, type Progress } from '../progress.js';
+import { formatBytes } from '../render/table.js';
+
+interface UploadCliOptions {
+  details?: string;
+  initiate?: string;
+  descriptor?: string;
+  sha256?: string;
+  size?: string;
+  concurrency: string;
+  timeout: string;
+  resume: boolean;
+  json?: boolean;
+  quiet?: boolean;
+}
+
+const EXAMPLES = `
+Examples:
+  # one PUT, or Azure blocks / S3 parts: the details are the registry's answer, as JSON
+  $ fnnx-kit describe model.fnnx > descriptor.json
+  $ fnnx-kit upload model.fnnx --details details.json --descriptor descriptor.json
+
+  # S3 multipart: start it, ask the registry for the part URLs of that upload id, then send
+  $ fnnx-kit upload --initiate "$(jq -r .url create-answer.json)"
+  $ fnnx-kit upload model.fnnx --details parts.json --sha256 <hex> --size <bytes> --concurrency 8
+
+  # interrupted (Ctrl-C, network loss)? run the same command again: only missing parts are sent
+`;
+
+export function registerUpload(program: Command): void {
+  program
+    .command('upload')
+    .description("send an artifact to the registry's storage by its upload details: parts in parallel, retried, hashed while sent, resumable (<file>.upload.json); completed only if the hash matches")
+    .argument('[file]', 'the artifact to upload')
+    .option('--details <details.json>', "the registry's upload details: {type, url, multipart:false}, or {type, upload_id?, parts, complete_url}")
+    .option('--initiate <url>', 'POST an S3 "?uploads" URL (the details with multipart:true) and print the upload id')
+    .option('--descriptor <descriptor.json>', "what the registry was told (describe's output): its size and file_hash are checked")
+    .option('--sha256 <hex>', 'expected SHA-256 of the file')
+    .option('--size <bytes>', 'expected size in bytes (checked before anything is sent)')
+    .option('--concurrency <n>', 'parts in flight at once', '4')
+    .option('--timeout <ms>', 'give up on a request after this long without progress (then retry)', '30000')
+    .option('--no-resume', 'neither read nor write <file>.upload.json')
+    .option('--json', 'print the result as JSON')
+    .option('-q, --quiet', 'no progress bar, no warnings')
+    .addHelpText('after', EXAMPLES)
+    .action(async (file: string | undefined, opts: UploadCliOptions) => {
+      if (opts.initiate !== undefined) return initiate(opts);
+      if (file === undefined || opts.details === undefined) {
+        throw new UsageError('BAD_OPTION', 'upload needs a file and --details (or --initiate <url>)', { hint: 'see `fnnx-kit upload --help`' });
+      }
+      const details = await readJsonFile(opts.details);
+      const { loadDescriptor } = await import('../../node/download-verify.js');
+      const { uploadFile } = await import('../../node/upload-file.js');
+      const controller = new AbortController();
+      const onSigint = () => controller.abort();
+      process.once('SIGINT', onSigint);
+      let bar: Progress | undefined;
+      let result: UploadFileResult;
+      try {
+        result = await uploadFile(file, details, {
+          descriptor: opts.descriptor ? await loadDescriptor(opts.descriptor) : undefined,
+          sha256: opts.sha256,
+          size: opts.size === undefined ? undefined : count(opts.size, '--size'),
+          concurrency: count(opts.concurrency, '--concurrency', 1),
+          timeoutMs: count(opts.timeout, '--timeout', 1),
+          resume: opts.resume,
+          signal: controller.signal,
+          onWarning: opts.quiet ? undefined : (w) => process.stderr.write(`fnnx-kit: warning: ${w}\n`),
+          onProgress: opts.quiet ? undefined : (p) => (bar ??= progressBar('upload', p.total)).update(p.sent),
+        });
+      } catch (e) {
+        if (!controller.signal.aborted || !opts.resume) throw e;
+        throw new SourceError('ABORTED', 'the upload was interrupted', {
+          hint: 'finished parts are recorded in the .upload.json beside the file: run the same command again to send only the rest',
+        });
+      } finally {
+        bar?.finish();
+        process.off('SIGINT', onSigint);
+      }
+      if (opts.json) printJson(result);
+      else if (!opts.quiet) process.stdout.write(summary(result));
+    });
+}
+
+async function initiate(opts: UploadCliOptions): Promise<void> {
+  const url = opts.initiate!;
+  if (!isUrl(url)) throw new UsageError('NOT_A_URL', `"${url}" is not an http(s) URL`);
+  const { initiateMultipartUpload } = await import('../../node/upload-file.js');
+  const uploadId = await initiateMultipartUpload(url, { timeoutMs: count(opts.timeout, '--timeout', 1) });
+  if (opts.json) printJson({ upload_id: uploadId });
+  else process.stdout.write(`${uploadId}\n`);
+}
+
+function count(text: string, option: string, min = 0): number {
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(n) || n < min) throw new UsageError('BAD_OPTION', `${option} must be a whole number${min ? ` of at least ${min}` : ''}, got "${text}"`);
+  return n;
+}
+
+function summary(r: UploadFileResult): string {
+  const checks = r.verified.length ? `verified ${r.verified.join(', ')}` : 'not verified (no --descriptor, --sha256 or --size)';
+  const parts = r.shape === 'single' ? 'one PUT' : `${r.partsSent} part(s) sent${r.partsResumed ? `, ${r.partsResumed} resumed` : ''}`;
+  return `${r.file}: ${formatBytes(r.size)}, sha256 ${r.sha256}; ${parts}; ${checks}; upload completed\n`;
+}

@@ -1,0 +1,72 @@
+import { AbortError, SourceError } from '../errors.js';
+import { wasmHasher } from '../hash/wasm-hasher.js';
+import type { FetchFn } from '../source/http-request.js';
+import { redact } from '../source/http-request.js';
+import type { RetryPolicy } from '../source/retry.js';
+import type { StorageRequest, UploadBody } from '../upload/upload-body.js';
+import { initiateMultipart, upload, type UploadOptions, type UploadResult } from '../upload/upload.js';
+import { blobChunks } from './blob-chunks.js';
+
+export interface UploadBlobOptions extends UploadOptions {
+  fetch?: FetchFn;
+}
+
+/**
+ * Uploads a File or Blob by the registry's upload details (see upload.ts). Each part is sent as
+ * `blob.slice(start, end)`, which the browser streams from disk itself, so memory stays flat
+ * whatever the part size. To resume after a reload or a network loss, keep the last value
+ * `onState` gave and pass it back as `state` with the same details and file.
+ */
+export function uploadBlob(blob: Blob, details: unknown, options: UploadBlobOptions = {}): Promise<UploadResult> {
+  return upload(new BlobUploadBody(blob, options.fetch ?? globalThis.fetch.bind(globalThis)), details, options);
+}
+
+/** POSTs an S3 "?uploads" URL from the page; returns the UploadId (the bucket's CORS must allow POST). */
+export function initiateMultipartUpload(url: string, options: { signal?: AbortSignal; retry?: RetryPolicy; fetch?: FetchFn } = {}): Promise<string> {
+  const fetchFn = options.fetch ?? globalThis.fetch.bind(globalThis);
+  return initiateMultipart((request, signal) => sendWithFetch(fetchFn, undefined, request, signal), url, options);
+}
+
+class BlobUploadBody implements UploadBody {
+  readonly label: string;
+  readonly size: number;
+  readonly mtimeMs: number | undefined;
+
+  constructor(
+    private readonly blob: Blob,
+    private readonly fetchFn: FetchFn,
+  ) {
+    this.label = 'name' in blob && typeof blob.name === 'string' ? blob.name : 'blob';
+    this.size = blob.size;
+    this.mtimeMs = 'lastModified' in blob && typeof blob.lastModified === 'number' ? blob.lastModified : undefined;
+  }
+
+  send(request: StorageRequest, signal?: AbortSignal): Promise<Response> {
+    return sendWithFetch(this.fetchFn, this.blob, request, signal);
+  }
+
+  async sha256(signal?: AbortSignal): Promise<string> {
+    const hasher = await wasmHasher('sha256');
+    for await (const chunk of blobChunks(this.blob, signal)) hasher.update(chunk);
+    return hasher.digestHex();
+  }
+
+  /** A File the user changed after choosing it fails to read (the browser checks); nothing more to ask here. */
+  checkUnchanged(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+async function sendWithFetch(fetchFn: FetchFn, blob: Blob | undefined, request: StorageRequest, signal?: AbortSignal): Promise<Response> {
+  const range = typeof request.body === 'object' ? request.body : undefined;
+  const body = range && blob ? blob.slice(range.start, range.end) : (request.body as string | undefined);
+  try {
+    const res = await fetchFn(request.url, { method: request.method, headers: request.headers, body, signal });
+    // fetch reports no upload progress: a part counts once the store answered.
+    if (range && res.ok) request.onBytes?.(range.end - range.start);
+    return res;
+  } catch (e) {
+    if (signal?.aborted) throw new AbortError();
+    throw new SourceError('NETWORK_ERROR', `${request.method} ${redact(request.url)}: ${(e as Error).message}`, { cause: e });
+  }
+}
