@@ -15,6 +15,9 @@ const ROOT = join(import.meta.dirname, '..');
 /** UPPER_SNAKE string literals that are not codes, each with why it appears in src/. */
 const NOT_CODES = new Map([
   ['GET', 'an HTTP method'],
+  ['PUT', 'an HTTP method'],
+  ['POST', 'an HTTP method'],
+  ['DELETE', 'an HTTP method'],
   ['OPERATION_PATH_UNRESOLVABLE', "fast-json-patch's error name"],
   ['OPERATION_PATH_CANNOT_ADD', "fast-json-patch's error name"],
   ['EPIPE', 'a Node errno code'],

@@ -32,7 +32,12 @@ function expectLockedOrOk(r: CliResult): void {
   expect(r.stderr).not.toMatch(/INTERNAL/);
   if (r.code === 0) return;
   expect(r.code, r.stderr).toBe(2);
-  expect(r.stderr).toMatch(/^fnnx-kit: .* is being written by process \d+ .*\(LOCKED\)\n/);
+  // With --json the failure is a JSON object on stdout; otherwise one line on stderr.
+  if (r.stdout.startsWith('{')) {
+    const { error } = JSON.parse(r.stdout) as { error: { code: string; message: string } };
+    expect(error.code).toBe('LOCKED');
+    expect(error.message).toMatch(/is being written by process \d+/);
+  } else expect(r.stderr).toMatch(/^fnnx-kit: .* is being written by process \d+ .*\(LOCKED\)\n/);
 }
 
 function leftovers(dir: string): string[] {
@@ -147,7 +152,7 @@ describe('never through a link we did not make', () => {
 
     const again = join(out, 'again.fnnx');
     linkSync(victim, `${again}.part`);
-    writeFileSync(`${again}.part.json`, JSON.stringify({ url: server.url('model.fnnx'), identity: { size: SIZE } }));
+    writeFileSync(`${again}.part.json`, JSON.stringify({ url: server.url('model.fnnx'), identity: { size: SIZE, etag: '"v1"' } }));
     const resumed = await runCliAsync(['download', server.url('model.fnnx'), '-o', again]);
     expect(resumed.code, resumed.stderr).toBe(2);
     expect(resumed.stderr).toMatch(/hard link.*\(LINK_REFUSED\)/);
