@@ -1,14 +1,53 @@
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { SourceError, throwIfAborted } from '../errors.js';
 import { ioError } from './file-source.js';
 
 /**
- * Chunk size for reading a local file that is hashed as it is read: small enough that a chunk is
- * still in the core's 1 MiB L2 cache when the hasher reaches it. Measured on this machine:
- * node:crypto hashed 1 MiB buffers at 1.52 GB/s and 8 MiB ones at 1.28 GB/s; the describe pass
- * over a 1 GiB artifact, six interleaved runs, 1.54 GB/s median with 1 MiB against 1.47 with 8 MiB.
+ * Chunk size for a file that is hashed as it is read, synchronously (syncFileChunks): small enough
+ * that the chunk the kernel just copied is still in the core's L1/L2 cache when the hasher reads it,
+ * on any host. Measured (1 GiB in the page cache, a readSync + createHash loop, whole processes):
+ * on a core with a 512 KiB L2, 64 KiB ran at openssl dgst's speed and 256 KiB / 1 MiB 1.5-1.6x
+ * slower (sys CPU 0.15 s against 0.67-0.74 s); on a core with a 1 MiB L2, 16 KiB to 1 MiB all ran
+ * at openssl's speed. 64 KiB is the size that wins on both (docs/pending/i16-design.md).
  */
-export const FILE_HASH_CHUNK = 1 << 20;
+export const FILE_HASH_CHUNK = 64 * 1024;
+
+/**
+ * A local file's bytes as chunks read synchronously into one recycled buffer: each chunk is valid
+ * only until the next is asked for. Small synchronous reads cost a syscall each and no thread-pool
+ * round trip (async 64 KiB reads measured 1.3-1.5x slower than sync ones), so this blocks the
+ * thread it runs on: run it on a worker, or where blocking is fine (the CLI).
+ */
+export function* syncFileChunks(path: string, chunkSize: number, expectedSize?: number): Generator<Uint8Array> {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (e) {
+    throw ioError(e, path);
+  }
+  try {
+    const size = expectedSize ?? fstatSync(fd).size;
+    const buffer = new Uint8Array(chunkSize);
+    for (let pos = 0; pos < size; ) {
+      const want = Math.min(chunkSize, size - pos);
+      let n = 0;
+      while (n < want) {
+        const got = readSync(fd, buffer, n, want - n, pos + n);
+        if (got === 0) throw shortRead(path, pos + n);
+        n += got;
+      }
+      pos += n;
+      yield buffer.subarray(0, n);
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function shortRead(path: string, at: number): SourceError {
+  return new SourceError('SHORT_READ', `${path}: ended at ${at} bytes, before its size when opened; did it change while being read?`);
+}
 
 export interface RecycledChunkOptions {
   chunkSize: number;
@@ -58,7 +97,7 @@ async function readFull(handle: import('node:fs/promises').FileHandle, into: Uin
   while (done < length) {
     const { bytesRead } = await handle.read(into, done, length - done, position + done);
     if (bytesRead === 0) {
-      throw new SourceError('SHORT_READ', `${path}: ended at ${position + done} bytes, before its size when opened; did it change while being read?`);
+      throw shortRead(path, position + done);
     }
     done += bytesRead;
   }
