@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
-import { commands } from './commands/index.js';
+import { commandLoaders } from './commands/index.js';
 import { exitCodeOf, formatError } from './errors.js';
 
 /** The installed package's version: dist/cli/main.js sits two levels under package.json. */
@@ -9,22 +9,34 @@ function packageVersion(): string {
   return typeof pkg === 'object' && pkg !== null && 'version' in pkg && typeof pkg.version === 'string' ? pkg.version : 'unknown';
 }
 
-export function buildProgram(): Command {
+/** The command a command line names (its first word that is not an option), if it is one of ours. */
+function commandNamed(args: readonly string[]): string | undefined {
+  const word = args.find((a) => !a.startsWith('-'));
+  return word !== undefined && commandLoaders.has(word) ? word : undefined;
+}
+
+/**
+ * The program with the command `args` names, or with every command (for help, a mistyped name…):
+ * a run loads only the modules it needs.
+ */
+export async function buildProgram(args: readonly string[] = []): Promise<Command> {
   const program = new Command('fnnx-kit')
     .description('Read, write and validate FNNX model artifacts (.fnnx, .pyfnx, .dfs, .luml)')
     .version(packageVersion(), '-V, --version', 'print the version and exit')
     .option('--debug', 'print stack traces with errors')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  for (const register of commands) register(program);
+  const only = commandNamed(args);
+  const loaders = only ? [commandLoaders.get(only)!] : [...commandLoaders.values()];
+  for (const register of await Promise.all(loaders.map((load) => load()))) register(program);
   for (const cmd of program.commands) cmd.exitOverride();
   return program;
 }
 
 /** Runs the CLI and resolves to the process exit code; never throws. */
 export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
   try {
+    const program = await buildProgram(argv.slice(2));
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (e) {
