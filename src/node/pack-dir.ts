@@ -7,9 +7,9 @@ import { assertValidManifest } from '../build/manifest-check.js';
 import type { MemberInput } from '../build/member-input.js';
 import { ArtifactError, LimitError, UsageError } from '../errors.js';
 import { DirStore } from './dir-store.js';
-import { fileBody } from './file-body.js';
+import { fileBody, type FileBodyOptions } from './file-body.js';
 
-export async function artifactInputFromDir(dir: string): Promise<ArtifactInput> {
+export async function artifactInputFromDir(dir: string, bodies: FileBodyOptions = {}): Promise<ArtifactInput> {
   const store = new DirStore(dir);
   const members = await store.members();
   for (const m of members) {
@@ -33,7 +33,7 @@ export async function artifactInputFromDir(dir: string): Promise<ArtifactInput> 
   const files: MemberInput[] = [];
   for (const m of members) {
     if (m.kind === 'file' && !(ROOT_FILES as readonly string[]).includes(m.name)) {
-      files.push({ name: m.name, body: await fileBody(join(dir, m.name)) });
+      files.push({ name: m.name, body: await fileBody(join(dir, m.name), bodies) });
     }
   }
   return {

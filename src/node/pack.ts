@@ -4,15 +4,19 @@ import type { DescribeResult } from '../describe/descriptor.js';
 import { cryptoHasher } from './crypto-hasher.js';
 import { AtomicFileSink } from './file-sink.js';
 
-/** Builds an artifact into a file (atomically: complete and synced, or not there at all). */
+/**
+ * Builds an artifact into a file (atomically: complete and synced, or not there at all).
+ * `blocking`: write on this thread as the bytes come (AtomicFileSink), for the CLI.
+ */
 export async function packToFile(
   input: ArtifactInput,
   outPath: string,
-  options: Partial<BuildOptions> = {},
+  options: Partial<BuildOptions> & { blocking?: boolean } = {},
 ): Promise<DescribeResult> {
-  const sink = await AtomicFileSink.create(outPath);
+  const { blocking, ...build } = options;
+  const sink = await AtomicFileSink.create(outPath, { blocking });
   try {
-    const result = await buildArtifact(input, sink.write, { fileName: basename(outPath), hasher: cryptoHasher, ...options });
+    const result = await buildArtifact(input, sink.write, { fileName: basename(outPath), hasher: cryptoHasher, ...build });
     await sink.commit();
     return result;
   } catch (e) {
