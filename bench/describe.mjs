@@ -76,13 +76,14 @@ try {
     const row = (label, rs) => [
       label,
       (median(rs.map((r) => r.ms)) / 1000).toFixed(2),
+      (median(rs.map((r) => r.cpuMs)) / 1000).toFixed(2),
       (median(rs.map((r) => r.sysMs)) / 1000).toFixed(2),
       mib(Math.max(...rs.map((r) => r.rssKiB))),
       ratio(rs, runs.openssl).toFixed(3),
     ];
     console.log(`\n${gib} GiB artifact, ${RUNS} alternating rounds, load average ${loadBefore} → ${loadAfter}:`);
     table([
-      ['contender', 'wall s (median)', 'sys CPU s', 'peak RSS MiB (max)', '× openssl dgst'],
+      ['contender', 'wall s (median)', 'CPU s', 'sys CPU s', 'peak RSS MiB (max)', '× openssl dgst'],
       row('openssl dgst -sha256', runs.openssl),
       row('fnnx-kit describe', runs.cli),
       row('describeFile() (worker), whole process', runs.lib),
@@ -93,6 +94,8 @@ try {
     console.log(`  describe ÷ openssl dgst:     ${ratio(runs.cli, runs.openssl).toFixed(3)}x (target <= 1.05)`);
     console.log(`  describeFile() ÷ openssl:    ${ratio(runs.lib, runs.openssl).toFixed(3)}x`);
     console.log(`  Python client ÷ describe:    ${ratio(runs.py, runs.cli).toFixed(3)}x (target >= 1.15)`);
+    // Beating Python by 1.15x is possible only if the limit itself does (describe cannot beat openssl dgst).
+    console.log(`  the limit: Python ÷ openssl dgst: ${ratio(runs.py, runs.openssl).toFixed(3)}x (the 1.15x target needs this >= 1.15)`);
     console.log(`  describe peak RSS:           ${peak.toFixed(0)} MiB (target < 100)`);
     rmSync(file);
   }

@@ -64,13 +64,14 @@ try {
     const row = (label, rs) => [
       label,
       (median(rs.map((r) => r.ms)) / 1000).toFixed(2),
+      (median(rs.map((r) => r.cpuMs)) / 1000).toFixed(2),
       (median(rs.map((r) => r.sysMs)) / 1000).toFixed(2),
       mib(Math.max(...rs.map((r) => r.rssKiB))),
       ratio(rs, runs.ours).toFixed(3),
     ];
     console.log(`\npack of a directory with a ${gib} GiB model, ${RUNS} alternating rounds, load average ${loadBefore} → ${loadAfter}:`);
     table([
-      ['contender', 'wall s (median)', 'sys CPU s', 'peak RSS MiB (max)', '÷ fnnx-kit pack'],
+      ['contender', 'wall s (median)', 'CPU s', 'sys CPU s', 'peak RSS MiB (max)', '÷ fnnx-kit pack'],
       row('fnnx-kit pack (tar + descriptor, one pass, synced)', runs.ours),
       row('tar -cf, sync FILE, openssl dgst -sha256', runs.tar),
       row('python tarfile.add, fsync, hashlib', runs.py),
