@@ -13,7 +13,7 @@ import { mkdtempSync, rmSync, writeFileSync, truncateSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { alternatingRuns, loadAverage, median, mib, ratio, table, timed } from './lib/measure.mjs';
+import { alternatingRuns, loadAverage, ratio, summaryHeader, summaryRow, table, timed } from './lib/measure.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const BIN = join(root, 'bin/fnnx-kit.js');
@@ -73,17 +73,10 @@ try {
       loop: () => timed(process.execPath, ['--input-type=module', '-e', NODE_LOOP, file]),
     });
     const loadAfter = await loadAverage();
-    const row = (label, rs) => [
-      label,
-      (median(rs.map((r) => r.ms)) / 1000).toFixed(2),
-      (median(rs.map((r) => r.cpuMs)) / 1000).toFixed(2),
-      (median(rs.map((r) => r.sysMs)) / 1000).toFixed(2),
-      mib(Math.max(...rs.map((r) => r.rssKiB))),
-      ratio(rs, runs.openssl).toFixed(3),
-    ];
+    const row = (label, rs) => summaryRow(label, rs, runs.openssl);
     console.log(`\n${gib} GiB artifact, ${RUNS} alternating rounds, load average ${loadBefore} → ${loadAfter}:`);
     table([
-      ['contender', 'wall s (median)', 'CPU s', 'sys CPU s', 'peak RSS MiB (max)', '× openssl dgst'],
+      summaryHeader('× openssl dgst'),
       row('openssl dgst -sha256', runs.openssl),
       row('fnnx-kit describe', runs.cli),
       row('describeFile() (worker), whole process', runs.lib),

@@ -14,7 +14,7 @@ import { mkdtempSync, rmSync, writeFileSync, truncateSync, mkdirSync, cpSync } f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { alternatingRuns, loadAverage, median, mib, ratio, table, timed } from './lib/measure.mjs';
+import { alternatingRuns, loadAverage, ratio, summaryHeader, summaryRow, table, timed } from './lib/measure.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const BIN = join(root, 'bin/fnnx-kit.js');
@@ -61,17 +61,10 @@ try {
     });
     const loadAfter = await loadAverage();
     for (const f of ['ours.fnnx', 'tar.tar', 'py.fnnx']) fresh(f);
-    const row = (label, rs) => [
-      label,
-      (median(rs.map((r) => r.ms)) / 1000).toFixed(2),
-      (median(rs.map((r) => r.cpuMs)) / 1000).toFixed(2),
-      (median(rs.map((r) => r.sysMs)) / 1000).toFixed(2),
-      mib(Math.max(...rs.map((r) => r.rssKiB))),
-      ratio(rs, runs.ours).toFixed(3),
-    ];
+    const row = (label, rs) => summaryRow(label, rs, runs.ours);
     console.log(`\npack of a directory with a ${gib} GiB model, ${RUNS} alternating rounds, load average ${loadBefore} → ${loadAfter}:`);
     table([
-      ['contender', 'wall s (median)', 'CPU s', 'sys CPU s', 'peak RSS MiB (max)', '÷ fnnx-kit pack'],
+      summaryHeader('÷ fnnx-kit pack'),
       row('fnnx-kit pack (tar + descriptor, one pass, synced)', runs.ours),
       row('tar -cf, sync FILE, openssl dgst -sha256', runs.tar),
       row('python tarfile.add, fsync, hashlib', runs.py),

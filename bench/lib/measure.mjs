@@ -63,6 +63,15 @@ export async function loadAverage() {
   return (await readFile('/proc/loadavg', 'utf8')).split(' ')[0];
 }
 
+/** The header of a summaryRow table; `ratioLabel` names the ratio column. */
+export const summaryHeader = (ratioLabel) => ['contender', 'wall s (median)', 'CPU s', 'sys CPU s', 'peak RSS MiB (max)', ratioLabel];
+
+/** One contender's runs as a row: wall, CPU and sys medians in seconds, the largest peak RSS, and the ratio to `base`'s runs. */
+export function summaryRow(label, runs, base) {
+  const s = (key) => (median(runs.map((r) => r[key])) / 1000).toFixed(2);
+  return [label, s('ms'), s('cpuMs'), s('sysMs'), mib(Math.max(...runs.map((r) => r.rssKiB))), ratio(runs, base).toFixed(3)];
+}
+
 export function table(rows) {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => String(r[i]).length)));
   for (const r of rows) console.log(`  ${r.map((c, i) => (i === 0 ? String(c).padEnd(widths[i]) : String(c).padStart(widths[i]))).join('  ')}`);
