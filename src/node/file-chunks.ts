@@ -53,8 +53,8 @@ export interface RecycledChunkOptions {
   chunkSize: number;
   /**
    * Buffers in the ring (default 2). Chunk j stays intact until chunk j + buffers - 1 is asked
-   * for: with 2, consume each chunk before asking for the next (the describer); with 3, a chunk
-   * may still be in flight to a writer while the next one is hashed (the packer).
+   * for: with 2, consume each chunk before asking for the next; with 3, a chunk
+   * may still be in flight to a writer while the next one is hashed (the packer, when not blocking).
    */
   buffers?: number;
   signal?: AbortSignal;
