@@ -31,6 +31,9 @@ describe('describeFile on a local file: synchronous cache-sized reads, on a work
     const onWorker = await describeFile(art.path);
     const here = await describeFile(art.path, { worker: false });
     expect(onWorker).toEqual(here);
+    // The index keeps no prototype across the worker boundary, so "constructor" is not a member.
+    expect(Object.getPrototypeOf(onWorker.descriptor.file_index)).toBeNull();
+    expect(onWorker.descriptor.file_index['constructor']).toBeUndefined();
     expect(here.descriptor.file_hash).toBe(sha256File(art.path));
     expect(here.descriptor.size).toBe(art.size);
     expect(here.descriptor.file_index).toEqual(art.index);

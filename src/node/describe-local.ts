@@ -46,7 +46,7 @@ export function describeLocalInWorker(path: string, options: LocalDescribeOption
     signal?.addEventListener('abort', onAbort, { once: true });
     worker.on('message', (m: FromDescribeWorker) => {
       if ('progress' in m) onProgress?.(m.progress);
-      else if ('result' in m) resolve(m.result);
+      else if ('result' in m) resolve(withBareIndex(m.result));
       else reject(fromWire(m.error));
     });
     worker.on('error', (e) => reject(new SourceError('WORKER_FAILED', `the hashing worker failed: ${e.message}`, { cause: e })));
@@ -57,6 +57,15 @@ export function describeLocalInWorker(path: string, options: LocalDescribeOption
     signal?.removeEventListener('abort', onAbort);
     void worker.terminate();
   });
+}
+
+/**
+ * A structured clone gives every object Object.prototype; the file_index had none (fileIndexOf), so
+ * that a lookup by a member's name never finds an inherited key ("constructor", "__proto__").
+ */
+function withBareIndex(result: DescribeResult): DescribeResult {
+  const file_index = Object.assign(Object.create(null) as DescribeResult['descriptor']['file_index'], result.descriptor.file_index);
+  return { ...result, descriptor: { ...result.descriptor, file_index } };
 }
 
 /**
