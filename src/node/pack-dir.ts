@@ -12,7 +12,7 @@ import type { MemberInfo } from '../artifact/member-store.js';
 import type { Diagnostic } from '../validate/diagnostics.js';
 import { refuseInvalidResult } from '../validate/would-be.js';
 import { DirStore } from './dir-store.js';
-import { fileBody } from './file-body.js';
+import { fileBody, type FileBodyOptions } from './file-body.js';
 import { ioError } from './file-source.js';
 import { isTempFileOf } from './file-sink.js';
 
@@ -26,6 +26,8 @@ export interface PackDirOptions {
   exclude?: readonly string[];
   /** Leave out `__pycache__/` and `*.pyc` as the reference FNNX builder does (default true). */
   defaultExcludes?: boolean;
+  /** How member files are read (fileBody): `blocking` reads synchronously, for the CLI. */
+  blocking?: FileBodyOptions['blocking'];
 }
 
 export async function artifactInputFromDir(dir: string, options: PackDirOptions = {}): Promise<ArtifactInput> {
@@ -60,7 +62,7 @@ export async function artifactInputFromDir(dir: string, options: PackDirOptions 
   const files: MemberInput[] = [];
   for (const m of members) {
     if (m.kind === 'file' && !(ROOT_FILES as readonly string[]).includes(m.name)) {
-      files.push({ name: m.name, body: await fileBody(join(dir, m.name)) });
+      files.push({ name: m.name, body: await fileBody(join(dir, m.name), { blocking: options.blocking }) });
     }
   }
   return {

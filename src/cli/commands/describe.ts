@@ -45,6 +45,8 @@ export function registerDescribe(program: Command): void {
           limits: opts.limit,
           onStart: (size) => (bar = opts.quiet ? undefined : progressBar('describe', size)),
           onProgress: (n) => bar?.update(n),
+          // The CLI has nothing else to run: the pass on this thread saves the worker's start-up.
+          worker: false,
         });
       } finally {
         bar?.finish();

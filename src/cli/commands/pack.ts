@@ -35,7 +35,10 @@ export function registerPack(program: Command): void {
       const { buildArtifact } = await import('../../build/builder.js');
       const { cryptoHasher } = await import('../../node/crypto-hasher.js');
       if (!opts.output) throw new UsageError('NO_OUTPUT', 'give the output file with -o');
-      const input = await artifactInputFromDir(dir, { output: opts.output, exclude: opts.exclude, defaultExcludes: opts.defaultExcludes });
+      // Into a file: read, hash and write on this one thread, which wins on a busy machine (and
+      // the CLI has nothing else to run); to stdout the chunks must outlive the write, so not there.
+      const blocking = opts.output !== '-';
+      const input = await artifactInputFromDir(dir, { output: opts.output, exclude: opts.exclude, defaultExcludes: opts.defaultExcludes, blocking });
       if (opts.check) await refuseInvalidPack(input, dir);
       else process.stderr.write('fnnx-kit: warning: --no-check: the result is not validated; run `fnnx-kit validate` on it before uploading\n');
       const total = (input.files ?? []).reduce((n, f) => n + bodySize(f.body), 0);
@@ -46,7 +49,7 @@ export function registerPack(program: Command): void {
         result =
           opts.output === '-'
             ? await buildArtifact(input, (chunk) => writeAll(process.stdout, chunk), { fileName: 'artifact.fnnx', hasher: cryptoHasher, onProgress })
-            : await packToFile(input, opts.output, { onProgress });
+            : await packToFile(input, opts.output, { onProgress, blocking });
       } finally {
         bar?.finish();
       }

@@ -62,6 +62,8 @@ export function registerVerify(program: Command): void {
           extraDigests: expected.md5 !== undefined ? ['md5'] : [],
           onStart: (size) => (bar = opts.quiet ? undefined : progressBar('verify', size)),
           onProgress: (n) => bar?.update(n),
+          // The CLI has nothing else to run: the pass on this thread saves the worker's start-up.
+          worker: false,
         });
       } finally {
         bar?.finish();
