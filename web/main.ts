@@ -9,6 +9,7 @@ import {
   validate,
   type TarStore,
 } from '../src/web/index.js';
+import { buildFromOnnx, modelsOf } from './build-onnx.js';
 import { h } from './dom.js';
 import { setupTabs } from './tabs.js';
 import { cardView, descriptorView, membersView, metadataView, summaryView, validationView } from './views.js';
@@ -24,6 +25,8 @@ const describeButton = $<HTMLButtonElement>('describe');
 const progress = $<HTMLProgressElement>('hash-progress');
 const rateLabel = $<HTMLSpanElement>('hash-rate');
 const strictBox = $<HTMLInputElement>('strict');
+const onnxInput = $<HTMLInputElement>('onnx');
+const downloadLink = $<HTMLAnchorElement>('download');
 const selectTab = setupTabs($('tabs'));
 
 let current: AbortController | undefined;
@@ -125,6 +128,27 @@ fileInput.addEventListener('change', () => {
   localFile = file;
   const signal = begin(`Reading ${file.name}…`, true);
   show(openBlob(file), file.name, signal).catch(showError);
+});
+
+/** The models become an artifact, offered for download and opened in the views like a local file. */
+onnxInput.addEventListener('change', () => {
+  const files = Array.from(onnxInput.files ?? []);
+  const { models } = modelsOf(files);
+  if (models.length === 0) return;
+  const signal = begin(`Building from ${models.map((m) => m.name).join(' → ')}…`, true);
+  if (downloadLink.href) URL.revokeObjectURL(downloadLink.href);
+  downloadLink.hidden = true;
+  buildFromOnnx(files, signal)
+    .then((artifact) => {
+      if (signal.aborted) return;
+      downloadLink.href = URL.createObjectURL(artifact);
+      downloadLink.download = artifact.name;
+      downloadLink.textContent = `Download ${artifact.name}`;
+      downloadLink.hidden = false;
+      localFile = artifact;
+      return show(openBlob(artifact), artifact.name, signal);
+    })
+    .catch(showError);
 });
 
 urlForm.addEventListener('submit', (e) => {

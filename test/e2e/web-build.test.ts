@@ -1,14 +1,17 @@
 /**
- * The browser bundle builds artifacts in Chromium: a page script gives newFromOnnx ONNX models as
- * Blobs, packs them with buildArtifact (wasmHasher), and the SHA-256 of what it wrote equals
- * Node's build of the same models, byte for byte.
+ * Building artifacts in Chromium: a page script gives the bundle's newFromOnnx ONNX models as
+ * Blobs and packs them with buildArtifact (wasmHasher); the inspector page's "new from ONNX
+ * models" does the same from picked files and offers the result for download. Either way the
+ * bytes equal Node's build of the same models.
  */
-import { writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHAIN_FILE_NAME, CHAIN_OPTIONS, chainModels, nodeBuild, type ModelFile } from '../helpers/onnx-chain.js';
+import { CHAIN_FILE_NAME, CHAIN_OPTIONS, chainModels, externalDataModel, nodeBuild, type ModelFile } from '../helpers/onnx-chain.js';
 import { tempDir } from '../helpers/paths.js';
 import { startRangeServer, type RangeServer } from '../helpers/range-server.js';
 import { launchChromium } from './support/browser.js';
@@ -34,6 +37,9 @@ const PAGE = `<!doctype html>
 </script></body></html>
 `;
 
+/** The inspector page, built by the e2e global setup. */
+const PAGE_DIR = fileURLToPath(new URL('../../dist-web/page/', import.meta.url));
+
 let data: string;
 let models: ModelFile[];
 let server: RangeServer;
@@ -46,7 +52,11 @@ beforeAll(async () => {
   await build({ configFile: 'vite.web.config.ts', logLevel: 'warn', build: { outDir: join(data, 'lib'), emptyOutDir: true } });
   writeFileSync(join(data, 'build.html'), PAGE);
   models = chainModels();
-  for (const m of models) writeFileSync(join(data, m.name), m.bytes);
+  for (const m of [...models, externalDataModel()]) {
+    writeFileSync(join(data, m.name), m.bytes);
+    for (const [name, bytes] of Object.entries(m.beside ?? {})) writeFileSync(join(data, name), bytes);
+  }
+  symlinkSync(PAGE_DIR, join(data, 'page'));
   server = await startRangeServer(data);
   browser = await launchChromium();
   page = await browser.newPage();
@@ -72,5 +82,51 @@ describe('building in the browser', () => {
     expect(got.size).toBe(expected.bytes.length);
     expect(got.sha256).toBe(expected.sha256);
     expect(got.descriptor).toEqual(expected.result.descriptor);
+  });
+});
+
+/** Picks the files in the page's "new from ONNX models" field, waits for the build, and downloads the artifact. */
+async function buildOnPage(names: string[]): Promise<{ name: string; bytes: Buffer }> {
+  await page.goto(`${server.origin}/page/index.html`);
+  await page.setInputFiles(
+    '#onnx',
+    names.map((n) => join(data, n)),
+  );
+  await page.waitForFunction(() => ['ready', 'error'].includes(document.body.dataset.state ?? ''));
+  expect(await page.evaluate(() => (document.getElementById('error')!.hidden ? '' : document.getElementById('error')!.textContent))).toBe(
+    '',
+  );
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download')]);
+  return { name: download.suggestedFilename(), bytes: readFileSync((await download.path())!) };
+}
+
+const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+
+describe('the page: new from ONNX models', () => {
+  it('builds a chain from the picked models in the order given, shows it sound, and downloads the bytes Node builds', async () => {
+    const got = await buildOnPage(models.map((m) => m.name));
+    expect(got.name).toBe('scaler.fnnx');
+    expect(sha256(got.bytes)).toBe((await nodeBuild(models, {})).sha256);
+    expect(await page.$$eval('[data-testid="ops-table"] tbody tr', (rows) => rows.map((r) => r.children[0]!.textContent!.trim()))).toEqual([
+      'scaler',
+      'reg',
+    ]);
+    await page.getByRole('tab', { name: 'Validation' }).click();
+    expect(await page.textContent('[data-testid="validation-verdict"]')).toMatch(/^Sound: 0 errors, 0 warnings/);
+  });
+
+  it('packs a model’s external data file picked beside it', async () => {
+    const model = externalDataModel();
+    const got = await buildOnPage([model.name, ...Object.keys(model.beside!)]);
+    expect(sha256(got.bytes)).toBe((await nodeBuild([model], {})).sha256);
+    expect(got.bytes.includes(Buffer.from('ops_artifacts/ext/ext.weights'))).toBe(true);
+  });
+
+  it('says in one line why a model cannot be packed when its external data is not picked', async () => {
+    await page.goto(`${server.origin}/page/index.html`);
+    await page.setInputFiles('#onnx', join(data, 'ext.onnx'));
+    await page.waitForFunction(() => ['ready', 'error'].includes(document.body.dataset.state ?? ''));
+    expect(await page.textContent('#error')).toContain('ONNX_EXTERNAL_DATA_MISSING');
+    expect(await page.isHidden('#download')).toBe(true);
   });
 });

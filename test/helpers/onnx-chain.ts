@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { buildArtifact } from '../../src/build/builder.js';
-import { newFromOnnx } from '../../src/build/new-onnx.js';
+import { newFromOnnx, type NewOnnxOptions } from '../../src/build/new-onnx.js';
 import type { DescribeResult } from '../../src/describe/descriptor.js';
 import { cryptoHasher } from '../../src/node/crypto-hasher.js';
 import { MemorySource } from '../../src/source/memory-source.js';
@@ -15,6 +15,8 @@ export interface ModelFile {
   name: string;
   /** Backed by a plain ArrayBuffer, so it can go into a Blob as it is. */
   bytes: Uint8Array<ArrayBuffer>;
+  /** External data files beside the model, by the location the model names. */
+  beside?: Record<string, Uint8Array<ArrayBuffer>>;
 }
 
 /** The options both builds pass to newFromOnnx. */
@@ -41,11 +43,28 @@ export function chainModels(): ModelFile[] {
   ];
 }
 
-/** The artifact Node builds from the models: its bytes, their SHA-256 and the descriptor. */
-export async function nodeBuild(models: ModelFile[]): Promise<{ bytes: Buffer; sha256: string; result: DescribeResult }> {
+/** One model keeping its weights in an external data file, "ext.weights", beside it. */
+export function externalDataModel(): ModelFile {
+  const weights = new Uint8Array(64 * 1024).map((_, i) => (i * 7) & 255);
+  const spec = modelSpec({ initializers: [{ name: 'w', external: { location: 'ext.weights', offset: 0, length: weights.length } }] });
+  return { name: 'ext.onnx', bytes: new Uint8Array(encodeModel(spec)), beside: { 'ext.weights': weights } };
+}
+
+/** The artifact Node builds from the models (with CHAIN_OPTIONS unless told): its bytes, their SHA-256 and the descriptor. */
+export async function nodeBuild(
+  models: ModelFile[],
+  options: NewOnnxOptions = CHAIN_OPTIONS,
+): Promise<{ bytes: Buffer; sha256: string; result: DescribeResult }> {
   const input = await newFromOnnx(
-    models.map((m) => ({ name: m.name, source: new MemorySource(m.bytes, m.name) })),
-    CHAIN_OPTIONS,
+    models.map((m) => ({
+      name: m.name,
+      source: new MemorySource(m.bytes, m.name),
+      externalData: async (location: string) => {
+        const data = m.beside && Object.hasOwn(m.beside, location) ? m.beside[location] : undefined;
+        return data && new MemorySource(data, location);
+      },
+    })),
+    options,
   );
   const chunks: Buffer[] = [];
   const result = await buildArtifact(input, (c) => void chunks.push(Buffer.from(c)), { fileName: CHAIN_FILE_NAME, hasher: cryptoHasher });
