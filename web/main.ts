@@ -62,6 +62,9 @@ function begin(message: string, newArtifact = false): AbortSignal {
   if (newArtifact) {
     views.hidden = true;
     openedStore = undefined;
+    // A link to the last built artifact would read as a link to the one opened next.
+    if (downloadLink.href) URL.revokeObjectURL(downloadLink.href);
+    downloadLink.hidden = true;
   }
   current = new AbortController();
   errorLine.hidden = true;
@@ -136,8 +139,6 @@ onnxInput.addEventListener('change', () => {
   const { models } = modelsOf(files);
   if (models.length === 0) return;
   const signal = begin(`Building from ${models.map((m) => m.name).join(' → ')}…`, true);
-  if (downloadLink.href) URL.revokeObjectURL(downloadLink.href);
-  downloadLink.hidden = true;
   buildFromOnnx(files, signal)
     .then((artifact) => {
       if (signal.aborted) return;

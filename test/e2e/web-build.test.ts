@@ -113,6 +113,11 @@ describe('the page: new from ONNX models', () => {
     ]);
     await page.getByRole('tab', { name: 'Validation' }).click();
     expect(await page.textContent('[data-testid="validation-verdict"]')).toMatch(/^Sound: 0 errors, 0 warnings/);
+    // Opening another artifact takes the built one's download link away with its views.
+    writeFileSync(join(data, 'built.fnnx'), got.bytes);
+    await page.setInputFiles('#file', join(data, 'built.fnnx'));
+    await page.waitForFunction(() => document.body.dataset.state === 'ready');
+    expect(await page.isHidden('#download')).toBe(true);
   });
 
   it('packs a model’s external data file picked beside it', async () => {
