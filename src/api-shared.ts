@@ -61,6 +61,11 @@ export {
 export type { Hasher, HasherFactory, HashAlgorithm } from './hash/hasher.js';
 export { wasmHasher } from './hash/wasm-hasher.js';
 
+// Building an artifact: root values and members in, one deterministic tar out, with its descriptor.
+export { buildArtifact, type ArtifactInput, type BuildOptions, type RootValue } from './build/builder.js';
+export type { ChunkSink } from './build/tar-writer.js';
+export type { MemberInput, MemberBody, StreamBody } from './build/member-input.js';
+
 // Making an artifact from ONNX models: the root files and members, every declaration read from the models.
 export { newFromOnnx, type OnnxModelFile, type NewOnnxOptions, type NewArtifact } from './build/new-onnx.js';
 
