@@ -60,7 +60,16 @@ try {
     writeFileSync(model, '');
     truncateSync(model, gib * 2 ** 30);
     const file = join(dir, `model-${gib}.fnnx`);
-    const manifest = { variant: 'pipeline', producer_name: 'bench', producer_version: '0', producer_tags: [], inputs: [], outputs: [], dynamic_attributes: [], env_vars: [] };
+    const manifest = {
+      variant: 'pipeline',
+      producer_name: 'bench',
+      producer_version: '0',
+      producer_tags: [],
+      inputs: [],
+      outputs: [],
+      dynamic_attributes: [],
+      env_vars: [],
+    };
     await packToFile({ manifest, files: [{ name: 'ops_artifacts/main/model.onnx', body: await fileBody(model) }] }, file);
     rmSync(model);
     await timed('sh', ['-c', 'cat "$0" > /dev/null', file]); // page cache warm for everyone

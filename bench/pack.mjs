@@ -46,7 +46,10 @@ try {
   for (const gib of SIZES) {
     const src = join(dir, 'model.fnnx.d');
     rmSync(src, { recursive: true, force: true });
-    cpSync(join(root, 'fixtures/corpus/onnx_pipeline.fnnx'), src, { recursive: true, filter: (s) => !s.includes('ops_artifacts') && !s.includes('_artifacts/') });
+    cpSync(join(root, 'fixtures/corpus/onnx_pipeline.fnnx'), src, {
+      recursive: true,
+      filter: (s) => !s.includes('ops_artifacts') && !s.includes('_artifacts/'),
+    });
     mkdirSync(join(src, 'ops_artifacts/main'), { recursive: true });
     writeFileSync(join(src, 'meta.json'), '[]');
     const model = join(src, 'ops_artifacts/main/model.onnx');

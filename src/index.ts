@@ -43,7 +43,14 @@ export { buildCardZip, readNewestCard, streamNewestCard, type CardFile } from '.
 
 // Extracting safely, and reading zips with limits.
 export { extractTar, DEFAULT_EXTRACT_LIMITS, type ExtractLimits, type ExtractOptions, type ExtractResult } from './node/extract.js';
-export { openZipSafely, DEFAULT_ZIP_LIMITS, type ZipLimits, type SafeZip, type SafeZipEntry, type OpenZipOptions } from './node/zip-limits.js';
+export {
+  openZipSafely,
+  DEFAULT_ZIP_LIMITS,
+  type ZipLimits,
+  type SafeZip,
+  type SafeZipEntry,
+  type OpenZipOptions,
+} from './node/zip-limits.js';
 
 // Making an artifact's directory form from ONNX models (newFromOnnx itself is shared with the browser).
 export { openOnnxFiles, writeArtifactDir, type OpenedModels, type WriteDirOptions, type WrittenFile } from './node/new-dir.js';

@@ -11,7 +11,10 @@ import { CORPUS_TAR, tempDir } from './helpers/paths.js';
 function modulesLoaded(args: string[]): { code: number; modules: string[] } {
   const dir = tempDir();
   const hooks = join(dir, 'hooks.mjs');
-  writeFileSync(hooks, `export async function resolve(s, c, next) { const r = await next(s, c); process.stderr.write('LOADED ' + r.url + '\\n'); return r; }\n`);
+  writeFileSync(
+    hooks,
+    `export async function resolve(s, c, next) { const r = await next(s, c); process.stderr.write('LOADED ' + r.url + '\\n'); return r; }\n`,
+  );
   const register = join(dir, 'register.mjs');
   writeFileSync(register, `import { register } from 'node:module'; register(${JSON.stringify(pathToFileURL(hooks).href)});\n`);
   const r = spawnSync(process.execPath, ['--import', pathToFileURL(register).href, BIN, ...args], { encoding: 'utf8' });
@@ -34,7 +37,20 @@ describe('CLI start-up', () => {
     const { code, modules } = modulesLoaded(['--help']);
     expect(code).toBe(0);
     expect([...new Set(commandModules(modules))].sort()).toEqual(
-      ['append-meta', 'card', 'cat', 'describe', 'download', 'extract', 'index-cmd', 'inspect', 'pack', 'patch-manifest', 'validate', 'verify'].sort(),
+      [
+        'append-meta',
+        'card',
+        'cat',
+        'describe',
+        'download',
+        'extract',
+        'index-cmd',
+        'inspect',
+        'pack',
+        'patch-manifest',
+        'validate',
+        'verify',
+      ].sort(),
     );
   });
 });

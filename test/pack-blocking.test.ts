@@ -24,7 +24,10 @@ describe('pack, blocking (the CLI writing a file)', () => {
   it('writes the same bytes and descriptor as the non-blocking pack, and the member intact although one buffer is reused', async () => {
     const dir = tempDir();
     const model = modelDir(dir);
-    const blocking = await packToFile(await artifactInputFromDir(join(dir, 'm'), { blocking: true }), join(dir, 'b.fnnx'), { blocking: true, mtime: new Date(0) });
+    const blocking = await packToFile(await artifactInputFromDir(join(dir, 'm'), { blocking: true }), join(dir, 'b.fnnx'), {
+      blocking: true,
+      mtime: new Date(0),
+    });
     const pooled = await packToFile(await artifactInputFromDir(join(dir, 'm')), join(dir, 'p.fnnx'), { mtime: new Date(0) });
     expect(readFileSync(join(dir, 'b.fnnx')).equals(readFileSync(join(dir, 'p.fnnx')))).toBe(true);
     expect({ ...blocking.descriptor, file_name: '' }).toEqual({ ...pooled.descriptor, file_name: '' });

@@ -13,7 +13,22 @@ import { validate } from '../src/validate/validate.js';
 import { CHAIN_FILE_NAME, CHAIN_OPTIONS, chainModels, nodeBuild } from './helpers/onnx-chain.js';
 import { CORPUS_DIR, CORPUS_TAR, tempDir } from './helpers/paths.js';
 
-const NODE_BUILTINS = ['fs', 'path', 'os', 'crypto', 'http', 'https', 'net', 'stream', 'zlib', 'url', 'util', 'buffer', 'child_process', 'events'];
+const NODE_BUILTINS = [
+  'fs',
+  'path',
+  'os',
+  'crypto',
+  'http',
+  'https',
+  'net',
+  'stream',
+  'zlib',
+  'url',
+  'util',
+  'buffer',
+  'child_process',
+  'events',
+];
 
 let outDir: string;
 /** The bundle and its worker chunk, concatenated: every emitted script is checked. */
@@ -59,7 +74,18 @@ describe('browser bundle', () => {
 
   it('exports the sources, the tar store, the reader, the validator and the browser describer, and reads and validates an artifact from a Blob', async () => {
     const web = (await import(pathToFileURL(join(outDir, 'fnnx-kit-web.js')).href)) as typeof import('../src/web/index.js');
-    for (const name of ['BlobSource', 'HttpSource', 'TarStore', 'readArtifact', 'describeBlob', 'openBlob', 'openUrl', 'ZipReader', 'wasmHasher', 'validate'] as const) {
+    for (const name of [
+      'BlobSource',
+      'HttpSource',
+      'TarStore',
+      'readArtifact',
+      'describeBlob',
+      'openBlob',
+      'openUrl',
+      'ZipReader',
+      'wasmHasher',
+      'validate',
+    ] as const) {
       expect(web[name], name).toBeTypeOf('function');
     }
     const store = web.openBlob(new Blob([readFileSync(CORPUS_TAR)]));
@@ -87,7 +113,10 @@ describe('browser bundle', () => {
       CHAIN_OPTIONS,
     );
     const chunks: Uint8Array[] = [];
-    const result = await web.buildArtifact(input, (c) => void chunks.push(c.slice()), { fileName: CHAIN_FILE_NAME, hasher: web.wasmHasher });
+    const result = await web.buildArtifact(input, (c) => void chunks.push(c.slice()), {
+      fileName: CHAIN_FILE_NAME,
+      hasher: web.wasmHasher,
+    });
     const bytes = Buffer.concat(chunks);
     const expected = await nodeBuild(models);
     expect(bytes.length).toBe(expected.bytes.length);

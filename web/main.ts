@@ -8,7 +8,6 @@ import {
   readNewestCard,
   validate,
   type Descriptor,
-  type MemberInfo,
   type TarStore,
 } from '../src/web/index.js';
 import { buildFromOnnx, modelsOf } from './build-onnx.js';

@@ -27,9 +27,7 @@ export function timed(cmd, args, { exitCodes = [0] } = {}) {
 export async function medianRuns(n, contenders) {
   const runs = Object.fromEntries(Object.keys(contenders).map((k) => [k, []]));
   for (let i = 0; i < n; i++) for (const [k, fn] of Object.entries(contenders)) runs[k].push(await fn());
-  return Object.fromEntries(
-    Object.entries(runs).map(([k, rs]) => [k, [...rs].sort((a, b) => a.ms - b.ms)[Math.floor(rs.length / 2)]]),
-  );
+  return Object.fromEntries(Object.entries(runs).map(([k, rs]) => [k, [...rs].sort((a, b) => a.ms - b.ms)[Math.floor(rs.length / 2)]]));
 }
 
 /**
@@ -74,7 +72,8 @@ export function summaryRow(label, runs, base) {
 
 export function table(rows) {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => String(r[i]).length)));
-  for (const r of rows) console.log(`  ${r.map((c, i) => (i === 0 ? String(c).padEnd(widths[i]) : String(c).padStart(widths[i]))).join('  ')}`);
+  for (const r of rows)
+    console.log(`  ${r.map((c, i) => (i === 0 ? String(c).padEnd(widths[i]) : String(c).padStart(widths[i]))).join('  ')}`);
 }
 
 export const gbps = (bytes, ms) => (bytes / 1e9 / (ms / 1000)).toFixed(2);

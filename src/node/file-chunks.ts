@@ -27,7 +27,7 @@ export function* syncFileChunks(path: string, chunkSize: number, expectedSize?: 
   try {
     const size = expectedSize ?? fstatSync(fd).size;
     const buffer = new Uint8Array(chunkSize);
-    for (let pos = 0; pos < size; ) {
+    for (let pos = 0; pos < size;) {
       const want = Math.min(chunkSize, size - pos);
       let n = 0;
       while (n < want) {
@@ -39,7 +39,8 @@ export function* syncFileChunks(path: string, chunkSize: number, expectedSize?: 
       yield buffer.subarray(0, n);
     }
     // A file that grew since its size was taken would be cut short silently: a change, like a shrink.
-    if (expectedSize !== undefined && readSync(fd, buffer, 0, 1, size) > 0) throw sizeChanged(path, `it grew past its size when opened (${size} bytes)`);
+    if (expectedSize !== undefined && readSync(fd, buffer, 0, 1, size) > 0)
+      throw sizeChanged(path, `it grew past its size when opened (${size} bytes)`);
   } finally {
     closeSync(fd);
   }
@@ -89,7 +90,13 @@ export async function* recycledFileChunks(path: string, options: RecycledChunkOp
   }
 }
 
-async function readFull(handle: import('node:fs/promises').FileHandle, into: Uint8Array, length: number, position: number, path: string): Promise<number> {
+async function readFull(
+  handle: import('node:fs/promises').FileHandle,
+  into: Uint8Array,
+  length: number,
+  position: number,
+  path: string,
+): Promise<number> {
   let done = 0;
   while (done < length) {
     const { bytesRead } = await handle.read(into, done, length - done, position + done);

@@ -55,7 +55,7 @@ export class AtomicFileSink {
 
   private writeNow(chunk: Uint8Array): void {
     try {
-      for (let done = 0; done < chunk.length; ) done += writeSync(this.handle.fd, chunk, done, chunk.length - done, this.position + done);
+      for (let done = 0; done < chunk.length;) done += writeSync(this.handle.fd, chunk, done, chunk.length - done, this.position + done);
     } catch (e) {
       throw ioError(e, this.path);
     }

@@ -56,7 +56,8 @@ export async function artifactInputFromDir(dir: string, options: PackDirOptions 
     return store.read(name);
   };
   const manifest = await root(MANIFEST);
-  if (!manifest) throw new ArtifactError('ROOT_FILE_MISSING', `${dir} has no manifest.json: not an artifact directory`, { member: MANIFEST });
+  if (!manifest)
+    throw new ArtifactError('ROOT_FILE_MISSING', `${dir} has no manifest.json: not an artifact directory`, { member: MANIFEST });
   const dtypes = await root(DTYPES);
   assertValidManifest(parseJson(manifest, MANIFEST), { dtypes: dtypes && parseJson(dtypes, DTYPES) });
   const files: MemberInput[] = [];
@@ -80,7 +81,8 @@ export async function artifactInputFromDir(dir: string, options: PackDirOptions 
 async function packedMembers(dir: string, listing: MemberInfo[], options: PackDirOptions): Promise<MemberInfo[]> {
   const globs = [...(options.defaultExcludes === false ? [] : DEFAULT_PACK_EXCLUDES), ...(options.exclude ?? [])].map(pathGlob);
   const excluded = excludeFilter(globs);
-  const isOutput = options.output === undefined || options.output === '-' ? () => Promise.resolve(false) : await outputMatcher(dir, options.output);
+  const isOutput =
+    options.output === undefined || options.output === '-' ? () => Promise.resolve(false) : await outputMatcher(dir, options.output);
   const kept: MemberInfo[] = [];
   for (const m of listing) {
     if (excluded(m.name, m.kind === 'directory')) continue;
@@ -137,7 +139,8 @@ export async function refuseInvalidPack(input: ArtifactInput, dir: string): Prom
     const place = join(dir, d.member);
     const root = ROOT_VALUE.get(d.member);
     // A root file the folder lacks is written empty ({} or []): say so, not only what the empty one lacks.
-    if (root !== undefined && input[root] === undefined) return { place, fix: `${dir} has no ${d.member} (pack would write an empty one): add it, ${skip}` };
+    if (root !== undefined && input[root] === undefined)
+      return { place, fix: `${dir} has no ${d.member} (pack would write an empty one): add it, ${skip}` };
     return { place, fix: `fix ${place}, ${skip}` };
   };
   await refuseInvalidResult({ planned: orderedMembers(input), label: dir, refuse: 'error', blame });
