@@ -36,13 +36,13 @@ describe('pack, blocking (the CLI writing a file)', () => {
     expect(readFileSync(join(dir, `x/${MODEL}`)).equals(model)).toBe(true);
   });
 
-  it('a member that shrinks while being packed fails with SHORT_READ and leaves no output file', async () => {
+  it('a member that shrinks while being packed fails with SIZE_CHANGED and leaves no output file', async () => {
     const dir = tempDir();
     modelDir(dir);
     const input = await artifactInputFromDir(join(dir, 'm'), { blocking: true });
     truncateSync(join(dir, `m/${MODEL}`), 5 * FILE_HASH_CHUNK);
     const out = join(dir, 'out.fnnx');
-    await expect(packToFile(input, out, { blocking: true })).rejects.toMatchObject({ code: 'SHORT_READ', kind: 'io' });
+    await expect(packToFile(input, out, { blocking: true })).rejects.toMatchObject({ code: 'SIZE_CHANGED', kind: 'io' });
     expect(existsSync(out)).toBe(false);
     expect(readdirSync(dir).filter((n) => n.includes('partial'))).toEqual([]);
   });
