@@ -83,11 +83,11 @@ describe('one code per fact, whoever finds it', () => {
   it('the upload rules are UPLOAD_EXTENSION and UPLOAD_TOO_LARGE to describe and to validate --for-upload', async () => {
     const members = artifact();
     const bytes = new Uint8Array(await packTar(members));
-    await expect(describeBlob(new Blob([bytes]), 'model.tar', { worker: false })).rejects.toMatchObject({ code: 'UPLOAD_EXTENSION' });
+    await expect(describeBlob(new Blob([bytes]), 'model.zip', { worker: false })).rejects.toMatchObject({ code: 'UPLOAD_EXTENSION' });
     await expect(describeBlob(new Blob([bytes]), 'model.fnnx', { worker: false, maxSize: 10 })).rejects.toMatchObject({
       code: 'UPLOAD_TOO_LARGE',
     });
-    expect(await validatorCodes(members, { upload: { fileName: 'model.tar', size: bytes.length, form: 'tar' } })).toContain(
+    expect(await validatorCodes(members, { upload: { fileName: 'model.zip', size: bytes.length, form: 'tar' } })).toContain(
       'UPLOAD_EXTENSION',
     );
     expect(await validatorCodes(members, { upload: { fileName: 'model.fnnx', size: bytes.length, form: 'tar', maxSize: 10 } })).toContain(

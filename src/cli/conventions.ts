@@ -34,6 +34,7 @@ export const CONVENTIONS: ReadonlyMap<string, Convention> = new Map<string, Conv
   ['patch-manifest', { examples: ['fnnx-kit patch-manifest model.fnnx --patch patch.json', 'fnnx-kit patch-manifest model/ --patch patch.json --json'] }],
   ['card add', { progress: true, examples: ['fnnx-kit card add model.fnnx card.html', 'fnnx-kit card add model.fnnx card.html --asset chart.png --asset style.css'] }],
   ['new', { examples: ['fnnx-kit new my_model/ --onnx model.onnx --name churn --version 1.2.0 --producer acme-train:0.3', 'fnnx-kit new my_model/ --onnx scaler.onnx --onnx model.onnx', 'fnnx-kit new my_model/ --onnx model.onnx --input-name float_input=features --output-name variable=score'] }],
+  ['upload', { progress: true, examples: ['fnnx-kit upload model.fnnx --details details.json --descriptor descriptor.json', 'fnnx-kit upload --initiate "$(jq -r .url create-answer.json)"', 'fnnx-kit upload model.fnnx --details parts.json --sha256 <64 hex> --size <bytes> --concurrency 8'] }],
   ['card show', { raw: true, examples: ['fnnx-kit card show model.fnnx > card.html', 'fnnx-kit card show https://example.com/model.fnnx'] }],
 ]);
 

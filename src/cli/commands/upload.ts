@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { printable } from '../../safety/printable.js';
 import { SourceError, UsageError } from '../../errors.js';
 import type { UploadFileResult } from '../../node/upload-file.js';
 import { isUrl } from '../../node/open.js';
@@ -19,19 +20,6 @@ interface UploadCliOptions {
   quiet?: boolean;
 }
 
-const EXAMPLES = `
-Examples:
-  # one PUT, or Azure blocks / S3 parts: the details are the registry's answer, as JSON
-  $ fnnx-kit describe model.fnnx > descriptor.json
-  $ fnnx-kit upload model.fnnx --details details.json --descriptor descriptor.json
-
-  # S3 multipart: start it, ask the registry for the part URLs of that upload id, then send
-  $ fnnx-kit upload --initiate "$(jq -r .url create-answer.json)"
-  $ fnnx-kit upload model.fnnx --details parts.json --sha256 <hex> --size <bytes> --concurrency 8
-
-  # interrupted (Ctrl-C, network loss)? run the same command again: only missing parts are sent
-`;
-
 export function registerUpload(program: Command): void {
   program
     .command('upload')
@@ -45,9 +33,7 @@ export function registerUpload(program: Command): void {
     .option('--concurrency <n>', 'parts in flight at once', '4')
     .option('--timeout <ms>', 'give up on a request after this long without progress (then retry)', '30000')
     .option('--no-resume', 'neither read nor write <file>.upload.json')
-    .option('--json', 'print the result as JSON')
     .option('-q, --quiet', 'no progress bar, no warnings')
-    .addHelpText('after', EXAMPLES)
     .action(async (file: string | undefined, opts: UploadCliOptions) => {
       if (opts.initiate !== undefined) return initiate(opts);
       if (file === undefined || opts.details === undefined) {
@@ -70,7 +56,7 @@ export function registerUpload(program: Command): void {
           timeoutMs: count(opts.timeout, '--timeout', 1),
           resume: opts.resume,
           signal: controller.signal,
-          onWarning: opts.quiet ? undefined : (w) => process.stderr.write(`fnnx-kit: warning: ${w}\n`),
+          onWarning: opts.quiet ? undefined : (w) => process.stderr.write(`fnnx-kit: warning: ${printable(w)}\n`),
           onProgress: opts.quiet ? undefined : (p) => (bar ??= progressBar('upload', p.total)).update(p.sent),
         });
       } catch (e) {
