@@ -60,18 +60,29 @@ try {
   for (const [name, s] of Object.entries(samples)) {
     const ms = s.map((x) => x.ms);
     stat[name] = { min: Math.min(...ms), med: median(ms), rss: Math.max(...s.map((x) => x.rssKiB)) };
-    rows.push([name, `${stat[name].min.toFixed(0)} / ${stat[name].med.toFixed(0)}`, (1024 / (stat[name].med / 1000)).toFixed(0), `${(stat[name].rss / 1024).toFixed(1)} MiB`]);
+    rows.push([
+      name,
+      `${stat[name].min.toFixed(0)} / ${stat[name].med.toFixed(0)}`,
+      (1024 / (stat[name].med / 1000)).toFixed(0),
+      `${(stat[name].rss / 1024).toFixed(1)} MiB`,
+    ]);
   }
   table(rows);
   const [base, kit] = [stat['curl -o + sha256sum'], stat['fnnx-kit download --sha256']];
-  console.log(`\n  fnnx-kit / (curl + sha256sum): ${(kit.min / base.min).toFixed(2)}x time (min), ${(kit.med / base.med).toFixed(2)}x (median); peak RSS ${(kit.rss / 1024).toFixed(1)} MiB`);
+  console.log(
+    `\n  fnnx-kit / (curl + sha256sum): ${(kit.min / base.min).toFixed(2)}x time (min), ${(kit.med / base.med).toFixed(2)}x (median); peak RSS ${(kit.rss / 1024).toFixed(1)} MiB`,
+  );
 
   // Resume within the run: the server cuts the connection at 25%.
   server.reset();
   server.state.dropAfter = SIZE / 4;
-  const dropped = JSON.parse((await timed(process.execPath, [BIN, 'download', url, '-o', out('drop.fnnx'), '--sha256', sha, '--json'])).out);
+  const dropped = JSON.parse(
+    (await timed(process.execPath, [BIN, 'download', url, '-o', out('drop.fnnx'), '--sha256', sha, '--json'])).out,
+  );
   const again = server.state.requests.slice(1).reduce((n, r) => n + r.bytes, 0);
-  console.log(`\n  drop at 25%, resumed in the same run: ${server.state.requests.length} requests, ${pct(again)} of the file sent after the drop (${dropped.verified.join('+')} verified)`);
+  console.log(
+    `\n  drop at 25%, resumed in the same run: ${server.state.requests.length} requests, ${pct(again)} of the file sent after the drop (${dropped.verified.join('+')} verified)`,
+  );
   rmSync(out('drop.fnnx'));
 
   // Resume on the next run: Ctrl-C once the server has sent about 25%.
@@ -79,7 +90,9 @@ try {
   await interruptedRun(out('int.fnnx'));
   server.reset();
   const second = JSON.parse((await timed(process.execPath, [BIN, 'download', url, '-o', out('int.fnnx'), '--sha256', sha, '--json'])).out);
-  console.log(`  SIGINT at ~25%, then a second run: resumed from ${pct(second.resumedFrom)}, transferred ${pct(second.transferred)} of the file again (target <= 80%)`);
+  console.log(
+    `  SIGINT at ~25%, then a second run: resumed from ${pct(second.resumedFrom)}, transferred ${pct(second.transferred)} of the file again (target <= 80%)`,
+  );
 } finally {
   await server.close();
   rmSync(dir, { recursive: true, force: true });
@@ -95,7 +108,6 @@ async function interruptedRun(file) {
   }, 2);
   await new Promise((resolve) => child.on('close', resolve));
 }
-
 
 function median(xs) {
   const s = [...xs].sort((a, b) => a - b);

@@ -21,7 +21,8 @@ const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 9;
 const BIG_SIZE = 2 ** 31;
 const CORPUS = join(root, 'fixtures/corpus/onnx_pipeline.fnnx.tar');
 const BIN = join(root, 'bin/fnnx-kit.js');
-const PY_INSPECT = "import sys, tarfile\nwith tarfile.open(sys.argv[1]) as t:\n    t.getmembers()\n    t.extractfile('manifest.json').read()";
+const PY_INSPECT =
+  "import sys, tarfile\nwith tarfile.open(sys.argv[1]) as t:\n    t.getmembers()\n    t.extractfile('manifest.json').read()";
 
 const { openStore, readArtifact, CountingSource } = await import(join(root, 'dist/index.js'));
 
@@ -29,7 +30,10 @@ const dir = mkdtempSync(join(tmpdir(), 'fnnx-bench-'));
 try {
   const big = join(dir, 'big.fnnx');
   execFileSync('python3', [join(root, 'test/helpers/foreign-sparse-tar.py'), big, 'PAX'], {
-    input: JSON.stringify([{ copy: CORPUS, first: ['manifest.json'] }, { name: 'ops_artifacts/big/model.onnx', hole: BIG_SIZE }]),
+    input: JSON.stringify([
+      { copy: CORPUS, first: ['manifest.json'] },
+      { name: 'ops_artifacts/big/model.onnx', hole: BIG_SIZE },
+    ]),
   });
   const files = { small: CORPUS, big };
 
@@ -48,7 +52,15 @@ try {
     for (const which of Object.keys(files)) {
       const ms = samples[which].map((s) => s.ms);
       const { reads, bytes } = samples[which][0];
-      results.push({ tool, which, ms: median(ms), minMs: Math.min(...ms), rssKiB: Math.max(...samples[which].map((s) => s.rssKiB ?? 0)), reads, bytes });
+      results.push({
+        tool,
+        which,
+        ms: median(ms),
+        minMs: Math.min(...ms),
+        rssKiB: Math.max(...samples[which].map((s) => s.rssKiB ?? 0)),
+        reads,
+        bytes,
+      });
     }
   }
   print(results, files);
@@ -101,7 +113,11 @@ function print(results, files) {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   for (const r of rows) console.log(`  ${r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ')}`);
   const io = (which) => results.find((r) => r.reads !== undefined && r.which === which);
-  console.log(`\n  file reads by readArtifact (below the block cache): small ${io('small').reads} reads / ${io('small').bytes} bytes, big ${io('big').reads} reads / ${io('big').bytes} bytes`);
+  console.log(
+    `\n  file reads by readArtifact (below the block cache): small ${io('small').reads} reads / ${io('small').bytes} bytes, big ${io('big').reads} reads / ${io('big').bytes} bytes`,
+  );
   const on = (tool) => results.find((r) => r.tool.startsWith(tool) && r.which === 'big');
-  console.log(`\n  on big, fnnx-kit CLI vs python tarfile: ${(on('fnnx-kit').minMs / on('python').minMs).toFixed(2)}x the time (min), ${(on('fnnx-kit').ms / on('python').ms).toFixed(2)}x (median)`);
+  console.log(
+    `\n  on big, fnnx-kit CLI vs python tarfile: ${(on('fnnx-kit').minMs / on('python').minMs).toFixed(2)}x the time (min), ${(on('fnnx-kit').ms / on('python').ms).toFixed(2)}x (median)`,
+  );
 }

@@ -22,7 +22,10 @@ const dir = mkdtempSync(join(tmpdir(), 'fnnx-bench-remote-'));
 const server = await startLoopbackServer(dir);
 try {
   execFileSync('python3', [join(root, 'test/helpers/foreign-sparse-tar.py'), join(dir, 'big.fnnx'), 'PAX'], {
-    input: JSON.stringify([{ copy: CORPUS, first: ['manifest.json'] }, { name: 'ops_artifacts/big/model.onnx', hole: 2 ** 30 }]),
+    input: JSON.stringify([
+      { copy: CORPUS, first: ['manifest.json'] },
+      { name: 'ops_artifacts/big/model.onnx', hole: 2 ** 30 },
+    ]),
   });
   copyFileSync(CORPUS, join(dir, 'small.fnnx'));
   const index = JSON.parse(await cli(['index', server.url('big.fnnx')]));
@@ -31,7 +34,11 @@ try {
   const cases = [
     ['inspect --json, 1 GiB artifact', ['inspect', '--json', server.url('big.fnnx')], 'big.fnnx'],
     ['inspect --json, 30 KiB corpus tar', ['inspect', '--json', server.url('small.fnnx')], 'small.fnnx'],
-    ['cat --index …  manifest.json, 1 GiB', ['cat', '--index', join(dir, 'index.json'), server.url('big.fnnx'), 'manifest.json'], 'big.fnnx'],
+    [
+      'cat --index …  manifest.json, 1 GiB',
+      ['cat', '--index', join(dir, 'index.json'), server.url('big.fnnx'), 'manifest.json'],
+      'big.fnnx',
+    ],
   ];
   console.log(`remote cost on the wire (loopback serve-static; node ${process.version})\n`);
   const rows = [['command', 'artifact size', 'requests', 'body bytes', 'ranges']];
@@ -39,7 +46,13 @@ try {
     server.reset();
     await cli(args);
     const ranges = server.state.requests.map((r) => r.range).join(' ');
-    rows.push([label, human(statSync(join(dir, file)).size), String(server.state.requests.length), `${server.bytes()} (${human(server.bytes())})`, ranges]);
+    rows.push([
+      label,
+      human(statSync(join(dir, file)).size),
+      String(server.state.requests.length),
+      `${server.bytes()} (${human(server.bytes())})`,
+      ranges,
+    ]);
   }
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   for (const r of rows) console.log(`  ${r.map((c, i) => c.padEnd(widths[i])).join('  ')}`);

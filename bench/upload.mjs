@@ -8,7 +8,13 @@
  *
  *   node bench/upload.mjs [--runs 3] [--parts 8] [--in-order] [--size-mib 1024] [--per-connection-mibps 0]
  */
-import { CompleteMultipartUploadCommand, CreateMultipartUploadCommand, DeleteObjectCommand, S3Client, UploadPartCommand } from '@aws-sdk/client-s3';
+import {
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  DeleteObjectCommand,
+  S3Client,
+  UploadPartCommand,
+} from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -48,7 +54,12 @@ const server = spawn(process.execPath, [join(root, 'bench/lib/s3rver-child.mjs')
 const port = await new Promise((resolve) => server.stdout.once('data', (b) => resolve(Number(String(b).trim()))));
 const proxy = CAP > 0 ? await startThrottleProxy(`http://127.0.0.1:${port}`, CAP * 2 ** 20) : undefined;
 const viaProxy = (url) => (proxy ? proxy.origin + url.slice(url.indexOf('/', 'http://'.length)) : url);
-const client = new S3Client({ endpoint: `http://127.0.0.1:${port}`, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
+const client = new S3Client({
+  endpoint: `http://127.0.0.1:${port}`,
+  region: 'us-east-1',
+  forcePathStyle: true,
+  credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+});
 
 /** A fresh multipart upload and its part URLs, as the registry's backend answers. */
 async function details(key) {
@@ -56,10 +67,14 @@ async function details(key) {
   const parts = [];
   for (let n = 1, start = 0; start < SIZE; n++, start += PART) {
     const end = Math.min(SIZE, start + PART) - 1;
-    const url = await getSignedUrl(client, new UploadPartCommand({ Bucket: 'bench', Key: key, UploadId, PartNumber: n }), { expiresIn: 3600 });
+    const url = await getSignedUrl(client, new UploadPartCommand({ Bucket: 'bench', Key: key, UploadId, PartNumber: n }), {
+      expiresIn: 3600,
+    });
     parts.push({ part_number: n, url: viaProxy(url), start_byte: start, end_byte: end, part_size: end - start + 1 });
   }
-  const complete_url = await getSignedUrl(client, new CompleteMultipartUploadCommand({ Bucket: 'bench', Key: key, UploadId }), { expiresIn: 3600 });
+  const complete_url = await getSignedUrl(client, new CompleteMultipartUploadCommand({ Bucket: 'bench', Key: key, UploadId }), {
+    expiresIn: 3600,
+  });
   const path = join(dir, `${key}.json`);
   writeFileSync(path, JSON.stringify({ type: 's3', upload_id: UploadId, parts, complete_url: viaProxy(complete_url) }));
   return path;
@@ -82,7 +97,19 @@ const contenders = {
   // The registry client's five workers, for a like-for-like count of connections.
   'fnnx-kit upload --sha256 --concurrency 5': async () => {
     const key = `kit${++n}`;
-    const r = await timed(process.execPath, [BIN, 'upload', file, '--details', await details(key), '--sha256', fileSha, '--concurrency', '5', '--json', '-q']);
+    const r = await timed(process.execPath, [
+      BIN,
+      'upload',
+      file,
+      '--details',
+      await details(key),
+      '--sha256',
+      fileSha,
+      '--concurrency',
+      '5',
+      '--json',
+      '-q',
+    ]);
     await client.send(new DeleteObjectCommand({ Bucket: 'bench', Key: key }));
     return r;
   },
@@ -91,7 +118,19 @@ const contenders = {
 if (process.argv.includes('--in-order')) {
   contenders['fnnx-kit upload --concurrency 1'] = async () => {
     const key = `kit${++n}`;
-    const r = await timed(process.execPath, [BIN, 'upload', file, '--details', await details(key), '--sha256', fileSha, '--concurrency', '1', '--json', '-q']);
+    const r = await timed(process.execPath, [
+      BIN,
+      'upload',
+      file,
+      '--details',
+      await details(key),
+      '--sha256',
+      fileSha,
+      '--concurrency',
+      '1',
+      '--json',
+      '-q',
+    ]);
     await client.send(new DeleteObjectCommand({ Bucket: 'bench', Key: key }));
     return r;
   };
@@ -101,13 +140,21 @@ try {
   const samples = Object.fromEntries(Object.keys(contenders).map((k) => [k, []]));
   for (let i = 0; i < RUNS; i++) for (const [name, run] of Object.entries(contenders)) samples[name].push(await run());
   const link = CAP ? `, each connection capped at ${CAP} MiB/s` : '';
-  console.log(`${SIZE / 2 ** 20} MiB to s3rver on loopback${link}, ${PARTS} parts of ${PART / 2 ** 20} MiB, ${RUNS} runs each alternating; node ${process.version}\n`);
+  console.log(
+    `${SIZE / 2 ** 20} MiB to s3rver on loopback${link}, ${PARTS} parts of ${PART / 2 ** 20} MiB, ${RUNS} runs each alternating; node ${process.version}\n`,
+  );
   const rows = [['client', 'time ms (min / median)', 'MiB/s (median)', 'CPU s (median run)', 'peak RSS (max)']];
   for (const [name, s] of Object.entries(samples)) {
     const ms = s.map((x) => x.ms).sort((a, b) => a - b);
     const med = ms[Math.floor(ms.length / 2)];
     const cpu = s.find((x) => x.ms === med).cpuMs / 1000;
-    rows.push([name, `${ms[0].toFixed(0)} / ${med.toFixed(0)}`, (1024 / (med / 1000)).toFixed(0), cpu.toFixed(1), `${(Math.max(...s.map((x) => x.rssKiB)) / 1024).toFixed(1)} MiB`]);
+    rows.push([
+      name,
+      `${ms[0].toFixed(0)} / ${med.toFixed(0)}`,
+      (1024 / (med / 1000)).toFixed(0),
+      cpu.toFixed(1),
+      `${(Math.max(...s.map((x) => x.rssKiB)) / 1024).toFixed(1)} MiB`,
+    ]);
   }
   table(rows);
 } finally {

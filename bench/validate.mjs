@@ -51,22 +51,45 @@ try {
       let counting;
       const t0 = performance.now();
       const report = await validateTarget(target, { wrap: (s) => (counting = new CountingSource(s)) });
-      runs.push({ ms: performance.now() - t0, bytes: counting.bytes, reads: counting.reads, maxRead: Math.max(...counting.log.map(([, n]) => n)), requests: server.state.requests.length, body: server.bytes(), valid: report.valid, errors: report.counts.error });
+      runs.push({
+        ms: performance.now() - t0,
+        bytes: counting.bytes,
+        reads: counting.reads,
+        maxRead: Math.max(...counting.log.map(([, n]) => n)),
+        requests: server.state.requests.length,
+        body: server.bytes(),
+        valid: report.valid,
+        errors: report.counts.error,
+      });
     }
     runs.sort((a, b) => a.ms - b.ms);
     const r = runs[Math.floor(RUNS / 2)];
     results[label] = r;
-    rows.push([label, r.ms.toFixed(1), human(r.bytes), String(r.reads), remote ? String(r.requests) : '-', remote ? human(r.body) : '-', r.valid ? 'sound' : `broken (${r.errors} errors)`]);
+    rows.push([
+      label,
+      r.ms.toFixed(1),
+      human(r.bytes),
+      String(r.reads),
+      remote ? String(r.requests) : '-',
+      remote ? human(r.body) : '-',
+      r.valid ? 'sound' : `broken (${r.errors} errors)`,
+    ]);
   }
   console.log(`validate cost (node ${process.version}, ${RUNS} runs each, median)\n`);
   table(rows);
   const cliSmall = cliMs(join(dir, 'small.fnnx'));
   const cliBig = cliMs(big);
   const localRatio = results['local, 1 GiB (256 initializers)'].ms / results['local, 30 KiB corpus tar'].ms;
-  console.log(`\n  fnnx-kit validate (whole process), median of ${RUNS}: 30 KiB ${cliSmall.toFixed(0)} ms, 1 GiB ${cliBig.toFixed(0)} ms: ratio ${(cliBig / cliSmall).toFixed(2)} (target <= 1.5)`);
+  console.log(
+    `\n  fnnx-kit validate (whole process), median of ${RUNS}: 30 KiB ${cliSmall.toFixed(0)} ms, 1 GiB ${cliBig.toFixed(0)} ms: ratio ${(cliBig / cliSmall).toFixed(2)} (target <= 1.5)`,
+  );
   const remote = results['remote, 1 GiB (256 initializers)'];
-  console.log(`  in process, local 1 GiB / 30 KiB time ratio: ${localRatio.toFixed(2)} (256 dependent reads: each hop needs the previous length)`);
-  console.log(`  remote 1 GiB: ${human(remote.body)} on the wire in ${remote.requests} requests (target < 2 MiB); ${(remote.reads / INITIALIZERS).toFixed(2)} source reads per initializer`);
+  console.log(
+    `  in process, local 1 GiB / 30 KiB time ratio: ${localRatio.toFixed(2)} (256 dependent reads: each hop needs the previous length)`,
+  );
+  console.log(
+    `  remote 1 GiB: ${human(remote.body)} on the wire in ${remote.requests} requests (target < 2 MiB); ${(remote.reads / INITIALIZERS).toFixed(2)} source reads per initializer`,
+  );
 } finally {
   await server.close();
   rmSync(dir, { recursive: true, force: true });
@@ -90,7 +113,16 @@ function cliMs(target) {
 async function writeBigArtifact(path) {
   const io = (name, shape) => ({ name, content_type: 'NDJSON', dtype: 'Array[float32]', shape });
   const json = {
-    'manifest.json': { variant: 'pipeline', producer_name: 'bench', producer_version: '1', producer_tags: [], inputs: [io('x', ['batch', 3])], outputs: [io('y', ['batch', 1])], dynamic_attributes: [], env_vars: [] },
+    'manifest.json': {
+      variant: 'pipeline',
+      producer_name: 'bench',
+      producer_version: '1',
+      producer_tags: [],
+      inputs: [io('x', ['batch', 3])],
+      outputs: [io('y', ['batch', 1])],
+      dynamic_attributes: [],
+      env_vars: [],
+    },
     'ops.json': [
       {
         id: 'big',
@@ -121,5 +153,11 @@ async function writeBigArtifact(path) {
 }
 
 function human(n) {
-  return n >= 2 ** 30 ? `${(n / 2 ** 30).toFixed(2)} GiB` : n >= 1024 * 1024 ? `${(n / 2 ** 20).toFixed(2)} MiB` : n >= 1024 ? `${(n / 1024).toFixed(1)} KiB` : `${n} B`;
+  return n >= 2 ** 30
+    ? `${(n / 2 ** 30).toFixed(2)} GiB`
+    : n >= 1024 * 1024
+      ? `${(n / 2 ** 20).toFixed(2)} MiB`
+      : n >= 1024
+        ? `${(n / 1024).toFixed(1)} KiB`
+        : `${n} B`;
 }

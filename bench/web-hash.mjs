@@ -36,10 +36,22 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 const dir = mkdtempSync(join(tmpdir(), 'fnnx-bench-web-'));
 const file = join(dir, 'big.fnnx');
-const manifest = { variant: 'pipeline', producer_name: 'bench', producer_version: '0', producer_tags: [], inputs: [], outputs: [], dynamic_attributes: [], env_vars: [] };
+const manifest = {
+  variant: 'pipeline',
+  producer_name: 'bench',
+  producer_version: '0',
+  producer_tags: [],
+  inputs: [],
+  outputs: [],
+  dynamic_attributes: [],
+  env_vars: [],
+};
 const spec = [
   { name: 'manifest.json', text: JSON.stringify(manifest) },
-  ...['ops.json:[]', 'variant_config.json:{}', 'dtypes.json:{}', 'env.json:{}', 'meta.json:[]'].map((s) => ({ name: s.split(':')[0], text: s.split(':')[1] })),
+  ...['ops.json:[]', 'variant_config.json:{}', 'dtypes.json:{}', 'env.json:{}', 'meta.json:[]'].map((s) => ({
+    name: s.split(':')[0],
+    text: s.split(':')[1],
+  })),
   { name: 'ops_artifacts/main/model.onnx', hole: SIZE - 8192 },
 ];
 execFileSync('python3', [join(root, 'test/helpers/foreign-sparse-tar.py'), file, 'PAX'], { input: JSON.stringify(spec) });
@@ -47,7 +59,16 @@ symlinkSync(join(root, 'dist-web/page'), join(dir, 'page'));
 const server = await startLoopbackServer(dir);
 const browser = await chromium.launch({
   executablePath: CHROMIUM,
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  args: [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
 });
 
 async function hashWasmHasher() {
@@ -175,7 +196,12 @@ const cpuMedian = (list) => {
   return types.map((t) => `${t} ${middle(list.map((r) => r.cpu[t] ?? 0)).toFixed(2)}`).join(', ');
 };
 console.log('CPU seconds (median per process type; Chromium counted from /proc while the step ran):');
-for (const [label, list] of [['hash-wasm in Node', runs.node], ['worker', runs.worker], ['page thread', runs.inline], ['read only', runs.read]]) {
+for (const [label, list] of [
+  ['hash-wasm in Node', runs.node],
+  ['worker', runs.worker],
+  ['page thread', runs.inline],
+  ['read only', runs.read],
+]) {
   console.log(`  ${label.padEnd(18)} ${cpuMedian(list)}`);
 }
 console.log(`load average after: ${(await import('node:fs')).readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);

@@ -18,7 +18,9 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const schemaDir = join(root, 'schemas');
 const outFile = join(root, 'src/validate/generated/schemas.ts');
 
-const files = readdirSync(schemaDir).filter((f) => f.endsWith('.json')).sort();
+const files = readdirSync(schemaDir)
+  .filter((f) => f.endsWith('.json'))
+  .sort();
 const ajv = new Ajv({ code: { source: true, esm: true, lines: true }, allErrors: true, strict: true, allowUnionTypes: true });
 const exportsByName = {};
 for (const file of files) {
@@ -34,8 +36,10 @@ if (/\brequire\(/.test(code)) {
 }
 code = code
   .replace(/^"use strict";\n/, '')
-  .replace(/function (validate\d+)\(data, \{instancePath="", parentData, parentDataProperty, rootData=data\}=\{\}\)\{/g,
-    'function $1(data: any, {instancePath="", parentData, parentDataProperty, rootData=data}: any = {}): boolean {')
+  .replace(
+    /function (validate\d+)\(data, \{instancePath="", parentData, parentDataProperty, rootData=data\}=\{\}\)\{/g,
+    'function $1(data: any, {instancePath="", parentData, parentDataProperty, rootData=data}: any = {}): boolean {',
+  )
   .replace(/let vErrors = null;/g, 'let vErrors: any = null;')
   // ajv hangs the error list on the function object; TS sees only the call signature.
   .replace(/\b(validate\d+|root\d+\.validate)\.errors\b/g, '($1 as any).errors');
@@ -48,7 +52,13 @@ const header = [
 const output = header + code + '\n';
 
 if (process.argv.includes('--check')) {
-  const current = (() => { try { return readFileSync(outFile, 'utf8'); } catch { return ''; } })();
+  const current = (() => {
+    try {
+      return readFileSync(outFile, 'utf8');
+    } catch {
+      return '';
+    }
+  })();
   if (current !== output) {
     console.error('src/validate/generated/schemas.ts is stale: run `npm run build:schemas`');
     process.exit(1);

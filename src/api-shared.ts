@@ -61,11 +61,23 @@ export {
 export type { Hasher, HasherFactory, HashAlgorithm } from './hash/hasher.js';
 export { wasmHasher } from './hash/wasm-hasher.js';
 
+// Building an artifact: root values and members in, one deterministic tar out, with its descriptor.
+export { buildArtifact, type ArtifactInput, type BuildOptions, type RootValue } from './build/builder.js';
+export type { ChunkSink } from './build/tar-writer.js';
+export type { MemberInput, MemberBody, StreamBody } from './build/member-input.js';
+
 // Making an artifact from ONNX models: the root files and members, every declaration read from the models.
 export { newFromOnnx, type OnnxModelFile, type NewOnnxOptions, type NewArtifact } from './build/new-onnx.js';
 
 // Uploading: the storage protocols of the registry's upload details, and its create-call payloads.
-export { upload, initiateMultipart, DEFAULT_CONCURRENCY, type UploadOptions, type UploadResult, type UploadProgress } from './upload/upload.js';
+export {
+  upload,
+  initiateMultipart,
+  DEFAULT_CONCURRENCY,
+  type UploadOptions,
+  type UploadResult,
+  type UploadProgress,
+} from './upload/upload.js';
 export { parseUploadDetails, type UploadDetails, type PartTarget } from './upload/details.js';
 export type { UploadBody, StorageRequest, ByteRange } from './upload/upload-body.js';
 export type { UploadState, FinishedPart } from './upload/upload-state.js';

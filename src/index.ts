@@ -22,10 +22,7 @@ export { differences, type Expected } from './describe/verify.js';
 export { download, type DownloadOptions, type DownloadResult, type DownloadProgress } from './node/download.js';
 export { loadDescriptor, type DownloadDescriptor } from './node/download-verify.js';
 
-// Building an artifact: from root values and members, or from a directory.
-export { buildArtifact, type ArtifactInput, type BuildOptions, type RootValue } from './build/builder.js';
-export type { ChunkSink } from './build/tar-writer.js';
-export type { MemberInput, MemberBody, StreamBody } from './build/member-input.js';
+// Building an artifact from a directory, or with members read from files (buildArtifact itself is shared with the browser).
 export { fileBody } from './node/file-body.js';
 export { packToFile } from './node/pack.js';
 export { artifactInputFromDir, type PackDirOptions } from './node/pack-dir.js';
@@ -46,7 +43,14 @@ export { buildCardZip, readNewestCard, streamNewestCard, type CardFile } from '.
 
 // Extracting safely, and reading zips with limits.
 export { extractTar, DEFAULT_EXTRACT_LIMITS, type ExtractLimits, type ExtractOptions, type ExtractResult } from './node/extract.js';
-export { openZipSafely, DEFAULT_ZIP_LIMITS, type ZipLimits, type SafeZip, type SafeZipEntry, type OpenZipOptions } from './node/zip-limits.js';
+export {
+  openZipSafely,
+  DEFAULT_ZIP_LIMITS,
+  type ZipLimits,
+  type SafeZip,
+  type SafeZipEntry,
+  type OpenZipOptions,
+} from './node/zip-limits.js';
 
 // Making an artifact's directory form from ONNX models (newFromOnnx itself is shared with the browser).
 export { openOnnxFiles, writeArtifactDir, type OpenedModels, type WriteDirOptions, type WrittenFile } from './node/new-dir.js';

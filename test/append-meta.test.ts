@@ -11,7 +11,13 @@ import { pythonFileIndex } from './helpers/python.js';
 import { runCli } from './helpers/cli.js';
 import { gnuTarList } from './helpers/build-fixtures.js';
 
-const entry = (id: string) => ({ id, producer: 'tests', producer_version: '1', producer_tags: ['tests::report:v1'], payload: { score: 0.9 } });
+const entry = (id: string) => ({
+  id,
+  producer: 'tests',
+  producer_version: '1',
+  producer_tags: ['tests::report:v1'],
+  payload: { score: 0.9 },
+});
 
 async function endOffsetOf(path: string): Promise<number> {
   const s = await FileSource.open(path);
@@ -127,9 +133,9 @@ describe('append-meta', () => {
         throw new Error('disk source vanished');
       },
     };
-    await expect(appendToArtifact(path, async () => metaAppendMembers([entry('big')], [{ name: 'blob.bin', body }], newHexId()))).rejects.toThrow(
-      'disk source vanished',
-    );
+    await expect(
+      appendToArtifact(path, async () => metaAppendMembers([entry('big')], [{ name: 'blob.bin', body }], newHexId())),
+    ).rejects.toThrow('disk source vanished');
     expect(readFileSync(path).equals(before)).toBe(true);
   });
 
@@ -137,7 +143,9 @@ describe('append-meta', () => {
     const dir = join(tempDir(), 'model.fnnx');
     cpSync(CORPUS_DIR, dir, { recursive: true });
     const hex = newHexId();
-    const r = await appendToArtifact(dir, async () => metaAppendMembers([entry(entryIdFor('tests::report:v1', hex))], [{ name: 'a.txt', body: new Uint8Array([65]) }], hex));
+    const r = await appendToArtifact(dir, async () =>
+      metaAppendMembers([entry(entryIdFor('tests::report:v1', hex))], [{ name: 'a.txt', body: new Uint8Array([65]) }], hex),
+    );
     expect(r.members).toEqual([`meta-${hex}.json`, `meta_artifacts/tests~c~~c~report~c~v1~~et~~${hex}/a.txt`]);
     expect((await metadataOf(dir)).metadata).toHaveLength(1);
   });

@@ -25,17 +25,30 @@ const CASES: Array<{ name: string; bytes: () => Uint8Array; argvs: (file: string
   {
     name: '50,000 sidecars of one entry each',
     bytes: () => manySidecars(50_000),
-    argvs: (f) => [['validate', f], ['inspect', f], ['index', f], ['describe', f]],
+    argvs: (f) => [
+      ['validate', f],
+      ['inspect', f],
+      ['index', f],
+      ['describe', f],
+    ],
   },
   {
     name: 'one sidecar of 499,000 empty entries',
     bytes: () => withSidecars([emptyObjects(499_000)]),
-    argvs: (f) => [['validate', f], ['inspect', f], ['describe', f]],
+    argvs: (f) => [
+      ['validate', f],
+      ['inspect', f],
+      ['describe', f],
+    ],
   },
   {
     name: 'three sidecars of 400,000 empty entries',
     bytes: () => withSidecars([emptyObjects(400_000), emptyObjects(400_000), emptyObjects(400_000)]),
-    argvs: (f) => [['inspect', f], ['validate', f], ['inspect', f, '--limit', 'maxJsonValuesTotal=3000000']],
+    argvs: (f) => [
+      ['inspect', f],
+      ['validate', f],
+      ['inspect', f, '--limit', 'maxJsonValuesTotal=3000000'],
+    ],
   },
 ];
 
@@ -53,7 +66,9 @@ beforeAll(async () => {
 afterAll(() => {
   const rows = CASES.map((c) => {
     const run = runs.get(c.name);
-    const each = (run?.invocations ?? []).map((i) => `${i.argv[0]}${i.argv.includes('--json') ? ' --json' : ''} ${Math.round(i.cpuMs)} ms`).join(', ');
+    const each = (run?.invocations ?? [])
+      .map((i) => `${i.argv[0]}${i.argv.includes('--json') ? ' --json' : ''} ${Math.round(i.cpuMs)} ms`)
+      .join(', ');
     return `${c.name}: peak ${Math.round(run?.maxRssMiB ?? 0)} MiB; cpu ${each}`;
   });
   console.log(`bounded work measurements:\n${rows.join('\n')}`);
@@ -116,14 +131,16 @@ describe('what they answer', () => {
     expect(doc.metadata).toHaveLength(499_000);
     expect(doc.warnings.some((w) => /498000 more META_ENTRY_INCOMPLETE warning\(s\) not listed/.test(w.message))).toBe(true);
     for (const r of [validate, inspect]) expect(r.rssMiB).toBeLessThan(RSS_LIMIT_MIB);
-    console.log(`499,000 empty entries: validate --json peak ${Math.round(validate.rssMiB)} MiB, inspect --json peak ${Math.round(inspect.rssMiB)} MiB`);
+    console.log(
+      `499,000 empty entries: validate --json peak ${Math.round(validate.rssMiB)} MiB, inspect --json peak ${Math.round(inspect.rssMiB)} MiB`,
+    );
   });
 
   it('1,200,000 values across three sidecars: a LimitError naming maxJsonValuesTotal; raising it reads them all', () => {
     const name = CASES[2]!.name;
     const inspect = inv(name, 0);
     expect(inspect.code).toBe(1);
-    expect(inspect.stderr).toMatch(/\(LIMIT_EXCEEDED\)\n  hint: .*--limit maxJsonValuesTotal=<n>/);
+    expect(inspect.stderr).toMatch(/\(LIMIT_EXCEEDED\)\n {2}hint: .*--limit maxJsonValuesTotal=<n>/);
     expect(inv(name, 1).stdout).toContain('LIMIT_EXCEEDED');
     expect(inv(name, 2).code, inv(name, 2).stderr).toBe(0);
   });

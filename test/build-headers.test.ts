@@ -99,7 +99,10 @@ describe('tar headers the builder writes', () => {
   it('refuses unsafe member names before writing anything', async () => {
     for (const name of ['../escape', '/etc/passwd', 'a/../../b', 'C:/win', 'a//b', './a', 'a\\b', '']) {
       const parts: Uint8Array[] = [];
-      await expect(writeTar([{ name, body: new Uint8Array(1) }], (c) => void parts.push(c)), name).rejects.toMatchObject({
+      await expect(
+        writeTar([{ name, body: new Uint8Array(1) }], (c) => void parts.push(c)),
+        name,
+      ).rejects.toMatchObject({
         code: expect.stringMatching(/^(EMPTY_NAME|ABSOLUTE_PATH|PATH_TRAVERSAL|MEMBER_NAME_NOT_PLAIN)$/),
       });
       expect(Buffer.concat(parts).length, name).toBe(0);
@@ -107,7 +110,12 @@ describe('tar headers the builder writes', () => {
   });
 
   it('refuses a streamed body that yields fewer bytes than it declared', async () => {
-    const body = { size: 10, async *open() { yield new Uint8Array(4); } };
+    const body = {
+      size: 10,
+      async *open() {
+        yield new Uint8Array(4);
+      },
+    };
     await expect(writeToBuffer([{ name: 'short.bin', body }])).rejects.toMatchObject({ code: 'SIZE_CHANGED', member: 'short.bin' });
   });
 
@@ -118,7 +126,10 @@ describe('tar headers the builder writes', () => {
     ];
     const run = async (f: typeof files) => {
       const parts: Uint8Array[] = [];
-      const r = await buildArtifact({ manifest: minimalManifest(), files: f }, (c) => void parts.push(c), { fileName: 'x.fnnx', hasher: cryptoHasher });
+      const r = await buildArtifact({ manifest: minimalManifest(), files: f }, (c) => void parts.push(c), {
+        fileName: 'x.fnnx',
+        hasher: cryptoHasher,
+      });
       return [Buffer.concat(parts), r.descriptor.file_hash] as const;
     };
     const [a, ha] = await run(files);

@@ -35,14 +35,13 @@ function copyingMerging(pack: Pack): Pack {
     value: async function* () {
       for (;;) {
         const parts: Uint8Array[] = [];
-        for (let c: Uint8Array | null; (c = pack.read() as Uint8Array | null) !== null; ) parts.push(c);
+        for (let c: Uint8Array | null; (c = pack.read() as Uint8Array | null) !== null;) parts.push(c);
         if (parts.length > 1) yield Buffer.concat(parts);
         else if (parts.length === 1) {
           const half = parts[0]!.length >> 1;
           yield parts[0]!.subarray(0, half);
           yield parts[0]!.subarray(half);
-        }
-        else if (failed !== undefined) throw failed;
+        } else if (failed !== undefined) throw failed;
         else if (ended) return;
         else await more();
       }
@@ -72,33 +71,37 @@ async function* recycled(): AsyncGenerator<Uint8Array> {
 }
 
 describe('writeTar when tar-stream copies and merges its output chunks', () => {
-  it('finishes (no wait for a chunk object that never comes) with every recycled buffer intact in the archive', { timeout: 15_000 }, async () => {
-    const out: Uint8Array[] = [];
-    let calls = 0;
-    let kept: Uint8Array | undefined;
-    await writeTar(
-      [
-        { name: 'manifest.json', body: new TextEncoder().encode('{}') },
-        { name: 'model.onnx', body: { size: SIZE, open: recycled } },
-        { name: 'after.json', body: new TextEncoder().encode('[]') },
-      ],
-      async (chunk) => {
-        calls++;
-        // The sink reads each chunk until its next call returns (a file write in flight), as its contract allows.
-        await new Promise((resolve) => setTimeout(resolve, 1));
-        if (kept) out.push(Uint8Array.from(kept));
-        kept = chunk;
-      },
-    );
-    out.push(Uint8Array.from(kept!));
-    const bytes = Buffer.concat(out);
-    const { entries } = await walkTar(new MemorySource(bytes));
-    const model = entries.find((e) => e.name === 'model.onnx')!;
-    expect(entries.map((e) => e.name)).toEqual(['manifest.json', 'model.onnx', 'after.json']);
-    const data = bytes.subarray(model.dataOffset, model.dataOffset + model.size);
-    expect(data.length).toBe(SIZE);
-    const wrong = data.findIndex((b, i) => b !== byteAt(i));
-    expect(wrong, 'first corrupted byte of the model').toBe(-1);
-    expect(calls).toBeGreaterThan(0);
-  });
+  it(
+    'finishes (no wait for a chunk object that never comes) with every recycled buffer intact in the archive',
+    { timeout: 15_000 },
+    async () => {
+      const out: Uint8Array[] = [];
+      let calls = 0;
+      let kept: Uint8Array | undefined;
+      await writeTar(
+        [
+          { name: 'manifest.json', body: new TextEncoder().encode('{}') },
+          { name: 'model.onnx', body: { size: SIZE, open: recycled } },
+          { name: 'after.json', body: new TextEncoder().encode('[]') },
+        ],
+        async (chunk) => {
+          calls++;
+          // The sink reads each chunk until its next call returns (a file write in flight), as its contract allows.
+          await new Promise((resolve) => setTimeout(resolve, 1));
+          if (kept) out.push(Uint8Array.from(kept));
+          kept = chunk;
+        },
+      );
+      out.push(Uint8Array.from(kept!));
+      const bytes = Buffer.concat(out);
+      const { entries } = await walkTar(new MemorySource(bytes));
+      const model = entries.find((e) => e.name === 'model.onnx')!;
+      expect(entries.map((e) => e.name)).toEqual(['manifest.json', 'model.onnx', 'after.json']);
+      const data = bytes.subarray(model.dataOffset, model.dataOffset + model.size);
+      expect(data.length).toBe(SIZE);
+      const wrong = data.findIndex((b, i) => b !== byteAt(i));
+      expect(wrong, 'first corrupted byte of the model').toBe(-1);
+      expect(calls).toBeGreaterThan(0);
+    },
+  );
 });

@@ -12,7 +12,7 @@ import { CORPUS_TAR, tempDir } from './helpers/paths.js';
 function leafCommands(cmd: Command): Command[] {
   return cmd.commands.length === 0 ? [cmd] : cmd.commands.flatMap(leafCommands);
 }
-const leaves = leafCommands(buildProgram()).map(commandPath);
+const leaves = leafCommands(await buildProgram()).map(commandPath);
 const jsonCommands = leaves.filter((p) => !CONVENTIONS.get(p)?.raw);
 
 /** Runs the CLI under a pseudo-terminal (util-linux `script`), as a person at a terminal would. */

@@ -26,7 +26,11 @@ describe('messages a newcomer understands', () => {
   it('describe and index of a plain folder say "is a directory: pack it first" (not "rename the file", not [0, size])', () => {
     const folder = join(tempDir(), 'model');
     mkdirSync(folder);
-    for (const args of [['describe', folder], ['index', CORPUS_DIR], ['describe', CORPUS_DIR]]) {
+    for (const args of [
+      ['describe', folder],
+      ['index', CORPUS_DIR],
+      ['describe', CORPUS_DIR],
+    ]) {
       const r = runCli(args);
       expect(r.code, args.join(' ')).toBe(2);
       const e = errorOf(r);
@@ -89,7 +93,11 @@ describe('messages a newcomer understands', () => {
     const gz = gzipSync(readFileSync(CORPUS_TAR));
     writeFileSync(join(dir, 'disguised.fnnx'), gz);
     writeFileSync(join(dir, 'model.fnnx.gz'), gz);
-    for (const [cmd, file] of [['inspect', 'disguised.fnnx'], ['describe', 'disguised.fnnx'], ['validate', 'model.fnnx.gz']] as const) {
+    for (const [cmd, file] of [
+      ['inspect', 'disguised.fnnx'],
+      ['describe', 'disguised.fnnx'],
+      ['validate', 'model.fnnx.gz'],
+    ] as const) {
       const r = runCli([cmd, file], { cwd: dir });
       expect(r.code, `${cmd} ${file}`).toBe(1);
       // validate reports it as a finding on stdout, the others as the error line.
@@ -118,14 +126,19 @@ describe('messages a newcomer understands', () => {
     writeFileSync(patch, JSON.stringify([{ op: 'replace', path: '/nothing', value: 5 }]));
     const missing = errorOf(runCli(['patch-manifest', artifact, '--patch', patch]));
     expect(missing.code).toBe('PATCH_NOT_APPLICABLE');
-    expect(missing.message).toBe(`${patch}: operation 0 (replace /nothing) cannot be applied: the manifest has nothing at /nothing to replace (use "add" to create it)`);
+    expect(missing.message).toBe(
+      `${patch}: operation 0 (replace /nothing) cannot be applied: the manifest has nothing at /nothing to replace (use "add" to create it)`,
+    );
   });
 
   it('a malformed --entry or --patch file is bad input from the user: exit 2 (JSON_INVALID), like a missing one', () => {
     const artifact = artifactCopy();
     const broken = join(tempDir(), 'broken.json');
     writeFileSync(broken, '{"id": "x",');
-    for (const args of [['append-meta', artifact, '--entry', broken], ['patch-manifest', artifact, '--patch', broken]]) {
+    for (const args of [
+      ['append-meta', artifact, '--entry', broken],
+      ['patch-manifest', artifact, '--patch', broken],
+    ]) {
       const r = runCli(args);
       expect(r.code, args[0]).toBe(2);
       const e = errorOf(r);

@@ -54,7 +54,8 @@ describe('inspect', () => {
   it('reads the directory form to the same JSON (file_index aside)', () => {
     const fromTar = JSON.parse(inspectCorpusJson().stdout) as Record<string, unknown>;
     const fromDir = JSON.parse(runCli(['inspect', '--json', CORPUS_DIR]).stdout) as Record<string, unknown>;
-    for (const key of ['manifest', 'ops', 'variant_config', 'dtypes', 'env', 'metadata', 'metrics']) expect(fromDir[key]).toEqual(fromTar[key]);
+    for (const key of ['manifest', 'ops', 'variant_config', 'dtypes', 'env', 'metadata', 'metrics'])
+      expect(fromDir[key]).toEqual(fromTar[key]);
   });
 });
 
@@ -77,9 +78,13 @@ describe('cat', () => {
   it('--index reads members by the given file_index without walking (a lying index shows it is used)', () => {
     const index = pythonFileIndex(CORPUS_TAR);
     const honest = writeTemp('index.json', JSON.stringify(index));
-    expect(runCli(['cat', '--index', honest, CORPUS_TAR, 'manifest.json']).stdoutBytes.equals(readFileSync(join(CORPUS_DIR, 'manifest.json')))).toBe(true);
+    expect(
+      runCli(['cat', '--index', honest, CORPUS_TAR, 'manifest.json']).stdoutBytes.equals(readFileSync(join(CORPUS_DIR, 'manifest.json'))),
+    ).toBe(true);
     const lying = writeTemp('lying.json', JSON.stringify({ ...index, 'manifest.json': index['ops.json'] }));
-    expect(runCli(['cat', '--index', lying, CORPUS_TAR, 'manifest.json']).stdoutBytes.equals(readFileSync(join(CORPUS_DIR, 'ops.json')))).toBe(true);
+    expect(
+      runCli(['cat', '--index', lying, CORPUS_TAR, 'manifest.json']).stdoutBytes.equals(readFileSync(join(CORPUS_DIR, 'ops.json'))),
+    ).toBe(true);
   });
 
   it('--index accepts an upload descriptor carrying file_index, and inspect uses it too', () => {

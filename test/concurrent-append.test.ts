@@ -67,16 +67,25 @@ describe('concurrent appends', () => {
     const landed = runs.filter((_, i) => results[i]!.code === 0);
     expect(landed.length).toBeGreaterThan(0);
     // Every member a successful run reports is in the archive, whole.
-    const reported = results.filter((r) => r.code === 0 && r.stdout.startsWith('{')).flatMap((r) => (JSON.parse(r.stdout) as { members: string[] }).members);
+    const reported = results
+      .filter((r) => r.code === 0 && r.stdout.startsWith('{'))
+      .flatMap((r) => (JSON.parse(r.stdout) as { members: string[] }).members);
     const store = await openStore(path);
     try {
       const names = new Set((await store.members()).map((m) => m.name));
       for (const m of reported) expect(names.has(m), m).toBe(true);
       const contents = await readArtifact(store);
       const metaIds = contents.metadata.filter((e) => String(e.entry.id).startsWith('run-')).map((e) => String(e.entry.id));
-      expect(metaIds.sort()).toEqual(landed.filter((r) => r.kind === 'meta').map((r) => r.id).sort());
+      expect(metaIds.sort()).toEqual(
+        landed
+          .filter((r) => r.kind === 'meta')
+          .map((r) => r.id)
+          .sort(),
+      );
       expect(contents.patches.length).toBe(landed.filter((r) => r.kind === 'patch').length);
-      expect(contents.metadata.filter((e) => e.tags.some((t) => t.includes('model_card'))).length).toBe(landed.filter((r) => r.kind === 'card').length);
+      expect(contents.metadata.filter((e) => e.tags.some((t) => t.includes('model_card'))).length).toBe(
+        landed.filter((r) => r.kind === 'card').length,
+      );
     } finally {
       await store.close();
     }
@@ -209,7 +218,9 @@ describe('bytes after the end of the archive, on append', () => {
       },
     };
     await expect(
-      appendToArtifact(path, async () => [...metaAppendMembers([entry('x')], [{ name: 'big.bin', body: failing }], newHexId())], { dropTrailing: true }),
+      appendToArtifact(path, async () => [...metaAppendMembers([entry('x')], [{ name: 'big.bin', body: failing }], newHexId())], {
+        dropTrailing: true,
+      }),
     ).rejects.toThrow(/on fire/);
     expect(readFileSync(path).equals(before)).toBe(true);
     expect((await stat(path)).size).toBe(before.length);

@@ -50,7 +50,9 @@ describe('parallel writers to one output', () => {
     server.onRequest = () => ({ kind: 'delay', ms: 1500 });
     const out = tempDir('fnnx-concurrent-dl-');
     const file = join(out, 'model.fnnx');
-    const results = await Promise.all(Array.from({ length: 8 }, () => runCliAsync(['download', server.url('model.fnnx'), '-o', file, '--sha256', sha(blob)])));
+    const results = await Promise.all(
+      Array.from({ length: 8 }, () => runCliAsync(['download', server.url('model.fnnx'), '-o', file, '--sha256', sha(blob)])),
+    );
     results.forEach(expectLockedOrOk);
     expect(results.filter((r) => r.code === 0).length).toBeGreaterThan(0);
     expect(results.filter((r) => r.code === 2).length).toBeGreaterThan(0);
@@ -58,7 +60,7 @@ describe('parallel writers to one output', () => {
     expect(leftovers(out)).toEqual([]);
   }, 120_000);
 
-  it('eight packs to one -o: the ones that overlap a running pack fail with LOCKED (exit 2), the file is the last winner\'s and sound, no temp or lock left', async () => {
+  it("eight packs to one -o: the ones that overlap a running pack fail with LOCKED (exit 2), the file is the last winner's and sound, no temp or lock left", async () => {
     const big = join(tempDir(), 'big.bin');
     writeFileSync(big, Buffer.alloc(48 << 20, 3));
     const dirs = Array.from({ length: 8 }, (_, i) => {

@@ -35,7 +35,14 @@ const CLS_METRICS = 'falcon.beastbyte.ai::tabular_classification_metrics:v1';
 const REG_METRICS = 'falcon.beastbyte.ai::tabular_regression_metrics:v1';
 const REGISTRY = 'dataforce.studio::registry_metrics:v1';
 
-type Described = { file_name: string; file_hash: string; size: number; file_index: Record<string, [number, number]>; manifest: Manifest; metrics: Json };
+type Described = {
+  file_name: string;
+  file_hash: string;
+  size: number;
+  file_index: Record<string, [number, number]>;
+  manifest: Manifest;
+  metrics: Json;
+};
 
 /** The CLI, where its output is what is tested. */
 function describeCli(path: string): Described {
@@ -124,20 +131,47 @@ describe('describe', () => {
   });
 
   it('gives the effective manifest: manifest.json with its patches applied', async () => {
-    const path = await artifact('p.fnnx', [], [], { 'manifest-0001.patch.json': [{ op: 'replace', path: '/producer_version', value: '7' }] });
+    const path = await artifact('p.fnnx', [], [], {
+      'manifest-0001.patch.json': [{ op: 'replace', path: '/producer_version', value: '7' }],
+    });
     expect((await describeJson(path)).manifest.producer_version).toBe('7');
   });
 
   describe('metrics, as the registry client extracts them', () => {
     const perf = (p: Json) => ({ metrics: { performance: p } });
     const cases: Array<[string, string[], Json[], Json]> = [
-      ['tabular classification: eval_holdout without N_SAMPLES', [CLS], [entry([CLS_METRICS], perf({ eval_holdout: { ACC: 0.9, N_SAMPLES: 10 }, eval_cv: { ACC: 0.8 } }))], { ACC: 0.9 }],
-      ['tabular regression: eval_cv when eval_holdout is empty', [REG], [entry([REG_METRICS], perf({ eval_holdout: {}, eval_cv: { MSE: 1.5, N_SAMPLES: 3 } }))], { MSE: 1.5 }],
-      ['tabular with non-empty performance but neither split: {}', [REG], [entry([REG_METRICS], perf({ other: { x: 1 } })), entry([REGISTRY], { metrics: { y: 2 } })], {}],
-      ['tabular with empty performance falls through to registry metrics', [CLS], [entry([CLS_METRICS], perf({})), entry([REGISTRY], { metrics: { y: 2 } })], { y: 2 }],
+      [
+        'tabular classification: eval_holdout without N_SAMPLES',
+        [CLS],
+        [entry([CLS_METRICS], perf({ eval_holdout: { ACC: 0.9, N_SAMPLES: 10 }, eval_cv: { ACC: 0.8 } }))],
+        { ACC: 0.9 },
+      ],
+      [
+        'tabular regression: eval_cv when eval_holdout is empty',
+        [REG],
+        [entry([REG_METRICS], perf({ eval_holdout: {}, eval_cv: { MSE: 1.5, N_SAMPLES: 3 } }))],
+        { MSE: 1.5 },
+      ],
+      [
+        'tabular with non-empty performance but neither split: {}',
+        [REG],
+        [entry([REG_METRICS], perf({ other: { x: 1 } })), entry([REGISTRY], { metrics: { y: 2 } })],
+        {},
+      ],
+      [
+        'tabular with empty performance falls through to registry metrics',
+        [CLS],
+        [entry([CLS_METRICS], perf({})), entry([REGISTRY], { metrics: { y: 2 } })],
+        { y: 2 },
+      ],
       ['registry metrics entry: payload.metrics', [], [entry([REGISTRY], { metrics: { auc: 0.7 } })], { auc: 0.7 }],
       ['registry metrics entry with empty payload: {}', [], [entry([REGISTRY], {})], {}],
-      ['tabular metrics entry without the tabular producer tag is ignored', [], [entry([CLS_METRICS], perf({ eval_holdout: { ACC: 1 } }))], {}],
+      [
+        'tabular metrics entry without the tabular producer tag is ignored',
+        [],
+        [entry([CLS_METRICS], perf({ eval_holdout: { ACC: 1 } }))],
+        {},
+      ],
       ['no metrics at all: {}', [], [], {}],
     ];
     for (const [what, tags, meta, want] of cases) {

@@ -41,7 +41,11 @@ function foreignArchives(): Array<[string, Uint8Array]> {
   // A file with many holes: old-GNU 'S' headers with extension blocks, and PAX GNU.sparse records.
   const holes = join(dir, 'holes');
   mkdirSync(holes);
-  execFileSync('python3', ['-c', 'import sys\nwith open(sys.argv[1], "wb") as f:\n    for i in range(12): f.seek(i * 65536); f.write(b"x" * 100)\n    f.truncate(12 * 65536)', join(holes, 'sparse.bin')]);
+  execFileSync('python3', [
+    '-c',
+    'import sys\nwith open(sys.argv[1], "wb") as f:\n    for i in range(12): f.seek(i * 65536); f.write(b"x" * 100)\n    f.truncate(12 * 65536)',
+    join(holes, 'sparse.bin'),
+  ]);
   writeFileSync(join(holes, 'manifest.json'), '{}');
   for (const format of ['gnu', 'pax']) {
     const file = join(dir, `sparse-${format}.tar`);
@@ -49,10 +53,20 @@ function foreignArchives(): Array<[string, Uint8Array]> {
     out.push([`GNU tar --sparse --format=${format}`, new Uint8Array(readFileSync(file))]);
   }
   const globals = join(dir, 'globals.tar');
-  execFileSync('python3', ['-c', 'import sys,tarfile\nwith tarfile.open(sys.argv[1],"w",format=tarfile.PAX_FORMAT,pax_headers={"comment":"g"}) as t: t.add(sys.argv[2], arcname="manifest.json")', globals, join(src, 'manifest.json')]);
+  execFileSync('python3', [
+    '-c',
+    'import sys,tarfile\nwith tarfile.open(sys.argv[1],"w",format=tarfile.PAX_FORMAT,pax_headers={"comment":"g"}) as t: t.add(sys.argv[2], arcname="manifest.json")',
+    globals,
+    join(src, 'manifest.json'),
+  ]);
   out.push(['Python PAX with a global header', new Uint8Array(readFileSync(globals))]);
   const py = join(dir, 'py.tar');
-  execFileSync('python3', ['-c', 'import sys,tarfile\nwith tarfile.open(sys.argv[1],"w",format=tarfile.PAX_FORMAT) as t: t.add(sys.argv[2], arcname=".")', py, src]);
+  execFileSync('python3', [
+    '-c',
+    'import sys,tarfile\nwith tarfile.open(sys.argv[1],"w",format=tarfile.PAX_FORMAT) as t: t.add(sys.argv[2], arcname=".")',
+    py,
+    src,
+  ]);
   out.push(['Python PAX', new Uint8Array(readFileSync(py))]);
   return out;
 }
@@ -104,7 +118,11 @@ describe('TarScanner follows walkTar exactly', () => {
 });
 
 describe('TarScanner and walkTar share one decoder: the rules they used to disagree on', () => {
-  const paxMembers = (n: number) => concat(...Array.from({ length: n }, (_, i) => [craftPax({ path: `dir/member-${i}.json` }), craftMember('{}', { name: `m${i}` })]).flat(), END);
+  const paxMembers = (n: number) =>
+    concat(
+      ...Array.from({ length: n }, (_, i) => [craftPax({ path: `dir/member-${i}.json` }), craftMember('{}', { name: `m${i}` })]).flat(),
+      END,
+    );
   const both = async (bytes: Uint8Array, limits?: Partial<TarLimits>) => {
     const walked = await walkTar(new MemorySource(bytes, 'test.tar'), { limits }).then(
       (r) => r.entries.length,

@@ -28,17 +28,37 @@ beforeEach(() => server.reset());
 describe('fnnx-kit download', () => {
   it('--json prints the result, verifies --sha256 and --size, writes nothing to stderr off a terminal', async () => {
     const file = join(out, 'a.fnnx');
-    const r = await runCliAsync(['download', server.url('model.fnnx'), '-o', file, '--sha256', sha(blob), '--size', String(SIZE), '--json']);
+    const r = await runCliAsync([
+      'download',
+      server.url('model.fnnx'),
+      '-o',
+      file,
+      '--sha256',
+      sha(blob),
+      '--size',
+      String(SIZE),
+      '--json',
+    ]);
     expect(r.stderr).toBe('');
     expect(r.code, r.stderr).toBe(0);
-    expect(JSON.parse(r.stdout)).toMatchObject({ file, size: SIZE, sha256: sha(blob), transferred: SIZE, requests: 1, verified: ['size', 'sha256'] });
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      file,
+      size: SIZE,
+      sha256: sha(blob),
+      transferred: SIZE,
+      requests: 1,
+      verified: ['size', 'sha256'],
+    });
     expect(readFileSync(file).equals(blob)).toBe(true);
   });
 
   it('--descriptor checks size, file_hash and file_index', async () => {
     const bytes = readFileSync(CORPUS_TAR);
     const desc = join(out, 'descriptor.json');
-    writeFileSync(desc, JSON.stringify({ file_name: 'corpus.fnnx', file_hash: sha(bytes), size: bytes.length, file_index: pythonFileIndex(CORPUS_TAR) }));
+    writeFileSync(
+      desc,
+      JSON.stringify({ file_name: 'corpus.fnnx', file_hash: sha(bytes), size: bytes.length, file_index: pythonFileIndex(CORPUS_TAR) }),
+    );
     const file = join(out, 'c.fnnx');
     const r = await runCliAsync(['download', server.url('corpus.fnnx'), '-o', file, '--descriptor', desc]);
     expect(r.code, r.stderr).toBe(0);
@@ -100,7 +120,9 @@ describe('fnnx-kit download', () => {
     const file = join(out, 'big.fnnx');
     const rssFile = join(out, 'big.rss');
     // GNU time measures the CLI process alone; the server lives in this one.
-    const r = await runCliAsync(['download', server.url('big.fnnx'), '-o', file, '--size', String(big)], { wrap: ['/usr/bin/time', '-f', '%M', '-o', rssFile] });
+    const r = await runCliAsync(['download', server.url('big.fnnx'), '-o', file, '--size', String(big)], {
+      wrap: ['/usr/bin/time', '-f', '%M', '-o', rssFile],
+    });
     expect(r.code, r.stderr).toBe(0);
     expect(statSync(file).size).toBe(big);
     const peakMiB = Number(readFileSync(rssFile, 'utf8').trim().split('\n').pop()) / 1024;

@@ -52,7 +52,10 @@ describe('extract: names the target cannot hold', () => {
   it('a 300-byte segment anywhere in the archive fails the whole extraction with NAME_TOO_LONG before anything is written', async () => {
     const { pax } = await import('./helpers/hostile-tar.js');
     const longName = `later/${'n'.repeat(300)}`;
-    const source = new MemorySource(tar([file('first.txt', 'x'), file('dir/second.txt', 'y'), pax({ path: longName }), file('placeholder', 'z')]), 'long.fnnx');
+    const source = new MemorySource(
+      tar([file('first.txt', 'x'), file('dir/second.txt', 'y'), pax({ path: longName }), file('placeholder', 'z')]),
+      'long.fnnx',
+    );
     const target = join(tempDir('fnnx-names-'), 'out');
     await expect(extractTar(source, target)).rejects.toMatchObject({ code: 'NAME_TOO_LONG', member: longName, kind: 'artifact' });
     expect(existsSync(target) ? readdirSync(target) : []).toEqual([]);

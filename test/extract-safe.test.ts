@@ -90,7 +90,11 @@ describe('extract rules', () => {
 
   it('writes 0755 for any executable bit and 0644 otherwise, never setuid/setgid/sticky or group/other write', async () => {
     const out = tempDir('fnnx-ex-');
-    const bytes = tar([file('run.sh', '#!/bin/sh', { mode: 0o6777 }), file('data.bin', 'x', { mode: 0o1666 }), file('plain', 'x', { mode: 0o600 })]);
+    const bytes = tar([
+      file('run.sh', '#!/bin/sh', { mode: 0o6777 }),
+      file('data.bin', 'x', { mode: 0o1666 }),
+      file('plain', 'x', { mode: 0o600 }),
+    ]);
     await extractTar(new MemorySource(bytes), out);
     expect(statSync(join(out, 'run.sh')).mode & 0o7777).toBe(0o755);
     expect(statSync(join(out, 'data.bin')).mode & 0o7777).toBe(0o644);
@@ -117,7 +121,10 @@ describe('extract rules', () => {
 
   it('treats "./" as the target itself, not as a refused member', async () => {
     const out = tempDir('fnnx-ex-');
-    const result = await extractTar(new MemorySource(tar([[header({ name: './', typeflag: '5', mode: 0o755 })], file('./a.txt', 'a')])), out);
+    const result = await extractTar(
+      new MemorySource(tar([[header({ name: './', typeflag: '5', mode: 0o755 })], file('./a.txt', 'a')])),
+      out,
+    );
     expect(result.refused).toEqual([]);
     expect(result.files).toEqual(['a.txt']);
   });

@@ -51,7 +51,9 @@ beforeAll(async () => {
     const target = join(dir, 'a', 'b', 'out');
     mkdirSync(target, { recursive: true });
     c.plant?.(target, outside);
-    const planted = treeOf(target).filter((e) => e.link).map((e) => e.path);
+    const planted = treeOf(target)
+      .filter((e) => e.link)
+      .map((e) => e.path);
     const before = snapshot(dir, target);
     const extra = c.args ?? [];
     const argvs = [
@@ -125,7 +127,12 @@ function treeOf(dir: string): Array<{ path: string; link: boolean; mode: number;
     for (const n of readdirSync(d)) {
       const p = join(d, n);
       const st = lstatSync(p);
-      out.push({ path: p, link: st.isSymbolicLink(), mode: st.mode & 0o7777, text: st.isFile() && st.size < 64 ? readFileSync(p, 'utf8') : undefined });
+      out.push({
+        path: p,
+        link: st.isSymbolicLink(),
+        mode: st.mode & 0o7777,
+        text: st.isFile() && st.size < 64 ? readFileSync(p, 'utf8') : undefined,
+      });
       if (st.isDirectory()) walk(p);
     }
   };

@@ -36,10 +36,15 @@ describe('JSON limits', () => {
   });
 
   it('many sidecars cannot add up past maxJsonTotal: reading the artifact fails naming that limit', async () => {
-    const big = JSON.stringify([{ id: 'x', producer: 'p', producer_version: '1', producer_tags: [], payload: { blob: 'a'.repeat(1 << 20) } }]);
+    const big = JSON.stringify([
+      { id: 'x', producer: 'p', producer_version: '1', producer_tags: [], payload: { blob: 'a'.repeat(1 << 20) } },
+    ]);
     const sidecars = Array.from({ length: 5 }, (_, i) => file(`meta-${String(i).repeat(32)}.json`, big));
     const store = new TarStore(new MemorySource(tar([...soundRoot(), ...sidecars])));
-    await expect(readArtifact(store, { limits: { maxJsonTotal: 3 * (1 << 20) } })).rejects.toMatchObject({ code: 'LIMIT_EXCEEDED', limit: 'maxJsonTotal' });
+    await expect(readArtifact(store, { limits: { maxJsonTotal: 3 * (1 << 20) } })).rejects.toMatchObject({
+      code: 'LIMIT_EXCEEDED',
+      limit: 'maxJsonTotal',
+    });
     const contents = await readArtifact(new TarStore(new MemorySource(tar([...soundRoot(), ...sidecars]))));
     expect(contents.metadata).toHaveLength(5);
   });

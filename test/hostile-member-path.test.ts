@@ -2,16 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { checkMemberPath } from '../src/safety/member-path.js';
 
 describe('checkMemberPath', () => {
-  it.each([
-    ['manifest.json'],
-    ['ops_artifacts/main/model.onnx'],
-    ['./meta.json'],
-    ['dir/'],
-    ['a..b/c..'],
-    ['naïve/файл.json'],
-  ])('accepts the safe relative name %j', (name) => {
-    expect(checkMemberPath(name)).toBeUndefined();
-  });
+  it.each([['manifest.json'], ['ops_artifacts/main/model.onnx'], ['./meta.json'], ['dir/'], ['a..b/c..'], ['naïve/файл.json']])(
+    'accepts the safe relative name %j',
+    (name) => {
+      expect(checkMemberPath(name)).toBeUndefined();
+    },
+  );
 
   it.each([
     ['', 'EMPTY_NAME'],

@@ -56,13 +56,21 @@ describe('openZipSafely on model cards inside an artifact', () => {
   });
 
   it('lowering maxZipEntries refuses a card with more entries', async () => {
-    const { store, open } = await openCard(await cardZip([['a.html', new Uint8Array(1)], ['b.html', new Uint8Array(1)]]), { maxZipEntries: 1 });
+    const { store, open } = await openCard(
+      await cardZip([
+        ['a.html', new Uint8Array(1)],
+        ['b.html', new Uint8Array(1)],
+      ]),
+      { maxZipEntries: 1 },
+    );
     await expect(open()).rejects.toMatchObject({ code: 'LIMIT_EXCEEDED', limit: 'maxZipEntries' });
     await store.close();
   });
 
   it('an entry that inflates past maxZipUncompressed is refused before inflating', async () => {
-    const { store, open } = await openCard(await cardZip([['index.html', new Uint8Array(2 * 1024 * 1024)]]), { maxZipUncompressed: 1024 * 1024 });
+    const { store, open } = await openCard(await cardZip([['index.html', new Uint8Array(2 * 1024 * 1024)]]), {
+      maxZipUncompressed: 1024 * 1024,
+    });
     await expect(open()).rejects.toMatchObject({ code: 'LIMIT_EXCEEDED', limit: 'maxZipUncompressed' });
     await store.close();
   });
@@ -71,7 +79,12 @@ describe('openZipSafely on model cards inside an artifact', () => {
 /** A source that remembers every range read from it. */
 function recording(inner: ByteSource): ByteSource & { reads: Array<[number, number]> } {
   const reads: Array<[number, number]> = [];
-  return { byteLength: inner.byteLength, label: inner.label, reads, read: (offset, length, signal) => (reads.push([offset, length]), inner.read(offset, length, signal)) };
+  return {
+    byteLength: inner.byteLength,
+    label: inner.label,
+    reads,
+    read: (offset, length, signal) => (reads.push([offset, length]), inner.read(offset, length, signal)),
+  };
 }
 
 describe('a card zip whose offsets point outside its member', () => {

@@ -86,7 +86,11 @@ describe('a server trickling one byte at a time', () => {
   });
 
   it('refuses a rate or timeout that is not a number (BAD_OPTION)', async () => {
-    for (const bad of [['--speed-limit', 'fast'], ['--speed-time', '0'], ['--timeout', '-1']]) {
+    for (const bad of [
+      ['--speed-limit', 'fast'],
+      ['--speed-time', '0'],
+      ['--timeout', '-1'],
+    ]) {
       const r = await runCliAsync(['inspect', url, ...bad]);
       expect(r.code, bad.join(' ')).toBe(2);
       expect(r.stderr).toContain('(BAD_OPTION)');

@@ -8,11 +8,13 @@ import { findings, soundPipeline, validateMembers, writeDirArtifact } from './he
 
 // JSON text with the escape written out: JSON.stringify of a lone surrogate also escapes it.
 const LONE = '"\\ud800"';
-const entryText = (idJson: string) => `{"id": ${idJson}, "producer": "t", "producer_version": "1", "producer_tags": ["t::x:v1"], "payload": {}}`;
+const entryText = (idJson: string) =>
+  `{"id": ${idJson}, "producer": "t", "producer_version": "1", "producer_tags": ["t::x:v1"], "payload": {}}`;
 
 describe('strings the registry cannot encode (lone UTF-16 surrogates)', () => {
   it("Python's json.loads accepts the escape, and encoding the result to UTF-8 then fails (the registry's fault this rule prevents)", () => {
-    const script = 'import json,sys\ns = json.loads(sys.argv[1])\ntry:\n  s.encode("utf-8")\n  print("encoded")\nexcept UnicodeEncodeError:\n  print("cannot encode")';
+    const script =
+      'import json,sys\ns = json.loads(sys.argv[1])\ntry:\n  s.encode("utf-8")\n  print("encoded")\nexcept UnicodeEncodeError:\n  print("cannot encode")';
     expect(execFileSync('python3', ['-c', script, LONE], { encoding: 'utf8' }).trim()).toBe('cannot encode');
     // A well-formed pair escaped the same way is fine: the rule must not flag it.
     expect(execFileSync('python3', ['-c', script, '"\\ud83d\\ude00"'], { encoding: 'utf8' }).trim()).toBe('encoded');
@@ -24,12 +26,17 @@ describe('strings the registry cannot encode (lone UTF-16 surrogates)', () => {
     const meta = `[${entryText('"ok"').replace('"payload": {}', '"payload": {"k\\udfff": 1}')}]`;
     const sidecar = `[${entryText('"a\\ud83d\\ude00b"')}]`;
     const r = await validateMembers({ ...m, 'manifest.json': manifest, 'meta.json': meta, 'meta-0000.json': sidecar });
-    expect(findings(r, 'error')).toEqual(['JSON_LONE_SURROGATE manifest.json /producer_name', 'JSON_LONE_SURROGATE meta.json /0/payload/k\udfff']);
+    expect(findings(r, 'error')).toEqual([
+      'JSON_LONE_SURROGATE manifest.json /producer_name',
+      'JSON_LONE_SURROGATE meta.json /0/payload/k\udfff',
+    ]);
     expect(r.valid).toBe(false);
     const dir = writeDirArtifact({ ...m, 'env.json': `{"x": {"y": [${LONE}, ${LONE}]}}` });
     const cli = runCli(['validate', dir, '--json']);
     expect(cli.code).toBe(1);
-    const d = (JSON.parse(cli.stdout) as { diagnostics: Array<{ code: string; member: string; pointer: string; message: string }> }).diagnostics.find((x) => x.code === 'JSON_LONE_SURROGATE');
+    const d = (
+      JSON.parse(cli.stdout) as { diagnostics: Array<{ code: string; member: string; pointer: string; message: string }> }
+    ).diagnostics.find((x) => x.code === 'JSON_LONE_SURROGATE');
     expect(d).toMatchObject({ member: 'env.json', pointer: '/x/y/0' });
     expect(d!.message).toMatch(/and 1 more/);
   });

@@ -14,7 +14,11 @@ function writeModel(dir: string, name: string, spec: ModelSpec): string {
   return path;
 }
 
-const scalerSpec = modelSpec({ inputs: [{ name: 'x', elemType: FLOAT, shape: ['batch', 3] }], outputs: [{ name: 'xs', elemType: FLOAT, shape: ['batch', 3] }], nodes: [{ opType: 'Mul' }] });
+const scalerSpec = modelSpec({
+  inputs: [{ name: 'x', elemType: FLOAT, shape: ['batch', 3] }],
+  outputs: [{ name: 'xs', elemType: FLOAT, shape: ['batch', 3] }],
+  nodes: [{ opType: 'Mul' }],
+});
 
 /** Packs twice (same bytes both times) and validates strictly; returns the artifact path. */
 function packAndValidate(dir: string): string {
@@ -34,12 +38,41 @@ describe('fnnx-kit new --onnx', () => {
     const work = tempDir();
     const modelPath = writeModel(work, 'model.onnx', modelSpec());
     const out = join(work, 'my_model');
-    const r = runCli(['new', out, '--onnx', modelPath, '--name', 'churn', '--version', '1.2.0', '--producer', 'acme-train:0.3', '--producer-tag', 'acme::churn:v1', '--description', 'churn model']);
+    const r = runCli([
+      'new',
+      out,
+      '--onnx',
+      modelPath,
+      '--name',
+      'churn',
+      '--version',
+      '1.2.0',
+      '--producer',
+      'acme-train:0.3',
+      '--producer-tag',
+      'acme::churn:v1',
+      '--description',
+      'churn model',
+    ]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('op model  <- ');
-    expect(readdirSync(out).sort()).toEqual(['dtypes.json', 'env.json', 'manifest.json', 'meta.json', 'ops.json', 'ops_artifacts', 'variant_config.json']);
-    expect(JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'))).toMatchObject({ name: 'churn', version: '1.2.0', producer_name: 'acme-train', producer_version: '0.3', producer_tags: ['acme::churn:v1'] });
+    expect(readdirSync(out).sort()).toEqual([
+      'dtypes.json',
+      'env.json',
+      'manifest.json',
+      'meta.json',
+      'ops.json',
+      'ops_artifacts',
+      'variant_config.json',
+    ]);
+    expect(JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'))).toMatchObject({
+      name: 'churn',
+      version: '1.2.0',
+      producer_name: 'acme-train',
+      producer_version: '0.3',
+      producer_tags: ['acme::churn:v1'],
+    });
     expect(readFileSync(join(out, 'dtypes.json'), 'utf8')).toBe('{}\n');
     expect(readFileSync(join(out, 'meta.json'), 'utf8')).toBe('[]\n');
     const artifact = packAndValidate(out);
@@ -53,15 +86,36 @@ describe('fnnx-kit new --onnx', () => {
     const out = join(work, 'm');
     expect(runCli(['new', out, '--onnx', writeModel(work, 'm.onnx', modelSpec())]).code).toBe(0);
     const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
-    expect(JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'))).toMatchObject({ producer_name: 'fnnx-kit', producer_version: version, producer_tags: [] });
+    expect(JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'))).toMatchObject({
+      producer_name: 'fnnx-kit',
+      producer_version: version,
+      producer_tags: [],
+    });
   });
 
   it('chains --onnx models in order, renames the IO, and reports what it wrote with --json', () => {
     const work = tempDir();
     const out = join(work, 'chain');
-    const r = runCli(['new', out, '--onnx', writeModel(work, 'scaler.onnx', scalerSpec), '--onnx', writeModel(work, 'model.onnx', modelSpec()), '--input-name', 'x=features', '--output-name', 'y=score', '--json']);
+    const r = runCli([
+      'new',
+      out,
+      '--onnx',
+      writeModel(work, 'scaler.onnx', scalerSpec),
+      '--onnx',
+      writeModel(work, 'model.onnx', modelSpec()),
+      '--input-name',
+      'x=features',
+      '--output-name',
+      'y=score',
+      '--json',
+    ]);
     expect(r.code).toBe(0);
-    const report = JSON.parse(r.stdout) as { ops: Array<{ id: string }>; inputs: string[]; outputs: string[]; files: Array<{ path: string; size: number }> };
+    const report = JSON.parse(r.stdout) as {
+      ops: Array<{ id: string }>;
+      inputs: string[];
+      outputs: string[];
+      files: Array<{ path: string; size: number }>;
+    };
     expect(report.ops.map((o) => o.id)).toEqual(['scaler', 'model']);
     expect(report).toMatchObject({ directory: out, inputs: ['features'], outputs: ['score'] });
     expect(report.files.map((f) => f.path)).toEqual([
@@ -97,7 +151,12 @@ describe('fnnx-kit new --onnx', () => {
   it('refuses an element type FNNX has no dtype for, by name (exit 1), writing nothing', () => {
     const work = tempDir();
     const out = join(work, 'half');
-    const r = runCli(['new', out, '--onnx', writeModel(work, 'model.onnx', modelSpec({ inputs: [{ name: 'x', elemType: FLOAT16, shape: ['batch', 3] }] }))]);
+    const r = runCli([
+      'new',
+      out,
+      '--onnx',
+      writeModel(work, 'model.onnx', modelSpec({ inputs: [{ name: 'x', elemType: FLOAT16, shape: ['batch', 3] }] })),
+    ]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain("input 'x' has element type FLOAT16, which FNNX has no dtype for (ONNX_ELEMENT_UNSUPPORTED)");
     expect(existsSync(out)).toBe(false);
@@ -135,14 +194,22 @@ describe('fnnx-kit new --onnx', () => {
 
   it('copies external data files from beside the model, and refuses a location outside its folder', () => {
     const work = tempDir();
-    const model = writeModel(work, 'big.onnx', modelSpec({ initializers: [{ name: 'w', external: { location: 'big.weights', offset: 0, length: 12 } }] }));
+    const model = writeModel(
+      work,
+      'big.onnx',
+      modelSpec({ initializers: [{ name: 'w', external: { location: 'big.weights', offset: 0, length: 12 } }] }),
+    );
     writeFileSync(join(work, 'big.weights'), Buffer.alloc(12, 1));
     const out = join(work, 'm');
     expect(runCli(['new', out, '--onnx', model]).code).toBe(0);
     expect(readFileSync(join(out, 'ops_artifacts', 'big', 'big.weights'))).toEqual(Buffer.alloc(12, 1));
     expect(JSON.parse(readFileSync(join(out, 'ops.json'), 'utf8'))[0].attributes.has_external_data).toBe(true);
     packAndValidate(out);
-    const escaping = writeModel(join(work, 'sub'), 'esc.onnx', modelSpec({ initializers: [{ name: 'w', external: { location: '../big.weights' } }] }));
+    const escaping = writeModel(
+      join(work, 'sub'),
+      'esc.onnx',
+      modelSpec({ initializers: [{ name: 'w', external: { location: '../big.weights' } }] }),
+    );
     const r = runCli(['new', join(work, 'e'), '--onnx', escaping]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('(ONNX_EXTERNAL_DATA_OUTSIDE)');

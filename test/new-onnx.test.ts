@@ -10,7 +10,18 @@ import { CountingSource } from '../src/source/counting-source.js';
 import { MemorySource } from '../src/source/memory-source.js';
 import { validate, type ValidationReport } from '../src/validate/validate.js';
 import { CORPUS_DIR, CORPUS_TAR, tempDir } from './helpers/paths.js';
-import { BOOL, DOUBLE, FLOAT, FLOAT16, INT64, UINT8, encodeModel, modelSpec, writeHugeModel, type ModelSpec } from './helpers/onnx-model.mjs';
+import {
+  BOOL,
+  DOUBLE,
+  FLOAT,
+  FLOAT16,
+  INT64,
+  UINT8,
+  encodeModel,
+  modelSpec,
+  writeHugeModel,
+  type ModelSpec,
+} from './helpers/onnx-model.mjs';
 import { findings, onnxOp, soundPipeline, validateMembers } from './helpers/validate-artifact.js';
 
 /** A model file in memory, with external data files beside it. */
@@ -46,7 +57,15 @@ const build = (models: OnnxModelFile[], options: NewOnnxOptions = {}) => newFrom
 
 describe('newFromOnnx: declarations read from the model', () => {
   it('declares fixed dims as integers, symbolic ones as strings, and names an unnamed dynamic dim <value>_dim<axis>', async () => {
-    const a = await build([model('reg.onnx', modelSpec({ inputs: [{ name: 'x', elemType: FLOAT, shape: ['batch', 3, null] }], outputs: [{ name: 'y', elemType: FLOAT, shape: [4] }] }))]);
+    const a = await build([
+      model(
+        'reg.onnx',
+        modelSpec({
+          inputs: [{ name: 'x', elemType: FLOAT, shape: ['batch', 3, null] }],
+          outputs: [{ name: 'y', elemType: FLOAT, shape: [4] }],
+        }),
+      ),
+    ]);
     expect(a.ops[0]).toMatchObject({
       id: 'reg',
       op: 'ONNX_v1',
@@ -71,14 +90,28 @@ describe('newFromOnnx: declarations read from the model', () => {
       ],
     });
     const a = await build([model('multi.onnx', spec)]);
-    expect(a.ops[0]!.inputs).toEqual([{ dtype: 'Array[float32]', shape: ['n', 2] }, { dtype: 'Array[int64]', shape: ['n'] }]);
-    expect(a.ops[0]!.outputs).toEqual([{ dtype: 'Array[float64]', shape: ['n'] }, { dtype: 'Array[bool]', shape: ['n'] }]);
-    expect(a.variantConfig).toEqual({ nodes: [{ op_instance_id: 'multi', inputs: ['a', 'b'], outputs: ['score', 'flag'], extra_dynattrs: {} }] });
+    expect(a.ops[0]!.inputs).toEqual([
+      { dtype: 'Array[float32]', shape: ['n', 2] },
+      { dtype: 'Array[int64]', shape: ['n'] },
+    ]);
+    expect(a.ops[0]!.outputs).toEqual([
+      { dtype: 'Array[float64]', shape: ['n'] },
+      { dtype: 'Array[bool]', shape: ['n'] },
+    ]);
+    expect(a.variantConfig).toEqual({
+      nodes: [{ op_instance_id: 'multi', inputs: ['a', 'b'], outputs: ['score', 'flag'], extra_dynattrs: {} }],
+    });
     await expectSound(a);
   });
 
   it('leaves out graph inputs that an initializer backs', async () => {
-    const spec = modelSpec({ inputs: [{ name: 'x', elemType: FLOAT, shape: ['batch', 3] }, { name: 'w', elemType: FLOAT, shape: [3, 1] }], initializers: [{ name: 'w', raw: new Uint8Array(12) }] });
+    const spec = modelSpec({
+      inputs: [
+        { name: 'x', elemType: FLOAT, shape: ['batch', 3] },
+        { name: 'w', elemType: FLOAT, shape: [3, 1] },
+      ],
+      initializers: [{ name: 'w', raw: new Uint8Array(12) }],
+    });
     const a = await build([model('reg.onnx', spec)]);
     expect(a.ops[0]!.inputs).toEqual([{ dtype: 'Array[float32]', shape: ['batch', 3] }]);
     expect((a.manifest.inputs as Array<{ name: string }>).map((i) => i.name)).toEqual(['x']);
@@ -88,12 +121,18 @@ describe('newFromOnnx: declarations read from the model', () => {
   it('writes opsets with the empty domain as ai.onnx, ai.onnx.ml kept, and used_operators by domain in byte order', async () => {
     const spec = modelSpec({
       irVersion: 9,
-      opsets: [{ domain: '', version: 18 }, { domain: 'ai.onnx.ml', version: 3 }],
+      opsets: [
+        { domain: '', version: 18 },
+        { domain: 'ai.onnx.ml', version: 3 },
+      ],
       nodes: [{ opType: 'Sub' }, { opType: 'LinearRegressor', domain: 'ai.onnx.ml' }, { opType: 'Add' }, { opType: 'Sub' }],
     });
     const a = await build([model('ml.onnx', spec)]);
     expect(a.ops[0]!.attributes).toEqual({
-      opsets: [{ domain: 'ai.onnx', version: 18 }, { domain: 'ai.onnx.ml', version: 3 }],
+      opsets: [
+        { domain: 'ai.onnx', version: 18 },
+        { domain: 'ai.onnx.ml', version: 3 },
+      ],
       has_external_data: false,
       onnx_ir_version: 9,
       used_operators: { 'ai.onnx': ['Add', 'Sub'], 'ai.onnx.ml': ['LinearRegressor'] },
@@ -101,26 +140,50 @@ describe('newFromOnnx: declarations read from the model', () => {
     await expectSound(a);
   });
 
-  it("counts the operators of subgraphs (If branches, nested) in used_operators, and the validator holds a declaration to them", async () => {
+  it('counts the operators of subgraphs (If branches, nested) in used_operators, and the validator holds a declaration to them', async () => {
     const inner = modelSpec({ inputs: [], outputs: [], nodes: [{ opType: 'Sigmoid' }] });
     const branch = modelSpec({ inputs: [], outputs: [], nodes: [{ opType: 'Relu' }, { opType: 'If', subgraphs: [inner] }] });
-    const spec = modelSpec({ nodes: [{ opType: 'If', subgraphs: [branch, modelSpec({ inputs: [], outputs: [], nodes: [{ opType: 'Neg' }] })] }] });
+    const spec = modelSpec({
+      nodes: [{ opType: 'If', subgraphs: [branch, modelSpec({ inputs: [], outputs: [], nodes: [{ opType: 'Neg' }] })] }],
+    });
     const a = await build([model('branchy.onnx', spec)]);
     expect(a.ops[0]!.attributes).toMatchObject({ used_operators: { 'ai.onnx': ['If', 'Neg', 'Relu', 'Sigmoid'] } });
     await expectSound(a);
     // A declaration that lists only the main graph's operators is caught.
     const members = soundPipeline();
     members['ops_artifacts/reg/model.onnx'] = encodeModel(spec);
-    members['ops.json'] = [onnxOp('reg', { attributes: { opsets: [{ domain: 'ai.onnx', version: 17 }], has_external_data: false, onnx_ir_version: 8, used_operators: { 'ai.onnx': ['If'] } } })];
+    members['ops.json'] = [
+      onnxOp('reg', {
+        attributes: {
+          opsets: [{ domain: 'ai.onnx', version: 17 }],
+          has_external_data: false,
+          onnx_ir_version: 8,
+          used_operators: { 'ai.onnx': ['If'] },
+        },
+      }),
+    ];
     expect(findings(await validateMembers(members))).toEqual(['ONNX_USED_OPERATORS_MISMATCH ops.json /0/attributes/used_operators']);
   });
 
   it("keeps a subgraph's own inputs and initializers out of the op's inputs, yet copies external data a Constant node's tensor references", async () => {
-    const body = modelSpec({ inputs: [{ name: 'i', elemType: INT64, shape: [] }], outputs: [], initializers: [{ name: 'x', raw: new Uint8Array(4) }], nodes: [{ opType: 'Identity' }] });
-    const spec = modelSpec({ nodes: [{ opType: 'Loop', subgraphs: [body] }, { opType: 'Constant', tensor: { name: 'k', external: { location: 'k.bin', offset: 0, length: 4 } } }] });
+    const body = modelSpec({
+      inputs: [{ name: 'i', elemType: INT64, shape: [] }],
+      outputs: [],
+      initializers: [{ name: 'x', raw: new Uint8Array(4) }],
+      nodes: [{ opType: 'Identity' }],
+    });
+    const spec = modelSpec({
+      nodes: [
+        { opType: 'Loop', subgraphs: [body] },
+        { opType: 'Constant', tensor: { name: 'k', external: { location: 'k.bin', offset: 0, length: 4 } } },
+      ],
+    });
     const a = await build([model('loop.onnx', spec, { 'k.bin': new Uint8Array(4) })]);
     expect(a.ops[0]!.inputs).toEqual([{ dtype: 'Array[float32]', shape: ['batch', 3] }]);
-    expect(a.ops[0]!.attributes).toMatchObject({ has_external_data: true, used_operators: { 'ai.onnx': ['Constant', 'Identity', 'Loop'] } });
+    expect(a.ops[0]!.attributes).toMatchObject({
+      has_external_data: true,
+      used_operators: { 'ai.onnx': ['Constant', 'Identity', 'Loop'] },
+    });
     expect(a.files.map((f) => f.name)).toEqual(['ops_artifacts/loop/k.bin', 'ops_artifacts/loop/model.onnx']);
     await expectSound(a);
   });
@@ -135,17 +198,29 @@ describe('newFromOnnx: declarations read from the model', () => {
     });
     const weights = new Uint8Array(16).fill(7);
     const a = await build([model('big.onnx', spec, { 'weights.bin': weights, 'more/bias.bin': new Uint8Array(4) })]);
-    expect(a.files.map((f) => f.name)).toEqual(['ops_artifacts/big/model.onnx', 'ops_artifacts/big/more/bias.bin', 'ops_artifacts/big/weights.bin']);
+    expect(a.files.map((f) => f.name)).toEqual([
+      'ops_artifacts/big/model.onnx',
+      'ops_artifacts/big/more/bias.bin',
+      'ops_artifacts/big/weights.bin',
+    ]);
     expect(a.ops[0]!.attributes).toMatchObject({ has_external_data: true });
     await expectSound(a);
   });
 
   it('refuses external data that is missing, too short, or outside the model folder', async () => {
-    const ext = (location: string, length?: number) => modelSpec({ initializers: [{ name: 'w', external: { location, offset: 0, length } }] });
-    await expect(build([model('m.onnx', ext('weights.bin'))])).rejects.toMatchObject({ code: 'ONNX_EXTERNAL_DATA_MISSING', message: expect.stringContaining('"weights.bin"') });
-    await expect(build([model('m.onnx', ext('weights.bin', 64), { 'weights.bin': new Uint8Array(16) })])).rejects.toMatchObject({ code: 'ONNX_EXTERNAL_DATA_MISSING' });
+    const ext = (location: string, length?: number) =>
+      modelSpec({ initializers: [{ name: 'w', external: { location, offset: 0, length } }] });
+    await expect(build([model('m.onnx', ext('weights.bin'))])).rejects.toMatchObject({
+      code: 'ONNX_EXTERNAL_DATA_MISSING',
+      message: expect.stringContaining('"weights.bin"'),
+    });
+    await expect(build([model('m.onnx', ext('weights.bin', 64), { 'weights.bin': new Uint8Array(16) })])).rejects.toMatchObject({
+      code: 'ONNX_EXTERNAL_DATA_MISSING',
+    });
     for (const escape of ['../weights.bin', '/etc/weights.bin', 'a/../../weights.bin', 'C:\\weights.bin']) {
-      await expect(build([model('m.onnx', ext(escape), { 'weights.bin': new Uint8Array(16) })])).rejects.toMatchObject({ code: 'ONNX_EXTERNAL_DATA_OUTSIDE' });
+      await expect(build([model('m.onnx', ext(escape), { 'weights.bin': new Uint8Array(16) })])).rejects.toMatchObject({
+        code: 'ONNX_EXTERNAL_DATA_OUTSIDE',
+      });
     }
   });
 
@@ -157,32 +232,45 @@ describe('newFromOnnx: declarations read from the model', () => {
       message: "model.onnx input 'x' has element type FLOAT16, which FNNX has no dtype for",
     });
     const u8 = modelSpec({ outputs: [{ name: 'label', elemType: UINT8, shape: ['batch'] }] });
-    await expect(build([model('clf.onnx', u8)])).rejects.toMatchObject({ message: "clf.onnx output 'label' has element type UINT8, which FNNX has no dtype for" });
+    await expect(build([model('clf.onnx', u8)])).rejects.toMatchObject({
+      message: "clf.onnx output 'label' has element type UINT8, which FNNX has no dtype for",
+    });
   });
 
   it('refuses a non-tensor value (a ZipMap-style sequence) and a value with no shape', async () => {
     const seq = modelSpec({ outputs: [{ name: 'probabilities', elemType: FLOAT, kind: 'sequence' }] });
-    await expect(build([model('clf.onnx', seq)])).rejects.toMatchObject({ code: 'ONNX_VALUE_NOT_TENSOR', hint: expect.stringContaining('zipmap') });
+    await expect(build([model('clf.onnx', seq)])).rejects.toMatchObject({
+      code: 'ONNX_VALUE_NOT_TENSOR',
+      hint: expect.stringContaining('zipmap'),
+    });
     const noShape = modelSpec({ inputs: [{ name: 'x', elemType: FLOAT }] });
-    await expect(build([model('m.onnx', noShape)])).rejects.toMatchObject({ code: 'ONNX_SHAPE_UNKNOWN', message: expect.stringContaining("m.onnx input 'x'") });
+    await expect(build([model('m.onnx', noShape)])).rejects.toMatchObject({
+      code: 'ONNX_SHAPE_UNKNOWN',
+      message: expect.stringContaining("m.onnx input 'x'"),
+    });
   });
 
   it('refuses bytes that are not a model, and a model without ir_version, as ONNX_MALFORMED naming the file', async () => {
     const text = { name: 'notes.onnx', source: new MemorySource(new TextEncoder().encode('hello world, not a model')) };
     await expect(build([text])).rejects.toMatchObject({ code: 'ONNX_MALFORMED', member: 'notes.onnx' });
-    await expect(build([model('m.onnx', modelSpec({ irVersion: undefined }))])).rejects.toMatchObject({ code: 'ONNX_MALFORMED', message: 'm.onnx has no ir_version: not a serialized ONNX ModelProto' });
+    await expect(build([model('m.onnx', modelSpec({ irVersion: undefined }))])).rejects.toMatchObject({
+      code: 'ONNX_MALFORMED',
+      message: 'm.onnx has no ir_version: not a serialized ONNX ModelProto',
+    });
     await expect(build([])).rejects.toMatchObject({ code: 'NO_MODELS' });
     await expect(build([model('sink.onnx', modelSpec({ outputs: [] }))])).rejects.toMatchObject({ code: 'ONNX_NO_OUTPUTS' });
   });
 
   it('makes op ids from file names: safe characters only, unique with _2, _3', () => {
-    expect(opIds([{ name: 'dir/my model.v2.onnx' }, { name: 'a/model.onnx' }, { name: 'b\\model.ONNX' }, { name: '---.onnx' }, { name: 'x', id: 'model_2' }])).toEqual([
-      'my_model_v2',
-      'model',
-      'model_3',
-      'model_4',
-      'model_2',
-    ]);
+    expect(
+      opIds([
+        { name: 'dir/my model.v2.onnx' },
+        { name: 'a/model.onnx' },
+        { name: 'b\\model.ONNX' },
+        { name: '---.onnx' },
+        { name: 'x', id: 'model_2' },
+      ]),
+    ).toEqual(['my_model_v2', 'model', 'model_3', 'model_4', 'model_2']);
     expect(() => opIds([{ name: 'a', id: 'bad-id' }])).toThrow(expect.objectContaining({ code: 'BAD_OPTION' }));
   });
 
@@ -197,16 +285,43 @@ describe('newFromOnnx: declarations read from the model', () => {
       inputNames: { x: 'features' },
       outputNames: new Map([['y', 'score']]),
     });
-    expect(a.manifest).toMatchObject({ variant: 'pipeline', name: 'churn', version: '1.2.0', description: 'churn model', producer_name: 'acme-train', producer_version: '0.3', producer_tags: ['acme::churn:v1'] });
-    expect(Object.keys(a.manifest)).toEqual(['variant', 'name', 'version', 'description', 'producer_name', 'producer_version', 'producer_tags', 'inputs', 'outputs', 'dynamic_attributes', 'env_vars']);
+    expect(a.manifest).toMatchObject({
+      variant: 'pipeline',
+      name: 'churn',
+      version: '1.2.0',
+      description: 'churn model',
+      producer_name: 'acme-train',
+      producer_version: '0.3',
+      producer_tags: ['acme::churn:v1'],
+    });
+    expect(Object.keys(a.manifest)).toEqual([
+      'variant',
+      'name',
+      'version',
+      'description',
+      'producer_name',
+      'producer_version',
+      'producer_tags',
+      'inputs',
+      'outputs',
+      'dynamic_attributes',
+      'env_vars',
+    ]);
     expect(a.variantConfig.nodes).toEqual([{ op_instance_id: 'reg', inputs: ['features'], outputs: ['score'], extra_dynattrs: {} }]);
     await expectSound(a);
-    await expect(build([model('reg.onnx', modelSpec())], { inputNames: { nope: 'z' } })).rejects.toMatchObject({ code: 'RENAME_UNKNOWN', hint: "its inputs: 'x'" });
+    await expect(build([model('reg.onnx', modelSpec())], { inputNames: { nope: 'z' } })).rejects.toMatchObject({
+      code: 'RENAME_UNKNOWN',
+      hint: "its inputs: 'x'",
+    });
   });
 });
 
 describe('newFromOnnx: chains', () => {
-  const scaler = modelSpec({ inputs: [{ name: 'x', elemType: FLOAT, shape: ['batch', 3] }], outputs: [{ name: 'y', elemType: FLOAT, shape: ['batch', 3] }], nodes: [{ opType: 'Mul' }] });
+  const scaler = modelSpec({
+    inputs: [{ name: 'x', elemType: FLOAT, shape: ['batch', 3] }],
+    outputs: [{ name: 'y', elemType: FLOAT, shape: ['batch', 3] }],
+    nodes: [{ opType: 'Mul' }],
+  });
 
   it('binds each model to the next in order; a taken intermediate name gets its op id in front', async () => {
     const a = await build([model('scaler.onnx', scaler), model('model.onnx', modelSpec())]);
@@ -226,16 +341,24 @@ describe('newFromOnnx: chains', () => {
     await expect(build([model('scaler.onnx', scaler), model('model.onnx', f64)])).rejects.toMatchObject({
       code: 'CHAIN_DTYPE_MISMATCH',
       kind: 'usage',
-      message: "scaler.onnx output 0 'y' (Array[float32] [\"batch\",3]) feeds model.onnx input 0 'x' (Array[float64] [\"batch\",3]): the element types differ",
+      message:
+        'scaler.onnx output 0 \'y\' (Array[float32] ["batch",3]) feeds model.onnx input 0 \'x\' (Array[float64] ["batch",3]): the element types differ',
     });
-    const two = modelSpec({ inputs: [{ name: 'x', elemType: FLOAT, shape: ['batch', 3] }, { name: 'z', elemType: FLOAT, shape: ['batch', 3] }] });
+    const two = modelSpec({
+      inputs: [
+        { name: 'x', elemType: FLOAT, shape: ['batch', 3] },
+        { name: 'z', elemType: FLOAT, shape: ['batch', 3] },
+      ],
+    });
     await expect(build([model('scaler.onnx', scaler), model('model.onnx', two)])).rejects.toMatchObject({ code: 'CHAIN_ARITY_MISMATCH' });
     const wide = modelSpec({ inputs: [{ name: 'x', elemType: FLOAT, shape: ['batch', 4] }] });
     await expect(build([model('scaler.onnx', scaler), model('model.onnx', wide)])).rejects.toMatchObject({ code: 'CHAIN_SHAPE_MISMATCH' });
   });
 
   it('refuses a manifest output named like a manifest input (a pipeline binds each name once)', async () => {
-    await expect(build([model('scaler.onnx', scaler), model('model.onnx', modelSpec())], { outputNames: { y: 'x' } })).rejects.toMatchObject({ code: 'RENAME_INVALID' });
+    await expect(
+      build([model('scaler.onnx', scaler), model('model.onnx', modelSpec())], { outputNames: { y: 'x' } }),
+    ).rejects.toMatchObject({ code: 'RENAME_INVALID' });
   });
 });
 
@@ -265,7 +388,11 @@ describe('newFromOnnx: sources', () => {
 
 describe('the reference corpus rebuilt with newFromOnnx', () => {
   const ids = ['linreg', 'linreg2', 'linreg3', 'concat_reduce'];
-  const corpusModel = async (id: string): Promise<OnnxModelFile> => ({ name: `${id}/model.onnx`, id, source: new MemorySource(new Uint8Array(readFileSync(join(CORPUS_DIR, 'ops_artifacts', id, 'model.onnx')))) });
+  const corpusModel = async (id: string): Promise<OnnxModelFile> => ({
+    name: `${id}/model.onnx`,
+    id,
+    source: new MemorySource(new Uint8Array(readFileSync(join(CORPUS_DIR, 'ops_artifacts', id, 'model.onnx')))),
+  });
 
   it("declares what the models hold, where the corpus's hand-written ops.json does not (and so does not validate)", async () => {
     const tar = await FileSource.open(CORPUS_TAR);
@@ -279,7 +406,14 @@ describe('the reference corpus rebuilt with newFromOnnx', () => {
       // The corpus says ir_version 7 and ai.onnx 12; the models say ir_version 10 and ai.onnx 21.
       expect(corpusOps[k]!.attributes).toMatchObject({ onnx_ir_version: 7, opsets: [{ domain: 'ai.onnx', version: 12 }] });
       expect(attrs.onnx_ir_version).toBe(10);
-      expect(attrs.opsets).toEqual(id === 'concat_reduce' ? [{ domain: 'ai.onnx', version: 21 }] : [{ domain: 'ai.onnx.ml', version: 1 }, { domain: 'ai.onnx', version: 21 }]);
+      expect(attrs.opsets).toEqual(
+        id === 'concat_reduce'
+          ? [{ domain: 'ai.onnx', version: 21 }]
+          : [
+              { domain: 'ai.onnx.ml', version: 1 },
+              { domain: 'ai.onnx', version: 21 },
+            ],
+      );
       expect(rebuilt.ops[0]!.id).toBe(id);
       await expectSound(rebuilt);
     }
@@ -288,7 +422,8 @@ describe('the reference corpus rebuilt with newFromOnnx', () => {
   it('refuses to chain a regression (1 output) into concat_reduce (3 inputs): the corpus graph is a fan-in, not a chain', async () => {
     await expect(build([await corpusModel('linreg'), await corpusModel('concat_reduce')])).rejects.toMatchObject({
       code: 'CHAIN_ARITY_MISMATCH',
-      message: 'linreg/model.onnx has 1 output(s), but concat_reduce/model.onnx, next in the chain, takes 3 input(s) (initializers excluded)',
+      message:
+        'linreg/model.onnx has 1 output(s), but concat_reduce/model.onnx, next in the chain, takes 3 input(s) (initializers excluded)',
     });
   });
 });

@@ -38,8 +38,7 @@ beforeAll(async () => {
     } else if (req.url === '/cut') {
       res.writeHead(200, { 'content-length': 100 });
       res.write(Buffer.alloc(10), () => res.destroy());
-    }
-    else res.writeHead(200).write('partial'); // /slow: headers and a little body, then nothing
+    } else res.writeHead(200).write('partial'); // /slow: headers and a little body, then nothing
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -17,41 +17,65 @@ describe('ONNX ModelProto reader', () => {
       encodeModel(
         modelSpec({
           irVersion: 9,
-          opsets: [{ domain: '', version: 18 }, { domain: 'ai.onnx.ml', version: 3 }],
+          opsets: [
+            { domain: '', version: 18 },
+            { domain: 'ai.onnx.ml', version: 3 },
+          ],
           inputs: [{ name: 'a', elemType: DOUBLE, shape: ['n', 4, null] }],
           outputs: [{ name: 'b', elemType: INT64, shape: [] }],
         }),
       ),
     );
     expect(info.irVersion).toBe(9);
-    expect(info.opsets).toEqual([{ domain: '', version: 18 }, { domain: 'ai.onnx.ml', version: 3 }]);
+    expect(info.opsets).toEqual([
+      { domain: '', version: 18 },
+      { domain: 'ai.onnx.ml', version: 3 },
+    ]);
     expect(info.inputs).toEqual([{ name: 'a', kind: 'tensor', elemType: DOUBLE, shape: ['n', 4, null] }]);
     expect(info.outputs).toEqual([{ name: 'b', kind: 'tensor', elemType: INT64, shape: [] }]);
   });
 
   it('lists initializer names, so inputs backed by one can be told apart', async () => {
     const info = await read(
-      encodeModel(modelSpec({ inputs: [{ name: 'x', elemType: FLOAT }, { name: 'w', elemType: FLOAT }], initializers: [{ name: 'w', raw: new Uint8Array(64) }] })),
+      encodeModel(
+        modelSpec({
+          inputs: [
+            { name: 'x', elemType: FLOAT },
+            { name: 'w', elemType: FLOAT },
+          ],
+          initializers: [{ name: 'w', raw: new Uint8Array(64) }],
+        }),
+      ),
     );
     expect([...info.initializers]).toEqual(['w']);
     expect(info.inputs.map((v) => v.name)).toEqual(['x', 'w']);
   });
 
   it('reports external data locations with offset and length', async () => {
-    const info = await read(encodeModel(modelSpec({ initializers: [{ name: 'w', external: { location: 'weights.bin', offset: 0, length: 16 } }] })));
+    const info = await read(
+      encodeModel(modelSpec({ initializers: [{ name: 'w', external: { location: 'weights.bin', offset: 0, length: 16 } }] })),
+    );
     expect(info.externalData).toEqual([{ tensor: 'w', location: 'weights.bin', offset: 0, length: 16 }]);
   });
 
   it('collects the operators of the graph by domain', async () => {
-    const info = await read(encodeModel(modelSpec({ nodes: [{ opType: 'Add' }, { opType: 'LinearRegressor', domain: 'ai.onnx.ml' }, { opType: 'Add' }] })));
-    expect(Object.fromEntries([...info.operators].map(([d, ops]) => [d, [...ops]]))).toEqual({ '': ['Add'], 'ai.onnx.ml': ['LinearRegressor'] });
+    const info = await read(
+      encodeModel(modelSpec({ nodes: [{ opType: 'Add' }, { opType: 'LinearRegressor', domain: 'ai.onnx.ml' }, { opType: 'Add' }] })),
+    );
+    expect(Object.fromEntries([...info.operators].map(([d, ops]) => [d, [...ops]]))).toEqual({
+      '': ['Add'],
+      'ai.onnx.ml': ['LinearRegressor'],
+    });
   });
 
   it('reads the reference corpus models (ir_version 10, opsets ai.onnx 21 and ai.onnx.ml 1)', async () => {
     const bytes = new Uint8Array(readFileSync(join(CORPUS_DIR, 'ops_artifacts/linreg/model.onnx')));
     const info = await read(bytes);
     expect(info.irVersion).toBe(10);
-    expect(info.opsets).toEqual([{ domain: 'ai.onnx.ml', version: 1 }, { domain: '', version: 21 }]);
+    expect(info.opsets).toEqual([
+      { domain: 'ai.onnx.ml', version: 1 },
+      { domain: '', version: 21 },
+    ]);
     expect(info.inputs).toEqual([{ name: 'float_input', kind: 'tensor', elemType: FLOAT, shape: [null, 3] }]);
   });
 
@@ -67,7 +91,9 @@ describe('ONNX ModelProto reader', () => {
 
   it('rejects bytes that are not a ModelProto with ONNX_MALFORMED naming the member', async () => {
     const garbage = new Uint8Array([0x0a, 0xff, 0xff, 0xff, 0xff, 0x0f, 1, 2, 3]);
-    const err = await readOnnxModel(new MemorySource(garbage), 0, garbage.length, { member: 'ops_artifacts/m/model.onnx' }).catch((e: unknown) => e);
+    const err = await readOnnxModel(new MemorySource(garbage), 0, garbage.length, { member: 'ops_artifacts/m/model.onnx' }).catch(
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(ArtifactError);
     expect(err).toMatchObject({ code: 'ONNX_MALFORMED', member: 'ops_artifacts/m/model.onnx' });
   });

@@ -70,7 +70,9 @@ describe('pack --exclude', () => {
     expect(names.filter((n) => n.includes('__pycache__') || n.endsWith('.pyc'))).toEqual([]);
     expect(names).toContain('train.log');
     expect(runCli(['pack', dir, '-o', out, '--no-default-excludes']).code).toBe(0);
-    expect(members(out)).toEqual(expect.arrayContaining(['variant_artifacts/stray.pyc', 'variant_artifacts/extra_modules/__pycache__/helper.cpython-312.pyc']));
+    expect(members(out)).toEqual(
+      expect.arrayContaining(['variant_artifacts/stray.pyc', 'variant_artifacts/extra_modules/__pycache__/helper.cpython-312.pyc']),
+    );
   });
 
   it('is repeatable: a name pattern matches at any depth, a path pattern from the root, a trailing slash a whole folder', () => {
@@ -116,7 +118,12 @@ describe('path globs', () => {
 
   it('everything under an excluded folder is excluded in one pass over a depth-first listing', () => {
     const out = excludeFilter([pathGlob('build/')]);
-    const listing: Array<[string, boolean]> = [['build', true], ['build/x', true], ['build/x/y.bin', false], ['builder.txt', false]];
+    const listing: Array<[string, boolean]> = [
+      ['build', true],
+      ['build/x', true],
+      ['build/x/y.bin', false],
+      ['builder.txt', false],
+    ];
     expect(listing.filter(([p, d]) => !out(p, d)).map(([p]) => p)).toEqual(['builder.txt']);
   });
 });

@@ -79,6 +79,7 @@ describe('the published package', () => {
   });
 
   it('the copy the test packed is the package itself (bin, dist, schemas present)', () => {
-    for (const f of ['bin/fnnx-kit.js', 'dist/index.js', 'dist/index.d.ts', 'package.json', 'README.md']) expect(packed.files, f).toContain(f);
+    for (const f of ['bin/fnnx-kit.js', 'dist/index.js', 'dist/index.d.ts', 'package.json', 'README.md'])
+      expect(packed.files, f).toContain(f);
   });
 });

@@ -30,7 +30,11 @@ const path = fc.array(segment, { minLength: 1, maxLength: 6 }).map((s) => s.join
 
 /** Unique names where no file is also a directory of another (a tree, as a file system holds it). */
 const tree = fc
-  .uniqueArray(fc.record({ name: path, body: fc.uint8Array({ maxLength: 3000 }) }), { selector: (m) => m.name, minLength: 1, maxLength: 12 })
+  .uniqueArray(fc.record({ name: path, body: fc.uint8Array({ maxLength: 3000 }) }), {
+    selector: (m) => m.name,
+    minLength: 1,
+    maxLength: 12,
+  })
   .map((members) => members.filter((m) => !members.some((o) => o.name.startsWith(m.name + '/'))));
 
 async function tarOf(members: Array<{ name: string; body: Uint8Array }>): Promise<Uint8Array> {
@@ -93,7 +97,10 @@ describe('damaged artifacts end in a sound result or a typed error', () => {
       { name: 'variant_config.json', body: new TextEncoder().encode('{"nodes":[]}') },
       { name: 'dtypes.json', body: new TextEncoder().encode('{}') },
       { name: 'env.json', body: new TextEncoder().encode('{}') },
-      { name: 'meta.json', body: new TextEncoder().encode('[{"id":"a","producer":"p","producer_version":"1","producer_tags":["t"],"payload":{}}]') },
+      {
+        name: 'meta.json',
+        body: new TextEncoder().encode('[{"id":"a","producer":"p","producer_version":"1","producer_tags":["t"],"payload":{}}]'),
+      },
       { name: 'ops_artifacts/main/model.onnx', body: new Uint8Array(1500).fill(7) },
       { name: 'meta_artifacts/a/' + 'long-name-'.repeat(12) + '.bin', body: new Uint8Array(700).fill(1) },
     ]));
@@ -148,11 +155,17 @@ describe('damaged artifacts end in a sound result or a typed error', () => {
     const { entries } = await walkTar(new MemorySource(bytes));
     const headerBytes = entries.flatMap((e) => Array.from({ length: e.dataOffset - e.headerOffset }, (_, i) => e.headerOffset + i));
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.record({ i: fc.nat({ max: headerBytes.length - 1 }), value: fc.integer({ min: 0, max: 255 }) }), { minLength: 1, maxLength: 4 }), async (changes) => {
-        const damaged = Uint8Array.from(bytes);
-        for (const { i, value } of changes) damaged[headerBytes[i]!] = value;
-        await readAll(damaged);
-      }),
+      fc.asyncProperty(
+        fc.array(fc.record({ i: fc.nat({ max: headerBytes.length - 1 }), value: fc.integer({ min: 0, max: 255 }) }), {
+          minLength: 1,
+          maxLength: 4,
+        }),
+        async (changes) => {
+          const damaged = Uint8Array.from(bytes);
+          for (const { i, value } of changes) damaged[headerBytes[i]!] = value;
+          await readAll(damaged);
+        },
+      ),
       { numRuns: 400 },
     );
   });

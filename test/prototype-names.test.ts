@@ -48,7 +48,10 @@ describe('members named like Object.prototype properties', () => {
   });
 
   it('inspect --json and cat find them as members, and a missing valueOf stays missing', () => {
-    const doc = JSON.parse(runCli(['inspect', artifact, '--json']).stdout) as { members: Array<{ name: string }>; metadata: Array<{ id: string }> };
+    const doc = JSON.parse(runCli(['inspect', artifact, '--json']).stdout) as {
+      members: Array<{ name: string }>;
+      metadata: Array<{ id: string }>;
+    };
     expect(doc.members.map((m) => m.name)).toEqual(expect.arrayContaining(PROTO_NAMES));
     expect(doc.metadata.map((m) => m.id)).toEqual(expect.arrayContaining(PROTO_NAMES));
     expect(runCli(['cat', artifact, 'toString']).stdout).toBe('toString');
@@ -63,9 +66,13 @@ describe('members named like Object.prototype properties', () => {
     const codes = report.diagnostics.map((d) => d.code);
     expect(codes).not.toContain('INTERNAL');
     // toString is not among dtypes.json's names (which include __proto__ and constructor).
-    expect(report.diagnostics.filter((d) => d.code === 'DTYPE_UNDEFINED').map((d) => d.message)).toEqual(['dtype "toString" is not defined in dtypes.json']);
+    expect(report.diagnostics.filter((d) => d.code === 'DTYPE_UNDEFINED').map((d) => d.message)).toEqual([
+      'dtype "toString" is not defined in dtypes.json',
+    ]);
     expect(report.diagnostics.filter((d) => d.code === 'META_ID_DUPLICATE')).toHaveLength(PROTO_NAMES.length);
-    expect(report.diagnostics.filter((d) => d.code === 'ONNX_MODEL_MISSING').map((d) => d.message)).toEqual(['ONNX_v1 op "constructor" has no model at ops_artifacts/constructor/model.onnx']);
+    expect(report.diagnostics.filter((d) => d.code === 'ONNX_MODEL_MISSING').map((d) => d.message)).toEqual([
+      'ONNX_v1 op "constructor" has no model at ops_artifacts/constructor/model.onnx',
+    ]);
   });
 
   it('verify reports a descriptor member named constructor that the file lacks', () => {
@@ -77,19 +84,41 @@ describe('members named like Object.prototype properties', () => {
 
 describe('download --descriptor', () => {
   it('refuses a file holding toString when the descriptor does not list it (INDEX_MISMATCH)', async () => {
-    const r = await runCliAsync(['download', server.url('proto.fnnx'), '-o', join(dir, 'got1.fnnx'), '--descriptor', descriptorWithout(['toString'])]);
+    const r = await runCliAsync([
+      'download',
+      server.url('proto.fnnx'),
+      '-o',
+      join(dir, 'got1.fnnx'),
+      '--descriptor',
+      descriptorWithout(['toString']),
+    ]);
     expect(r.code, r.stderr).toBe(1);
     expect(r.stderr).toMatch(/^fnnx-kit: toString: .*\(INDEX_MISMATCH\)$/m);
   });
 
   it('refuses a descriptor that lacks hasOwnProperty and expects a valueOf the file does not have', async () => {
-    const r = await runCliAsync(['download', server.url('proto.fnnx'), '-o', join(dir, 'got2.fnnx'), '--descriptor', descriptorWithout(['hasOwnProperty'], { valueOf: [0, 1] as [number, number] })]);
+    const r = await runCliAsync([
+      'download',
+      server.url('proto.fnnx'),
+      '-o',
+      join(dir, 'got2.fnnx'),
+      '--descriptor',
+      descriptorWithout(['hasOwnProperty'], { valueOf: [0, 1] as [number, number] }),
+    ]);
     expect(r.code, r.stderr).toBe(1);
     expect(r.stderr).toContain('(INDEX_MISMATCH)');
   });
 
   it('accepts the exact file_index, every prototype-named member included', async () => {
-    const r = await runCliAsync(['download', server.url('proto.fnnx'), '-o', join(dir, 'got3.fnnx'), '--descriptor', descriptorWithout([]), '--json']);
+    const r = await runCliAsync([
+      'download',
+      server.url('proto.fnnx'),
+      '-o',
+      join(dir, 'got3.fnnx'),
+      '--descriptor',
+      descriptorWithout([]),
+      '--json',
+    ]);
     expect(r.code, r.stderr).toBe(0);
     expect((JSON.parse(r.stdout) as { verified: string[] }).verified).toContain('file_index');
   });

@@ -22,7 +22,13 @@ describe('effective manifest', () => {
     const a = await read(
       artifact([
         ['manifest-a.patch.json', [{ op: 'replace', path: '/name', value: 'from-a' }]],
-        ['manifest-B.patch.json', [{ op: 'replace', path: '/name', value: 'from-B' }, { op: 'add', path: '/producer_tags/-', value: 'added-by-B' }]],
+        [
+          'manifest-B.patch.json',
+          [
+            { op: 'replace', path: '/name', value: 'from-B' },
+            { op: 'add', path: '/producer_tags/-', value: 'added-by-B' },
+          ],
+        ],
       ]),
     );
     expect(a.patches).toEqual(['manifest-B.patch.json', 'manifest-a.patch.json']);
@@ -62,7 +68,7 @@ describe('effective metadata', () => {
     expect(a.warnings).toEqual([]);
   });
 
-  it("keeps a legacy {id, tags, payload} entry with a warning, and uses its tags for metrics", async () => {
+  it('keeps a legacy {id, tags, payload} entry with a warning, and uses its tags for metrics', async () => {
     const legacy = { id: 'card', tags: ['dataforce.studio::registry_metrics:v1'], payload: { metrics: { acc: 0.9 } } };
     const a = await read(artifact([['meta-0123456789abcdef0123456789abcdef.json', [legacy]]]));
     expect(a.metadata).toHaveLength(1);
@@ -72,7 +78,12 @@ describe('effective metadata', () => {
   });
 
   it('a sidecar that is not JSON is skipped with a warning naming it; the rest is read', async () => {
-    const a = await read(artifact([['meta.json', [metaEntry('ok', [])]], ['meta-bad.json', '[{']]));
+    const a = await read(
+      artifact([
+        ['meta.json', [metaEntry('ok', [])]],
+        ['meta-bad.json', '[{'],
+      ]),
+    );
     expect(a.metadata.map((m) => m.entry.id)).toEqual(['ok']);
     expect(a.warnings).toEqual([expect.objectContaining({ code: 'JSON_INVALID', member: 'meta-bad.json' })]);
   });
@@ -95,7 +106,9 @@ describe('metrics, as the registry client computes them (FORMAT.md, "What the re
   });
 
   it('(1) falls back to eval_cv (without N_SAMPLES) when eval_holdout is empty or absent', async () => {
-    expect(await metricsOf([REGRESSION], [metaEntry('m', [REG_METRICS], tabular({ eval_holdout: {}, eval_cv: { R2: 0.5, N_SAMPLES: 7 } }))])).toEqual({ R2: 0.5 });
+    expect(
+      await metricsOf([REGRESSION], [metaEntry('m', [REG_METRICS], tabular({ eval_holdout: {}, eval_cv: { R2: 0.5, N_SAMPLES: 7 } }))]),
+    ).toEqual({ R2: 0.5 });
     expect(await metricsOf([REGRESSION], [metaEntry('m', [REG_METRICS], tabular({ eval_cv: { R2: 0.4 } }))])).toEqual({ R2: 0.4 });
   });
 
@@ -115,7 +128,9 @@ describe('metrics, as the registry client computes them (FORMAT.md, "What the re
   });
 
   it('(2) without a tabular task tag, tabular metrics are ignored and registry_metrics payload.metrics is the result', async () => {
-    expect(await metricsOf([], [metaEntry('m', [CLS_METRICS], tabular({ eval_holdout: { ACC: 1 } })), registry])).toEqual({ from: 'registry' });
+    expect(await metricsOf([], [metaEntry('m', [CLS_METRICS], tabular({ eval_holdout: { ACC: 1 } })), registry])).toEqual({
+      from: 'registry',
+    });
   });
 
   it('(2) a non-empty payload without metrics gives {}', async () => {
@@ -132,7 +147,12 @@ describe('metrics, as the registry client computes them (FORMAT.md, "What the re
 
   it('reads producer_tags from the effective manifest (a patch can add the task tag)', async () => {
     const meta = [metaEntry('m', [CLS_METRICS], tabular({ eval_holdout: { ACC: 0.7 } })), registry];
-    const a = await read(artifact([['meta.json', meta], ['manifest-1.patch.json', [{ op: 'add', path: '/producer_tags/-', value: CLASSIFICATION }]]]));
+    const a = await read(
+      artifact([
+        ['meta.json', meta],
+        ['manifest-1.patch.json', [{ op: 'add', path: '/producer_tags/-', value: CLASSIFICATION }]],
+      ]),
+    );
     expect(a.metrics).toEqual({ ACC: 0.7 });
   });
 });
@@ -152,18 +172,33 @@ describe('root JSON files', () => {
   });
 
   it('a parse error is JSON_INVALID naming the member', async () => {
-    const e = await rejection([['manifest.json', MANIFEST], ['ops.json', '[{"id": '], ['variant_config.json', {}]]);
+    const e = await rejection([
+      ['manifest.json', MANIFEST],
+      ['ops.json', '[{"id": '],
+      ['variant_config.json', {}],
+    ]);
     expect(e).toMatchObject({ code: 'JSON_INVALID', member: 'ops.json' });
   });
 
   it('a missing manifest.json is ROOT_FILE_MISSING; missing dtypes/env/meta read as empty', async () => {
-    expect(await rejection([['ops.json', []], ['variant_config.json', {}]])).toMatchObject({ code: 'ROOT_FILE_MISSING', member: 'manifest.json' });
+    expect(
+      await rejection([
+        ['ops.json', []],
+        ['variant_config.json', {}],
+      ]),
+    ).toMatchObject({ code: 'ROOT_FILE_MISSING', member: 'manifest.json' });
     const a = await read(artifact());
     expect([a.dtypes, a.env, a.metadata]).toEqual([{}, {}, []]);
   });
 
   it('a root file of the wrong JSON type is ROOT_FILE_TYPE', async () => {
-    expect(await rejection([['manifest.json', MANIFEST], ['ops.json', {}], ['variant_config.json', {}]])).toMatchObject({ code: 'ROOT_FILE_TYPE', member: 'ops.json' });
+    expect(
+      await rejection([
+        ['manifest.json', MANIFEST],
+        ['ops.json', {}],
+        ['variant_config.json', {}],
+      ]),
+    ).toMatchObject({ code: 'ROOT_FILE_TYPE', member: 'ops.json' });
   });
 
   it('the last of two manifest.json members wins', async () => {

@@ -23,7 +23,11 @@ function blocks(markdown: string): Block[] {
     const open = /^```(\w*)$/.exec(lines[i]!);
     if (!open) continue;
     const end = lines.indexOf('```', i + 1);
-    const before = lines.slice(0, i).reverse().find((l) => l.trim() !== '') ?? '';
+    const before =
+      lines
+        .slice(0, i)
+        .reverse()
+        .find((l) => l.trim() !== '') ?? '';
     out.push({ lang: open[1]!, code: lines.slice(i + 1, end).join('\n'), skip: SKIP.exec(before)?.[1] });
     i = end;
   }

@@ -20,7 +20,17 @@ const FAST: RetryPolicy = { retries: 3, baseDelayMs: 10, maxDelayMs: 40, maxRetr
  * What Node's fetch adds by itself (pragma and cache-control: its rule for any conditional
  * request, i.e. one with If-Match); anything else on the wire would be ours.
  */
-const TRANSPORT_HEADERS = ['host', 'connection', 'accept', 'accept-language', 'sec-fetch-mode', 'user-agent', 'accept-encoding', 'pragma', 'cache-control'];
+const TRANSPORT_HEADERS = [
+  'host',
+  'connection',
+  'accept',
+  'accept-language',
+  'sec-fetch-mode',
+  'user-agent',
+  'accept-encoding',
+  'pragma',
+  'cache-control',
+];
 
 let dir: string;
 let big: SparseArtifact;
@@ -87,7 +97,8 @@ describe('remote inspect and index-driven reads', () => {
       await source.read(500_000, 1000);
       await source.read(700_000, 1000);
     }
-    const ours = (server: RangeServer) => server.requests.flatMap((r) => r.headerNames.map((h) => h.toLowerCase()).filter((h) => !TRANSPORT_HEADERS.includes(h)));
+    const ours = (server: RangeServer) =>
+      server.requests.flatMap((r) => r.headerNames.map((h) => h.toLowerCase()).filter((h) => !TRANSPORT_HEADERS.includes(h)));
     expect(new Set(ours(weak))).toEqual(new Set(['range']));
     expect(new Set(ours(strong))).toEqual(new Set(['range', 'if-match']));
     expect(weak.requests.every((r) => /^bytes=\d+-\d+$/.test(r.range ?? ''))).toBe(true);
@@ -268,7 +279,9 @@ describe("the page's openUrl goes through the same hardened source as Node", () 
   });
 
   it('keeps at most maxInFlight requests open at once', async () => {
-    const index = { ...Object.fromEntries(Array.from({ length: 6 }, (_, i) => [`part${i}`, [100_000 + i * 10_000, 5000] as [number, number]])) };
+    const index = {
+      ...Object.fromEntries(Array.from({ length: 6 }, (_, i) => [`part${i}`, [100_000 + i * 10_000, 5000] as [number, number]])),
+    };
     const store = await openUrl(weak.url('blob.bin'), { index, maxInFlight: 2, retry: FAST });
     weak.reset();
     weak.onRequest = () => ({ kind: 'delay', ms: 50 });

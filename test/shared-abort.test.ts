@@ -14,7 +14,11 @@ import { GatedSource, settle } from './helpers/gated-source.js';
 import { END, concat, craftMember } from './helpers/foreign-craft.js';
 
 const bytes = Uint8Array.from({ length: 4096 }, (_, i) => i % 251);
-const code = (p: Promise<unknown>) => p.then(() => 'resolved', (e: { code?: string }) => e.code);
+const code = (p: Promise<unknown>) =>
+  p.then(
+    () => 'resolved',
+    (e: { code?: string }) => e.code,
+  );
 
 function gatedCache() {
   const gated = new GatedSource(bytes);

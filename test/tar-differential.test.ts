@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LimitError, MemorySource, walkTar, type TarLimits } from '../src/index.js';
 import { TarScanner } from '../src/describe/tar-scanner.js';
 import type { TarEntry } from '../src/tar/entry.js';
-import { END, concat, gnuLongName, header, pad, pax, type HeaderSpec } from './helpers/hostile-tar.js';
+import { concat, gnuLongName, header, pad, pax, type HeaderSpec } from './helpers/hostile-tar.js';
 import { PythonTarLister, type PythonListing } from './helpers/python-tar-list.js';
 
 interface MemberSpec {
@@ -63,7 +63,11 @@ function memberBytes(m: MemberSpec): Uint8Array[] {
   const size = hasData ? m.size : 0;
   const declared = m.huge && hasData ? 2 ** 40 + m.size : size;
   const records: Record<string, string> = {};
-  const spec: HeaderSpec = { typeflag: m.kind === 'file' ? '0' : m.kind === 'directory' ? '5' : '2', magic: m.magic, linkname: m.kind === 'symlink' ? 'target' : '' };
+  const spec: HeaderSpec = {
+    typeflag: m.kind === 'file' ? '0' : m.kind === 'directory' ? '5' : '2',
+    magic: m.magic,
+    linkname: m.kind === 'symlink' ? 'target' : '',
+  };
   const split = m.magic === 'ustar' ? ustarSplit(m.name) : enc.encode(m.name).length <= 100 ? ['', m.name] : undefined;
   if (m.nameVia === 'pax' || (m.nameVia !== 'gnu' && !split) || (m.nameVia === 'header' && split?.[0])) {
     records.path = m.name;
@@ -178,23 +182,27 @@ describe('walk, scanner and Python tarfile agree on random archives', () => {
   });
   afterAll(() => python.close());
 
-  it('walk and scanner give the same members or the same error; Python lists what they accept and refuses only what they refuse', { timeout: 120_000 }, async () => {
-    await fc.assert(
-      fc.asyncProperty(caseArb, async (c) => {
-        const bytes = archive(c);
-        const [byWalk, py] = await Promise.all([walk(bytes, c.limits), python.list(bytes)]);
-        const byScan = scan(bytes, c.pieces, c.limits);
-        expect(byScan).toEqual(byWalk);
-        if (byWalk.ok) {
-          expect(py.ok, `Python refused what the kit accepts: ${py.ok ? '' : py.error}`).toBe(true);
-          expect(asPython(byWalk.entries)).toEqual(pythonSizes(py as PythonListing & { ok: true }));
-        } else if (py.ok) {
-          expect(STRICTER_THAN_PYTHON, `the kit refused with ${byWalk.code} what Python lists`).toContain(byWalk.code);
-        }
-      }),
-      { numRuns: 1000 },
-    );
-  });
+  it(
+    'walk and scanner give the same members or the same error; Python lists what they accept and refuses only what they refuse',
+    { timeout: 120_000 },
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(caseArb, async (c) => {
+          const bytes = archive(c);
+          const [byWalk, py] = await Promise.all([walk(bytes, c.limits), python.list(bytes)]);
+          const byScan = scan(bytes, c.pieces, c.limits);
+          expect(byScan).toEqual(byWalk);
+          if (byWalk.ok) {
+            expect(py.ok, `Python refused what the kit accepts: ${py.ok ? '' : py.error}`).toBe(true);
+            expect(asPython(byWalk.entries)).toEqual(pythonSizes(py as PythonListing & { ok: true }));
+          } else if (py.ok) {
+            expect(STRICTER_THAN_PYTHON, `the kit refused with ${byWalk.code} what Python lists`).toContain(byWalk.code);
+          }
+        }),
+        { numRuns: 1000 },
+      );
+    },
+  );
 
   it('untouched archives under default limits: all three accept and agree', { timeout: 120_000 }, async () => {
     await fc.assert(

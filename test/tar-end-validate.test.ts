@@ -11,7 +11,14 @@ import { soundPipeline, tarOf } from './helpers/validate-artifact.js';
 
 /** Python's tarfile (the registry client) reading every member: 'ok' or the error it raises. */
 function pythonReads(path: string): string {
-  const script = ['import sys, tarfile', 'try:', '    with tarfile.open(sys.argv[1]) as t: t.getmembers()', '    print("ok")', 'except Exception as e:', '    print(type(e).__name__ + ": " + str(e))'].join('\n');
+  const script = [
+    'import sys, tarfile',
+    'try:',
+    '    with tarfile.open(sys.argv[1]) as t: t.getmembers()',
+    '    print("ok")',
+    'except Exception as e:',
+    '    print(type(e).__name__ + ": " + str(e))',
+  ].join('\n');
   return execFileSync('python3', ['-c', script, path], { encoding: 'utf8' }).trim();
 }
 
@@ -53,7 +60,7 @@ describe('validate: how the archive ends', () => {
     expect(report.valid).toBe(true);
   });
 
-  it('an archive that ends inside its last member\'s padding is a TRUNCATED_DATA error, as Python\'s tarfile refuses it', async () => {
+  it("an archive that ends inside its last member's padding is a TRUNCATED_DATA error, as Python's tarfile refuses it", async () => {
     const { bytes, lastDataEnd } = await sound();
     for (const cut of [lastDataEnd, lastDataEnd + 100]) {
       const path = write(bytes.subarray(0, cut));
@@ -64,7 +71,7 @@ describe('validate: how the archive ends', () => {
     }
   });
 
-  it('an archive that ends inside a header is an error (Python\'s tarfile silently drops the member there)', async () => {
+  it("an archive that ends inside a header is an error (Python's tarfile silently drops the member there)", async () => {
     const { bytes, endOffset } = await sound();
     const path = write(Buffer.concat([bytes.subarray(0, endOffset), bytes.subarray(0, 300)]));
     const report = await validateTarget(path);

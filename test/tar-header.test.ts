@@ -103,7 +103,10 @@ describe('PAX records', () => {
 
   it('rejects lengths that are not numbers, too short, past the data, or not ending at a newline with BAD_PAX', () => {
     for (const bad of ['abc path=x\n', '3 path=x\n', '99 path=x\n', '11 path=xyz', '10 path=xy\n\n', '9 pathxy\n', 'path=x\n']) {
-      expect(codeOf(() => decodePax(bytes(bad), 512)), bad).toBe('BAD_PAX');
+      expect(
+        codeOf(() => decodePax(bytes(bad), 512)),
+        bad,
+      ).toBe('BAD_PAX');
     }
   });
 });
@@ -120,16 +123,27 @@ describe('name decoding', () => {
 
   it('surrogate-escapes invalid bytes exactly as Python does (errors="surrogateescape")', () => {
     const samples = fc.sample(
-      fc.array(fc.oneof(fc.integer({ min: 0x20, max: 0x7e }), fc.integer({ min: 0x80, max: 0xff }), fc.constantFrom(0xe2, 0x82, 0xac, 0xed, 0xa0, 0xf0, 0x9f)), {
-        maxLength: 12,
-      }),
+      fc.array(
+        fc.oneof(
+          fc.integer({ min: 0x20, max: 0x7e }),
+          fc.integer({ min: 0x80, max: 0xff }),
+          fc.constantFrom(0xe2, 0x82, 0xac, 0xed, 0xa0, 0xf0, 0x9f),
+        ),
+        {
+          maxLength: 12,
+        },
+      ),
       { numRuns: 400, seed: 20261125 },
     );
     const fixed = [[0xff], [0xe2, 0x82], [0xc0, 0x80], [0xed, 0xa0, 0x80], [0xf4, 0x90, 0x80, 0x80], [0xe2, 0x82, 0xac, 0xff]];
     const all = [...fixed, ...samples];
-    const script = 'import json,sys\nfor l in sys.stdin.read().split():\n    print(json.dumps(bytes.fromhex(l).decode("utf-8","surrogateescape")))';
+    const script =
+      'import json,sys\nfor l in sys.stdin.read().split():\n    print(json.dumps(bytes.fromhex(l).decode("utf-8","surrogateescape")))';
     const input = all.map((a) => Buffer.from(a).toString('hex') || '00').join('\n');
-    const python = execFileSync('python3', ['-c', script], { input, encoding: 'utf8' }).trim().split('\n').map((l) => JSON.parse(l) as string);
+    const python = execFileSync('python3', ['-c', script], { input, encoding: 'utf8' })
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as string);
     const ours = all.map((a) => decodeText(new Uint8Array(a.length ? a : [0])));
     expect(ours).toEqual(python);
     expect(ours[0]).toBe('\udcff');

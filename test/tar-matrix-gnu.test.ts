@@ -22,7 +22,10 @@ describe('GNU tar archives', () => {
       const walked = await expectSameAsPython(archive);
       const index = fileIndexOf(walked.entries);
       expect(Object.keys(index)).toEqual(expect.arrayContaining([LONG_COMPONENT, OVER_255, NON_ASCII]));
-      expect(linkKinds(walked)).toEqual({ 'link-to-manifest': ['symlink', 'manifest.json'], 'hard-manifest.json': ['hardlink', 'manifest.json'] });
+      expect(linkKinds(walked)).toEqual({
+        'link-to-manifest': ['symlink', 'manifest.json'],
+        'hard-manifest.json': ['hardlink', 'manifest.json'],
+      });
       expect(walked.entries.find((e) => e.name === 'emptydir')?.kind).toBe('directory');
       expectLastManifestWins(walked);
       expect(walked.warnings).toEqual([]);

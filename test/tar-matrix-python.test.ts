@@ -5,7 +5,17 @@ import { fileIndexOf } from '../src/index.js';
 import { runCli } from './helpers/cli.js';
 import { tempDir } from './helpers/paths.js';
 import { pythonFileIndex } from './helpers/python.js';
-import { LONG_COMPONENT, NON_ASCII, NON_UTF8, OVER_255, buildTree, gnuTarWrite, pythonWrite, type GnuFormat, type PythonFormat } from './helpers/foreign-tar.js';
+import {
+  LONG_COMPONENT,
+  NON_ASCII,
+  NON_UTF8,
+  OVER_255,
+  buildTree,
+  gnuTarWrite,
+  pythonWrite,
+  type GnuFormat,
+  type PythonFormat,
+} from './helpers/foreign-tar.js';
 import { expectLastManifestWins, expectSameAsPython, linkKinds, rewriteManifest, walkFile } from './helpers/foreign-compare.js';
 
 describe('Python tarfile archives', () => {
@@ -20,7 +30,10 @@ describe('Python tarfile archives', () => {
       pythonWrite(archive, root, ['manifest.json'], format, { append: true });
       const walked = await expectSameAsPython(archive);
       expect(Object.keys(fileIndexOf(walked.entries))).toEqual(expect.arrayContaining([LONG_COMPONENT, OVER_255, NON_ASCII]));
-      expect(linkKinds(walked)).toEqual({ 'link-to-manifest': ['symlink', 'manifest.json'], 'hard-manifest.json': ['hardlink', 'manifest.json'] });
+      expect(linkKinds(walked)).toEqual({
+        'link-to-manifest': ['symlink', 'manifest.json'],
+        'hard-manifest.json': ['hardlink', 'manifest.json'],
+      });
       expectLastManifestWins(walked);
     });
   }
@@ -53,7 +66,7 @@ describe('Python tarfile archives', () => {
     expect(walked.entries[0]!.headerOffset).toBe(1024);
   });
 
-  it('a non-UTF-8 name is surrogate-escaped exactly as Python does, so the file_index JSON equals the registry client\'s', async () => {
+  it("a non-UTF-8 name is surrogate-escaped exactly as Python does, so the file_index JSON equals the registry client's", async () => {
     const dir = tempDir();
     const root = join(dir, 'tree');
     const names = buildTree(root, { nonUtf8: true });
@@ -86,4 +99,3 @@ describe('the index command on foreign archives', () => {
     });
   }
 });
-

@@ -76,7 +76,9 @@ describe('truncated archives', () => {
     expect(e.code).toBe('TRUNCATED_HEADER');
     expect(e.message).toMatch(/offset 1024 has no member/);
     expect(() => python(bytes)).toThrow(/ReadError/);
-    expect((await failure(concat(craftMember('{}', { name: 'manifest.json' }), craftPax({ path: 'lost.json' })))).code).toBe('TRUNCATED_HEADER');
+    expect((await failure(concat(craftMember('{}', { name: 'manifest.json' }), craftPax({ path: 'lost.json' })))).code).toBe(
+      'TRUNCATED_HEADER',
+    );
   });
 
   it('a single end block (not two) still ends the archive without a warning', async () => {
@@ -102,7 +104,12 @@ describe('broken later headers (stricter than Python, which silently stops listi
 
   it('a PAX size meant for the member does not resize a GNU long-name header between them', async () => {
     const longName = 'l'.repeat(150);
-    const bytes = concat(craftPax({ size: '3' }), craftMember(`${longName}\0`, { name: '././@LongLink', typeflag: 'L' }), craftMember('abc', { name: 'short', size: 0 }), END);
+    const bytes = concat(
+      craftPax({ size: '3' }),
+      craftMember(`${longName}\0`, { name: '././@LongLink', typeflag: 'L' }),
+      craftMember('abc', { name: 'short', size: 0 }),
+      END,
+    );
     expect(fileIndexOf((await walk(bytes)).entries)).toEqual({ [longName]: [2560, 3] });
     expect(fileIndexOf((await walk(bytes)).entries)).toEqual(python(bytes).index);
   });
@@ -151,7 +158,11 @@ describe('Python quirks we follow', () => {
   });
 
   it('an old-style regular-file header (typeflag NUL) whose name ends in "/" is a directory', async () => {
-    const bytes = concat(craftHeader({ name: 'old/', typeflag: '\0', magic: 'v7' }), craftMember('a', { name: 'old/a.txt', typeflag: '\0', magic: 'v7' }), END);
+    const bytes = concat(
+      craftHeader({ name: 'old/', typeflag: '\0', magic: 'v7' }),
+      craftMember('a', { name: 'old/a.txt', typeflag: '\0', magic: 'v7' }),
+      END,
+    );
     const r = await walk(bytes);
     expect(r.entries.map((e) => [e.name, e.kind])).toEqual([
       ['old', 'directory'],
@@ -164,7 +175,12 @@ describe('Python quirks we follow', () => {
   });
 
   it('a PAX path overrides the header name and loses trailing slashes; a PAX size overrides the size field', async () => {
-    const bytes = concat(craftPax({ path: 'really/long/name.json/', size: '3' }), craftMember('abc', { name: 'short', size: 0 }), craftMember('z', { name: 'next' }), END);
+    const bytes = concat(
+      craftPax({ path: 'really/long/name.json/', size: '3' }),
+      craftMember('abc', { name: 'short', size: 0 }),
+      craftMember('z', { name: 'next' }),
+      END,
+    );
     const r = await walk(bytes);
     expect(fileIndexOf(r.entries)).toEqual({ 'really/long/name.json': [1536, 3], next: [2560, 1] });
     expect(fileIndexOf(r.entries)).toEqual(python(bytes).index);

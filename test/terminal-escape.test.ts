@@ -92,7 +92,10 @@ describe('every text command on an artifact full of terminal escapes', () => {
   it('append-meta and patch-manifest print the appended names escaped', () => {
     const copy = join(dir, 'append.fnnx');
     copyFileSync(artifact, copy);
-    writeFileSync(join(dir, 'entry.json'), JSON.stringify({ id: 'card1', producer: EVIL, producer_version: '1', producer_tags: [EVIL], payload: {} }));
+    writeFileSync(
+      join(dir, 'entry.json'),
+      JSON.stringify({ id: 'card1', producer: EVIL, producer_version: '1', producer_tags: [EVIL], payload: {} }),
+    );
     writeFileSync(join(dir, 'att.txt'), 'x');
     const meta = runCli(['append-meta', copy, '--entry', join(dir, 'entry.json'), '--attach', `${EVIL}.txt=${join(dir, 'att.txt')}`]);
     expect(meta.code, meta.stderr).toBe(0);

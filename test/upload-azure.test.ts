@@ -39,12 +39,16 @@ describe('upload to Azure (Azurite)', { timeout: 60_000 }, () => {
     expect(r).toMatchObject({ shape: 'azure-blocks', partsSent: 8 });
     expect((await blobBytes(az, blob))?.equals(bytes)).toBe(true);
     const list = await az.service.getContainerClient('models').getBlockBlobClient(blob).getBlockList('committed');
-    expect(list.committedBlocks?.map((b) => Buffer.from(b.name!, 'base64').toString())).toEqual(Array.from({ length: 8 }, (_, i) => `block-0000000${i + 1}`));
+    expect(list.committedBlocks?.map((b) => Buffer.from(b.name!, 'base64').toString())).toEqual(
+      Array.from({ length: 8 }, (_, i) => `block-0000000${i + 1}`),
+    );
   });
 
   it('a wrong hash commits no block list: the blob does not exist', async () => {
     const { path, blob } = artifact(300_000);
-    await expect(uploadFile(path, azureBlockDetails(az, blob, 300_000, 100_000), { sha256: 'ef'.repeat(32) })).rejects.toMatchObject({ code: 'HASH_MISMATCH' });
+    await expect(uploadFile(path, azureBlockDetails(az, blob, 300_000, 100_000), { sha256: 'ef'.repeat(32) })).rejects.toMatchObject({
+      code: 'HASH_MISMATCH',
+    });
     expect(await blobBytes(az, blob)).toBeUndefined();
   });
 
@@ -55,8 +59,8 @@ describe('upload to Azure (Azurite)', { timeout: 60_000 }, () => {
     let busy = false;
     const proxy = await startFaultProxy(az.endpoint, (req) => {
       const block = req.part ? Buffer.from(req.part, 'base64').toString() : '';
-      if (block === 'block-00000001' && !dropped) return (dropped = true), { kind: 'drop', afterBytes: 20_000 };
-      if (block === 'block-00000002' && !busy) return (busy = true), { kind: 'status', status: 503 };
+      if (block === 'block-00000001' && !dropped) return ((dropped = true), { kind: 'drop', afterBytes: 20_000 });
+      if (block === 'block-00000002' && !busy) return ((busy = true), { kind: 'status', status: 503 });
       if (block === 'block-00000004' && !controller.signal.aborted) {
         setTimeout(() => controller.abort(), 300);
         return { kind: 'hang' };
@@ -66,14 +70,19 @@ describe('upload to Azure (Azurite)', { timeout: 60_000 }, () => {
     try {
       const details = azureBlockDetails(az, blob, bytes.length, 100_000, proxy.origin);
       const retry = { retries: 3, baseDelayMs: 10, maxDelayMs: 50, maxRetryAfterMs: 1000 };
-      await expect(uploadFile(path, details, { concurrency: 1, signal: controller.signal, retry })).rejects.toMatchObject({ code: 'ABORTED' });
+      await expect(uploadFile(path, details, { concurrency: 1, signal: controller.signal, retry })).rejects.toMatchObject({
+        code: 'ABORTED',
+      });
       expect(dropped && busy).toBe(true);
       const state = JSON.parse(readFileSync(`${path}.upload.json`, 'utf8')) as { parts: Array<{ partNumber: number }> };
       expect(state.parts.map((p) => p.partNumber)).toEqual([1, 2, 3]);
       const before = proxy.seen.length;
       const r = await uploadFile(path, details, { sha256: sha(bytes), retry });
       expect(r).toMatchObject({ partsSent: 2, partsResumed: 3 });
-      const resent = proxy.seen.slice(before).filter((q) => q.part).map((q) => Buffer.from(q.part!, 'base64').toString());
+      const resent = proxy.seen
+        .slice(before)
+        .filter((q) => q.part)
+        .map((q) => Buffer.from(q.part!, 'base64').toString());
       expect(resent.sort()).toEqual(['block-00000004', 'block-00000005']);
       expect((await blobBytes(az, blob))?.equals(bytes)).toBe(true);
       expect(existsSync(`${path}.upload.json`)).toBe(false);

@@ -18,7 +18,9 @@ describe('uploadBlob (the browser path)', { timeout: 60_000 }, () => {
   it('a single PUT of a File lands its bytes, checked against the descriptor', async () => {
     const bytes = randomBytes(123_456);
     const key = `b${++n}.fnnx`;
-    const r = await uploadBlob(new File([bytes], 'm.fnnx'), await singleDetails(s3, key), { descriptor: { file_hash: sha(bytes), size: bytes.length } });
+    const r = await uploadBlob(new File([bytes], 'm.fnnx'), await singleDetails(s3, key), {
+      descriptor: { file_hash: sha(bytes), size: bytes.length },
+    });
     expect(r).toMatchObject({ shape: 'single', sha256: sha(bytes), verified: ['size', 'sha256'] });
     expect((await objectBytes(s3, key))?.equals(bytes)).toBe(true);
   });
@@ -40,12 +42,20 @@ describe('uploadBlob (the browser path)', { timeout: 60_000 }, () => {
       const details = await partsDetails(s3, key, uploadId, bytes.length, 100_000, proxy.origin);
       let state: UploadState | undefined;
       const onState = (s: UploadState) => void (state = JSON.parse(JSON.stringify(s)) as UploadState);
-      await expect(uploadBlob(file, details, { concurrency: 1, signal: controller.signal, onState })).rejects.toMatchObject({ code: 'ABORTED' });
+      await expect(uploadBlob(file, details, { concurrency: 1, signal: controller.signal, onState })).rejects.toMatchObject({
+        code: 'ABORTED',
+      });
       expect(state?.parts.map((p) => p.partNumber)).toEqual([1, 2, 3]);
       const before = proxy.seen.length;
       const r = await uploadBlob(file, details, { state, onState, sha256: sha(bytes) });
       expect(r).toMatchObject({ partsSent: 2, partsResumed: 3 });
-      expect(proxy.seen.slice(before).filter((q) => q.method === 'PUT').map((q) => q.part).sort()).toEqual(['4', '5']);
+      expect(
+        proxy.seen
+          .slice(before)
+          .filter((q) => q.method === 'PUT')
+          .map((q) => q.part)
+          .sort(),
+      ).toEqual(['4', '5']);
       expect((await objectBytes(s3, key))?.equals(bytes)).toBe(true);
     } finally {
       await proxy.close();

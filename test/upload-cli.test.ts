@@ -91,7 +91,13 @@ describe('fnnx-kit upload', { timeout: 60_000 }, () => {
       const second = await runCliAsync(args);
       expect(second.code, second.stderr).toBe(0);
       expect(second.stdout).toContain('2 part(s) sent, 2 resumed');
-      expect(proxy.seen.slice(before).filter((q) => q.method === 'PUT').map((q) => q.part).sort()).toEqual(['3', '4']);
+      expect(
+        proxy.seen
+          .slice(before)
+          .filter((q) => q.method === 'PUT')
+          .map((q) => q.part)
+          .sort(),
+      ).toEqual(['3', '4']);
       expect((await objectBytes(s3, key))?.equals(bytes)).toBe(true);
     } finally {
       await proxy.close();
@@ -106,7 +112,9 @@ describe('fnnx-kit upload', { timeout: 60_000 }, () => {
     truncateSync(file, size); // a hole: page-cache zeros, read like any file
     const rssFile = join(dir, 'upload.rss');
     // GNU time measures the CLI process alone; s3rver lives in this one.
-    const r = await runCliAsync(['upload', file, '--details', detailsFile, '--size', String(size), '--json'], { wrap: ['/usr/bin/time', '-f', '%M', '-o', rssFile] });
+    const r = await runCliAsync(['upload', file, '--details', detailsFile, '--size', String(size), '--json'], {
+      wrap: ['/usr/bin/time', '-f', '%M', '-o', rssFile],
+    });
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ size, partsSent: 2 });
     const peakMiB = Number(readFileSync(rssFile, 'utf8').trim().split('\n').pop()) / 1024;
@@ -121,7 +129,7 @@ describe('fnnx-kit upload', { timeout: 60_000 }, () => {
     // util-linux `script` gives the CLI a pseudo-terminal, as a person's shell would (async: s3rver runs here).
     const tty = await promisify(execFile)('script', ['-qec', `${process.execPath} ${BIN} ${cmd}`, '/dev/null'], { encoding: 'utf8' });
     // The rate and ETA join after the first second (progress.ts): a 2 MB upload may finish before.
-    expect(tty.stdout).toMatch(/\[[#-]{24}\] +\d+%  upload  [\d.]+ \S+ \/ 1\.9 MiB/);
+    expect(tty.stdout).toMatch(/\[[#-]{24}\] +\d+% {2}upload {2}[\d.]+ \S+ \/ 1\.9 MiB/);
     const plain = await runCliAsync(['upload', file, '--details', detailsFile]);
     expect(plain.stderr).toBe('');
   });

@@ -47,7 +47,10 @@ describe('upload to S3 (s3rver)', { timeout: 60_000 }, () => {
     const key = `k${++keyN}.fnnx`;
     const proxy = await startFaultProxy(s3.endpoint);
     try {
-      await expect(uploadFile(path, await singleDetails(s3, key, proxy.origin), { sha256: 'ab'.repeat(32) })).rejects.toMatchObject({ code: 'HASH_MISMATCH', kind: 'artifact' });
+      await expect(uploadFile(path, await singleDetails(s3, key, proxy.origin), { sha256: 'ab'.repeat(32) })).rejects.toMatchObject({
+        code: 'HASH_MISMATCH',
+        kind: 'artifact',
+      });
       expect(proxy.attempted).toHaveLength(0);
       expect(await objectBytes(s3, key)).toBeUndefined();
     } finally {
@@ -97,8 +100,8 @@ describe('upload to S3 (s3rver)', { timeout: 60_000 }, () => {
     let dropped = false;
     let busy = false;
     const proxy = await startFaultProxy(s3.endpoint, (req): Fault => {
-      if (req.part === '2' && !dropped) return (dropped = true), { kind: 'drop', afterBytes: 30_000 };
-      if (req.part === '3' && !busy) return (busy = true), { kind: 'status', status: 503, headers: { 'retry-after': '1' } };
+      if (req.part === '2' && !dropped) return ((dropped = true), { kind: 'drop', afterBytes: 30_000 });
+      if (req.part === '3' && !busy) return ((busy = true), { kind: 'status', status: 503, headers: { 'retry-after': '1' } });
       return { kind: 'pass' };
     });
     try {
@@ -120,7 +123,9 @@ describe('upload to S3 (s3rver)', { timeout: 60_000 }, () => {
     const size = 200_000;
     const { path, bytes } = artifact(size);
     let stalled = false;
-    const proxy = await startFaultProxy(s3.endpoint, (req): Fault => (req.part === '1' && !stalled ? ((stalled = true), { kind: 'hang' }) : { kind: 'pass' }));
+    const proxy = await startFaultProxy(s3.endpoint, (req): Fault =>
+      req.part === '1' && !stalled ? ((stalled = true), { kind: 'hang' }) : { kind: 'pass' },
+    );
     try {
       const { key, details } = await multipart(size, 100_000, proxy.origin);
       const errors: string[] = [];
@@ -147,7 +152,9 @@ describe('upload to S3 (s3rver)', { timeout: 60_000 }, () => {
 
   it('a part reply whose ETag is not the MD5 of the bytes sent is an error, and the upload is not completed', async () => {
     const { path } = artifact(100_000);
-    const proxy = await startFaultProxy(s3.endpoint, (req) => (req.part === '2' ? { kind: 'pass', rewriteEtag: '"0123456789abcdef0123456789abcdef"' } : { kind: 'pass' }));
+    const proxy = await startFaultProxy(s3.endpoint, (req) =>
+      req.part === '2' ? { kind: 'pass', rewriteEtag: '"0123456789abcdef0123456789abcdef"' } : { kind: 'pass' },
+    );
     try {
       const { key, details } = await multipart(100_000, 50_000, proxy.origin);
       await expect(uploadFile(path, details, { retry: FAST_RETRY })).rejects.toMatchObject({ code: 'UPLOAD_ETAG_MISMATCH' });
@@ -178,7 +185,13 @@ describe('upload to S3 (s3rver)', { timeout: 60_000 }, () => {
       const before = proxy.seen.length;
       const r = await uploadFile(path, details, { sha256: sha(bytes) });
       expect(r).toMatchObject({ partsSent: 3, partsResumed: 3 });
-      expect(proxy.seen.slice(before).filter((q) => q.method === 'PUT').map((q) => q.part).sort()).toEqual(['4', '5', '6']);
+      expect(
+        proxy.seen
+          .slice(before)
+          .filter((q) => q.method === 'PUT')
+          .map((q) => q.part)
+          .sort(),
+      ).toEqual(['4', '5', '6']);
       expect((await objectBytes(s3, key))?.equals(bytes)).toBe(true);
       expect(existsSync(`${path}.upload.json`)).toBe(false);
     } finally {
@@ -220,7 +233,10 @@ describe('upload to S3 (s3rver)', { timeout: 60_000 }, () => {
     edited[150_000] = edited[150_000]! ^ 0xff;
     writeFileSync(path, edited);
     const { key, details } = await multipart(size, 100_000);
-    await expect(uploadFile(path, details, { descriptor: { file_hash: described, size } })).rejects.toMatchObject({ code: 'HASH_MISMATCH', kind: 'artifact' });
+    await expect(uploadFile(path, details, { descriptor: { file_hash: described, size } })).rejects.toMatchObject({
+      code: 'HASH_MISMATCH',
+      kind: 'artifact',
+    });
     expect(await objectBytes(s3, key)).toBeUndefined();
     expect(existsSync(`${path}.upload.json`)).toBe(false);
   });

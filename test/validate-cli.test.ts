@@ -29,14 +29,26 @@ describe('fnnx-kit validate on the reference corpus', () => {
     const onnx = report.diagnostics.filter((d) => d.code.startsWith('ONNX_'));
     expect(new Set(onnx.map((d) => d.pointer.split('/')[1]))).toEqual(new Set(['0', '1', '2', '3']));
     expect(onnx.filter((d) => d.code === 'ONNX_IR_VERSION_MISMATCH')).toHaveLength(4);
-    expect(onnx.find((d) => d.code === 'ONNX_IR_VERSION_MISMATCH')!.message).toContain('declares onnx_ir_version 7, but the model\'s ir_version is 10');
+    expect(onnx.find((d) => d.code === 'ONNX_IR_VERSION_MISMATCH')!.message).toContain(
+      "declares onnx_ir_version 7, but the model's ir_version is 10",
+    );
     expect(onnx.some((d) => d.code === 'ONNX_OPSET_MISMATCH' && d.message.includes('ai.onnx.ml'))).toBe(true);
-    expect(report.diagnostics).toContainEqual({ code: 'ROOT_FILE_TYPE', severity: 'error', message: 'must hold a JSON array', member: 'meta.json', pointer: '' });
-    expect(report.diagnostics.find((d) => d.code === 'PIPELINE_VARIANT_ARTIFACTS')).toMatchObject({ severity: 'warning', member: 'variant_artifacts/,keep' });
+    expect(report.diagnostics).toContainEqual({
+      code: 'ROOT_FILE_TYPE',
+      severity: 'error',
+      message: 'must hold a JSON array',
+      member: 'meta.json',
+      pointer: '',
+    });
+    expect(report.diagnostics.find((d) => d.code === 'PIPELINE_VARIANT_ARTIFACTS')).toMatchObject({
+      severity: 'warning',
+      member: 'variant_artifacts/,keep',
+    });
   });
 
   it('finds the same problems in the directory form as in the tar (the tar adds only the member-order note)', () => {
-    const key = (r: ValidationReport) => r.diagnostics.filter((d) => d.code !== 'MANIFEST_NOT_FIRST').map((d) => `${d.code} ${d.member} ${d.pointer}`);
+    const key = (r: ValidationReport) =>
+      r.diagnostics.filter((d) => d.code !== 'MANIFEST_NOT_FIRST').map((d) => `${d.code} ${d.member} ${d.pointer}`);
     expect(key(json([CORPUS_DIR]).report)).toEqual(key(json([CORPUS_TAR]).report));
   });
 
@@ -44,7 +56,11 @@ describe('fnnx-kit validate on the reference corpus', () => {
     const plain = json([TESTOP_DIR]);
     expect(plain.code).toBe(0);
     expect(plain.report.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-    expect(plain.report.diagnostics.find((d) => d.code === 'OP_UNSUPPORTED')).toMatchObject({ severity: 'warning', member: 'ops.json', pointer: '/0/op' });
+    expect(plain.report.diagnostics.find((d) => d.code === 'OP_UNSUPPORTED')).toMatchObject({
+      severity: 'warning',
+      member: 'ops.json',
+      pointer: '/0/op',
+    });
     expect(plain.report.diagnostics.some((d) => d.member === 'dtypes.json')).toBe(false);
     const strict = json(['--strict', TESTOP_DIR]);
     expect(strict.code).toBe(1);
@@ -94,7 +110,8 @@ describe('fnnx-kit validate: output and exit codes', () => {
 
 describe('fnnx-kit validate --for-upload', () => {
   it('accepts a sound .fnnx, .pyfnx, .dfs and .luml tar', async () => {
-    for (const ext of ['fnnx', 'pyfnx', 'dfs', 'luml']) expect(runCli(['validate', '--for-upload', await soundTar(`m.${ext}`)]).code).toBe(0);
+    for (const ext of ['fnnx', 'pyfnx', 'dfs', 'luml'])
+      expect(runCli(['validate', '--for-upload', await soundTar(`m.${ext}`)]).code).toBe(0);
   });
 
   it('UPLOAD_EXTENSION for a name the registry does not take', async () => {
@@ -134,7 +151,8 @@ describe('assertUploadable', () => {
     const e = err as NotUploadableError;
     expect(e.code).toBe('NOT_UPLOADABLE');
     expect(e.kind).toBe('artifact');
-    for (const code of ['UPLOAD_EXTENSION', 'UPLOAD_TOO_LARGE', 'ONNX_IR_VERSION_MISMATCH', 'ROOT_FILE_TYPE']) expect(e.message).toContain(code);
+    for (const code of ['UPLOAD_EXTENSION', 'UPLOAD_TOO_LARGE', 'ONNX_IR_VERSION_MISMATCH', 'ROOT_FILE_TYPE'])
+      expect(e.message).toContain(code);
     expect(e.diagnostics.filter((d) => d.severity === 'error').length).toBe(14);
   });
 

@@ -74,7 +74,10 @@ describe('validateManifest', () => {
       { name: 'b', content_type: 'JSON', dtype: 'ext::missing' } as never,
       { name: 'c', content_type: 'JSON', dtype: 'Array[float32]' } as never,
     ];
-    expect(codes(m, { 'ext::doc': { type: 'object' } })).toEqual(['DTYPE_UNDEFINED /inputs/1/dtype', 'DTYPE_JSON_NOT_CUSTOM /inputs/2/dtype']);
+    expect(codes(m, { 'ext::doc': { type: 'object' } })).toEqual([
+      'DTYPE_UNDEFINED /inputs/1/dtype',
+      'DTYPE_JSON_NOT_CUSTOM /inputs/2/dtype',
+    ]);
   });
 
   it('checks NDContainer custom inner dtypes only when dtypes.json is given', () => {

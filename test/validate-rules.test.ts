@@ -105,14 +105,30 @@ describe('validate: root files', () => {
 describe('validate: dtypes.json', () => {
   it('DTYPE_NAME_BRACKET, DTYPE_NAME_RESERVED, and a DTYPE_NAME_PREFIX note', async () => {
     const r = await validateMembers(pipelineWith('dtypes.json', () => ({ 'ext::a[': {}, float: {}, mine: {} })));
-    expect(findings(r)).toEqual(['DTYPE_NAME_BRACKET dtypes.json /ext::a[', 'DTYPE_NAME_RESERVED dtypes.json /float', 'DTYPE_NAME_PREFIX dtypes.json /mine']);
+    expect(findings(r)).toEqual([
+      'DTYPE_NAME_BRACKET dtypes.json /ext::a[',
+      'DTYPE_NAME_RESERVED dtypes.json /float',
+      'DTYPE_NAME_PREFIX dtypes.json /mine',
+    ]);
     expect(r.diagnostics[2]!.severity).toBe('info');
   });
 
   it('accepts custom dtypes carrying draft-04 and draft-07 $schema URLs and keywords outside the subset', async () => {
     const dtypes = {
-      'ext::four': { $schema: 'http://json-schema.org/draft-04/schema#', type: 'object', required: ['hello'], properties: { hello: { type: 'string' } } },
-      'ext::seven': { $schema: 'http://json-schema.org/draft-07/schema#', title: 'T', examples: [1], type: 'number', minimum: 0, exclusiveMaximum: 10 },
+      'ext::four': {
+        $schema: 'http://json-schema.org/draft-04/schema#',
+        type: 'object',
+        required: ['hello'],
+        properties: { hello: { type: 'string' } },
+      },
+      'ext::seven': {
+        $schema: 'http://json-schema.org/draft-07/schema#',
+        title: 'T',
+        examples: [1],
+        type: 'number',
+        minimum: 0,
+        exclusiveMaximum: 10,
+      },
       'ext::old': { $schema: 'http://json-schema.org/draft-04/schema#', type: 'number', minimum: 0, exclusiveMinimum: true },
     };
     expect(await codes(pipelineWith('dtypes.json', () => dtypes))).toEqual([]);
@@ -171,7 +187,9 @@ describe('validate: ops.json', () => {
   });
 
   it('checks op port dtypes with the dtype grammar', async () => {
-    expect(await codes(pipelineWith('ops.json', (ops) => void (ops[0].outputs[0].dtype = 'Array[float32')))).toContain('DTYPE_SYNTAX ops.json /0/outputs/0/dtype');
+    expect(await codes(pipelineWith('ops.json', (ops) => void (ops[0].outputs[0].dtype = 'Array[float32')))).toContain(
+      'DTYPE_SYNTAX ops.json /0/outputs/0/dtype',
+    );
   });
 });
 
@@ -186,7 +204,9 @@ describe('validate: pipeline variant', () => {
   });
 
   it('PIPELINE_OP_UNRESOLVED for a node naming no op instance', async () => {
-    expect(await codes(config([node(), node({ op_instance_id: 'ghost', outputs: ['z'] })]))).toContain('PIPELINE_OP_UNRESOLVED variant_config.json /nodes/1/op_instance_id');
+    expect(await codes(config([node(), node({ op_instance_id: 'ghost', outputs: ['z'] })]))).toContain(
+      'PIPELINE_OP_UNRESOLVED variant_config.json /nodes/1/op_instance_id',
+    );
   });
 
   it('PIPELINE_ARITY when a node binds more inputs than its op declares', async () => {
@@ -201,7 +221,9 @@ describe('validate: pipeline variant', () => {
   });
 
   it('PIPELINE_NAME_REBOUND when a node binds a model input name', async () => {
-    expect(await codes(config([node(), node({ outputs: ['x'] })]))).toEqual(['PIPELINE_NAME_REBOUND variant_config.json /nodes/1/outputs/0']);
+    expect(await codes(config([node(), node({ outputs: ['x'] })]))).toEqual([
+      'PIPELINE_NAME_REBOUND variant_config.json /nodes/1/outputs/0',
+    ]);
   });
 
   it('PIPELINE_OUTPUT_UNBOUND when no node binds a manifest output', async () => {
@@ -236,7 +258,9 @@ describe('validate: pyfunc and other variants', () => {
   });
 
   it('PYFUNC_CONFIG_SCHEMA without pyfunc_classname', async () => {
-    expect(await codes({ ...soundPyfunc(), 'variant_config.json': { extra_values: null } })).toEqual(['PYFUNC_CONFIG_SCHEMA variant_config.json /pyfunc_classname']);
+    expect(await codes({ ...soundPyfunc(), 'variant_config.json': { extra_values: null } })).toEqual([
+      'PYFUNC_CONFIG_SCHEMA variant_config.json /pyfunc_classname',
+    ]);
   });
 
   it('VARIANT_UNSUPPORTED names an unknown variant (warning; error under --strict)', async () => {
@@ -255,7 +279,9 @@ describe('validate: env.json', () => {
   });
 
   it('ENV_KIND_UNSUPPORTED names an unknown environment kind', async () => {
-    expect(await codes(pipelineWith('env.json', () => ({ 'docker::image': {} })))).toEqual(['ENV_KIND_UNSUPPORTED env.json /docker::image']);
+    expect(await codes(pipelineWith('env.json', () => ({ 'docker::image': {} })))).toEqual([
+      'ENV_KIND_UNSUPPORTED env.json /docker::image',
+    ]);
   });
 });
 
@@ -263,7 +289,11 @@ describe('validate: metadata', () => {
   const entry = (over: Obj = {}) => ({ id: 'e1', producer: 'p', producer_version: '1', producer_tags: [], payload: {}, ...over });
 
   it('accepts conforming entries in meta.json and a sidecar', async () => {
-    const m = { ...pipelineWith('meta.json', () => [entry()]), 'meta-0123.json': [entry({ id: 'e2' })], 'meta_artifacts/e2/card.zip': 'zip' };
+    const m = {
+      ...pipelineWith('meta.json', () => [entry()]),
+      'meta-0123.json': [entry({ id: 'e2' })],
+      'meta_artifacts/e2/card.zip': 'zip',
+    };
     expect(await codes(m)).toEqual([]);
   });
 
@@ -274,7 +304,10 @@ describe('validate: metadata', () => {
   });
 
   it("META_ENTRY_LEGACY warns about the registry SDK's {id, tags, payload} shape", async () => {
-    const m = { ...soundPipeline(), 'meta-8f3a.json': [{ id: 'dataforce.studio~c~~c~model_card~c~v1~~et~~8f3a', tags: ['x'], payload: {} }] };
+    const m = {
+      ...soundPipeline(),
+      'meta-8f3a.json': [{ id: 'dataforce.studio~c~~c~model_card~c~v1~~et~~8f3a', tags: ['x'], payload: {} }],
+    };
     const r = await validateMembers(m);
     expect(findings(r)).toEqual(['META_ENTRY_LEGACY meta-8f3a.json /0']);
     expect(r.valid).toBe(true);
@@ -294,7 +327,10 @@ describe('validate: metadata', () => {
   });
 
   it('reports a sidecar that does not parse or is not an array as an error', async () => {
-    expect(await codes({ ...soundPipeline(), 'meta-a.json': '[', 'meta-b.json': { id: 1 } })).toEqual(['JSON_INVALID meta-a.json', 'ROOT_FILE_TYPE meta-b.json']);
+    expect(await codes({ ...soundPipeline(), 'meta-a.json': '[', 'meta-b.json': { id: 1 } })).toEqual([
+      'JSON_INVALID meta-a.json',
+      'ROOT_FILE_TYPE meta-b.json',
+    ]);
   });
 });
 
@@ -315,7 +351,9 @@ describe('validate: manifest patches', () => {
   });
 
   it('PATCH_NOT_APPLICABLE for a pointer into nothing', async () => {
-    expect(await codes(patch([{ op: 'replace', path: '/nothing/here', value: 1 }]))).toEqual(['PATCH_NOT_APPLICABLE manifest-0001.patch.json']);
+    expect(await codes(patch([{ op: 'replace', path: '/nothing/here', value: 1 }]))).toEqual([
+      'PATCH_NOT_APPLICABLE manifest-0001.patch.json',
+    ]);
   });
 
   it('PATCH_RESULT_INVALID when the patched manifest breaks a rule', async () => {

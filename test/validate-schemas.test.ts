@@ -11,7 +11,8 @@ const schemaFiles = readdirSync(join(root, 'schemas')).filter((f) => f.endsWith(
 describe('schemas/ and their compiled validators', () => {
   it('gives every schema an $id and publishes the folder with the package', () => {
     expect(schemaFiles.length).toBeGreaterThanOrEqual(12);
-    for (const f of schemaFiles) expect(JSON.parse(readFileSync(join(root, 'schemas', f), 'utf8')).$id).toBe(`https://fnnx-kit.dev/schemas/${f}`);
+    for (const f of schemaFiles)
+      expect(JSON.parse(readFileSync(join(root, 'schemas', f), 'utf8')).$id).toBe(`https://fnnx-kit.dev/schemas/${f}`);
     const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { files: string[]; scripts: Record<string, string> };
     expect(pkg.files).toContain('schemas');
     expect(pkg.scripts.build).toContain('build:schemas');
@@ -30,8 +31,24 @@ describe('schemas/ and their compiled validators', () => {
   });
 
   it('validates an upload descriptor: lower-case SHA-256, a file_index of [offset, size] pairs', () => {
-    const manifest = { variant: 'pyfunc', producer_name: 'p', producer_version: '1', producer_tags: [], inputs: [], outputs: [], dynamic_attributes: [], env_vars: [] };
-    const good = { file_name: 'm.luml', file_hash: 'a'.repeat(64), size: 10240, manifest, metrics: {}, file_index: { 'manifest.json': [512, 200] } };
+    const manifest = {
+      variant: 'pyfunc',
+      producer_name: 'p',
+      producer_version: '1',
+      producer_tags: [],
+      inputs: [],
+      outputs: [],
+      dynamic_attributes: [],
+      env_vars: [],
+    };
+    const good = {
+      file_name: 'm.luml',
+      file_hash: 'a'.repeat(64),
+      size: 10240,
+      manifest,
+      metrics: {},
+      file_index: { 'manifest.json': [512, 200] },
+    };
     expect(schemaErrors('uploadDescriptor', good)).toEqual([]);
     const bad = { ...good, file_hash: 'A'.repeat(64), file_index: { 'manifest.json': [512] } };
     expect(schemaErrors('uploadDescriptor', bad).map((e) => e.instancePath)).toEqual(['/file_hash', '/file_index/manifest.json']);
@@ -39,7 +56,9 @@ describe('schemas/ and their compiled validators', () => {
 
   it('keeps the validator core and the ONNX reader free of node: imports (the browser runs them)', () => {
     const core = [
-      ...readdirSync(join(root, 'src/validate')).filter((f) => f.endsWith('.ts') && f !== 'node.ts').map((f) => join(root, 'src/validate', f)),
+      ...readdirSync(join(root, 'src/validate'))
+        .filter((f) => f.endsWith('.ts') && f !== 'node.ts')
+        .map((f) => join(root, 'src/validate', f)),
       ...readdirSync(join(root, 'src/onnx')).map((f) => join(root, 'src/onnx', f)),
     ];
     for (const file of core) expect(readFileSync(file, 'utf8'), file).not.toMatch(/from ['"]node:|\.\.\/node\//);

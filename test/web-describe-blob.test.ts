@@ -30,7 +30,9 @@ describe('describeBlob', () => {
         return super.stream();
       }
     }
-    await expect(describeBlob(new WatchedBlob([readFileSync(CORPUS_TAR)]), 'model.onnx.tar.gz')).rejects.toMatchObject({ code: 'UPLOAD_EXTENSION' });
+    await expect(describeBlob(new WatchedBlob([readFileSync(CORPUS_TAR)]), 'model.onnx.tar.gz')).rejects.toMatchObject({
+      code: 'UPLOAD_EXTENSION',
+    });
     expect(pulled).toBe(false);
   });
 

@@ -48,7 +48,10 @@ describe('a full disk (ENOSPC, a 1 MiB tmpfs mounted by the test) is NO_SPACE, e
     copyFileSync(CORPUS_TAR, path);
     const before = readFileSync(path);
     const dir = tempDir();
-    writeFileSync(join(dir, 'entry.json'), JSON.stringify({ id: 'big', producer: 't', producer_version: '1', producer_tags: ['t::r:v1'], payload: {} }));
+    writeFileSync(
+      join(dir, 'entry.json'),
+      JSON.stringify({ id: 'big', producer: 't', producer_version: '1', producer_tags: ['t::r:v1'], payload: {} }),
+    );
     writeFileSync(join(dir, 'big.bin'), randomBytes(2 * 2 ** 20));
     const r = runCli(['append-meta', path, '--entry', join(dir, 'entry.json'), '--attach', `big.bin=${join(dir, 'big.bin')}`]);
     expectTyped(r, 'NO_SPACE');
@@ -177,9 +180,18 @@ describe('download: faults of the server, the descriptor and the leftovers of an
 
   const leftovers: Array<[string, string]> = [
     ['garbage', 'not json at all {'],
-    ['CR/LF in the ETag it would send back as If-Match', JSON.stringify({ url: '', identity: { size: 256 * 1024, etag: '"x"\r\nX-Injected: 1' } })],
+    [
+      'CR/LF in the ETag it would send back as If-Match',
+      JSON.stringify({ url: '', identity: { size: 256 * 1024, etag: '"x"\r\nX-Injected: 1' } }),
+    ],
     ['no ETag or Last-Modified (nothing proves which object the part holds)', JSON.stringify({ url: '', identity: { size: 256 * 1024 } })],
-    ['the record of another URL', JSON.stringify({ url: 'http://127.0.0.1:9/other.fnnx', identity: { size: 256 * 1024, lastModified: 'Mon, 30 Nov 2026 10:00:00 GMT' } })],
+    [
+      'the record of another URL',
+      JSON.stringify({
+        url: 'http://127.0.0.1:9/other.fnnx',
+        identity: { size: 256 * 1024, lastModified: 'Mon, 30 Nov 2026 10:00:00 GMT' },
+      }),
+    ],
     ['no .part.json at all', ''],
   ];
   for (const [what, sidecar] of leftovers) {

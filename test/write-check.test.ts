@@ -38,7 +38,15 @@ describe('pack checks the artifact it would write, before writing it', () => {
 
   it('refuses a model whose declarations disagree with ops.json, naming the file in the folder the user gave', () => {
     const m = soundPipeline();
-    const src = writeDirArtifact({ ...m, 'ops.json': [{ ...(m['ops.json'] as object[])[0], attributes: { opsets: [{ domain: 'ai.onnx', version: 17 }], has_external_data: false, onnx_ir_version: 9 } }] });
+    const src = writeDirArtifact({
+      ...m,
+      'ops.json': [
+        {
+          ...(m['ops.json'] as object[])[0],
+          attributes: { opsets: [{ domain: 'ai.onnx', version: 17 }], has_external_data: false, onnx_ir_version: 9 },
+        },
+      ],
+    });
     const out = join(tempDir(), 'out.fnnx');
     const r = runCli(['pack', src, '-o', out, '-q']);
     expect(r.code).toBe(1);

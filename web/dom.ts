@@ -14,7 +14,9 @@ export function h<K extends keyof HTMLElementTagNameMap>(
 ): HTMLElementTagNameMap[K] {
   const el = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
-  for (const c of children) if (c !== null && c !== undefined && c !== false) el.append(typeof c === 'number' ? String(c) : typeof c === 'string' ? printable(c) : c);
+  for (const c of children)
+    if (c !== null && c !== undefined && c !== false)
+      el.append(typeof c === 'number' ? String(c) : typeof c === 'string' ? printable(c) : c);
   return el;
 }
 

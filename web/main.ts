@@ -8,9 +8,9 @@ import {
   readNewestCard,
   validate,
   type Descriptor,
-  type MemberInfo,
   type TarStore,
 } from '../src/web/index.js';
+import { buildFromOnnx, modelsOf } from './build-onnx.js';
 import { setupUploadStep } from './upload-step.js';
 import { h, setText } from './dom.js';
 import { setupTabs } from './tabs.js';
@@ -27,6 +27,8 @@ const describeButton = $<HTMLButtonElement>('describe');
 const progress = $<HTMLProgressElement>('hash-progress');
 const rateLabel = $<HTMLSpanElement>('hash-rate');
 const strictBox = $<HTMLInputElement>('strict');
+const onnxInput = $<HTMLInputElement>('onnx');
+const downloadLink = $<HTMLAnchorElement>('download');
 const selectTab = setupTabs($('tabs'));
 const uploadStep = setupUploadStep({
   file: () => localFile,
@@ -74,6 +76,9 @@ function begin(message: string, newArtifact = false): AbortSignal {
   if (newArtifact) {
     views.hidden = true;
     openedStore = undefined;
+    // A link to the last built artifact would read as a link to the one opened next.
+    if (downloadLink.href) URL.revokeObjectURL(downloadLink.href);
+    downloadLink.hidden = true;
   }
   current = new AbortController();
   errorLine.hidden = true;
@@ -142,6 +147,25 @@ fileInput.addEventListener('change', () => {
   localFile = file;
   const signal = begin(`Reading ${file.name}…`, true);
   show(openBlob(file), file.name, signal).catch(showError);
+});
+
+/** The models become an artifact, offered for download and opened in the views like a local file. */
+onnxInput.addEventListener('change', () => {
+  const files = Array.from(onnxInput.files ?? []);
+  const { models } = modelsOf(files);
+  if (models.length === 0) return;
+  const signal = begin(`Building from ${models.map((m) => m.name).join(' → ')}…`, true);
+  buildFromOnnx(files, signal)
+    .then((artifact) => {
+      if (signal.aborted) return;
+      downloadLink.href = URL.createObjectURL(artifact);
+      downloadLink.download = artifact.name;
+      downloadLink.textContent = `Download ${artifact.name}`;
+      downloadLink.hidden = false;
+      localFile = artifact;
+      return show(openBlob(artifact), artifact.name, signal);
+    })
+    .catch(showError);
 });
 
 urlForm.addEventListener('submit', (e) => {

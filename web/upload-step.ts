@@ -44,7 +44,12 @@ export function setupUploadStep(deps: UploadStepDeps): { reset(): void } {
       .finally(() => (button.disabled = false));
   });
 
-  async function run(file: File, descriptor: Descriptor, signal: AbortSignal, onProgress: (sent: number, total: number) => void): Promise<string> {
+  async function run(
+    file: File,
+    descriptor: Descriptor,
+    signal: AbortSignal,
+    onProgress: (sent: number, total: number) => void,
+  ): Promise<string> {
     const doc = JSON.parse(detailsBox.value) as unknown;
     const details = parseUploadDetails(doc);
     if (details.shape === 's3-initiate') {

@@ -24,8 +24,13 @@ export function summaryView(a: ArtifactContents, label: string, size: number): N
     });
   const ops = a.ops.map((op) => {
     const x = obj(op);
-    const sig = (list: Json | undefined) => arr(list).map((p) => `${text(obj(p).dtype)} ${text(obj(p).shape)}`).join(', ') || '—';
-    const opsets = arr(obj(x.attributes).opsets).map((o) => `${text(obj(o).domain)} ${text(obj(o).version)}`).join(', ');
+    const sig = (list: Json | undefined) =>
+      arr(list)
+        .map((p) => `${text(obj(p).dtype)} ${text(obj(p).shape)}`)
+        .join(', ') || '—';
+    const opsets = arr(obj(x.attributes).opsets)
+      .map((o) => `${text(obj(o).domain)} ${text(obj(o).version)}`)
+      .join(', ');
     return [code(text(x.id)), text(x.op), sig(x.inputs), sig(x.outputs), opsets || '—'];
   });
   return [
@@ -52,9 +57,7 @@ export function summaryView(a: ArtifactContents, label: string, size: number): N
       [...io('input', arr(m.inputs)), ...io('output', arr(m.outputs))],
       'io-table',
     ),
-    a.ops.length
-      ? table('Ops', ['Id', 'Op', 'Inputs', 'Outputs', 'Opsets'], ops, 'ops-table')
-      : empty('This artifact declares no ops.'),
+    a.ops.length ? table('Ops', ['Id', 'Op', 'Inputs', 'Outputs', 'Opsets'], ops, 'ops-table') : empty('This artifact declares no ops.'),
     ...warningsView(a),
   ];
 }
@@ -63,7 +66,11 @@ function warningsView(a: ArtifactContents): Node[] {
   if (!a.warnings.length) return [];
   return [
     h('h3', {}, 'Reader warnings'),
-    h('ul', { class: 'warnings', 'data-testid': 'reader-warnings' }, ...a.warnings.map((w) => h('li', {}, `${w.member ? `${w.member}: ` : ''}${w.message} (${w.code})`))),
+    h(
+      'ul',
+      { class: 'warnings', 'data-testid': 'reader-warnings' },
+      ...a.warnings.map((w) => h('li', {}, `${w.member ? `${w.member}: ` : ''}${w.message} (${w.code})`)),
+    ),
   ];
 }
 
@@ -71,7 +78,14 @@ export function metadataView(a: ArtifactContents): Node[] {
   const rows = a.metadata.map((m) => {
     const e = m.entry;
     const shape = m.conforms ? 'conforms' : m.legacy ? 'legacy {id, tags, payload}' : 'incomplete';
-    return [code(text(e.id)), text(e.producer), tags(m.tags), Object.keys(obj(e.payload)).join(', ') || '—', `${m.member} #${m.index}`, shape];
+    return [
+      code(text(e.id)),
+      text(e.producer),
+      tags(m.tags),
+      Object.keys(obj(e.payload)).join(', ') || '—',
+      `${m.member} #${m.index}`,
+      shape,
+    ];
   });
   const metrics = Object.entries(a.metrics).map(([k, v]) => [code(k), text(v)]);
   return [
@@ -117,7 +131,14 @@ function dirNode(dir: Dir, depth: number): HTMLUListElement {
     const details = h(
       'details',
       {},
-      h('summary', {}, h('span', { class: 'name' }, `${name}/`), ' ', bytes(sub.size), h('span', { class: 'muted' }, ` · ${sub.count} file${sub.count === 1 ? '' : 's'}`)),
+      h(
+        'summary',
+        {},
+        h('span', { class: 'name' }, `${name}/`),
+        ' ',
+        bytes(sub.size),
+        h('span', { class: 'muted' }, ` · ${sub.count} file${sub.count === 1 ? '' : 's'}`),
+      ),
       dirNode(sub, depth + 1),
     );
     details.open = depth < 2;
@@ -125,7 +146,16 @@ function dirNode(dir: Dir, depth: number): HTMLUListElement {
   }
   for (const f of dir.files) {
     const note = f.kind === 'file' ? (f.dataOffset === undefined ? '' : ` · at ${f.dataOffset}`) : ` · ${f.kind}`;
-    items.push(h('li', { class: 'file', 'data-member': f.name }, h('span', { class: 'name' }, f.name.split('/').pop()!), ' ', bytes(f.size), h('span', { class: 'muted' }, note)));
+    items.push(
+      h(
+        'li',
+        { class: 'file', 'data-member': f.name },
+        h('span', { class: 'name' }, f.name.split('/').pop()!),
+        ' ',
+        bytes(f.size),
+        h('span', { class: 'muted' }, note),
+      ),
+    );
   }
   return h('ul', {}, ...items);
 }
@@ -159,7 +189,14 @@ export function descriptorView(d: Descriptor, seconds: number): Node[] {
         ['file_hash (SHA-256)', h('code', { 'data-testid': 'file-hash' }, d.file_hash)],
         ['size', bytes(d.size)],
         ['members indexed', String(Object.keys(d.file_index).length)],
-        ['hashed in', h('span', { 'data-testid': 'hash-seconds', 'data-seconds': String(seconds) }, `${seconds.toFixed(2)} s (${rate.toFixed(0)} MiB/s)`)],
+        [
+          'hashed in',
+          h(
+            'span',
+            { 'data-testid': 'hash-seconds', 'data-seconds': String(seconds) },
+            `${seconds.toFixed(2)} s (${rate.toFixed(0)} MiB/s)`,
+          ),
+        ],
       ],
       'descriptor-facts',
     ),
@@ -173,10 +210,20 @@ export function validationView(r: ValidationReport, uploadRules: boolean): Node[
   const verdict = `${r.valid ? 'Sound' : 'Broken'}: ${error} error${error === 1 ? '' : 's'}, ${warning} warning${warning === 1 ? '' : 's'}, ${info} note${info === 1 ? '' : 's'}`;
   const order = { error: 0, warning: 1, info: 2 };
   const sorted = [...r.diagnostics].sort((a, b) => order[a.severity] - order[b.severity] || (a.member ?? '').localeCompare(b.member ?? ''));
-  const rows = sorted.map((d) => [h('span', { class: `sev-${d.severity}` }, d.severity), code(d.code), d.member ?? '(artifact)', d.pointer ? code(d.pointer) : '—', d.message]);
+  const rows = sorted.map((d) => [
+    h('span', { class: `sev-${d.severity}` }, d.severity),
+    code(d.code),
+    d.member ?? '(artifact)',
+    d.pointer ? code(d.pointer) : '—',
+    d.message,
+  ]);
   return [
     h('p', { class: `verdict ${r.valid ? 'ok' : 'bad'}`, 'data-testid': 'validation-verdict' }, verdict),
-    h('p', { class: 'muted' }, `Every rule of the format${r.strict ? ', strict (warnings count as errors)' : ''}${uploadRules ? ', plus the registry’s upload rules' : ''}; ONNX models checked by range against their declarations.`),
+    h(
+      'p',
+      { class: 'muted' },
+      `Every rule of the format${r.strict ? ', strict (warnings count as errors)' : ''}${uploadRules ? ', plus the registry’s upload rules' : ''}; ONNX models checked by range against their declarations.`,
+    ),
     rows.length
       ? table('Diagnostics', ['Severity', 'Code', 'Member', 'Pointer', 'Message'], rows, 'validation-table')
       : empty('No findings.'),

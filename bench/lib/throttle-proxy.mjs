@@ -7,10 +7,13 @@ import { createServer, request } from 'node:http';
 export async function startThrottleProxy(upstream, bytesPerSecond) {
   const target = new URL(upstream);
   const server = createServer((req, res) => {
-    const out = request({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: { ...req.headers, host: target.host } }, (up) => {
-      res.writeHead(up.statusCode ?? 502, up.headers);
-      up.pipe(res);
-    });
+    const out = request(
+      { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: { ...req.headers, host: target.host } },
+      (up) => {
+        res.writeHead(up.statusCode ?? 502, up.headers);
+        up.pipe(res);
+      },
+    );
     out.on('error', () => res.destroy());
     const started = Date.now();
     let sent = 0;

@@ -15,6 +15,8 @@ const CARD_PATH = /^meta_artifacts\/[^/]+\/model_card\.zip$/;
 export function newestCard(members: readonly MemberInfo[]): MemberInfo | undefined {
   const cards = members.filter((m) => m.kind === 'file' && CARD_PATH.test(m.name));
   const withOffsets = cards.every((m) => m.dataOffset !== undefined);
-  const sorted = withOffsets ? [...cards].sort((a, b) => a.dataOffset! - b.dataOffset!) : [...cards].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const sorted = withOffsets
+    ? [...cards].sort((a, b) => a.dataOffset! - b.dataOffset!)
+    : [...cards].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return sorted.at(-1);
 }

@@ -28,10 +28,14 @@ export function checkEntries(doc: Json, label: string): Array<{ [key: string]: J
 export function metaAppendMembers(entries: Array<{ [key: string]: Json }>, attachments: Attachment[], hex: string): MemberInput[] {
   const members: MemberInput[] = [{ name: sidecarName(hex), body: jsonBytes(entries) }];
   if (attachments.length === 0) return members;
-  if (entries.length !== 1) throw new UsageError('ATTACH_NEEDS_ONE_ENTRY', 'attachments belong to one entry: give exactly one entry with --attach');
+  if (entries.length !== 1)
+    throw new UsageError('ATTACH_NEEDS_ONE_ENTRY', 'attachments belong to one entry: give exactly one entry with --attach');
   const id = entries[0]!.id as string;
   if (!isPathSafeId(id)) {
-    throw new ArtifactError('META_ID_UNSAFE', `entry id "${id}" cannot name a folder under meta_artifacts/ (it has "/" or "\\", or is "." or "..")`);
+    throw new ArtifactError(
+      'META_ID_UNSAFE',
+      `entry id "${id}" cannot name a folder under meta_artifacts/ (it has "/" or "\\", or is "." or "..")`,
+    );
   }
   for (const a of attachments) {
     const name = `meta_artifacts/${id}/${a.name}`;

@@ -72,12 +72,20 @@ export function budgetedJsonReader(
     }
     spent += size;
     if (spent > limits.maxJsonTotal) {
-      throw new LimitError('maxJsonTotal', `reading this member takes the artifact's JSON past ${limits.maxJsonTotal} bytes in all (root files, sidecars, patches)`, { member: name });
+      throw new LimitError(
+        'maxJsonTotal',
+        `reading this member takes the artifact's JSON past ${limits.maxJsonTotal} bytes in all (root files, sidecars, patches)`,
+        { member: name },
+      );
     }
     const left = limits.maxJsonValuesTotal - valuesSpent;
     const bound: ValueBound =
       left < limits.maxJsonValues
-        ? { limit: 'maxJsonValuesTotal', max: left, message: `takes the artifact's JSON past ${limits.maxJsonValuesTotal} values in all (root files, sidecars, patches)` }
+        ? {
+            limit: 'maxJsonValuesTotal',
+            max: left,
+            message: `takes the artifact's JSON past ${limits.maxJsonValuesTotal} values in all (root files, sidecars, patches)`,
+          }
         : { limit: 'maxJsonValues', max: limits.maxJsonValues, message: `JSON holds more than ${limits.maxJsonValues} values` };
     const text = decodeJson(await store.read(name, signal), name);
     valuesSpent += checkShape(text, name, limits.maxJsonDepth, bound);

@@ -43,7 +43,7 @@ export function entryProblems(entry: { [key: string]: Json }): string[] {
 export function classifyEntry(entry: { [key: string]: Json }, member: string, index: number): ReadMetaEntry {
   const conforms = entryProblems(entry).length === 0;
   const legacy = !conforms && Object.hasOwn(entry, 'tags') && !Object.hasOwn(entry, 'producer') && !Object.hasOwn(entry, 'producer_tags');
-  const rawTags = conforms ? entry.producer_tags : entry.tags ?? entry.producer_tags;
+  const rawTags = conforms ? entry.producer_tags : (entry.tags ?? entry.producer_tags);
   const tags = Array.isArray(rawTags) ? rawTags.filter((t): t is string => typeof t === 'string') : [];
   return { entry, member, index, tags, conforms, legacy };
 }

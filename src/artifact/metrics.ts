@@ -2,10 +2,7 @@ import { isObject, type Json } from './json-member.js';
 import type { ReadMetaEntry } from './metadata.js';
 
 const TABULAR_TASKS = ['dataforce.studio::tabular_classification:v1', 'dataforce.studio::tabular_regression:v1'];
-const TABULAR_METRICS = [
-  'falcon.beastbyte.ai::tabular_classification_metrics:v1',
-  'falcon.beastbyte.ai::tabular_regression_metrics:v1',
-];
+const TABULAR_METRICS = ['falcon.beastbyte.ai::tabular_classification_metrics:v1', 'falcon.beastbyte.ai::tabular_regression_metrics:v1'];
 const REGISTRY_METRICS = 'dataforce.studio::registry_metrics:v1';
 
 type JsonObject = { [key: string]: Json };

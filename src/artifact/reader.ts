@@ -110,7 +110,8 @@ async function effectiveManifest(
   for (const name of patches) {
     manifest = applyPatch(manifest, checkPatch((await json(name)) ?? null, name), name);
   }
-  if (!isObject(manifest)) throw new ArtifactError('PATCH_RESULT_INVALID', 'patches leave a manifest that is not an object', { member: patches.at(-1) });
+  if (!isObject(manifest))
+    throw new ArtifactError('PATCH_RESULT_INVALID', 'patches leave a manifest that is not an object', { member: patches.at(-1) });
   return manifest;
 }
 

@@ -56,7 +56,10 @@ export function orderedMembers(input: ArtifactInput): MemberInput[] {
       throw new UsageError('ROOT_FILE_AS_MEMBER', 'give root files as root values, not as extra members', { member: f.name });
     }
   }
-  const rootMembers = roots.map(([name, value, empty]) => ({ name, body: value instanceof Uint8Array ? value : jsonBytes(value ?? empty) }));
+  const rootMembers = roots.map(([name, value, empty]) => ({
+    name,
+    body: value instanceof Uint8Array ? value : jsonBytes(value ?? empty),
+  }));
   return [...rootMembers, ...files];
 }
 

@@ -116,7 +116,10 @@ export function opIds(models: Array<Pick<OnnxModelFile, 'name' | 'id'>>): string
   }
   return models.map((m) => {
     if (m.id !== undefined) return m.id;
-    const base = m.name.split(/[\\/]/).pop()!.replace(/\.onnx$/i, '');
+    const base = m.name
+      .split(/[\\/]/)
+      .pop()!
+      .replace(/\.onnx$/i, '');
     const safe = base.replace(/[^a-zA-Z0-9_]+/g, '_').replace(/^_+|_+$/g, '') || 'model';
     let id = safe;
     for (let n = 2; taken.has(id); n++) id = `${safe}_${n}`;
@@ -127,9 +130,13 @@ export function opIds(models: Array<Pick<OnnxModelFile, 'name' | 'id'>>): string
 
 async function modelOp(file: OnnxModelFile, id: string, signal: AbortSignal | undefined): Promise<ModelOp> {
   const info = await readOnnxModel(file.source, 0, file.source.byteLength, { member: file.name, signal });
-  if (info.irVersion === undefined) throw new ArtifactError('ONNX_MALFORMED', `${file.name} has no ir_version: not a serialized ONNX ModelProto`, { member: file.name });
+  if (info.irVersion === undefined)
+    throw new ArtifactError('ONNX_MALFORMED', `${file.name} has no ir_version: not a serialized ONNX ModelProto`, { member: file.name });
   const graphInputs = info.inputs.filter((v) => !info.initializers.has(v.name));
-  if (info.outputs.length === 0) throw new ArtifactError('ONNX_NO_OUTPUTS', `${file.name} has no graph outputs: nothing for the pipeline to bind`, { member: file.name });
+  if (info.outputs.length === 0)
+    throw new ArtifactError('ONNX_NO_OUTPUTS', `${file.name} has no graph outputs: nothing for the pipeline to bind`, {
+      member: file.name,
+    });
   const inputs = graphInputs.map((v) => portOf(v, { model: file.name, side: 'input' }));
   const outputs = info.outputs.map((v) => portOf(v, { model: file.name, side: 'output' }));
   const dataFiles = await externalDataMembers(file, id, info);
@@ -147,7 +154,16 @@ async function modelOp(file: OnnxModelFile, id: string, signal: AbortSignal | un
     dynamic_attributes: {},
   };
   const model: MemberInput = { name: `ops_artifacts/${id}/model.onnx`, body: bodyOf(file.source) };
-  return { id, file, inputNames: graphInputs.map((v) => v.name), outputNames: info.outputs.map((v) => v.name), inputs, outputs, op, members: [model, ...dataFiles] };
+  return {
+    id,
+    file,
+    inputNames: graphInputs.map((v) => v.name),
+    outputNames: info.outputs.map((v) => v.name),
+    inputs,
+    outputs,
+    op,
+    members: [model, ...dataFiles],
+  };
 }
 
 function portJson(p: FnnxPort): JsonObject {
@@ -194,7 +210,10 @@ async function externalDataMembers(file: OnnxModelFile, id: string, info: OnnxMo
       });
     }
     const location = memberSegments(ref.location).join('/');
-    if (location === 'model.onnx') throw new ArtifactError('ONNX_EXTERNAL_DATA_OUTSIDE', `${what}, the name the model itself takes in the artifact`, { member: file.name });
+    if (location === 'model.onnx')
+      throw new ArtifactError('ONNX_EXTERNAL_DATA_OUTSIDE', `${what}, the name the model itself takes in the artifact`, {
+        member: file.name,
+      });
     needed.set(location, Math.max(needed.get(location) ?? 0, (ref.offset ?? 0) + (ref.length ?? 0)));
   }
   const out: MemberInput[] = [];
@@ -207,7 +226,11 @@ async function externalDataMembers(file: OnnxModelFile, id: string, info: OnnxMo
       });
     }
     if (end > source.byteLength) {
-      throw new ArtifactError('ONNX_EXTERNAL_DATA_MISSING', `${file.name} reads tensor data up to byte ${end} of "${location}", which has ${source.byteLength}`, { member: file.name });
+      throw new ArtifactError(
+        'ONNX_EXTERNAL_DATA_MISSING',
+        `${file.name} reads tensor data up to byte ${end} of "${location}", which has ${source.byteLength}`,
+        { member: file.name },
+      );
     }
     out.push({ name: `ops_artifacts/${id}/${location}`, body: bodyOf(source) });
   }
@@ -219,15 +242,21 @@ function checkLink(from: ModelOp, to: ModelOp): void {
   const a = from.file.name;
   const b = to.file.name;
   if (from.outputs.length !== to.inputs.length) {
-    throw new UsageError('CHAIN_ARITY_MISMATCH', `${a} has ${from.outputs.length} output(s), but ${b}, next in the chain, takes ${to.inputs.length} input(s) (initializers excluded)`, {
-      hint: 'each model must take exactly what the one before it returns, in order',
-    });
+    throw new UsageError(
+      'CHAIN_ARITY_MISMATCH',
+      `${a} has ${from.outputs.length} output(s), but ${b}, next in the chain, takes ${to.inputs.length} input(s) (initializers excluded)`,
+      {
+        hint: 'each model must take exactly what the one before it returns, in order',
+      },
+    );
   }
   from.outputs.forEach((out, k) => {
     const inp = to.inputs[k]!;
     const pair = `${a} output ${k} '${from.outputNames[k]}' (${out.dtype} ${JSON.stringify(out.shape)}) feeds ${b} input ${k} '${to.inputNames[k]}' (${inp.dtype} ${JSON.stringify(inp.shape)})`;
     if (out.dtype !== inp.dtype) throw new UsageError('CHAIN_DTYPE_MISMATCH', `${pair}: the element types differ`);
-    const clash = out.shape.length !== inp.shape.length || out.shape.some((d, j) => typeof d === 'number' && typeof inp.shape[j] === 'number' && d !== inp.shape[j]);
+    const clash =
+      out.shape.length !== inp.shape.length ||
+      out.shape.some((d, j) => typeof d === 'number' && typeof inp.shape[j] === 'number' && d !== inp.shape[j]);
     if (clash) throw new UsageError('CHAIN_SHAPE_MISMATCH', `${pair}: the shapes cannot agree`);
   });
 }
@@ -237,7 +266,9 @@ function renamed(names: string[], renames: NewOnnxOptions['inputNames'], side: '
   const map = new Map(renames instanceof Map ? renames : Object.entries(renames ?? {}));
   for (const old of map.keys()) {
     if (!names.includes(old)) {
-      throw new UsageError('RENAME_UNKNOWN', `${model} has no graph ${side} named '${old}'`, { hint: `its ${side}s: ${names.map((n) => `'${n}'`).join(', ') || '(none)'}` });
+      throw new UsageError('RENAME_UNKNOWN', `${model} has no graph ${side} named '${old}'`, {
+        hint: `its ${side}s: ${names.map((n) => `'${n}'`).join(', ') || '(none)'}`,
+      });
     }
   }
   const out = names.map((n) => map.get(n) ?? n);
@@ -265,9 +296,13 @@ function bindChain(ops: ModelOp[], inputs: string[], outputs: string[]): JsonObj
     const names = isLast ? outputs : op.outputNames.map((n) => freeName(n, op.id, bound, finals));
     for (const n of names) {
       if (bound.has(n)) {
-        throw new UsageError('RENAME_INVALID', `the manifest output '${n}' is already the name of an input: a pipeline binds each name once`, {
-          hint: `rename it with --output-name ${n}=<new name>`,
-        });
+        throw new UsageError(
+          'RENAME_INVALID',
+          `the manifest output '${n}' is already the name of an input: a pipeline binds each name once`,
+          {
+            hint: `rename it with --output-name ${n}=<new name>`,
+          },
+        );
       }
       bound.add(n);
     }

@@ -19,7 +19,10 @@ export function pathGlob(pattern: string): PathGlob {
   const dirOnly = pattern.endsWith('/');
   const body = pattern.replace(/\/+$/, '').replace(/^\//, '');
   if (body === '' || body.split('/').some((s) => s === '.' || s === '..')) {
-    throw new UsageError('BAD_EXCLUDE', `--exclude ${JSON.stringify(pattern)} names no file: give a name or a path inside the folder, e.g. "*.log" or "data/raw/"`);
+    throw new UsageError(
+      'BAD_EXCLUDE',
+      `--exclude ${JSON.stringify(pattern)} names no file: give a name or a path inside the folder, e.g. "*.log" or "data/raw/"`,
+    );
   }
   const anchored = pattern.replace(/\/+$/, '').includes('/');
   const re = new RegExp(`^${toRegExp(body)}$`);

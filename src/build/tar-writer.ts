@@ -32,7 +32,11 @@ export function checkWritableName(name: string): void {
   }
 }
 
-export async function writeTar(members: AsyncIterable<MemberInput> | Iterable<MemberInput>, sink: ChunkSink, options: TarWriteOptions = {}): Promise<void> {
+export async function writeTar(
+  members: AsyncIterable<MemberInput> | Iterable<MemberInput>,
+  sink: ChunkSink,
+  options: TarWriteOptions = {},
+): Promise<void> {
   const pack = createPack();
   const tracker = new DeliveryTracker();
   const produce = (async () => {
@@ -100,9 +104,13 @@ async function feed(entry: EntrySink, m: MemberInput, size: number, delivered: D
     await delivered(written);
   }
   if (written !== size) {
-    throw new SourceError('SIZE_CHANGED', `expected ${size} bytes, the source gave ${written > size ? 'more' : written}; did it change while being packed?`, {
-      member: m.name,
-    });
+    throw new SourceError(
+      'SIZE_CHANGED',
+      `expected ${size} bytes, the source gave ${written > size ? 'more' : written}; did it change while being packed?`,
+      {
+        member: m.name,
+      },
+    );
   }
   entry.end(undefined);
 }

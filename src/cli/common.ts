@@ -71,8 +71,11 @@ export async function readJsonFile(path: string): Promise<Json> {
     return parseJson(new Uint8Array(bytes), path);
   } catch (e) {
     // The user's own file: bad input from the user is a usage error (exit 2), like a missing file.
-    if (e instanceof FnnxError && (e.code === 'JSON_INVALID')) {
-      throw new UsageError('JSON_INVALID', e.message, { member: path, hint: `fix the file and run again (python3 -m json.tool ${path} shows where it breaks)` });
+    if (e instanceof FnnxError && e.code === 'JSON_INVALID') {
+      throw new UsageError('JSON_INVALID', e.message, {
+        member: path,
+        hint: `fix the file and run again (python3 -m json.tool ${path} shows where it breaks)`,
+      });
     }
     throw e;
   }
@@ -85,4 +88,4 @@ export function collectRepeated(value: string, previous: string[] = []): string[
 
 /** The appenders' --drop-trailing: one wording for append-meta, patch-manifest and card add. */
 export const DROP_TRAILING_HELP =
-  'overwrite (and so drop) non-zero bytes after the archive\'s end blocks; without it such bytes refuse the append (TRAILING_BYTES)';
+  "overwrite (and so drop) non-zero bytes after the archive's end blocks; without it such bytes refuse the append (TRAILING_BYTES)";

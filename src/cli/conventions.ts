@@ -21,21 +21,121 @@ interface Convention {
 
 /** One entry per command, by its path ("card add"); a command without one fails the CLI tests. */
 export const CONVENTIONS: ReadonlyMap<string, Convention> = new Map<string, Convention>([
-  ['inspect', { examples: ['fnnx-kit inspect model.fnnx', 'fnnx-kit inspect https://example.com/model.fnnx --json', 'fnnx-kit inspect model.fnnx --index file_index.json'] }],
+  [
+    'inspect',
+    {
+      examples: [
+        'fnnx-kit inspect model.fnnx',
+        'fnnx-kit inspect https://example.com/model.fnnx --json',
+        'fnnx-kit inspect model.fnnx --index file_index.json',
+      ],
+    },
+  ],
   ['index', { examples: ['fnnx-kit index model.fnnx', 'fnnx-kit index https://example.com/model.fnnx > file_index.json'] }],
-  ['cat', { raw: true, examples: ['fnnx-kit cat model.fnnx manifest.json', 'fnnx-kit cat model.fnnx ops_artifacts/main/model.onnx > model.onnx'] }],
-  ['download', { progress: true, examples: ['fnnx-kit download https://example.com/model.fnnx -o model.fnnx', 'fnnx-kit download "$URL" -o model.fnnx --descriptor descriptor.json'] }],
-  ['extract', { progress: true, examples: ['fnnx-kit extract model.fnnx -C model/', 'fnnx-kit extract https://example.com/model.fnnx -C model/ --json'] }],
-  ['validate', { examples: ['fnnx-kit validate model.fnnx', 'fnnx-kit validate model.fnnx --for-upload --strict', 'fnnx-kit validate model/ --json > report.json'] }],
-  ['pack', { progress: true, examples: ['fnnx-kit pack model/ -o model.fnnx', 'fnnx-kit pack . -o model.fnnx --exclude "*.log" --exclude data/', 'fnnx-kit pack model/ -o - > model.fnnx'] }],
-  ['describe', { progress: true, examples: ['fnnx-kit describe model.fnnx > descriptor.json', 'fnnx-kit describe model.fnnx --max-size 1073741824 -q'] }],
-  ['verify', { progress: true, examples: ['fnnx-kit verify model.fnnx --descriptor descriptor.json', 'fnnx-kit verify model.fnnx --sha256 <64 hex> --size 16384'] }],
-  ['append-meta', { examples: ['fnnx-kit append-meta model.fnnx --entry metrics.json', 'fnnx-kit append-meta model.fnnx --entry report-entry.json --attach report.html=./out/report.html'] }],
-  ['patch-manifest', { examples: ['fnnx-kit patch-manifest model.fnnx --patch patch.json', 'fnnx-kit patch-manifest model/ --patch patch.json --json'] }],
-  ['card add', { progress: true, examples: ['fnnx-kit card add model.fnnx card.html', 'fnnx-kit card add model.fnnx card.html --asset chart.png --asset style.css'] }],
-  ['new', { examples: ['fnnx-kit new my_model/ --onnx model.onnx --name churn --version 1.2.0 --producer acme-train:0.3', 'fnnx-kit new my_model/ --onnx scaler.onnx --onnx model.onnx', 'fnnx-kit new my_model/ --onnx model.onnx --input-name float_input=features --output-name variable=score'] }],
-  ['upload', { progress: true, examples: ['fnnx-kit upload model.fnnx --details details.json --descriptor descriptor.json', 'fnnx-kit upload --initiate "$(jq -r .url create-answer.json)"', 'fnnx-kit upload model.fnnx --details parts.json --sha256 <64 hex> --size <bytes> --concurrency 8'] }],
-  ['card show', { raw: true, examples: ['fnnx-kit card show model.fnnx > card.html', 'fnnx-kit card show https://example.com/model.fnnx'] }],
+  [
+    'cat',
+    {
+      raw: true,
+      examples: ['fnnx-kit cat model.fnnx manifest.json', 'fnnx-kit cat model.fnnx ops_artifacts/main/model.onnx > model.onnx'],
+    },
+  ],
+  [
+    'download',
+    {
+      progress: true,
+      examples: [
+        'fnnx-kit download https://example.com/model.fnnx -o model.fnnx',
+        'fnnx-kit download "$URL" -o model.fnnx --descriptor descriptor.json',
+      ],
+    },
+  ],
+  [
+    'extract',
+    {
+      progress: true,
+      examples: ['fnnx-kit extract model.fnnx -C model/', 'fnnx-kit extract https://example.com/model.fnnx -C model/ --json'],
+    },
+  ],
+  [
+    'validate',
+    {
+      examples: [
+        'fnnx-kit validate model.fnnx',
+        'fnnx-kit validate model.fnnx --for-upload --strict',
+        'fnnx-kit validate model/ --json > report.json',
+      ],
+    },
+  ],
+  [
+    'pack',
+    {
+      progress: true,
+      examples: [
+        'fnnx-kit pack model/ -o model.fnnx',
+        'fnnx-kit pack . -o model.fnnx --exclude "*.log" --exclude data/',
+        'fnnx-kit pack model/ -o - > model.fnnx',
+      ],
+    },
+  ],
+  [
+    'describe',
+    {
+      progress: true,
+      examples: ['fnnx-kit describe model.fnnx > descriptor.json', 'fnnx-kit describe model.fnnx --max-size 1073741824 -q'],
+    },
+  ],
+  [
+    'verify',
+    {
+      progress: true,
+      examples: ['fnnx-kit verify model.fnnx --descriptor descriptor.json', 'fnnx-kit verify model.fnnx --sha256 <64 hex> --size 16384'],
+    },
+  ],
+  [
+    'append-meta',
+    {
+      examples: [
+        'fnnx-kit append-meta model.fnnx --entry metrics.json',
+        'fnnx-kit append-meta model.fnnx --entry report-entry.json --attach report.html=./out/report.html',
+      ],
+    },
+  ],
+  [
+    'patch-manifest',
+    { examples: ['fnnx-kit patch-manifest model.fnnx --patch patch.json', 'fnnx-kit patch-manifest model/ --patch patch.json --json'] },
+  ],
+  [
+    'card add',
+    {
+      progress: true,
+      examples: ['fnnx-kit card add model.fnnx card.html', 'fnnx-kit card add model.fnnx card.html --asset chart.png --asset style.css'],
+    },
+  ],
+  [
+    'new',
+    {
+      examples: [
+        'fnnx-kit new my_model/ --onnx model.onnx --name churn --version 1.2.0 --producer acme-train:0.3',
+        'fnnx-kit new my_model/ --onnx scaler.onnx --onnx model.onnx',
+        'fnnx-kit new my_model/ --onnx model.onnx --input-name float_input=features --output-name variable=score',
+      ],
+    },
+  ],
+  [
+    'upload',
+    {
+      progress: true,
+      examples: [
+        'fnnx-kit upload model.fnnx --details details.json --descriptor descriptor.json',
+        'fnnx-kit upload --initiate "$(jq -r .url create-answer.json)"',
+        'fnnx-kit upload model.fnnx --details parts.json --sha256 <64 hex> --size <bytes> --concurrency 8',
+      ],
+    },
+  ],
+  [
+    'card show',
+    { raw: true, examples: ['fnnx-kit card show model.fnnx > card.html', 'fnnx-kit card show https://example.com/model.fnnx'] },
+  ],
 ]);
 
 const EXIT_CODES = `
@@ -110,7 +210,8 @@ const COMMANDER_CODES: ReadonlyMap<string, ErrorCode> = new Map<string, ErrorCod
 
 /** A commander usage error as one of ours, or undefined when commander only printed help or the version. */
 function fromCommander(e: CommanderError): UsageError | undefined {
-  if (e.exitCode === 0 || e.code === 'commander.help' || e.code === 'commander.helpDisplayed' || e.code === 'commander.version') return undefined;
+  if (e.exitCode === 0 || e.code === 'commander.help' || e.code === 'commander.helpDisplayed' || e.code === 'commander.version')
+    return undefined;
   const where = failedCommand ? commandPath(failedCommand) : '';
   const message = e.message.replace(/^error: /, '');
   return new UsageError(COMMANDER_CODES.get(e.code) ?? 'USAGE', message, { hint: `see fnnx-kit ${where ? `${where} ` : ''}--help` });
@@ -137,7 +238,8 @@ export function reportFailure(e: unknown, argv: string[]): number {
     if (!usage) return e.exitCode === 0 ? EXIT_OK : EXIT_USAGE; // help went to stderr: `fnnx-kit` alone
     error = usage;
   }
-  if (jsonRequested || argvAsksJson(argv)) (stdoutIsData ? process.stderr : process.stdout).write(`${JSON.stringify(errorJson(error), null, 2)}\n`);
+  if (jsonRequested || argvAsksJson(argv))
+    (stdoutIsData ? process.stderr : process.stdout).write(`${JSON.stringify(errorJson(error), null, 2)}\n`);
   else process.stderr.write(formatError(error, argv.includes('--debug')));
   return exitCodeOf(error);
 }

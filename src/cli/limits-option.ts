@@ -21,9 +21,13 @@ export function collectLimit(text: string, previous: Record<string, number> = {}
   if (!m) {
     const named = /^([A-Za-z]+)=(.*)$/.exec(text.trim());
     if (named && Object.hasOwn(KNOWN_LIMITS, named[1]!)) {
-      throw new UsageError('BAD_LIMIT', `--limit ${named[1]} takes a whole number (optionally ending in KiB, MiB or GiB), not ${JSON.stringify(named[2])}`, {
-        hint: `e.g. --limit ${named[1]}=${KNOWN_LIMITS[named[1]!]! * 2}`,
-      });
+      throw new UsageError(
+        'BAD_LIMIT',
+        `--limit ${named[1]} takes a whole number (optionally ending in KiB, MiB or GiB), not ${JSON.stringify(named[2])}`,
+        {
+          hint: `e.g. --limit ${named[1]}=${KNOWN_LIMITS[named[1]!]! * 2}`,
+        },
+      );
     }
     throw new UsageError('BAD_LIMIT', `--limit ${JSON.stringify(text)} is not name=value (e.g. maxJsonMember=128MiB)`);
   }

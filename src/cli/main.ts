@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
-import { commands } from './commands/index.js';
+import { commandLoaders } from './commands/index.js';
 import { applyConventions, helpArgv, reportFailure } from './conventions.js';
 import { formatError } from './errors.js';
 import { handleStdoutErrors } from './stdout.js';
@@ -11,7 +11,17 @@ function packageVersion(): string {
   return typeof pkg === 'object' && pkg !== null && 'version' in pkg && typeof pkg.version === 'string' ? pkg.version : 'unknown';
 }
 
-export function buildProgram(): Command {
+/** The command a command line names (its first word that is not an option), if it is one of ours. */
+function commandNamed(args: readonly string[]): string | undefined {
+  const word = args.find((a) => !a.startsWith('-'));
+  return word !== undefined && commandLoaders.has(word) ? word : undefined;
+}
+
+/**
+ * The program with the command `args` names, or with every command (for help, a mistyped name…):
+ * a run loads only the modules it needs.
+ */
+export async function buildProgram(args: readonly string[] = []): Promise<Command> {
   const program = new Command('fnnx-kit')
     .description('Read, write and validate FNNX model artifacts (.fnnx, .pyfnx, .dfs, .luml)')
     .version(packageVersion(), '-V, --version', 'print the version and exit')
@@ -19,7 +29,9 @@ export function buildProgram(): Command {
     // Program options end at the subcommand, so `new --version 1.2.0` is the model's version;
     // applyConventions then offers --debug on every subcommand too.
     .enablePositionalOptions();
-  for (const register of commands) register(program);
+  const only = commandNamed(args);
+  const loaders = only ? [commandLoaders.get(only)!] : [...commandLoaders.values()];
+  for (const register of await Promise.all(loaders.map((load) => load()))) register(program);
   applyConventions(program);
   return program;
 }
@@ -27,9 +39,10 @@ export function buildProgram(): Command {
 /** Runs the CLI and resolves to the process exit code; never throws. */
 export async function main(argv: string[]): Promise<number> {
   handleStdoutErrors((e) => formatError(e, argv.includes('--debug')));
-  const program = buildProgram();
   try {
-    await program.parseAsync(helpArgv(argv));
+    const args = helpArgv(argv);
+    const program = await buildProgram(args.slice(2));
+    await program.parseAsync(args);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (e) {
     return reportFailure(e, argv);

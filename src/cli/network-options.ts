@@ -15,7 +15,10 @@ export interface NetworkOptions {
 
 export function withNetworkOptions(cmd: Command): Command {
   return cmd
-    .option('--speed-limit <bytes>', `for URLs: give up (TOO_SLOW) when data arrives slower than this many bytes a second over --speed-time; 0 = never (default ${DEFAULT_SPEED_LIMIT})`)
+    .option(
+      '--speed-limit <bytes>',
+      `for URLs: give up (TOO_SLOW) when data arrives slower than this many bytes a second over --speed-time; 0 = never (default ${DEFAULT_SPEED_LIMIT})`,
+    )
     .option('--speed-time <seconds>', `the window --speed-limit is averaged over (default ${DEFAULT_SPEED_TIME_MS / 1000})`)
     .option('--timeout <seconds>', 'give up on the whole command after this long (TIMEOUT); default: no overall limit');
 }
@@ -40,7 +43,11 @@ export async function withDeadline<T>(opts: NetworkOptions, work: (signal: Abort
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       controller.abort();
-      reject(new SourceError('TIMEOUT', `gave up after --timeout ${seconds} s`, { hint: 'raise --timeout, or leave it out for no overall limit' }));
+      reject(
+        new SourceError('TIMEOUT', `gave up after --timeout ${seconds} s`, {
+          hint: 'raise --timeout, or leave it out for no overall limit',
+        }),
+      );
     }, seconds * 1000);
   });
   try {
@@ -52,12 +59,14 @@ export async function withDeadline<T>(opts: NetworkOptions, work: (signal: Abort
 
 function whole(text: string, option: string): number {
   const n = Number(text);
-  if (!/^\d+$/.test(text) || !Number.isSafeInteger(n)) throw new UsageError('BAD_OPTION', `${option} must be a whole number, not "${text}"`);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(n))
+    throw new UsageError('BAD_OPTION', `${option} must be a whole number, not "${text}"`);
   return n;
 }
 
 function positive(text: string, option: string): number {
   const n = Number(text);
-  if (!/^\d+(\.\d+)?$/.test(text) || !(n > 0) || !Number.isFinite(n)) throw new UsageError('BAD_OPTION', `${option} must be a positive number of seconds, not "${text}"`);
+  if (!/^\d+(\.\d+)?$/.test(text) || !(n > 0) || !Number.isFinite(n))
+    throw new UsageError('BAD_OPTION', `${option} must be a positive number of seconds, not "${text}"`);
   return n;
 }

@@ -19,7 +19,8 @@ export function differences(expected: Expected, actual: DescribeResult): string[
     out.push(`file_hash: expected ${expected.file_hash.toLowerCase()}, got ${got.file_hash}`);
   }
   if (expected.size !== undefined && expected.size !== got.size) out.push(`size: expected ${expected.size}, got ${got.size}`);
-  if (expected.md5 !== undefined && expected.md5.toLowerCase() !== actual.digests.md5) out.push(`md5: expected ${expected.md5.toLowerCase()}, got ${actual.digests.md5}`);
+  if (expected.md5 !== undefined && expected.md5.toLowerCase() !== actual.digests.md5)
+    out.push(`md5: expected ${expected.md5.toLowerCase()}, got ${actual.digests.md5}`);
   if (expected.file_index !== undefined) pushAll(out, indexDifferences(expected.file_index, got.file_index));
   return out;
 }

@@ -41,12 +41,17 @@ type Names = readonly [number, number, number, number, number, number, number, n
 /** x rotr r1 ^ x rotr r2 ^ (x rotr r3, or x >>> r3 for the schedule's small sigmas). */
 function sigma(c: CodeWriter, x: number, r1: number, r2: number, r3: number, lastIsShift: boolean): void {
   c.get(x).i32(r1).op(Op.rotr).get(x).i32(r2).op(Op.rotr).op(Op.xor);
-  c.get(x).i32(r3).op(lastIsShift ? Op.shrU : Op.rotr).op(Op.xor);
+  c.get(x)
+    .i32(r3)
+    .op(lastIsShift ? Op.shrU : Op.rotr)
+    .op(Op.xor);
 }
 
 /** Memory is little-endian; SHA-256 reads its words big-endian. */
 function loadBigEndianWord(c: CodeWriter, i: number): void {
-  c.get(PTR).load(4 * i).set(T1);
+  c.get(PTR)
+    .load(4 * i)
+    .set(T1);
   c.get(T1).i32(0x00ff00ff).op(Op.and).i32(8).op(Op.rotr);
   c.get(T1).i32(0xff00ff00).op(Op.and).i32(8).op(Op.rotl);
   c.op(Op.or).set(W + i);
@@ -58,7 +63,10 @@ function extendSchedule(c: CodeWriter, t: number): void {
   sigma(c, w(2), 17, 19, 10, true);
   c.get(w(7)).op(Op.add);
   sigma(c, w(15), 7, 18, 3, true);
-  c.op(Op.add).get(w(16)).op(Op.add).set(W + (t & 15));
+  c.op(Op.add)
+    .get(w(16))
+    .op(Op.add)
+    .set(W + (t & 15));
 }
 
 /** Round t, with constant k; `v` names the locals holding a..h this round. Returns the names for the next. */
@@ -66,7 +74,11 @@ function round(c: CodeWriter, t: number, k: number, v: Names): Names {
   const [a, b, cc, d, e, f, g, h] = v;
   if (t >= 16) extendSchedule(c, t);
   // T1 = h + K[t] + W[t] + Ch(e, f, g) + Σ1(e), summed so h + K + W need not wait for e.
-  c.get(h).i32(k).op(Op.add).get(W + (t & 15)).op(Op.add);
+  c.get(h)
+    .i32(k)
+    .op(Op.add)
+    .get(W + (t & 15))
+    .op(Op.add);
   c.get(g).get(e).get(f).get(g).op(Op.xor, Op.and, Op.xor, Op.add);
   sigma(c, e, 6, 11, 25, false);
   c.op(Op.add).set(T1);
@@ -83,18 +95,30 @@ function round(c: CodeWriter, t: number, k: number, v: Names): Names {
 
 function blocksFunction(): CodeWriter {
   const c = new CodeWriter();
-  for (let i = 0; i < 8; i++) c.i32(STATE_ADDRESS).load(4 * i, 2).tee(STATE + i).set(VARS + i);
+  for (let i = 0; i < 8; i++)
+    c.i32(STATE_ADDRESS)
+      .load(4 * i, 2)
+      .tee(STATE + i)
+      .set(VARS + i);
   c.block().loop();
   c.get(COUNT).op(Op.eqz).brIf(1);
   for (let i = 0; i < 16; i++) loadBigEndianWord(c, i);
   let v: Names = [VARS, VARS + 1, VARS + 2, VARS + 3, VARS + 4, VARS + 5, VARS + 6, VARS + 7];
   for (const [t, k] of K.entries()) v = round(c, t, k, v);
   // 64 rounds rename the variables full circle: a..h are back in their own locals.
-  for (let i = 0; i < 8; i++) c.get(STATE + i).get(VARS + i).op(Op.add).tee(STATE + i).set(VARS + i);
+  for (let i = 0; i < 8; i++)
+    c.get(STATE + i)
+      .get(VARS + i)
+      .op(Op.add)
+      .tee(STATE + i)
+      .set(VARS + i);
   c.get(PTR).i32(64).op(Op.add).set(PTR);
   c.get(COUNT).i32(1).op(Op.sub).set(COUNT);
   c.br(0).end().end();
-  for (let i = 0; i < 8; i++) c.i32(STATE_ADDRESS).get(STATE + i).store(4 * i, 2);
+  for (let i = 0; i < 8; i++)
+    c.i32(STATE_ADDRESS)
+      .get(STATE + i)
+      .store(4 * i, 2);
   return c;
 }
 

@@ -131,7 +131,13 @@ export function writeModule(m: OneFunctionModule): Uint8Array {
     ...section(1, vector([[0x60, ...vector(Array.from({ length: m.params }, () => [I32])), 0x00]])),
     ...section(3, vector([[0x00]])),
     ...section(5, vector([[0x00, ...unsignedLeb(m.pages)]])),
-    ...section(7, vector([[...name('memory'), 0x02, 0x00], [...name(m.functionName), 0x00, 0x00]])),
+    ...section(
+      7,
+      vector([
+        [...name('memory'), 0x02, 0x00],
+        [...name(m.functionName), 0x00, 0x00],
+      ]),
+    ),
     ...section(10, vector([[...unsignedLeb(body.length), ...body]])),
   ]);
 }

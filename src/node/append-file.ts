@@ -95,7 +95,11 @@ async function appendToTar(path: string, plan: AppendPlanner, options: AppendOpt
   }
 }
 
-async function planAppend(path: string, plan: AppendPlanner, options: AppendOptions): Promise<{ members: MemberInput[]; endOffset: number }> {
+async function planAppend(
+  path: string,
+  plan: AppendPlanner,
+  options: AppendOptions,
+): Promise<{ members: MemberInput[]; endOffset: number }> {
   const source = await FileSource.open(path, { noFollow: true });
   try {
     const walk = await walkTar(source).catch(refuseCompressed(path));
@@ -116,7 +120,9 @@ async function refuseTrailing(source: FileSource, endOffset: number): Promise<vo
   throw new ArtifactError(
     'TRAILING_BYTES',
     `${source.label} has non-zero bytes after the end of the archive (from offset ${at}; the archive ends at ${endOffset}): an append would overwrite them; nothing was written`,
-    { hint: 'tar readers ignore them but the registry uploads and hashes them; look at them, then append with --drop-trailing (dropTrailing: true) to drop them' },
+    {
+      hint: 'tar readers ignore them but the registry uploads and hashes them; look at them, then append with --drop-trailing (dropTrailing: true) to drop them',
+    },
   );
 }
 
@@ -126,7 +132,8 @@ async function refuseTrailing(source: FileSource, endOffset: number): Promise<vo
  */
 async function recheck(path: string, handle: FileHandle, planned: Stats, at: number): Promise<void> {
   const [now, named] = await Promise.all([handle.stat(), lstat(path).catch(() => undefined)]);
-  const same = (a: Stats | undefined) => a !== undefined && a.dev === planned.dev && a.ino === planned.ino && a.size === planned.size && a.mtimeMs === planned.mtimeMs;
+  const same = (a: Stats | undefined) =>
+    a !== undefined && a.dev === planned.dev && a.ino === planned.ino && a.size === planned.size && a.mtimeMs === planned.mtimeMs;
   let endIsZero = true;
   if (at + BLOCK <= now.size) {
     const block = new Uint8Array(BLOCK);
@@ -134,9 +141,14 @@ async function recheck(path: string, handle: FileHandle, planned: Stats, at: num
     endIsZero = isZeroBlock(block);
   }
   if (!same(now) || !same(named) || !endIsZero) {
-    throw new FnnxError('TARGET_CHANGED', 'io', `${path} changed while the append was being planned (another writer?); nothing was written`, {
-      hint: 'run the command again',
-    });
+    throw new FnnxError(
+      'TARGET_CHANGED',
+      'io',
+      `${path} changed while the append was being planned (another writer?); nothing was written`,
+      {
+        hint: 'run the command again',
+      },
+    );
   }
 }
 
@@ -226,7 +238,7 @@ const UNDO_PIECE = 1 << 20;
 /** Writes the undo file's first `length` bytes back at `at` and truncates to the old size. */
 async function copyBack(undo: FileHandle, length: number, target: FileHandle, journal: AppendJournal): Promise<void> {
   const piece = new Uint8Array(Math.min(UNDO_PIECE, Math.max(length, 1)));
-  for (let done = 0; done < length; ) {
+  for (let done = 0; done < length;) {
     const { bytesRead } = await undo.read(piece, 0, Math.min(piece.length, length - done), done);
     if (bytesRead === 0) break;
     await writeFully(target, piece.subarray(0, bytesRead), journal.at + done);
@@ -268,9 +280,13 @@ async function undoDeadAppend(target: string, dead: LockRecord): Promise<void> {
 function refuseCompressed(path: string): (e: unknown) => never {
   return (e) => {
     if (e instanceof FnnxError && e.code === 'COMPRESSED') {
-      throw new ArtifactError('COMPRESSED', `${path} is compressed: refusing to append (a compressed archive cannot be extended in place)`, {
-        hint: `${e.hint ?? 'decompress it'}; then append to the plain tar and upload that`,
-      });
+      throw new ArtifactError(
+        'COMPRESSED',
+        `${path} is compressed: refusing to append (a compressed archive cannot be extended in place)`,
+        {
+          hint: `${e.hint ?? 'decompress it'}; then append to the plain tar and upload that`,
+        },
+      );
     }
     throw e;
   };
@@ -279,7 +295,8 @@ function refuseCompressed(path: string): (e: unknown) => never {
 /** A new member never replaces an old one by accident (ids and hex names are fresh; a clash is a mistake). */
 function refuseExisting(members: MemberInput[], index: Record<string, unknown>): void {
   for (const m of members) {
-    if (Object.hasOwn(index, m.name)) throw new UsageError('MEMBER_EXISTS', 'the artifact already has a member of this name', { member: m.name });
+    if (Object.hasOwn(index, m.name))
+      throw new UsageError('MEMBER_EXISTS', 'the artifact already has a member of this name', { member: m.name });
   }
 }
 

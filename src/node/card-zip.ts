@@ -31,7 +31,10 @@ export async function buildCardZip(files: CardFile[], maxBytes = DEFAULT_ZIP_LIM
 }
 
 /** Where a member's bytes are: its tar's source at the data offset, or its own file in a directory. */
-async function memberRange(store: MemberStore, name: string): Promise<{ source: ByteSource; offset: number; length: number; owned: boolean }> {
+async function memberRange(
+  store: MemberStore,
+  name: string,
+): Promise<{ source: ByteSource; offset: number; length: number; owned: boolean }> {
   if (store instanceof TarStore) {
     const [offset, length] = rangeIn(await store.fileIndex(), name)!;
     return { source: store.source, offset, length, owned: false };

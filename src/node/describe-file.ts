@@ -1,14 +1,14 @@
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { HashAlgorithm } from '../hash/hasher.js';
-import { describeChunks, describeSource, type DescribeSourceOptions } from '../describe/describe-source.js';
+import { describeSource } from '../describe/describe-source.js';
 import type { DescribeResult } from '../describe/descriptor.js';
 import { refuseUnuploadable } from '../artifact/upload-rules.js';
 import type { JsonLimits } from '../artifact/json-member.js';
 import type { TarLimits } from '../tar/limits.js';
 import { cryptoHasher } from './crypto-hasher.js';
 import { directoryGiven, isUrl, openSource } from './open.js';
-import { FILE_HASH_CHUNK, recycledFileChunks } from './file-chunks.js';
+import { describeLocalHere, describeLocalInWorker, type LocalDescribeOptions } from './describe-local.js';
 
 export interface DescribeFileOptions {
   /** Refuse (exit 1) before reading when over this; default the registry's 5 GB mark. */
@@ -20,6 +20,12 @@ export interface DescribeFileOptions {
   onStart?: (size: number) => void;
   onProgress?: (bytesDone: number) => void;
   signal?: AbortSignal;
+  /**
+   * A local file is read and hashed on a worker thread (default), so the caller's event loop stays
+   * free. `false` runs the pass on the calling thread, blocking it: what the CLI does, which has
+   * nothing else to run and saves the worker's start-up (docs/pending/i16-design.md).
+   */
+  worker?: boolean;
 }
 
 /** The base name a file or URL would be uploaded under. */
@@ -28,16 +34,16 @@ export function uploadFileName(target: string): string {
   return decodeURIComponent(new URL(target).pathname.split('/').filter(Boolean).at(-1) ?? '');
 }
 
-/** Describes a local tar file or a URL in one pass, with node:crypto hashing. */
+/** Describes a local tar file or a URL in one pass, with node:crypto hashing (a local file's on a worker). */
 export async function describeFile(target: string, options: DescribeFileOptions = {}): Promise<DescribeResult> {
   // A folder first: its name has no extension, and "rename the file" would send the user astray.
   if (!isUrl(target) && (await stat(target).catch(() => undefined))?.isDirectory()) throw directoryGiven(target);
   const fileName = uploadFileName(target);
   if (options.uploadChecks !== false) refuseUnuploadable(fileName, { fileName });
   const source = await openSource(target, options.signal);
-  const describeOptions: DescribeSourceOptions = {
+  const common: LocalDescribeOptions = {
+    size: source.byteLength,
     fileName,
-    hasher: cryptoHasher,
     extraDigests: options.extraDigests,
     tarLimits: options.limits,
     jsonLimits: options.limits,
@@ -47,9 +53,8 @@ export async function describeFile(target: string, options: DescribeFileOptions 
   try {
     if (options.uploadChecks !== false) refuseUnuploadable(fileName, { size: source.byteLength, maxSize: options.maxSize });
     options.onStart?.(source.byteLength);
-    if (isUrl(target)) return await describeSource(source, describeOptions);
-    const chunks = recycledFileChunks(target, { chunkSize: FILE_HASH_CHUNK, signal: options.signal, expectedSize: source.byteLength });
-    return await describeChunks(chunks, describeOptions);
+    if (isUrl(target)) return await describeSource(source, { ...common, hasher: cryptoHasher });
+    return await (options.worker === false ? describeLocalHere : describeLocalInWorker)(target, common);
   } finally {
     await source.close?.();
   }

@@ -37,7 +37,10 @@ export class PartFile {
     await refuseLink(file);
     await refuseLink(`${partPath}.json`);
     const read = await readSidecar(`${partPath}.json`);
-    const onDisk = await lstat(partPath).then((s) => (s.isFile() ? s.size : -1), () => -1);
+    const onDisk = await lstat(partPath).then(
+      (s) => (s.isFile() ? s.size : -1),
+      () => -1,
+    );
     const startOver = onDisk > 0 ? distrust(read, url, onDisk, partPath) : undefined;
     const sidecar = typeof read === 'string' ? undefined : read;
     const usable = onDisk > 0 && startOver === undefined;
@@ -127,7 +130,8 @@ function distrust(read: PartSidecar | string | undefined, url: string, onDisk: n
   if (read === undefined) return `${partPath} has no ${partPath}.json saying which object its bytes are of`;
   if (read.url !== url) return `${partPath} holds bytes of another URL (${read.url})`;
   // Size alone cannot tell two objects apart: resuming could stitch two objects together.
-  if (!read.identity.etag && !read.identity.lastModified) return `${partPath}.json names no ETag or Last-Modified, so nothing proves the bytes in ${partPath} are of this object`;
+  if (!read.identity.etag && !read.identity.lastModified)
+    return `${partPath}.json names no ETag or Last-Modified, so nothing proves the bytes in ${partPath} are of this object`;
   if (onDisk > read.identity.size) return `${partPath} is larger than the object its ${partPath}.json records`;
   return undefined;
 }
@@ -162,7 +166,13 @@ async function readSidecar(path: string): Promise<PartSidecar | string | undefin
   if (typeof url !== 'string' || typeof identity !== 'object' || identity === null) return unusable;
   const { size, etag, lastModified } = identity;
   const headerText = (v: unknown) => v === undefined || (typeof v === 'string' && HEADER_SAFE.test(v));
-  if (!(typeof size === 'number' && Number.isSafeInteger(size) && size >= 0) || !headerText(etag) || !headerText(lastModified) || !HEADER_SAFE.test(url)) return unusable;
+  if (
+    !(typeof size === 'number' && Number.isSafeInteger(size) && size >= 0) ||
+    !headerText(etag) ||
+    !headerText(lastModified) ||
+    !HEADER_SAFE.test(url)
+  )
+    return unusable;
   const id: ObjectIdentity = { size };
   if (typeof etag === 'string') id.etag = etag;
   if (typeof lastModified === 'string') id.lastModified = lastModified;

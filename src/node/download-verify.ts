@@ -69,9 +69,12 @@ async function checkFileIndex(path: string, want: FileIndex): Promise<void> {
     const have = rangeIn(actual, name);
     if (!have || have[0] !== range[0] || have[1] !== range[1]) {
       const found = have ? `[${have.join(', ')}]` : 'no such member';
-      throw new ArtifactError('INDEX_MISMATCH', `descriptor says [${range.join(', ')}], the downloaded file has ${found}`, { member: name });
+      throw new ArtifactError('INDEX_MISMATCH', `descriptor says [${range.join(', ')}], the downloaded file has ${found}`, {
+        member: name,
+      });
     }
   }
   const extra = Object.keys(actual).find((name) => !Object.hasOwn(want, name));
-  if (extra !== undefined) throw new ArtifactError('INDEX_MISMATCH', 'member of the downloaded file is not in the descriptor\'s file_index', { member: extra });
+  if (extra !== undefined)
+    throw new ArtifactError('INDEX_MISMATCH', "member of the downloaded file is not in the descriptor's file_index", { member: extra });
 }

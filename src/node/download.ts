@@ -258,7 +258,10 @@ class Transfer {
     const total = res.status === 206 ? range?.total : length === null ? undefined : Number(length);
     if (total === undefined || (res.status === 206 && range?.start !== this.written)) {
       exchange.cancel(res);
-      throw new SourceError('BAD_RANGE_REPLY', `${this.label}: asked for bytes=${this.written}-, server sent ${res.status} ${res.headers.get('content-range') ?? 'without a size'}`);
+      throw new SourceError(
+        'BAD_RANGE_REPLY',
+        `${this.label}: asked for bytes=${this.written}-, server sent ${res.status} ${res.headers.get('content-range') ?? 'without a size'}`,
+      );
     }
     const seen = identityOf(res.headers, total);
     if (this.pinned && !sameObject(this.pinned, seen)) {

@@ -23,7 +23,6 @@ import { checkTargetNames } from './extract-names.js';
 
 export { DEFAULT_EXTRACT_LIMITS, type ExtractLimits };
 
-
 export interface ExtractOptions {
   limits?: Partial<TarLimits & ExtractLimits>;
   signal?: AbortSignal;
@@ -55,10 +54,16 @@ export async function extractTar(source: ByteSource, target: string, options: Ex
   const { winners, refused } = planMembers(entries, limits);
   const fileCount = winners.filter((w) => w.entry.kind === 'file').length;
   if (fileCount > limits.maxExtractFiles) {
-    throw new LimitError('maxExtractFiles', `archive holds ${fileCount} files to write, over the limit of ${limits.maxExtractFiles}; nothing was written`);
+    throw new LimitError(
+      'maxExtractFiles',
+      `archive holds ${fileCount} files to write, over the limit of ${limits.maxExtractFiles}; nothing was written`,
+    );
   }
   const root = await prepareRoot(target);
-  checkTargetNames(winners.map((w) => ({ name: w.entry.name, segments: w.segments })), root.path);
+  checkTargetNames(
+    winners.map((w) => ({ name: w.entry.name, segments: w.segments })),
+    root.path,
+  );
   const result: ExtractResult = { files: [], directories: [], bytes: 0, refused };
   try {
     for (const { entry, segments } of winners) {
@@ -136,9 +141,13 @@ function nameProblem(entry: TarEntry, segments: string[], limits: ExtractLimits)
     });
   }
   if (segments.length > limits.maxPathDepth) {
-    return new LimitError('maxPathDepth', `member path has ${segments.length} segments, over the limit of ${limits.maxPathDepth}; not extracted`, {
-      member,
-    });
+    return new LimitError(
+      'maxPathDepth',
+      `member path has ${segments.length} segments, over the limit of ${limits.maxPathDepth}; not extracted`,
+      {
+        member,
+      },
+    );
   }
   return undefined;
 }
@@ -153,22 +162,34 @@ function kindProblem(entry: TarEntry): FnnxError | undefined {
       return undefined;
     case 'symlink':
     case 'hardlink':
-      return new ArtifactError('MEMBER_LINK', `is a ${entry.kind === 'symlink' ? 'symbolic' : 'hard'} link (to "${entry.linkname}"); links are never extracted`, {
-        member,
-        hint: REFUSED_HINT,
-      });
+      return new ArtifactError(
+        'MEMBER_LINK',
+        `is a ${entry.kind === 'symlink' ? 'symbolic' : 'hard'} link (to "${entry.linkname}"); links are never extracted`,
+        {
+          member,
+          hint: REFUSED_HINT,
+        },
+      );
     case 'chardev':
     case 'blockdev':
     case 'fifo':
-      return new ArtifactError('MEMBER_SPECIAL', `is a ${entry.kind === 'fifo' ? 'FIFO' : 'device node'}; special files are never extracted`, {
-        member,
-        hint: REFUSED_HINT,
-      });
+      return new ArtifactError(
+        'MEMBER_SPECIAL',
+        `is a ${entry.kind === 'fifo' ? 'FIFO' : 'device node'}; special files are never extracted`,
+        {
+          member,
+          hint: REFUSED_HINT,
+        },
+      );
     default:
-      return new ArtifactError('MEMBER_SPECIAL', `has tar type flag ${JSON.stringify(entry.typeflag)}, which is not a regular file or directory; not extracted`, {
-        member,
-        hint: REFUSED_HINT,
-      });
+      return new ArtifactError(
+        'MEMBER_SPECIAL',
+        `has tar type flag ${JSON.stringify(entry.typeflag)}, which is not a regular file or directory; not extracted`,
+        {
+          member,
+          hint: REFUSED_HINT,
+        },
+      );
   }
 }
 
@@ -176,10 +197,14 @@ function throughLink(entry: TarEntry, segments: string[], notDirectories: Set<st
   for (let i = 1; i < segments.length; i++) {
     const prefix = segments.slice(0, i).join('/');
     if (notDirectories.has(prefix)) {
-      return new ArtifactError('LINK_IN_PATH', `its path goes through "${prefix}", which the archive makes a link or special file; not extracted`, {
-        member: entry.name,
-        hint: REFUSED_HINT,
-      });
+      return new ArtifactError(
+        'LINK_IN_PATH',
+        `its path goes through "${prefix}", which the archive makes a link or special file; not extracted`,
+        {
+          member: entry.name,
+          hint: REFUSED_HINT,
+        },
+      );
     }
   }
   return undefined;
@@ -283,12 +308,15 @@ async function enterDirectory(root: Dir, dir: Dir, segment: string, member: stri
         return { path, handle: await openDir(name) };
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
-        if (code === 'ELOOP') refuse('LINK_IN_TARGET', `"${relative(root.path, path)}" is a symbolic link in the target; links are never followed`, member);
-        if (code === 'ENOTDIR') refuse('PATH_CONFLICT', `"${relative(root.path, path)}" exists in the target and is not a directory`, member);
+        if (code === 'ELOOP')
+          refuse('LINK_IN_TARGET', `"${relative(root.path, path)}" is a symbolic link in the target; links are never followed`, member);
+        if (code === 'ENOTDIR')
+          refuse('PATH_CONFLICT', `"${relative(root.path, path)}" exists in the target and is not a directory`, member);
         if (code !== 'ENOENT') throw writeError(e, path);
       }
     }
-    if (round >= 4) refuse('PATH_CONFLICT', `"${relative(root.path, path)}" keeps changing while it is being created (another process?)`, member);
+    if (round >= 4)
+      refuse('PATH_CONFLICT', `"${relative(root.path, path)}" keeps changing while it is being created (another process?)`, member);
   }
 }
 
@@ -301,14 +329,18 @@ async function writeMember(source: ByteSource, entry: TarEntry, dir: Dir, name: 
   const finalPath = join(dir.path, name);
   const final = at(dir, name);
   const existing = await kindAt(final, finalPath);
-  if (existing === 'symlink') refuse('LINK_IN_TARGET', 'exists in the target as a symbolic link; links are never followed or replaced', entry.name);
+  if (existing === 'symlink')
+    refuse('LINK_IN_TARGET', 'exists in the target as a symbolic link; links are never followed or replaced', entry.name);
   if (existing !== 'missing' && existing !== 'file') refuse('PATH_CONFLICT', `exists in the target as a ${existing}`, entry.name);
   let handle: FileHandle | undefined;
   let temp: string | undefined;
   try {
     [handle, temp] = await createTemp(dir);
     let written = 0;
-    for await (const chunk of readChunks(source, entry.dataOffset, entry.size, { chunkSize: options.chunkSize ?? 1 << 20, signal: options.signal })) {
+    for await (const chunk of readChunks(source, entry.dataOffset, entry.size, {
+      chunkSize: options.chunkSize ?? 1 << 20,
+      signal: options.signal,
+    })) {
       await writeFully(handle, chunk);
       written += chunk.length;
     }

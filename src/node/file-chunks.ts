@@ -1,20 +1,57 @@
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { SourceError, throwIfAborted } from '../errors.js';
 import { ioError } from './file-source.js';
 
 /**
- * Chunk size for reading a local file that is hashed as it is read: small enough that a chunk is
- * still in the core's L2 cache when the hasher reaches it (1 MiB beat 8 MiB).
+ * Chunk size for a file that is hashed as it is read, synchronously (syncFileChunks): small enough
+ * that the chunk the kernel just copied is still in the core's cache when the hasher reads it, on
+ * hosts with a 512 KiB L2 as well as a 1 MiB one (larger reads ran up to 1.6x slower on the former).
  */
-// Figures: bench/README.md, "describe".
-export const FILE_HASH_CHUNK = 1 << 20;
+// Figures: bench/README.md, "describe"; reasons: docs/design.md.
+export const FILE_HASH_CHUNK = 64 * 1024;
+
+/**
+ * A local file's bytes as chunks read synchronously into one recycled buffer: each chunk is valid
+ * only until the next is asked for. Small synchronous reads cost a syscall each and no thread-pool
+ * round trip (async 64 KiB reads measured 1.3-1.5x slower than sync ones), so this blocks the
+ * thread it runs on: run it on a worker, or where blocking is fine (the CLI).
+ */
+export function* syncFileChunks(path: string, chunkSize: number, expectedSize?: number): Generator<Uint8Array> {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (e) {
+    throw ioError(e, path);
+  }
+  try {
+    const size = expectedSize ?? fstatSync(fd).size;
+    const buffer = new Uint8Array(chunkSize);
+    for (let pos = 0; pos < size;) {
+      const want = Math.min(chunkSize, size - pos);
+      let n = 0;
+      while (n < want) {
+        const got = readSync(fd, buffer, n, want - n, pos + n);
+        if (got === 0) throw sizeChanged(path, `it ended at ${pos + n} bytes, before its size when opened`);
+        n += got;
+      }
+      pos += n;
+      yield buffer.subarray(0, n);
+    }
+    // A file that grew since its size was taken would be cut short silently: a change, like a shrink.
+    if (expectedSize !== undefined && readSync(fd, buffer, 0, 1, size) > 0)
+      throw sizeChanged(path, `it grew past its size when opened (${size} bytes)`);
+  } finally {
+    closeSync(fd);
+  }
+}
 
 export interface RecycledChunkOptions {
   chunkSize: number;
   /**
    * Buffers in the ring (default 2). Chunk j stays intact until chunk j + buffers - 1 is asked
-   * for: with 2, consume each chunk before asking for the next (the describer); with 3, a chunk
-   * may still be in flight to a writer while the next one is hashed (the packer).
+   * for: with 2, consume each chunk before asking for the next; with 3, a chunk
+   * may still be in flight to a writer while the next one is hashed (the packer, when not blocking).
    */
   buffers?: number;
   signal?: AbortSignal;
@@ -53,7 +90,13 @@ export async function* recycledFileChunks(path: string, options: RecycledChunkOp
   }
 }
 
-async function readFull(handle: import('node:fs/promises').FileHandle, into: Uint8Array, length: number, position: number, path: string): Promise<number> {
+async function readFull(
+  handle: import('node:fs/promises').FileHandle,
+  into: Uint8Array,
+  length: number,
+  position: number,
+  path: string,
+): Promise<number> {
   let done = 0;
   while (done < length) {
     const { bytesRead } = await handle.read(into, done, length - done, position + done);

@@ -1,3 +1,4 @@
+import { writeSync } from 'node:fs';
 import { lstat, readdir, rename, rm, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { ioError, linkRefused } from './file-source.js';
@@ -23,17 +24,24 @@ export class AtomicFileSink {
     private readonly handle: FileHandle,
     private readonly tempPath: string,
     readonly path: string,
+    private readonly blocking: boolean,
   ) {}
 
-  static async create(path: string): Promise<AtomicFileSink> {
+  /**
+   * `blocking`: each write is done (writeSync) before `write` returns, and the file is synced once
+   * at commit, as `tar -cf` then `sync` does; it beats handing every chunk to the thread pool on a
+   * loaded machine (docs/design.md), and blocks the calling thread, so it is for the CLI.
+   */
+  static async create(path: string, options: { blocking?: boolean } = {}): Promise<AtomicFileSink> {
     // The output is replaced by rename (never written through), but a link there is not ours to replace.
     if ((await lstat(path).catch(() => undefined))?.isSymbolicLink()) throw linkRefused(path);
     // isTempFileOf below recognises this name: keep the two in step.
     const tempPath = join(dirname(path), `${tempPrefix(basename(path), process.pid)}${Date.now()}.partial`);
-    return new AtomicFileSink(await openNoFollow(tempPath, NOFOLLOW.create), tempPath, path);
+    return new AtomicFileSink(await openNoFollow(tempPath, NOFOLLOW.create), tempPath, path, options.blocking === true);
   }
 
   readonly write = async (chunk: Uint8Array): Promise<void> => {
+    if (this.blocking) return this.writeNow(chunk);
     await this.pending;
     const at = this.position;
     this.position += chunk.length;
@@ -44,6 +52,15 @@ export class AtomicFileSink {
     this.pending.catch(() => undefined);
     this.flushInBackground();
   };
+
+  private writeNow(chunk: Uint8Array): void {
+    try {
+      for (let done = 0; done < chunk.length;) done += writeSync(this.handle.fd, chunk, done, chunk.length - done, this.position + done);
+    } catch (e) {
+      throw ioError(e, this.path);
+    }
+    this.position += chunk.length;
+  }
 
   /**
    * Writeback overlaps hashing: a datasync runs on the thread pool while the next chunks are

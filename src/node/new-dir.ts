@@ -35,7 +35,8 @@ export async function openOnnxFiles(paths: string[]): Promise<OpenedModels> {
           opened.push(s);
           return s;
         } catch (e) {
-          if (e instanceof SourceError && e.code === 'IO_ERROR' && (e.cause as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') return undefined;
+          if (e instanceof SourceError && e.code === 'IO_ERROR' && (e.cause as NodeJS.ErrnoException | undefined)?.code === 'ENOENT')
+            return undefined;
           throw e;
         }
       };
@@ -111,10 +112,11 @@ async function writeStream(path: string, chunks: AsyncIterable<Uint8Array>, size
   try {
     let at = 0;
     for await (const chunk of chunks) {
-      for (let done = 0; done < chunk.length; ) done += (await handle.write(chunk, done, chunk.length - done, at + done)).bytesWritten;
+      for (let done = 0; done < chunk.length;) done += (await handle.write(chunk, done, chunk.length - done, at + done)).bytesWritten;
       at += chunk.length;
     }
-    if (at !== size) throw new SourceError('SHORT_READ', `${member}: expected ${size} bytes, got ${at}; the file changed while being copied`);
+    if (at !== size)
+      throw new SourceError('SHORT_READ', `${member}: expected ${size} bytes, got ${at}; the file changed while being copied`);
   } finally {
     await handle.close();
   }

@@ -12,7 +12,7 @@ import type { MemberInfo } from '../artifact/member-store.js';
 import type { Diagnostic } from '../validate/diagnostics.js';
 import { refuseInvalidResult } from '../validate/would-be.js';
 import { DirStore } from './dir-store.js';
-import { fileBody } from './file-body.js';
+import { fileBody, type FileBodyOptions } from './file-body.js';
 import { ioError } from './file-source.js';
 import { isTempFileOf } from './file-sink.js';
 
@@ -26,6 +26,8 @@ export interface PackDirOptions {
   exclude?: readonly string[];
   /** Leave out `__pycache__/` and `*.pyc` as the reference FNNX builder does (default true). */
   defaultExcludes?: boolean;
+  /** How member files are read (fileBody): `blocking` reads synchronously, for the CLI. */
+  blocking?: FileBodyOptions['blocking'];
 }
 
 export async function artifactInputFromDir(dir: string, options: PackDirOptions = {}): Promise<ArtifactInput> {
@@ -54,13 +56,14 @@ export async function artifactInputFromDir(dir: string, options: PackDirOptions 
     return store.read(name);
   };
   const manifest = await root(MANIFEST);
-  if (!manifest) throw new ArtifactError('ROOT_FILE_MISSING', `${dir} has no manifest.json: not an artifact directory`, { member: MANIFEST });
+  if (!manifest)
+    throw new ArtifactError('ROOT_FILE_MISSING', `${dir} has no manifest.json: not an artifact directory`, { member: MANIFEST });
   const dtypes = await root(DTYPES);
   assertValidManifest(parseJson(manifest, MANIFEST), { dtypes: dtypes && parseJson(dtypes, DTYPES) });
   const files: MemberInput[] = [];
   for (const m of members) {
     if (m.kind === 'file' && !(ROOT_FILES as readonly string[]).includes(m.name)) {
-      files.push({ name: m.name, body: await fileBody(join(dir, m.name)) });
+      files.push({ name: m.name, body: await fileBody(join(dir, m.name), { blocking: options.blocking }) });
     }
   }
   return {
@@ -78,7 +81,8 @@ export async function artifactInputFromDir(dir: string, options: PackDirOptions 
 async function packedMembers(dir: string, listing: MemberInfo[], options: PackDirOptions): Promise<MemberInfo[]> {
   const globs = [...(options.defaultExcludes === false ? [] : DEFAULT_PACK_EXCLUDES), ...(options.exclude ?? [])].map(pathGlob);
   const excluded = excludeFilter(globs);
-  const isOutput = options.output === undefined || options.output === '-' ? () => Promise.resolve(false) : await outputMatcher(dir, options.output);
+  const isOutput =
+    options.output === undefined || options.output === '-' ? () => Promise.resolve(false) : await outputMatcher(dir, options.output);
   const kept: MemberInfo[] = [];
   for (const m of listing) {
     if (excluded(m.name, m.kind === 'directory')) continue;
@@ -135,7 +139,8 @@ export async function refuseInvalidPack(input: ArtifactInput, dir: string): Prom
     const place = join(dir, d.member);
     const root = ROOT_VALUE.get(d.member);
     // A root file the folder lacks is written empty ({} or []): say so, not only what the empty one lacks.
-    if (root !== undefined && input[root] === undefined) return { place, fix: `${dir} has no ${d.member} (pack would write an empty one): add it, ${skip}` };
+    if (root !== undefined && input[root] === undefined)
+      return { place, fix: `${dir} has no ${d.member} (pack would write an empty one): add it, ${skip}` };
     return { place, fix: `fix ${place}, ${skip}` };
   };
   await refuseInvalidResult({ planned: orderedMembers(input), label: dir, refuse: 'error', blame });

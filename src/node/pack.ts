@@ -5,18 +5,22 @@ import { cryptoHasher } from './crypto-hasher.js';
 import { AtomicFileSink } from './file-sink.js';
 import { WriteLock } from './write-lock.js';
 
-/** Builds an artifact into a file (atomically: complete and synced, or not there at all). */
+/**
+ * Builds an artifact into a file (atomically: complete and synced, or not there at all).
+ * `blocking`: write on this thread as the bytes come (AtomicFileSink), for the CLI.
+ */
 export async function packToFile(
   input: ArtifactInput,
   outPath: string,
-  options: Partial<BuildOptions> = {},
+  options: Partial<BuildOptions> & { blocking?: boolean } = {},
 ): Promise<DescribeResult> {
+  const { blocking, ...build } = options;
   // One pack per output at a time: a second one fails with LOCKED before writing anything.
   const lock = await WriteLock.acquire(outPath, { waitMs: 0, onStale: (dead) => AtomicFileSink.dropLeftovers(outPath, dead.pid) });
   try {
-    const sink = await AtomicFileSink.create(outPath);
+    const sink = await AtomicFileSink.create(outPath, { blocking });
     try {
-      const result = await buildArtifact(input, sink.write, { fileName: basename(outPath), hasher: cryptoHasher, ...options });
+      const result = await buildArtifact(input, sink.write, { fileName: basename(outPath), hasher: cryptoHasher, ...build });
       await sink.commit();
       return result;
     } catch (e) {

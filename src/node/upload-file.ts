@@ -46,7 +46,10 @@ export async function uploadFile(path: string, details: unknown, options: Upload
 }
 
 /** POSTs an S3 "?uploads" URL; returns the UploadId. */
-export function initiateMultipartUpload(url: string, options: { signal?: AbortSignal; retry?: RetryPolicy; timeoutMs?: number } = {}): Promise<string> {
+export function initiateMultipartUpload(
+  url: string,
+  options: { signal?: AbortSignal; retry?: RetryPolicy; timeoutMs?: number } = {},
+): Promise<string> {
   return initiateMultipart((request, signal) => sendStorageRequest('', request, signal, options.timeoutMs), url, options);
 }
 
@@ -72,7 +75,8 @@ class FileUploadBody implements UploadBody {
 
   async sha256(signal?: AbortSignal): Promise<string> {
     const hash = createHash('sha256');
-    for await (const chunk of recycledFileChunks(this.label, { chunkSize: FILE_HASH_CHUNK, expectedSize: this.size, signal })) hash.update(chunk);
+    for await (const chunk of recycledFileChunks(this.label, { chunkSize: FILE_HASH_CHUNK, expectedSize: this.size, signal }))
+      hash.update(chunk);
     return hash.digest('hex');
   }
 

@@ -20,7 +20,12 @@ const PART_BUFFERS = 3;
  * with the reply (its small XML body read); network failures and stalls become the retriable
  * NETWORK_ERROR / TIMEOUT the retry policy knows.
  */
-export async function sendStorageRequest(path: string, request: StorageRequest, signal?: AbortSignal, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<Response> {
+export async function sendStorageRequest(
+  path: string,
+  request: StorageRequest,
+  signal?: AbortSignal,
+  timeoutMs = DEFAULT_TIMEOUT_MS,
+): Promise<Response> {
   if (signal?.aborted) throw new AbortError();
   const url = new URL(request.url);
   const label = `${request.method} ${redact(request.url)}`;
@@ -52,13 +57,24 @@ export async function sendStorageRequest(path: string, request: StorageRequest, 
 function checkEtag(etag: string | null, md5: string, label: string): void {
   const m = etag?.match(/^"?([0-9a-fA-F]{32})"?$/);
   if (m && m[1]!.toLowerCase() !== md5) {
-    throw new SourceError('UPLOAD_ETAG_MISMATCH', `${label}: the store's ETag ${etag} is not the MD5 of the bytes sent (${md5}); the part was not recorded`, {
-      hint: 'something between here and the store altered the part or its reply; run the upload again to resend it',
-    });
+    throw new SourceError(
+      'UPLOAD_ETAG_MISMATCH',
+      `${label}: the store's ETag ${etag} is not the MD5 of the bytes sent (${md5}); the part was not recorded`,
+      {
+        hint: 'something between here and the store altered the part or its reply; run the upload again to resend it',
+      },
+    );
   }
 }
 
-async function writeRange(req: ClientRequest, path: string, range: ByteRange, request: StorageRequest, reply: Promise<Response>, md5: Hash | undefined): Promise<void> {
+async function writeRange(
+  req: ClientRequest,
+  path: string,
+  range: ByteRange,
+  request: StorageRequest,
+  reply: Promise<Response>,
+  md5: Hash | undefined,
+): Promise<void> {
   const hash = request.expectSha256 ? createHash('sha256') : undefined;
   // Settles when the server answered or the request failed: a writer waiting on it stops.
   let replied = false;
@@ -88,9 +104,13 @@ async function writeRange(req: ClientRequest, path: string, range: ByteRange, re
         hash.update(chunk);
         if (at === range.end && hash.digest('hex') !== request.expectSha256) {
           // The last bytes are withheld: the store never gets a complete object to keep.
-          throw new ArtifactError('HASH_MISMATCH', `${path}: SHA-256 differs from the one the registry was told; the upload was cut short before its last bytes`, {
-            hint: 'the file changed since `describe`: describe it again and create a new upload',
-          });
+          throw new ArtifactError(
+            'HASH_MISMATCH',
+            `${path}: SHA-256 differs from the one the registry was told; the upload was cut short before its last bytes`,
+            {
+              hint: 'the file changed since `describe`: describe it again and create a new upload',
+            },
+          );
         }
       }
       flushed[slot] = new Promise((resolve) => req.write(chunk, () => resolve()));
@@ -100,7 +120,10 @@ async function writeRange(req: ClientRequest, path: string, range: ByteRange, re
     await handle.close();
   }
   if (at !== range.end) {
-    throw new ArtifactError('SOURCE_CHANGED', `${path}: ended at byte ${at} while sending bytes up to ${range.end}: the file changed during the upload`);
+    throw new ArtifactError(
+      'SOURCE_CHANGED',
+      `${path}: ended at byte ${at} while sending bytes up to ${range.end}: the file changed during the upload`,
+    );
   }
   req.end();
 }

@@ -6,7 +6,7 @@ import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { ArtifactError } from '../errors.js';
 import { DirStore } from './dir-store.js';
-import { FileSource, ioError } from './file-source.js';
+import { ioError } from './file-source.js';
 import { isUrl, openSource, refuseOtherSchemes, type OpenOptions } from './open.js';
 import type { ByteSource } from '../source/byte-source.js';
 import type { Diagnostic } from '../validate/diagnostics.js';
@@ -46,7 +46,9 @@ export async function validateTarget(target: string, options: ValidateTargetOpti
 async function validateDirectory(root: string, options: ValidateTargetOptions): Promise<ValidationReport> {
   const store = new DirStore(root);
   const size = (await store.members()).reduce((n, m) => n + m.size, 0);
-  const upload: UploadFacts | undefined = options.forUpload ? { fileName: basename(root), size, form: 'directory', maxSize: options.maxSize } : undefined;
+  const upload: UploadFacts | undefined = options.forUpload
+    ? { fileName: basename(root), size, form: 'directory', maxSize: options.maxSize }
+    : undefined;
   return validate(store, {
     ...options,
     upload,

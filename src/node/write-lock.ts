@@ -116,7 +116,10 @@ async function breakStale(path: string, seen: LockRecord, onStale: LockOptions['
     handle = await open(breakPath, 'wx');
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw ioError(e, breakPath);
-    const age = await stat(breakPath).then((s) => Date.now() - s.mtimeMs, () => 0);
+    const age = await stat(breakPath).then(
+      (s) => Date.now() - s.mtimeMs,
+      () => 0,
+    );
     if (age > BREAK_STALE_MS) await unlink(breakPath).catch(() => undefined);
     else await new Promise((r) => setTimeout(r, POLL_MS));
     return;

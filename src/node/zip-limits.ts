@@ -14,7 +14,6 @@ import { DEFAULT_ZIP_LIMITS, type ZipLimits } from '../safety/zip-limits.js';
 
 export { DEFAULT_ZIP_LIMITS, type ZipLimits };
 
-
 export interface SafeZipEntry {
   name: string;
   compressedSize: number;
@@ -57,7 +56,9 @@ export async function openZipSafely(source: ByteSource, options: OpenZipOptions 
   );
   try {
     if (zip.entryCount > limits.maxZipEntries) {
-      throw new LimitError('maxZipEntries', `zip declares ${zip.entryCount} entries, over the limit of ${limits.maxZipEntries}`, { member });
+      throw new LimitError('maxZipEntries', `zip declares ${zip.entryCount} entries, over the limit of ${limits.maxZipEntries}`, {
+        member,
+      });
     }
     const raw = await readDirectory(zip, member, limits);
     return new CheckedZip(zip, raw, member);
@@ -132,7 +133,9 @@ class CheckedZip implements SafeZip {
   async read(name: string, maxBytes = DEFAULT_ZIP_LIMITS.maxZipUncompressed): Promise<Uint8Array> {
     const entry = this.raw.get(name);
     if (entry && entry.uncompressedSize > maxBytes) {
-      throw new LimitError('maxZipUncompressed', `zip entry "${name}" is ${entry.uncompressedSize} bytes, over ${maxBytes}`, { member: this.member });
+      throw new LimitError('maxZipUncompressed', `zip entry "${name}" is ${entry.uncompressedSize} bytes, over ${maxBytes}`, {
+        member: this.member,
+      });
     }
     const parts: Uint8Array[] = [];
     for await (const chunk of this.stream(name)) parts.push(chunk);
@@ -161,9 +164,13 @@ class RangeReader extends yauzl.RandomAccessReader {
 
   override _readStreamForRange(start: number, end: number): Readable {
     if (!(start >= 0 && start <= end && end <= this.length)) {
-      const error = new ArtifactError('BAD_ZIP', `not a sound zip: an offset points outside the zip (bytes ${start}..${end} of ${this.length})`, {
-        member: this.member,
-      });
+      const error = new ArtifactError(
+        'BAD_ZIP',
+        `not a sound zip: an offset points outside the zip (bytes ${start}..${end} of ${this.length})`,
+        {
+          member: this.member,
+        },
+      );
       return new Readable({ read: () => undefined }).destroy(error);
     }
     const chunks = readChunks(this.source, this.base + start, end - start, { chunkSize: 256 * 1024 });

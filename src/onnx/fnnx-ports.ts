@@ -28,7 +28,10 @@ export function portOf(value: OnnxValueInfo, at: PortPlace): FnnxPort {
   if (value.kind !== 'tensor') {
     throw new ArtifactError('ONNX_VALUE_NOT_TENSOR', `${what} is a ${value.kind}, not a tensor; FNNX declares tensors only`, {
       member: at.model,
-      hint: value.kind === 'sequence' ? 'classifier exports often wrap probabilities in a sequence of maps (ZipMap): export without it (e.g. skl2onnx options zipmap=False)' : undefined,
+      hint:
+        value.kind === 'sequence'
+          ? 'classifier exports often wrap probabilities in a sequence of maps (ZipMap): export without it (e.g. skl2onnx options zipmap=False)'
+          : undefined,
     });
   }
   const element = value.elemType === undefined ? undefined : fnnxElementOf(value.elemType);
@@ -46,6 +49,8 @@ export function portOf(value: OnnxValueInfo, at: PortPlace): FnnxPort {
     });
   }
   // dim_value is a fixed extent; a negative one is how some exporters spell "unknown".
-  const shape = value.shape.map((d, k) => (typeof d === 'string' && d !== '' ? d : typeof d === 'number' && d >= 0 ? d : unnamedDimName(value.name, k)));
+  const shape = value.shape.map((d, k) =>
+    typeof d === 'string' && d !== '' ? d : typeof d === 'number' && d >= 0 ? d : unnamedDimName(value.name, k),
+  );
   return { dtype: `Array[${element}]`, shape };
 }

@@ -64,7 +64,12 @@ const TENSOR = { name: 8, externalData: 13, dataLocation: 14 } as const;
 const EXTERNAL = 1;
 
 /** Reads the model held in `[offset, offset + size)` of `source`. */
-export async function readOnnxModel(source: ByteSource, offset: number, size: number, options: OnnxReadOptions = {}): Promise<OnnxModelInfo> {
+export async function readOnnxModel(
+  source: ByteSource,
+  offset: number,
+  size: number,
+  options: OnnxReadOptions = {},
+): Promise<OnnxModelInfo> {
   const w = new WireWindow(source, offset, offset + size, options.member ?? 'model.onnx', options.windowSize, options.signal);
   const ctx: Ctx = { w, maxSmall: options.maxSmallMessage ?? 1 << 20 };
   const info: OnnxModelInfo = { opsets: [], inputs: [], outputs: [], initializers: new Set(), externalData: [], operators: new Map() };

@@ -52,7 +52,7 @@ export class WireWindow {
 
   /** Every field of the message in [start, end), in order. */
   async *fields(start: number, end: number): AsyncGenerator<WireField> {
-    for (let pos = start; pos < end; ) {
+    for (let pos = start; pos < end;) {
       const f = await this.field(pos, end);
       yield f;
       pos = f.end;

@@ -66,7 +66,8 @@ export class HttpSource implements ByteSource {
       // the size is still known, and a later read of that range fails the ordinary way.
       exchange.cancel(res);
       const total = parseContentRange(res.headers.get('content-range'))?.total;
-      if (total === undefined || total > offset) throw new SourceError('BAD_RANGE_REPLY', `${label}: server refused the range request (416)`);
+      if (total === undefined || total > offset)
+        throw new SourceError('BAD_RANGE_REPLY', `${label}: server refused the range request (416)`);
       return make(new Uint8Array(0), total);
     }
     const range = expectPartial(exchange, res, label);

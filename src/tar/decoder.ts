@@ -11,7 +11,18 @@ import type { TarEntry } from './entry.js';
 import { foreignFormatError } from './foreign.js';
 import { BLOCK, decodeHeader, isZeroBlock, paddedSize, type RawHeader } from './header.js';
 import { DEFAULT_TAR_LIMITS, type TarLimits } from './limits.js';
-import { applyExtended, extendedKind, hasData, kindOf, makeEntry, newPending, refuseOrphan, sizeOf, type Extended, type Pending } from './member.js';
+import {
+  applyExtended,
+  extendedKind,
+  hasData,
+  kindOf,
+  makeEntry,
+  newPending,
+  refuseOrphan,
+  sizeOf,
+  type Extended,
+  type Pending,
+} from './member.js';
 
 export interface WalkResult {
   entries: TarEntry[];
@@ -99,7 +110,10 @@ export class TarDecoder {
       throw new TarFormatError('TRUNCATED_HEADER', `archive ends inside a sparse extension header at offset ${s.at}`);
     }
     if (s.need === 'extended') {
-      throw new TarFormatError('TRUNCATED_DATA', `extended header data (${s.length} bytes at offset ${s.at}) runs past the end of the archive (${length} bytes)`);
+      throw new TarFormatError(
+        'TRUNCATED_DATA',
+        `extended header data (${s.length} bytes at offset ${s.at}) runs past the end of the archive (${length} bytes)`,
+      );
     }
     if (s.need === 'data') {
       const { entry } = s;
@@ -150,12 +164,17 @@ export class TarDecoder {
 
   private extendedHeader(header: RawHeader, at: number, ext: Extended): TarStep {
     if (header.size > this.limits.maxExtendedHeader) {
-      throw new LimitError('maxExtendedHeader', `extended header at offset ${at} is ${header.size} bytes, over the limit of ${this.limits.maxExtendedHeader}`);
+      throw new LimitError(
+        'maxExtendedHeader',
+        `extended header at offset ${at} is ${header.size} bytes, over the limit of ${this.limits.maxExtendedHeader}`,
+      );
     }
     // Each one is bounded, but their number is the archive's choice: bound what they make us read.
     this.extendedBytes += header.size;
     if (this.extendedBytes > this.limits.maxExtendedTotal) {
-      throw new LimitError('maxExtendedTotal', `extended headers add up to more than ${this.limits.maxExtendedTotal} bytes`, { member: header.name });
+      throw new LimitError('maxExtendedTotal', `extended headers add up to more than ${this.limits.maxExtendedTotal} bytes`, {
+        member: header.name,
+      });
     }
     // A global header belongs to no member; the others are the first header of the next one.
     if (ext !== 'global') this.pending.headerOffset ??= at;

@@ -124,7 +124,7 @@ export function decodeText(bytes: Uint8Array): string {
     return strictUtf8.decode(bytes);
   } catch {
     let out = '';
-    for (let i = 0; i < bytes.length; ) {
+    for (let i = 0; i < bytes.length;) {
       const n = sequenceLength(bytes[i]!);
       const seq = n > 0 && i + n <= bytes.length ? tryDecode(bytes.subarray(i, i + n)) : undefined;
       if (seq === undefined) {

@@ -117,7 +117,11 @@ export function makeEntry(
 ): TarEntry {
   const paxPath = pending.pax.get('GNU.sparse.name') ?? pending.pax.get('path');
   // Precedence as in Python's tarfile: own PAX path, GNU long name, global PAX path, ustar prefix/name.
-  let name = paxPath?.replace(/\/+$/, '') ?? pending.longName ?? globals.get('path') ?? (header.prefix ? `${header.prefix}/${header.name}` : header.name);
+  let name =
+    paxPath?.replace(/\/+$/, '') ??
+    pending.longName ??
+    globals.get('path') ??
+    (header.prefix ? `${header.prefix}/${header.name}` : header.name);
   if (kind === 'directory') name = name.replace(/\/+$/, '');
   if (name.includes('\u0000')) {
     throw new TarFormatError('NUL_IN_NAME', `member name contains a NUL byte`, { member: name.replace(/\u0000/g, '\\0') });

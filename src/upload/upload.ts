@@ -94,7 +94,9 @@ function checkSizes(body: UploadBody, details: UploadDetails, size: number | und
   }
   const partsEnd = detailsSize(details);
   if (partsEnd !== undefined && partsEnd !== body.size) {
-    throw new ArtifactError('SIZE_MISMATCH', `the file is ${body.size} bytes, the upload's parts cover ${partsEnd}; nothing was sent`, { member: body.label });
+    throw new ArtifactError('SIZE_MISMATCH', `the file is ${body.size} bytes, the upload's parts cover ${partsEnd}; nothing was sent`, {
+      member: body.label,
+    });
   }
 }
 
@@ -105,7 +107,13 @@ function hashMismatch(body: UploadBody, got: string, want: string, what: string)
   });
 }
 
-async function sendSingle(body: UploadBody, url: string, type: 's3' | 'azure', want: string | undefined, options: UploadOptions): Promise<string> {
+async function sendSingle(
+  body: UploadBody,
+  url: string,
+  type: 's3' | 'azure',
+  want: string | undefined,
+  options: UploadOptions,
+): Promise<string> {
   // A single PUT is complete once its last byte lands, so a wrong file must be caught before
   // that: hashed first (a store may keep even a body cut short), then, where the body can, hashed
   // again while sent with its last bytes withheld if the file changed in between.
@@ -264,9 +272,13 @@ class PartedUpload {
     if (s3) {
       const got = headers.get('etag');
       if (!got) {
-        throw new SourceError('UPLOAD_NO_ETAG', `part ${part.partNumber}: the store's reply carries no ETag, so the part cannot be completed`, {
-          hint: 'in a browser, the bucket\'s CORS rules must expose the ETag header (ExposeHeaders: ETag)',
-        });
+        throw new SourceError(
+          'UPLOAD_NO_ETAG',
+          `part ${part.partNumber}: the store's reply carries no ETag, so the part cannot be completed`,
+          {
+            hint: "in a browser, the bucket's CORS rules must expose the ETag header (ExposeHeaders: ETag)",
+          },
+        );
       }
       etag = got;
     }
@@ -293,13 +305,25 @@ class PartedUpload {
     const s3 = this.details.shape === 's3-parts';
     const request: StorageRequest = s3
       ? { method: 'POST', url: this.details.completeUrl, headers: { 'content-type': 'application/xml' }, body: completeMultipartXml(parts) }
-      : { method: 'PUT', url: this.details.completeUrl, headers: { 'content-type': 'application/xml' }, body: blockListXml(parts.map((p) => p.etag)) };
+      : {
+          method: 'PUT',
+          url: this.details.completeUrl,
+          headers: { 'content-type': 'application/xml' },
+          body: blockListXml(parts.map((p) => p.etag)),
+        };
     const label = `completing the upload at ${redact(this.details.completeUrl)}`;
-    const text = await withRetry(async () => okText(await this.body.send(request, this.options.signal), label), this.options.retry ?? DEFAULT_RETRY, this.options.signal);
+    const text = await withRetry(
+      async () => okText(await this.body.send(request, this.options.signal), label),
+      this.options.retry ?? DEFAULT_RETRY,
+      this.options.signal,
+    );
     const error = xmlError(text);
     if (error) {
       throw new SourceError('UPLOAD_COMPLETE_FAILED', `${label}: the store answered ${error.code}: ${error.message}`, {
-        hint: error.code === 'InvalidPart' ? 'a part\'s ETag does not match what the store holds: delete the .upload.json state and run again' : undefined,
+        hint:
+          error.code === 'InvalidPart'
+            ? "a part's ETag does not match what the store holds: delete the .upload.json state and run again"
+            : undefined,
       });
     }
   }
@@ -315,4 +339,3 @@ class PartedUpload {
     this.options.onProgress?.({ sent: this.sent, total: this.body.size });
   }
 }
-

@@ -22,9 +22,12 @@ export function customDtypeRules(dtypes: { [name: string]: Json }): Diagnostic[]
 }
 
 function nameRules(name: string, at: Place): Diagnostic[] {
-  if (name.includes('[')) return [diag('DTYPE_NAME_BRACKET', 'error', `custom dtype name "${name}" contains "[", which opens a parameterized form`, at)];
-  if (RESERVED_DTYPE_NAMES.has(name)) return [diag('DTYPE_NAME_RESERVED', 'error', `"${name}" is a reserved dtype name and cannot be redefined`, at)];
-  if (!name.startsWith('ext::')) return [diag('DTYPE_NAME_PREFIX', 'info', `custom dtype names should start with "ext::" ("${name}" does not)`, at)];
+  if (name.includes('['))
+    return [diag('DTYPE_NAME_BRACKET', 'error', `custom dtype name "${name}" contains "[", which opens a parameterized form`, at)];
+  if (RESERVED_DTYPE_NAMES.has(name))
+    return [diag('DTYPE_NAME_RESERVED', 'error', `"${name}" is a reserved dtype name and cannot be redefined`, at)];
+  if (!name.startsWith('ext::'))
+    return [diag('DTYPE_NAME_PREFIX', 'info', `custom dtype names should start with "ext::" ("${name}" does not)`, at)];
   return [];
 }
 
@@ -65,7 +68,9 @@ function regexRule(pattern: string, at: Place): Diagnostic[] {
     new RegExp(pattern);
     return [];
   } catch (e) {
-    return [diag('DTYPE_SCHEMA_INVALID', 'error', `pattern ${JSON.stringify(pattern)} is not a regular expression: ${(e as Error).message}`, at)];
+    return [
+      diag('DTYPE_SCHEMA_INVALID', 'error', `pattern ${JSON.stringify(pattern)} is not a regular expression: ${(e as Error).message}`, at),
+    ];
   }
 }
 

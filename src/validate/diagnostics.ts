@@ -49,7 +49,9 @@ export class FindingList {
     const out = this.kept.slice();
     for (const [code, { n, severity }] of this.seen) {
       if (n > FINDINGS_PER_CODE) {
-        out.push(diag(code, severity, `${n - FINDINGS_PER_CODE} more ${code} finding(s) not listed (${n} in all)`, { member: null, pointer: '' }));
+        out.push(
+          diag(code, severity, `${n - FINDINGS_PER_CODE} more ${code} finding(s) not listed (${n} in all)`, { member: null, pointer: '' }),
+        );
       }
     }
     return out;

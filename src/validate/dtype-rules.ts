@@ -8,10 +8,7 @@ export const SCALARS: ReadonlySet<string> = new Set(['string', 'integer', 'float
 export const RESERVED_DTYPE_NAMES: ReadonlySet<string> = new Set([...SCALARS, 'Array', 'NDContainer', ...ARRAY_ELEMENTS]);
 
 export type Dtype =
-  | { form: 'Array'; element: string }
-  | { form: 'NDContainer'; inner: string }
-  | { form: 'name'; name: string }
-  | { form: 'malformed' };
+  { form: 'Array'; element: string } | { form: 'NDContainer'; inner: string } | { form: 'name'; name: string } | { form: 'malformed' };
 
 export function parseDtype(text: string): Dtype {
   const m = /^(Array|NDContainer)\[(.*)\]$/.exec(text);
@@ -37,12 +34,26 @@ export function checkNdDtype(dtype: string, custom: ReadonlySet<string> | undefi
     case 'Array':
       return ARRAY_ELEMENTS.has(d.element)
         ? []
-        : [diag('DTYPE_ELEMENT_UNKNOWN', 'warning', `"${dtype}": "${d.element}" is not one of the six Array element types (${[...ARRAY_ELEMENTS].join(', ')})`, at)];
+        : [
+            diag(
+              'DTYPE_ELEMENT_UNKNOWN',
+              'warning',
+              `"${dtype}": "${d.element}" is not one of the six Array element types (${[...ARRAY_ELEMENTS].join(', ')})`,
+              at,
+            ),
+          ];
     case 'NDContainer':
       return checkContainerInner(dtype, d.inner, custom, at);
     case 'name':
       if (allowPlainCustom) return checkCustomRef(dtype, custom, at);
-      return [diag('DTYPE_SYNTAX', 'error', `"${dtype}" is not an n-dimensional dtype: NDJSON values are Array[<element>] or NDContainer[<dtype>]`, at)];
+      return [
+        diag(
+          'DTYPE_SYNTAX',
+          'error',
+          `"${dtype}" is not an n-dimensional dtype: NDJSON values are Array[<element>] or NDContainer[<dtype>]`,
+          at,
+        ),
+      ];
   }
 }
 
@@ -51,7 +62,14 @@ function checkContainerInner(dtype: string, inner: string, custom: ReadonlySet<s
     return [diag('DTYPE_CONTAINER_OF_ARRAY', 'error', `"${dtype}": an NDContainer's inner dtype must not be an Array[...] form`, at)];
   }
   if (inner.includes('[') || inner.includes(']')) {
-    return [diag('DTYPE_SYNTAX', 'error', `"${dtype}": the inner dtype must be a scalar (string, integer, float, boolean) or a custom dtype name`, at)];
+    return [
+      diag(
+        'DTYPE_SYNTAX',
+        'error',
+        `"${dtype}": the inner dtype must be a scalar (string, integer, float, boolean) or a custom dtype name`,
+        at,
+      ),
+    ];
   }
   if (SCALARS.has(inner)) return [];
   return checkCustomRef(inner, custom, at);

@@ -11,7 +11,10 @@ export function envRules(env: { [kind: string]: Json }): Diagnostic[] {
   for (const [kind, description] of Object.entries(env)) {
     const at = child({ member: ENV, pointer: '' }, kind);
     if (kind === CONDA_PIP) pushAll(out, checkSchema('envPython3CondaPip', description, at, 'ENV_SCHEMA'));
-    else out.push(diag('ENV_KIND_UNSUPPORTED', 'warning', `environment kind "${kind}" is not supported by this validator (readers ignore it)`, at));
+    else
+      out.push(
+        diag('ENV_KIND_UNSUPPORTED', 'warning', `environment kind "${kind}" is not supported by this validator (readers ignore it)`, at),
+      );
   }
   return out;
 }

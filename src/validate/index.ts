@@ -5,4 +5,11 @@ export type { Place } from './diagnostics.js';
 export { validate, type ValidateOptions, type ValidationReport } from './validate.js';
 export type { MemberRange } from './context.js';
 export type { UploadFacts } from '../artifact/upload-rules.js';
-export { readOnnxModel, type OnnxModelInfo, type OnnxValueInfo, type OnnxOpset, type OnnxExternalData, type OnnxReadOptions } from '../onnx/model-info.js';
+export {
+  readOnnxModel,
+  type OnnxModelInfo,
+  type OnnxValueInfo,
+  type OnnxOpset,
+  type OnnxExternalData,
+  type OnnxReadOptions,
+} from '../onnx/model-info.js';

@@ -50,7 +50,9 @@ function ioDtype(entry: Json, custom: ReadonlySet<string> | undefined, at: Place
   if (entry.content_type !== 'JSON') return [];
   const out = checkJsonDtype(entry.dtype, custom, where);
   if (Object.hasOwn(entry, 'shape')) {
-    out.push(diag('JSON_IO_SHAPE', 'warning', 'a JSON entry has no shape: producers must not declare one (readers ignore it)', child(at, 'shape')));
+    out.push(
+      diag('JSON_IO_SHAPE', 'warning', 'a JSON entry has no shape: producers must not declare one (readers ignore it)', child(at, 'shape')),
+    );
   }
   return out;
 }

@@ -31,16 +31,26 @@ export function tarEntryRules(entries: readonly TarEntry[]): Diagnostic[] {
   for (const e of entries) seen.set(e.name, (seen.get(e.name) ?? 0) + 1);
   for (const [name, count] of seen) {
     if (count > 1) {
-      out.push(diag('MEMBER_REPEATED', 'info', `appears ${count} times; the last occurrence is the one that counts`, { member: name, pointer: '' }));
+      out.push(
+        diag('MEMBER_REPEATED', 'info', `appears ${count} times; the last occurrence is the one that counts`, {
+          member: name,
+          pointer: '',
+        }),
+      );
     }
   }
   const firstFile = entries.find((e) => e.kind === 'file');
   if (firstFile && firstFile.name !== MANIFEST && seen.has(MANIFEST)) {
     out.push(
-      diag('MANIFEST_NOT_FIRST', 'info', `manifest.json should be the first member (the first is "${firstFile.name}"), so one read of the head finds it`, {
-        member: MANIFEST,
-        pointer: '',
-      }),
+      diag(
+        'MANIFEST_NOT_FIRST',
+        'info',
+        `manifest.json should be the first member (the first is "${firstFile.name}"), so one read of the head finds it`,
+        {
+          member: MANIFEST,
+          pointer: '',
+        },
+      ),
     );
   }
   return out;

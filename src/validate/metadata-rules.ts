@@ -26,11 +26,19 @@ export function metadataRules(files: MetaFile[], members: readonly MemberInfo[])
       }
       const read = classifyEntry(entry, member, i);
       if (read.legacy) {
-        out.push(diag('META_ENTRY_LEGACY', 'warning', `entry ${i} has the registry SDK's legacy {id, tags, payload} shape (no producer, producer_version, producer_tags)`, at));
+        out.push(
+          diag(
+            'META_ENTRY_LEGACY',
+            'warning',
+            `entry ${i} has the registry SDK's legacy {id, tags, payload} shape (no producer, producer_version, producer_tags)`,
+            at,
+          ),
+        );
       } else if (!read.conforms) {
         for (const d of checkSchema('metaEntry', entry, at, 'META_ENTRY_INCOMPLETE')) out.push(d);
       }
-      if (typeof entry.id === 'string') for (const d of idRules(entry.id, owners, memberFiles, idsSeen, `${member}#${i}`, child(at, 'id'))) out.push(d);
+      if (typeof entry.id === 'string')
+        for (const d of idRules(entry.id, owners, memberFiles, idsSeen, `${member}#${i}`, child(at, 'id'))) out.push(d);
     });
   }
   return out.list();
@@ -53,7 +61,14 @@ function idRules(
   const first = seen.get(id);
   if (first !== undefined) {
     const severity = owners.has(id) ? 'error' : 'info';
-    out.push(diag('META_ID_DUPLICATE', severity, `entry id "${id}" was already used (${first})${owners.has(id) ? '; ids that own meta_artifacts/ folders must be unique' : ''}`, at));
+    out.push(
+      diag(
+        'META_ID_DUPLICATE',
+        severity,
+        `entry id "${id}" was already used (${first})${owners.has(id) ? '; ids that own meta_artifacts/ folders must be unique' : ''}`,
+        at,
+      ),
+    );
   } else seen.set(id, where);
   return out;
 }

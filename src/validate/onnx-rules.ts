@@ -41,7 +41,12 @@ export async function onnxRules(op: JsonObject, at: Place, ctx: RuleContext): Pr
 async function readModel(path: string, ctx: RuleContext, out: Diagnostic[]): Promise<OnnxModelInfo | undefined> {
   const range = await ctx.memberRange(path);
   if (!range) {
-    out.push(diag('ONNX_NOT_CHECKED', 'info', 'the model could not be opened by range here, so its declarations were not compared', { member: path, pointer: '' }));
+    out.push(
+      diag('ONNX_NOT_CHECKED', 'info', 'the model could not be opened by range here, so its declarations were not compared', {
+        member: path,
+        pointer: '',
+      }),
+    );
     return undefined;
   }
   try {
@@ -73,7 +78,8 @@ function opsetRules(attrs: JsonObject, info: OnnxModelInfo, at: Place): Diagnost
   if (!Array.isArray(attrs.opsets)) return [];
   const where = child(at, 'attributes', 'opsets');
   const declared = new Map<string, number>();
-  for (const o of attrs.opsets) if (isObject(o) && typeof o.domain === 'string' && typeof o.version === 'number') declared.set(normalDomain(o.domain), o.version);
+  for (const o of attrs.opsets)
+    if (isObject(o) && typeof o.domain === 'string' && typeof o.version === 'number') declared.set(normalDomain(o.domain), o.version);
   const actual = new Map(info.opsets.map((o) => [normalDomain(o.domain), o.version]));
   const out: Diagnostic[] = [];
   const mismatch = (message: string) => out.push(diag('ONNX_OPSET_MISMATCH', 'error', message, where));
@@ -101,7 +107,12 @@ function usedOperatorRules(attrs: JsonObject, info: OnnxModelInfo, at: Place): D
     const missing = [...ops].filter((o) => !listed.has(o)).sort();
     if (missing.length) {
       out.push(
-        diag('ONNX_USED_OPERATORS_MISMATCH', 'error', `the model uses ${normalDomain(domain)} operators not in used_operators: ${missing.join(', ')}`, child(at, 'attributes', 'used_operators')),
+        diag(
+          'ONNX_USED_OPERATORS_MISMATCH',
+          'error',
+          `the model uses ${normalDomain(domain)} operators not in used_operators: ${missing.join(', ')}`,
+          child(at, 'attributes', 'used_operators'),
+        ),
       );
     }
   }
@@ -113,7 +124,14 @@ function portRules(side: 'inputs' | 'outputs', declared: Json | undefined, actua
   const out: Diagnostic[] = [];
   const noun = side === 'inputs' ? 'inputs (initializers excluded)' : 'outputs';
   if (declared.length !== actual.length) {
-    out.push(diag('ONNX_ARITY_MISMATCH', 'error', `declares ${declared.length} ${side}, but the model's graph has ${actual.length} ${noun}`, child(at, side)));
+    out.push(
+      diag(
+        'ONNX_ARITY_MISMATCH',
+        'error',
+        `declares ${declared.length} ${side}, but the model's graph has ${actual.length} ${noun}`,
+        child(at, side),
+      ),
+    );
   }
   for (let k = 0; k < Math.min(declared.length, actual.length); k++) {
     const port = declared[k];
@@ -129,9 +147,18 @@ function portRule(port: JsonObject, value: OnnxValueInfo, at: Place): Diagnostic
     const d = parseDtype(port.dtype);
     const element = value.elemType === undefined ? undefined : fnnxElementOf(value.elemType);
     if (value.kind !== 'tensor') {
-      out.push(diag('ONNX_DTYPE_MISMATCH', 'error', `declares ${port.dtype}, but the ${what} is a ${value.kind}, not a tensor`, child(at, 'dtype')));
+      out.push(
+        diag(
+          'ONNX_DTYPE_MISMATCH',
+          'error',
+          `declares ${port.dtype}, but the ${what} is a ${value.kind}, not a tensor`,
+          child(at, 'dtype'),
+        ),
+      );
     } else if (d.form !== 'Array') {
-      out.push(diag('ONNX_DTYPE_MISMATCH', 'error', `declares ${port.dtype}, but an ONNX tensor is an Array[...] value`, child(at, 'dtype')));
+      out.push(
+        diag('ONNX_DTYPE_MISMATCH', 'error', `declares ${port.dtype}, but an ONNX tensor is an Array[...] value`, child(at, 'dtype')),
+      );
     } else if (value.elemType !== undefined && d.element !== element) {
       const model = element ? `Array[${element}]` : `${onnxTypeName(value.elemType)} (no FNNX Array element)`;
       out.push(diag('ONNX_DTYPE_MISMATCH', 'error', `declares ${port.dtype}, but the ${what} holds ${model}`, child(at, 'dtype')));
@@ -168,12 +195,26 @@ function externalDataRules(id: string, attrs: JsonObject, info: OnnxModelInfo, p
   const where = { member: path, pointer: '' };
   for (const ref of refs) {
     if (checkMemberPath(ref.location)) {
-      out.push(diag('ONNX_EXTERNAL_DATA_OUTSIDE', 'error', `tensor "${ref.tensor}" keeps its data at "${ref.location}", outside ops_artifacts/${id}/`, where));
+      out.push(
+        diag(
+          'ONNX_EXTERNAL_DATA_OUTSIDE',
+          'error',
+          `tensor "${ref.tensor}" keeps its data at "${ref.location}", outside ops_artifacts/${id}/`,
+          where,
+        ),
+      );
       continue;
     }
     const file = `ops_artifacts/${id}/${memberSegments(ref.location).join('/')}`;
     if (!hasFile(ctx, file)) {
-      out.push(diag('ONNX_EXTERNAL_DATA_MISSING', 'error', `tensor "${ref.tensor}" keeps its data in ${file}, which the artifact does not hold`, where));
+      out.push(
+        diag(
+          'ONNX_EXTERNAL_DATA_MISSING',
+          'error',
+          `tensor "${ref.tensor}" keeps its data in ${file}, which the artifact does not hold`,
+          where,
+        ),
+      );
     } else if (ref.length !== undefined && (ref.offset ?? 0) + ref.length > rangeIn(ctx.files, file)![1]) {
       out.push(diag('ONNX_EXTERNAL_DATA_MISSING', 'error', `tensor "${ref.tensor}" reads past the end of ${file}`, where));
     }

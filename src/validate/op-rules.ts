@@ -20,17 +20,26 @@ export function opRules(ops: Json[], customDtypes: ReadonlySet<string>): Diagnos
     if (!isObject(op)) return;
     const at = child(root, i);
     if (typeof op.id === 'string') {
-      if (ids.has(op.id)) out.push(diag('OP_ID_DUPLICATE', 'error', `op id "${op.id}" is used by more than one op instance`, child(at, 'id')));
+      if (ids.has(op.id))
+        out.push(diag('OP_ID_DUPLICATE', 'error', `op id "${op.id}" is used by more than one op instance`, child(at, 'id')));
       ids.add(op.id);
     }
     if (typeof op.op === 'string' && !SUPPORTED_OPS.has(op.op)) {
-      out.push(diag('OP_UNSUPPORTED', 'warning', `op type "${op.op}" is not supported by this validator; its payload is not checked`, child(at, 'op')));
+      out.push(
+        diag(
+          'OP_UNSUPPORTED',
+          'warning',
+          `op type "${op.op}" is not supported by this validator; its payload is not checked`,
+          child(at, 'op'),
+        ),
+      );
     }
     for (const side of ['inputs', 'outputs'] as const) {
       const ports = op[side];
       if (!Array.isArray(ports)) continue;
       ports.forEach((p, k) => {
-        if (isObject(p) && typeof p.dtype === 'string') pushAll(out, checkNdDtype(p.dtype, customDtypes, child(at, side, k, 'dtype'), true));
+        if (isObject(p) && typeof p.dtype === 'string')
+          pushAll(out, checkNdDtype(p.dtype, customDtypes, child(at, side, k, 'dtype'), true));
       });
     }
   });

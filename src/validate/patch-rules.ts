@@ -50,7 +50,10 @@ function resultRules(stored: JsonObject, effective: JsonObject, lastPatch: strin
     .filter((d) => !before.has(key(d)))
     .map((d) =>
       d.severity === 'error'
-        ? diag('PATCH_RESULT_INVALID', 'error', `after patching, the manifest breaks a rule (${d.code}): ${d.message}`, { member: lastPatch, pointer: d.pointer })
+        ? diag('PATCH_RESULT_INVALID', 'error', `after patching, the manifest breaks a rule (${d.code}): ${d.message}`, {
+            member: lastPatch,
+            pointer: d.pointer,
+          })
         : { ...d, member: lastPatch, message: `after patching: ${d.message}` },
     );
 }

@@ -36,6 +36,11 @@ export function loneSurrogateRules(doc: Json, member: string): Diagnostic[] {
   if (!first) return [];
   const more = count > 1 ? ` (and ${count - 1} more in this member)` : '';
   return [
-    diag('JSON_LONE_SURROGATE', 'error', `a string or key holds a lone UTF-16 surrogate (a "\\ud800"-style escape with no pair), which has no UTF-8 form: the registry cannot store it${more}`, first),
+    diag(
+      'JSON_LONE_SURROGATE',
+      'error',
+      `a string or key holds a lone UTF-16 surrogate (a "\\ud800"-style escape with no pair), which has no UTF-8 form: the registry cannot store it${more}`,
+      first,
+    ),
   ];
 }

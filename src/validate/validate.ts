@@ -69,7 +69,11 @@ export async function validate(input: ByteSource | MemberStore, options: Validat
     // A diagnostic has no hint field; one that stops the whole read (compressed, over a limit) keeps its way out.
     diagnostics = [diag(code, 'error', e.hint ? `${e.message}; ${e.hint}` : e.message, { member: e.member ?? null, pointer: '' })];
   }
-  if (options.upload) pushAll(diagnostics, uploadProblems(options.upload).map((p) => diag(p.code, 'error', p.message, { member: null, pointer: '' })));
+  if (options.upload)
+    pushAll(
+      diagnostics,
+      uploadProblems(options.upload).map((p) => diag(p.code, 'error', p.message, { member: null, pointer: '' })),
+    );
   if (options.strict) diagnostics = strictly(diagnostics);
   const counts = countBySeverity(diagnostics);
   return { target: store.label, valid: counts.error === 0, strict: !!options.strict, counts, diagnostics };
@@ -99,7 +103,9 @@ async function runRules(store: MemberStore, raw: ByteSource | undefined, options
   const env = (await json.root(ENV, 'object', 'optional')) as JsonObject | undefined;
 
   if (dtypes) pushAll(out, customDtypeRules(dtypes));
-  const rootNames = Object.keys(files).filter((n) => !n.includes('/')).sort(byteOrder);
+  const rootNames = Object.keys(files)
+    .filter((n) => !n.includes('/'))
+    .sort(byteOrder);
   let manifest = stored;
   if (stored) {
     pushAll(out, validateManifest(stored, { dtypes: dtypes ?? {} }));
@@ -124,7 +130,7 @@ async function runRules(store: MemberStore, raw: ByteSource | undefined, options
     memberRange: (name) => memberRange(store, raw, files, name, options),
     signal,
   };
-  if (ops) pushAll(out, opRules(ops, ctx.customDtypes), (await onnxOpRules(ops, ctx)));
+  if (ops) pushAll(out, opRules(ops, ctx.customDtypes), await onnxOpRules(ops, ctx));
   if (manifest) pushAll(out, variantRules(ctx));
   if (env) pushAll(out, envRules(env));
   pushAll(out, metadataRules(await metaFiles(json, rootNames), members));
@@ -134,7 +140,7 @@ async function runRules(store: MemberStore, raw: ByteSource | undefined, options
 async function onnxOpRules(ops: Json[], ctx: RuleContext): Promise<Diagnostic[]> {
   const out: Diagnostic[] = [];
   for (const [i, op] of ops.entries()) {
-    if (isObject(op) && op.op === 'ONNX_v1') pushAll(out, (await onnxRules(op, { member: OPS, pointer: `/${i}` }, ctx)));
+    if (isObject(op) && op.op === 'ONNX_v1') pushAll(out, await onnxRules(op, { member: OPS, pointer: `/${i}` }, ctx));
   }
   return out;
 }
@@ -190,9 +196,15 @@ function jsonLoader(store: MemberStore, limits: JsonLimits, out: Diagnostic[], s
   };
   const root = async (member: string, type: 'object' | 'array', need: Need) => {
     if ((await store.sizeOf(member, signal)) === undefined) {
-      if (need === 'required') out.push(diag('ROOT_FILE_MISSING', 'error', `required root file ${member} is missing`, { member, pointer: '' }));
+      if (need === 'required')
+        out.push(diag('ROOT_FILE_MISSING', 'error', `required root file ${member} is missing`, { member, pointer: '' }));
       else if (need === 'optional') {
-        out.push(diag('ROOT_FILE_OMITTED', 'warning', `${member} is missing; producers write all six root files (readers treat it as empty)`, { member, pointer: '' }));
+        out.push(
+          diag('ROOT_FILE_OMITTED', 'warning', `${member} is missing; producers write all six root files (readers treat it as empty)`, {
+            member,
+            pointer: '',
+          }),
+        );
       }
       return undefined;
     }

@@ -13,7 +13,14 @@ export function variantRules(ctx: RuleContext): Diagnostic[] {
   if (typeof variant !== 'string') return [];
   if (variant === 'pipeline') return pipelineRules(ctx);
   if (variant === 'pyfunc') return pyfuncRules(ctx);
-  return [diag('VARIANT_UNSUPPORTED', 'warning', `variant "${variant}" is not supported by this validator; only Core (manifest, dtypes, metadata) was checked`, { member: MANIFEST, pointer: '/variant' })];
+  return [
+    diag(
+      'VARIANT_UNSUPPORTED',
+      'warning',
+      `variant "${variant}" is not supported by this validator; only Core (manifest, dtypes, metadata) was checked`,
+      { member: MANIFEST, pointer: '/variant' },
+    ),
+  ];
 }
 
 function pipelineRules(ctx: RuleContext): Diagnostic[] {
@@ -22,7 +29,14 @@ function pipelineRules(ctx: RuleContext): Diagnostic[] {
   pushAll(out, pipelineIoRules(ctx.manifest ?? {}));
   for (const m of ctx.members) {
     if (m.kind === 'file' && m.name.startsWith('variant_artifacts/')) {
-      out.push(diag('PIPELINE_VARIANT_ARTIFACTS', 'warning', 'a pipeline artifact must hold nothing under variant_artifacts/ (readers ignore it)', { member: m.name, pointer: '' }));
+      out.push(
+        diag(
+          'PIPELINE_VARIANT_ARTIFACTS',
+          'warning',
+          'a pipeline artifact must hold nothing under variant_artifacts/ (readers ignore it)',
+          { member: m.name, pointer: '' },
+        ),
+      );
     }
   }
   const nodes = ctx.variantConfig?.nodes;
@@ -38,7 +52,12 @@ function pipelineIoRules(manifest: JsonObject): Diagnostic[] {
     if (!Array.isArray(entries)) continue;
     entries.forEach((e, i) => {
       if (isObject(e) && e.content_type === 'JSON') {
-        out.push(diag('PIPELINE_JSON_IO', 'error', `${side} "${String(e.name)}" is JSON; a pipeline allows only NDJSON`, { member: MANIFEST, pointer: `/${side}/${i}/content_type` }));
+        out.push(
+          diag('PIPELINE_JSON_IO', 'error', `${side} "${String(e.name)}" is JSON; a pipeline allows only NDJSON`, {
+            member: MANIFEST,
+            pointer: `/${side}/${i}/content_type`,
+          }),
+        );
       }
     });
   }
@@ -64,13 +83,28 @@ function graphRules(nodes: Json[], ctx: RuleContext, at: Place): Diagnostic[] {
     const op = typeof node.op_instance_id === 'string' ? ops.get(node.op_instance_id) : undefined;
     if (typeof node.op_instance_id === 'string') {
       used.add(node.op_instance_id);
-      if (!op) out.push(diag('PIPELINE_OP_UNRESOLVED', 'error', `op_instance_id "${node.op_instance_id}" names no op instance in ops.json`, child(here, 'op_instance_id')));
+      if (!op)
+        out.push(
+          diag(
+            'PIPELINE_OP_UNRESOLVED',
+            'error',
+            `op_instance_id "${node.op_instance_id}" names no op instance in ops.json`,
+            child(here, 'op_instance_id'),
+          ),
+        );
     }
     for (const side of ['inputs', 'outputs'] as const) {
       const want = Array.isArray(op?.[side]) ? (op![side] as Json[]).length : undefined;
       const have = Array.isArray(node[side]) ? (node[side] as Json[]).length : undefined;
       if (want !== undefined && have !== undefined && want !== have) {
-        out.push(diag('PIPELINE_ARITY', 'error', `binds ${have} ${side}, but op "${String(node.op_instance_id)}" declares ${want}`, child(here, side)));
+        out.push(
+          diag(
+            'PIPELINE_ARITY',
+            'error',
+            `binds ${have} ${side}, but op "${String(node.op_instance_id)}" declares ${want}`,
+            child(here, side),
+          ),
+        );
       }
     }
     names('inputs', node).forEach((name, k) => {
@@ -80,7 +114,15 @@ function graphRules(nodes: Json[], ctx: RuleContext, at: Place): Diagnostic[] {
     });
     names('outputs', node).forEach((name, k) => {
       const before = bound.get(name);
-      if (before) out.push(diag('PIPELINE_NAME_REBOUND', 'error', `output "${name}" is already bound by ${before}; a name is bound once`, child(here, 'outputs', k)));
+      if (before)
+        out.push(
+          diag(
+            'PIPELINE_NAME_REBOUND',
+            'error',
+            `output "${name}" is already bound by ${before}; a name is bound once`,
+            child(here, 'outputs', k),
+          ),
+        );
       else bound.set(name, `node ${i}`);
     });
   });
@@ -90,7 +132,8 @@ function graphRules(nodes: Json[], ctx: RuleContext, at: Place): Diagnostic[] {
     }
   }
   for (const id of ops.keys()) {
-    if (!used.has(id)) out.push(diag('PIPELINE_OP_UNUSED', 'info', `op instance "${id}" is referenced by no node`, { member: 'ops.json', pointer: '' }));
+    if (!used.has(id))
+      out.push(diag('PIPELINE_OP_UNUSED', 'info', `op instance "${id}" is referenced by no node`, { member: 'ops.json', pointer: '' }));
   }
   return out;
 }
@@ -98,7 +141,12 @@ function graphRules(nodes: Json[], ctx: RuleContext, at: Place): Diagnostic[] {
 function pyfuncRules(ctx: RuleContext): Diagnostic[] {
   const out = checkSchema('variantPyfunc', ctx.variantConfig ?? {}, { member: VARIANT_CONFIG, pointer: '' }, 'PYFUNC_CONFIG_SCHEMA');
   if (!hasFile(ctx, PYFUNC_ENTRY)) {
-    out.push(diag('PYFUNC_ENTRY_MISSING', 'error', `a pyfunc artifact needs its entry module at ${PYFUNC_ENTRY}`, { member: PYFUNC_ENTRY, pointer: '' }));
+    out.push(
+      diag('PYFUNC_ENTRY_MISSING', 'error', `a pyfunc artifact needs its entry module at ${PYFUNC_ENTRY}`, {
+        member: PYFUNC_ENTRY,
+        pointer: '',
+      }),
+    );
   }
   return out;
 }

@@ -38,7 +38,9 @@ export async function refuseInvalidResult(check: WouldBeCheck): Promise<void> {
   const found = (await validate(after, options)).diagnostics.filter((d) => d.severity === 'error');
   if (found.length === 0) return;
   // Only findings this write brings: an artifact that already breaks a rule may still be edited.
-  const before = check.base ? new Set((await validate(check.base, { ...options, memberRange: baseRange })).diagnostics.map(key)) : new Set<string>();
+  const before = check.base
+    ? new Set((await validate(check.base, { ...options, memberRange: baseRange })).diagnostics.map(key))
+    : new Set<string>();
   const introduced = found.filter((d) => !before.has(key(d)));
   if (introduced.length === 0) return;
   throw refusal(introduced, check);

@@ -22,7 +22,10 @@ export function uploadBlob(blob: Blob, details: unknown, options: UploadBlobOpti
 }
 
 /** POSTs an S3 "?uploads" URL from the page; returns the UploadId (the bucket's CORS must allow POST). */
-export function initiateMultipartUpload(url: string, options: { signal?: AbortSignal; retry?: RetryPolicy; fetch?: FetchFn } = {}): Promise<string> {
+export function initiateMultipartUpload(
+  url: string,
+  options: { signal?: AbortSignal; retry?: RetryPolicy; fetch?: FetchFn } = {},
+): Promise<string> {
   const fetchFn = options.fetch ?? globalThis.fetch.bind(globalThis);
   return initiateMultipart((request, signal) => sendWithFetch(fetchFn, undefined, request, signal), url, options);
 }

@@ -67,7 +67,9 @@ describe('names from the artifact on the page', () => {
     const text = await page.evaluate(() => document.getElementById('views')!.textContent!);
     expect(text).toContain('\\u202egnp.exe');
     expect(RAW_UNSAFE.exec(text.replace(/[\n\t]/g, ''))).toBeNull();
-    const status = await page.evaluate(() => `${document.getElementById('status')!.textContent}${document.getElementById('error')!.textContent}`);
+    const status = await page.evaluate(
+      () => `${document.getElementById('status')!.textContent}${document.getElementById('error')!.textContent}`,
+    );
     expect(RAW_UNSAFE.exec(status)).toBeNull();
   });
 });

@@ -94,7 +94,9 @@ describe('inspector page', () => {
   it('shows the member tree with each member’s size in bytes', async () => {
     await tab('Members');
     const sizes = await page.$$eval('[data-testid="member-tree"] li.file', (items) =>
-      Object.fromEntries(items.map((li) => [li.getAttribute('data-member'), Number(li.querySelector('[data-bytes]')!.getAttribute('data-bytes'))])),
+      Object.fromEntries(
+        items.map((li) => [li.getAttribute('data-member'), Number(li.querySelector('[data-bytes]')!.getAttribute('data-bytes'))]),
+      ),
     );
     const index = pythonFileIndex(join(data, 'linear_pipeline.fnnx'));
     expect(sizes).toEqual(Object.fromEntries(Object.entries(index).map(([name, [, size]]) => [name, size])));
@@ -174,7 +176,9 @@ describe('inspector page', () => {
     expect(ops).toHaveLength(4);
     // The card lies after the 1 GiB hole: reaching it proves the reader jumped there by range.
     await tab('Model card');
-    await expect.poll(() => page.frameLocator('[data-testid="card-frame"]').locator('#card-title').textContent()).toBe('Linear pipeline card');
+    await expect
+      .poll(() => page.frameLocator('[data-testid="card-frame"]').locator('#card-title').textContent())
+      .toBe('Linear pipeline card');
     const fetched = server.requests.slice(before).filter((r) => r.path.startsWith('/big_model.luml'));
     expect(fetched.length).toBeGreaterThan(1);
     for (const r of fetched) {

@@ -23,7 +23,18 @@ export async function startAzurite(): Promise<AzureFixture> {
   const node22 = execFileSync(`${ROOT}scripts/install-node.sh`, ['22'], { encoding: 'utf8' }).trim().split('\n').at(-1)!;
   const child = spawn(
     node22,
-    [`${ROOT}node_modules/azurite/dist/src/blob/main.js`, '--blobHost', '127.0.0.1', '--blobPort', '0', '--location', tempDir('fnnx-azurite-'), '--silent', '--disableTelemetry', '--skipApiVersionCheck'],
+    [
+      `${ROOT}node_modules/azurite/dist/src/blob/main.js`,
+      '--blobHost',
+      '127.0.0.1',
+      '--blobPort',
+      '0',
+      '--location',
+      tempDir('fnnx-azurite-'),
+      '--silent',
+      '--disableTelemetry',
+      '--skipApiVersionCheck',
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const endpoint = await listeningUrl(child);
@@ -80,7 +91,13 @@ export function azureBlockDetails(az: AzureFixture, blob: string, size: number, 
   for (let n = 1, start = 0; start < size; n++, start += partSize) {
     const end = Math.min(size, start + partSize) - 1;
     const id = Buffer.from(`block-${String(n).padStart(8, '0')}`).toString('base64');
-    parts.push({ part_number: n, url: via(`${url}?comp=block&blockid=${encodeURIComponent(id)}&${sas}`, origin), start_byte: start, end_byte: end, part_size: end - start + 1 });
+    parts.push({
+      part_number: n,
+      url: via(`${url}?comp=block&blockid=${encodeURIComponent(id)}&${sas}`, origin),
+      start_byte: start,
+      end_byte: end,
+      part_size: end - start + 1,
+    });
   }
   return { type: 'azure', parts, complete_url: via(`${url}?comp=blocklist&${sas}`, origin) };
 }

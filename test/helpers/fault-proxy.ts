@@ -28,7 +28,11 @@ export async function startFaultProxy(upstream: string, decide: (req: SeenReques
   const target = new URL(upstream);
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const u = new URL(req.url ?? '/', upstream);
-    const info: SeenRequest = { method: req.method ?? 'GET', part: u.searchParams.get('partNumber') ?? u.searchParams.get('blockid') ?? undefined, url: u.pathname + u.search };
+    const info: SeenRequest = {
+      method: req.method ?? 'GET',
+      part: u.searchParams.get('partNumber') ?? u.searchParams.get('blockid') ?? undefined,
+      url: u.pathname + u.search,
+    };
     const fault = decide(info, attempted.length);
     attempted.push(info);
     if (fault.kind === 'status') {

@@ -18,7 +18,14 @@ export async function walkFile(path: string): Promise<WalkResult> {
 
 /** What both readers must agree on; sizes only for files (others' size fields mean nothing). */
 function ours(e: TarEntry) {
-  return { name: e.name, kind: e.kind, offset: e.headerOffset, dataOffset: e.dataOffset, size: e.kind === 'file' ? e.size : null, linkname: e.linkname };
+  return {
+    name: e.name,
+    kind: e.kind,
+    offset: e.headerOffset,
+    dataOffset: e.dataOffset,
+    size: e.kind === 'file' ? e.size : null,
+    linkname: e.linkname,
+  };
 }
 
 /**
@@ -28,7 +35,14 @@ function ours(e: TarEntry) {
  */
 function theirs(m: PyMember) {
   const kind = m.sparse ? 'other' : m.kind;
-  return { name: m.name, kind, offset: m.offset, dataOffset: m.sparse ? null : m.offsetData, size: kind === 'file' ? m.size : null, linkname: m.linkname };
+  return {
+    name: m.name,
+    kind,
+    offset: m.offset,
+    dataOffset: m.sparse ? null : m.offsetData,
+    size: kind === 'file' ? m.size : null,
+    linkname: m.linkname,
+  };
 }
 
 export async function expectSameAsPython(archive: string): Promise<WalkResult> {
@@ -53,4 +67,6 @@ export function expectLastManifestWins(walked: WalkResult): void {
 }
 
 export const linkKinds = (walked: WalkResult) =>
-  Object.fromEntries(walked.entries.filter((e) => e.kind === 'symlink' || e.kind === 'hardlink').map((e) => [e.name, [e.kind, e.linkname]]));
+  Object.fromEntries(
+    walked.entries.filter((e) => e.kind === 'symlink' || e.kind === 'hardlink').map((e) => [e.name, [e.kind, e.linkname]]),
+  );

@@ -47,7 +47,9 @@ export function craftMember(data: Uint8Array | string, o: CraftOptions = {}): Ui
 
 /** A PAX extended header ('x', or 'g' for global) carrying `records`, as one member. */
 export function craftPax(records: Record<string, string>, typeflag: 'x' | 'g' = 'x'): Uint8Array {
-  const text = Object.entries(records).map(([k, v]) => paxRecord(k, v)).join('');
+  const text = Object.entries(records)
+    .map(([k, v]) => paxRecord(k, v))
+    .join('');
   return craftMember(text, { name: 'PaxHeaders/x', typeflag });
 }
 

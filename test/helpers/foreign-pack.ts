@@ -17,7 +17,12 @@ export async function packTar(members: Members): Promise<Uint8Array> {
     p.on('error', reject);
   });
   for (const [name, content] of members) {
-    const bytes = typeof content === 'string' ? Buffer.from(content) : content instanceof Uint8Array ? Buffer.from(content) : Buffer.from(JSON.stringify(content));
+    const bytes =
+      typeof content === 'string'
+        ? Buffer.from(content)
+        : content instanceof Uint8Array
+          ? Buffer.from(content)
+          : Buffer.from(JSON.stringify(content));
     p.entry({ name, size: bytes.length, mtime: new Date(1_700_000_000_000) }, bytes);
   }
   p.finalize();

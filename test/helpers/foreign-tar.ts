@@ -110,7 +110,14 @@ export function gnuTarWrite(
   format: GnuFormat,
   options: { append?: boolean; sparse?: boolean; extra?: string[] } = {},
 ): RunResult {
-  const args = [options.append ? '-r' : '-c', '-f', archive, `--format=${format}`, ...(options.sparse ? ['-S'] : []), ...(options.extra ?? [])];
+  const args = [
+    options.append ? '-r' : '-c',
+    '-f',
+    archive,
+    `--format=${format}`,
+    ...(options.sparse ? ['-S'] : []),
+    ...(options.extra ?? []),
+  ];
   return gnuTar([...args, '--null', '-T', '-'], root, nameList(names));
 }
 
@@ -163,5 +170,7 @@ export interface PythonReading {
 }
 
 export function pythonRead(archive: string): PythonReading {
-  return JSON.parse(execFileSync('python3', ['-c', PY_MEMBERS, archive], { encoding: 'utf8', env: C_UTF8, stdio: ['pipe', 'pipe', 'pipe'] })) as PythonReading;
+  return JSON.parse(
+    execFileSync('python3', ['-c', PY_MEMBERS, archive], { encoding: 'utf8', env: C_UTF8, stdio: ['pipe', 'pipe', 'pipe'] }),
+  ) as PythonReading;
 }

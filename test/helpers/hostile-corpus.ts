@@ -83,7 +83,10 @@ function base256(n: bigint, negative = false): Uint8Array {
 }
 
 /** A real model-card zip with one index.html, made by yazl (as the registry's SDK makes them). */
-export function cardZip(entries: Array<[string, Uint8Array]> = [['index.html', enc.encode('<h1>card</h1>')]], compress = true): Promise<Uint8Array> {
+export function cardZip(
+  entries: Array<[string, Uint8Array]> = [['index.html', enc.encode('<h1>card</h1>')]],
+  compress = true,
+): Promise<Uint8Array> {
   const zip = new yazl.ZipFile();
   for (const [name, data] of entries) zip.addBuffer(Buffer.from(data), name, { compress: compress && data.length > 0, mtime: new Date(0) });
   zip.end();
@@ -115,7 +118,12 @@ export async function cardArtifact(zip: Uint8Array): Promise<Uint8Array> {
 
 /** The zip-bomb cases, checked through openZipSafely (the builder's `card show` reads cards that way). */
 export const ZIP_CASES: Array<{ name: string; zip: () => Promise<Uint8Array>; code: string; limit?: string }> = [
-  { name: 'zip declaring 4 GiB uncompressed', zip: async () => lieAboutSizes(await cardZip(), 0xfffffff0, false), code: 'LIMIT_EXCEEDED', limit: 'maxZipUncompressed' },
+  {
+    name: 'zip declaring 4 GiB uncompressed',
+    zip: async () => lieAboutSizes(await cardZip(), 0xfffffff0, false),
+    code: 'LIMIT_EXCEEDED',
+    limit: 'maxZipUncompressed',
+  },
   {
     name: 'zip whose entry inflates past its declared size',
     zip: async () => lieAboutSizes(await cardZip([['index.html', new Uint8Array(8 * MiB)]]), 1000, true),
@@ -250,7 +258,8 @@ export function withSidecars(bodies: string[]): Uint8Array {
 /** `n` sidecars of one conforming entry each (ids e0, e1, ...): validate once scanned every member per entry. */
 export function manySidecars(n: number): Uint8Array {
   const parts: Uint8Array[][] = [];
-  for (let i = 0; i < n; i++) parts.push(file(`meta-${i}.json`, `[{"id":"e${i}","producer":"p","producer_version":"1","producer_tags":[],"payload":{}}]`));
+  for (let i = 0; i < n; i++)
+    parts.push(file(`meta-${i}.json`, `[{"id":"e${i}","producer":"p","producer_version":"1","producer_tags":[],"payload":{}}]`));
   return soundTar(parts);
 }
 
@@ -265,12 +274,42 @@ function build200k(path: string): void {
 export const CASES: HostileCase[] = [
   // --- not a tar at all
   { name: 'empty file', build: write(new Uint8Array(0)), inspect: 'EMPTY_ARCHIVE', index: 'EMPTY_ARCHIVE', extract: 'EMPTY_ARCHIVE' },
-  { name: 'only zero blocks', build: write(new Uint8Array(20 * BLOCK)), inspect: 'EMPTY_ARCHIVE', index: 'EMPTY_ARCHIVE', extract: 'EMPTY_ARCHIVE' },
+  {
+    name: 'only zero blocks',
+    build: write(new Uint8Array(20 * BLOCK)),
+    inspect: 'EMPTY_ARCHIVE',
+    index: 'EMPTY_ARCHIVE',
+    extract: 'EMPTY_ARCHIVE',
+  },
   { name: 'random bytes', build: write(randomBytes(64 * 1024, 1)), inspect: 'NOT_A_TAR', index: 'NOT_A_TAR', extract: 'NOT_A_TAR' },
-  { name: 'random bytes shorter than a block', build: write(randomBytes(100, 2)), inspect: 'NOT_A_TAR', index: 'NOT_A_TAR', extract: 'NOT_A_TAR' },
-  { name: 'gzip-compressed artifact', build: (p) => writeFileSync(p, gzipSync(soundTar())), inspect: 'COMPRESSED', index: 'COMPRESSED', extract: 'COMPRESSED' },
-  { name: 'gzip of a few bytes (shorter than a block)', build: (p) => writeFileSync(p, gzipSync(Buffer.from('x'))), inspect: 'COMPRESSED', index: 'COMPRESSED', extract: 'COMPRESSED' },
-  { name: 'a zip file instead of a tar', build: async (p) => writeFileSync(p, await cardZip()), inspect: 'NOT_A_TAR', index: 'NOT_A_TAR', extract: 'NOT_A_TAR' },
+  {
+    name: 'random bytes shorter than a block',
+    build: write(randomBytes(100, 2)),
+    inspect: 'NOT_A_TAR',
+    index: 'NOT_A_TAR',
+    extract: 'NOT_A_TAR',
+  },
+  {
+    name: 'gzip-compressed artifact',
+    build: (p) => writeFileSync(p, gzipSync(soundTar())),
+    inspect: 'COMPRESSED',
+    index: 'COMPRESSED',
+    extract: 'COMPRESSED',
+  },
+  {
+    name: 'gzip of a few bytes (shorter than a block)',
+    build: (p) => writeFileSync(p, gzipSync(Buffer.from('x'))),
+    inspect: 'COMPRESSED',
+    index: 'COMPRESSED',
+    extract: 'COMPRESSED',
+  },
+  {
+    name: 'a zip file instead of a tar',
+    build: async (p) => writeFileSync(p, await cardZip()),
+    inspect: 'NOT_A_TAR',
+    index: 'NOT_A_TAR',
+    extract: 'NOT_A_TAR',
+  },
   // --- header fields
   {
     name: 'bad checksum in the second header',
@@ -354,7 +393,10 @@ export const CASES: HostileCase[] = [
     name: 'PAX record whose length lies',
     build: (p) => {
       const body = enc.encode('999 path=x.bin\n');
-      writeFileSync(p, tar([...soundRoot(), [header({ name: 'PaxHeader', size: body.length, typeflag: 'x' }), pad(body)], file('x.bin', 'x')]));
+      writeFileSync(
+        p,
+        tar([...soundRoot(), [header({ name: 'PaxHeader', size: body.length, typeflag: 'x' }), pad(body)], file('x.bin', 'x')]),
+      );
     },
     inspect: 'BAD_PAX',
     index: 'BAD_PAX',
@@ -364,7 +406,10 @@ export const CASES: HostileCase[] = [
     name: 'PAX record length that is not a number',
     build: (p) => {
       const body = enc.encode('-5 path=x\n');
-      writeFileSync(p, tar([...soundRoot(), [header({ name: 'PaxHeader', size: body.length, typeflag: 'x' }), pad(body)], file('x.bin', 'x')]));
+      writeFileSync(
+        p,
+        tar([...soundRoot(), [header({ name: 'PaxHeader', size: body.length, typeflag: 'x' }), pad(body)], file('x.bin', 'x')]),
+      );
     },
     inspect: 'BAD_PAX',
     index: 'BAD_PAX',
@@ -416,11 +461,41 @@ export const CASES: HostileCase[] = [
   // --- names that escape
   { name: 'absolute path', build: write(soundTar([file('/tmp/fnnx-evil', 'x')])), inspect: 'ok', index: 'ok', extract: ['ABSOLUTE_PATH'] },
   { name: '.. in the name', build: write(soundTar([file('../../fnnx-evil', 'x')])), inspect: 'ok', index: 'ok', extract: traversal },
-  { name: '.. inside a path', build: write(soundTar([file('ops_artifacts/../../fnnx-evil', 'x')])), inspect: 'ok', index: 'ok', extract: traversal },
-  { name: '.. in the ustar prefix field', build: write(soundTar([file('evil', 'x', { prefix: '../..' })])), inspect: 'ok', index: 'ok', extract: traversal },
-  { name: 'PAX path traversal', build: write(soundTar([pax({ path: '../pax-evil' }), file('innocent', 'x')])), inspect: 'ok', index: 'ok', extract: traversal },
-  { name: 'GNU long-name traversal', build: write(soundTar([gnuLongName('../' + 'd/'.repeat(60) + 'gnu-evil'), file('innocent', 'x', { magic: 'gnu' })])), inspect: 'ok', index: 'ok', extract: traversal },
-  { name: 'Windows drive-letter path', build: write(soundTar([file('C:/fnnx-evil', 'x')])), inspect: 'ok', index: 'ok', extract: ['ABSOLUTE_PATH'] },
+  {
+    name: '.. inside a path',
+    build: write(soundTar([file('ops_artifacts/../../fnnx-evil', 'x')])),
+    inspect: 'ok',
+    index: 'ok',
+    extract: traversal,
+  },
+  {
+    name: '.. in the ustar prefix field',
+    build: write(soundTar([file('evil', 'x', { prefix: '../..' })])),
+    inspect: 'ok',
+    index: 'ok',
+    extract: traversal,
+  },
+  {
+    name: 'PAX path traversal',
+    build: write(soundTar([pax({ path: '../pax-evil' }), file('innocent', 'x')])),
+    inspect: 'ok',
+    index: 'ok',
+    extract: traversal,
+  },
+  {
+    name: 'GNU long-name traversal',
+    build: write(soundTar([gnuLongName('../' + 'd/'.repeat(60) + 'gnu-evil'), file('innocent', 'x', { magic: 'gnu' })])),
+    inspect: 'ok',
+    index: 'ok',
+    extract: traversal,
+  },
+  {
+    name: 'Windows drive-letter path',
+    build: write(soundTar([file('C:/fnnx-evil', 'x')])),
+    inspect: 'ok',
+    index: 'ok',
+    extract: ['ABSOLUTE_PATH'],
+  },
   { name: 'backslash traversal', build: write(soundTar([file('..\\..\\fnnx-evil', 'x')])), inspect: 'ok', index: 'ok', extract: traversal },
   { name: 'empty member name', build: write(soundTar([file('', 'x')])), inspect: 'ok', index: 'ok', extract: ['EMPTY_NAME'] },
   {
@@ -432,7 +507,9 @@ export const CASES: HostileCase[] = [
   },
   {
     name: 'non-UTF-8 member names',
-    build: write(soundTar([file(Uint8Array.from([0x66, 0xff, 0xfe, 0x2e, 0x62, 0x69, 0x6e]), 'x'), file(Uint8Array.from([0xc3, 0x28]), 'y')])),
+    build: write(
+      soundTar([file(Uint8Array.from([0x66, 0xff, 0xfe, 0x2e, 0x62, 0x69, 0x6e]), 'x'), file(Uint8Array.from([0xc3, 0x28]), 'y')]),
+    ),
     inspect: 'ok',
     index: 'ok',
     extract: ['NAME_ENCODING', 'NAME_ENCODING'],
@@ -468,14 +545,16 @@ export const CASES: HostileCase[] = [
   },
   {
     name: 'member path of 4,089 bytes (over PATH_MAX once under the target; within maxNameLength)',
-    build: write(soundTar([file('data/first.txt', 'x'), pax({ path: `${'d'.repeat(254)}/`.repeat(16) + 'x'.repeat(9) }), file('innocent', 'x')])),
+    build: write(
+      soundTar([file('data/first.txt', 'x'), pax({ path: `${'d'.repeat(254)}/`.repeat(16) + 'x'.repeat(9) }), file('innocent', 'x')]),
+    ),
     inspect: 'ok',
     index: 'ok',
     extract: 'NAME_TOO_LONG',
   },
   // --- how the archive ends: tar readers stop at the first zero block
   {
-    name: 'non-zero bytes after the end blocks (a killed append\'s remains)',
+    name: "non-zero bytes after the end blocks (a killed append's remains)",
     build: write(concat([soundTar(), enc.encode('half of a member header'), new Uint8Array(BLOCK)])),
     inspect: 'ok',
     index: 'ok',
@@ -489,7 +568,13 @@ export const CASES: HostileCase[] = [
     extract: 'TRUNCATED_DATA',
   },
   // --- links and special files
-  { name: 'symbolic link to /etc', build: write(soundTar([[header({ name: 'etc', typeflag: '2', linkname: '/etc' })]])), inspect: 'ok', index: 'ok', extract: ['MEMBER_LINK'] },
+  {
+    name: 'symbolic link to /etc',
+    build: write(soundTar([[header({ name: 'etc', typeflag: '2', linkname: '/etc' })]])),
+    inspect: 'ok',
+    index: 'ok',
+    extract: ['MEMBER_LINK'],
+  },
   {
     name: 'symlink then a write through the linked directory',
     build: write(soundTar([[header({ name: 'escape', typeflag: '2', linkname: '../..' })], file('escape/fnnx-evil', 'pwned')])),
@@ -499,20 +584,43 @@ export const CASES: HostileCase[] = [
   },
   {
     name: 'hard link to a file outside, then a write to it',
-    build: write(soundTar([[header({ name: 'hl', typeflag: '1', linkname: '../outside/victim' })], file('hl', 'last wins'), [header({ name: 'hl2', typeflag: '1', linkname: '/etc/passwd' })]])),
+    build: write(
+      soundTar([
+        [header({ name: 'hl', typeflag: '1', linkname: '../outside/victim' })],
+        file('hl', 'last wins'),
+        [header({ name: 'hl2', typeflag: '1', linkname: '/etc/passwd' })],
+      ]),
+    ),
     inspect: 'ok',
     index: 'ok',
     extract: ['MEMBER_LINK'],
   },
   {
     name: 'character and block devices',
-    build: write(soundTar([[header({ name: 'null', typeflag: '3', devmajor: 1, devminor: 3 })], [header({ name: 'sda', typeflag: '4', devmajor: 8 })]])),
+    build: write(
+      soundTar([
+        [header({ name: 'null', typeflag: '3', devmajor: 1, devminor: 3 })],
+        [header({ name: 'sda', typeflag: '4', devmajor: 8 })],
+      ]),
+    ),
     inspect: 'ok',
     index: 'ok',
     extract: ['MEMBER_SPECIAL', 'MEMBER_SPECIAL'],
   },
-  { name: 'FIFO', build: write(soundTar([[header({ name: 'pipe', typeflag: '6' })]])), inspect: 'ok', index: 'ok', extract: ['MEMBER_SPECIAL'] },
-  { name: 'unknown type flag Z', build: write(soundTar([file('odd', 'x', { typeflag: 'Z' })])), inspect: 'ok', index: 'ok', extract: ['MEMBER_SPECIAL'] },
+  {
+    name: 'FIFO',
+    build: write(soundTar([[header({ name: 'pipe', typeflag: '6' })]])),
+    inspect: 'ok',
+    index: 'ok',
+    extract: ['MEMBER_SPECIAL'],
+  },
+  {
+    name: 'unknown type flag Z',
+    build: write(soundTar([file('odd', 'x', { typeflag: 'Z' })])),
+    inspect: 'ok',
+    index: 'ok',
+    extract: ['MEMBER_SPECIAL'],
+  },
   {
     name: 'file then symlink of the same name (last wins: nothing written)',
     build: write(soundTar([file('model.onnx', 'x'), [header({ name: 'model.onnx', typeflag: '2', linkname: '/etc/shadow' })]])),
@@ -639,17 +747,22 @@ export const CASES: HostileCase[] = [
     extract: 'ok',
     card: 'BAD_ZIP',
   },
-  { name: 'a sound model card', build: async (p) => writeFileSync(p, await cardArtifact(await cardZip())), inspect: 'ok', index: 'ok', extract: 'ok', card: 'ok' },
-  ...ZIP_CASES.map(
-    (z): HostileCase => ({
-      name: `model card: ${z.name}`,
-      build: async (p) => writeFileSync(p, await cardArtifact(await z.zip())),
-      inspect: 'ok',
-      index: 'ok',
-      extract: 'ok',
-      card: z.code,
-    }),
-  ),
+  {
+    name: 'a sound model card',
+    build: async (p) => writeFileSync(p, await cardArtifact(await cardZip())),
+    inspect: 'ok',
+    index: 'ok',
+    extract: 'ok',
+    card: 'ok',
+  },
+  ...ZIP_CASES.map((z): HostileCase => ({
+    name: `model card: ${z.name}`,
+    build: async (p) => writeFileSync(p, await cardArtifact(await z.zip())),
+    inspect: 'ok',
+    index: 'ok',
+    extract: 'ok',
+    card: z.code,
+  })),
 ];
 
 export { paxRecord };

@@ -79,7 +79,11 @@ export function file(name: string | Uint8Array, data: string | Uint8Array = '', 
 
 /** A PAX `x` header carrying the given records, ahead of the member it describes. */
 export function pax(records: Record<string, string>, typeflag = 'x'): Uint8Array[] {
-  const body = enc.encode(Object.entries(records).map(([k, v]) => paxRecord(k, v)).join(''));
+  const body = enc.encode(
+    Object.entries(records)
+      .map(([k, v]) => paxRecord(k, v))
+      .join(''),
+  );
   return [header({ name: 'PaxHeader', size: body.length, typeflag }), pad(body)];
 }
 

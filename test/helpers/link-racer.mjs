@@ -17,11 +17,15 @@ while (!existsSync(stop)) {
       renameSync(real, hidden);
       symlinkSync(outside, real);
       flips++;
-    } catch {}
+    } catch {
+      // The other side of the race may have moved it first: keep flipping.
+    }
     try {
       if (lstatSync(real).isSymbolicLink()) unlinkSync(real);
       renameSync(hidden, real);
-    } catch {}
+    } catch {
+      // The other side of the race may have moved it first: keep flipping.
+    }
   }
 }
 writeFileSync(`${stop}.flips`, String(flips));

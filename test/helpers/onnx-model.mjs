@@ -36,7 +36,10 @@ export function encodeModel(spec) {
 function modelHead(spec) {
   const w = new BinaryWriter();
   if (spec.irVersion !== undefined) w.tag(1, WireType.Varint).int64(spec.irVersion);
-  for (const o of spec.opsets ?? []) w.tag(8, WireType.LengthDelimited).bytes(new BinaryWriter().tag(1, WireType.LengthDelimited).string(o.domain).tag(2, WireType.Varint).int64(o.version).finish());
+  for (const o of spec.opsets ?? [])
+    w.tag(8, WireType.LengthDelimited).bytes(
+      new BinaryWriter().tag(1, WireType.LengthDelimited).string(o.domain).tag(2, WireType.Varint).int64(o.version).finish(),
+    );
   return w.finish();
 }
 
@@ -54,10 +57,24 @@ function graphBody(spec, initializers) {
 function nodeBody(n) {
   const node = new BinaryWriter().tag(4, WireType.LengthDelimited).string(n.opType);
   for (const [k, g] of (n.subgraphs ?? []).entries()) {
-    const attr = new BinaryWriter().tag(1, WireType.LengthDelimited).string(`branch${k}`).tag(6, WireType.LengthDelimited).bytes(graphBody(g, g.initializers ?? []));
+    const attr = new BinaryWriter()
+      .tag(1, WireType.LengthDelimited)
+      .string(`branch${k}`)
+      .tag(6, WireType.LengthDelimited)
+      .bytes(graphBody(g, g.initializers ?? []));
     node.tag(5, WireType.LengthDelimited).bytes(attr.finish());
   }
-  if (n.tensor) node.tag(5, WireType.LengthDelimited).bytes(new BinaryWriter().tag(1, WireType.LengthDelimited).string('value').tag(5, WireType.LengthDelimited).bytes(tensor(n.tensor)).finish());
+  if (n.tensor)
+    node
+      .tag(5, WireType.LengthDelimited)
+      .bytes(
+        new BinaryWriter()
+          .tag(1, WireType.LengthDelimited)
+          .string('value')
+          .tag(5, WireType.LengthDelimited)
+          .bytes(tensor(n.tensor))
+          .finish(),
+      );
   if (n.domain !== undefined) node.tag(7, WireType.LengthDelimited).string(n.domain);
   return node.finish();
 }
@@ -70,7 +87,9 @@ function tensor(t) {
     if (t.external.offset !== undefined) entries.push(['offset', String(t.external.offset)]);
     if (t.external.length !== undefined) entries.push(['length', String(t.external.length)]);
     for (const [k, v] of entries) {
-      w.tag(13, WireType.LengthDelimited).bytes(new BinaryWriter().tag(1, WireType.LengthDelimited).string(k).tag(2, WireType.LengthDelimited).string(v).finish());
+      w.tag(13, WireType.LengthDelimited).bytes(
+        new BinaryWriter().tag(1, WireType.LengthDelimited).string(k).tag(2, WireType.LengthDelimited).string(v).finish(),
+      );
     }
     w.tag(14, WireType.Varint).int32(1);
   }
@@ -81,7 +100,10 @@ function valueInfo(v) {
   const head = new BinaryWriter().tag(1, WireType.LengthDelimited).string(v.name);
   if (v.kind === 'sequence') {
     // sequence_type (4) of a float tensor: what classifier exports' ZipMap outputs look like.
-    const elem = new BinaryWriter().tag(1, WireType.LengthDelimited).bytes(new BinaryWriter().tag(1, WireType.Varint).int32(v.elemType).finish()).finish();
+    const elem = new BinaryWriter()
+      .tag(1, WireType.LengthDelimited)
+      .bytes(new BinaryWriter().tag(1, WireType.Varint).int32(v.elemType).finish())
+      .finish();
     const seq = new BinaryWriter().tag(1, WireType.LengthDelimited).bytes(elem).finish();
     return head.tag(2, WireType.LengthDelimited).bytes(new BinaryWriter().tag(4, WireType.LengthDelimited).bytes(seq).finish()).finish();
   }

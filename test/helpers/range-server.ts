@@ -64,7 +64,9 @@ export async function startRangeServer(root: string, options: RangeServerOptions
     fallthrough: false,
     dotfiles: 'allow',
     cacheControl: false,
-    setHeaders: options.strongEtag ? (res: ServerResponse, _path: string, stat: Stats) => res.setHeader('ETag', strongEtag(stat)) : undefined,
+    setHeaders: options.strongEtag
+      ? (res: ServerResponse, _path: string, stat: Stats) => res.setHeader('ETag', strongEtag(stat))
+      : undefined,
   });
   const requests: RequestRecord[] = [];
   const queue: Fault[] = [];

@@ -1,4 +1,12 @@
-import { CreateMultipartUploadCommand, AbortMultipartUploadCommand, CompleteMultipartUploadCommand, GetObjectCommand, PutObjectCommand, S3Client, UploadPartCommand } from '@aws-sdk/client-s3';
+import {
+  CreateMultipartUploadCommand,
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  GetObjectCommand,
+  PutObjectCommand,
+  S3Client,
+  UploadPartCommand,
+} from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import S3rver from 's3rver';
 import { tempDir } from './paths.js';
@@ -55,12 +63,18 @@ export async function partsDetails(s3: S3Fixture, key: string, uploadId: string,
   const parts = [];
   for (let n = 1, start = 0; start < size || (size === 0 && n === 1); n++, start += partSize) {
     const end = Math.min(size, start + partSize) - 1;
-    const url = await getSignedUrl(s3.client, new UploadPartCommand({ Bucket: BUCKET, Key: key, UploadId: uploadId, PartNumber: n }), { expiresIn: 3600 });
+    const url = await getSignedUrl(s3.client, new UploadPartCommand({ Bucket: BUCKET, Key: key, UploadId: uploadId, PartNumber: n }), {
+      expiresIn: 3600,
+    });
     parts.push({ part_number: n, url: via(url, origin), start_byte: start, end_byte: end, part_size: end - start + 1 });
     if (size === 0) break;
   }
-  const complete = await getSignedUrl(s3.client, new CompleteMultipartUploadCommand({ Bucket: BUCKET, Key: key, UploadId: uploadId }), { expiresIn: 3600 });
-  const abort = await getSignedUrl(s3.client, new AbortMultipartUploadCommand({ Bucket: BUCKET, Key: key, UploadId: uploadId }), { expiresIn: 3600 });
+  const complete = await getSignedUrl(s3.client, new CompleteMultipartUploadCommand({ Bucket: BUCKET, Key: key, UploadId: uploadId }), {
+    expiresIn: 3600,
+  });
+  const abort = await getSignedUrl(s3.client, new AbortMultipartUploadCommand({ Bucket: BUCKET, Key: key, UploadId: uploadId }), {
+    expiresIn: 3600,
+  });
   return { type: 's3', upload_id: uploadId, parts, complete_url: via(complete, origin), abort_url: via(abort, origin) };
 }
 

@@ -100,13 +100,19 @@ export async function tarOf(members: Members, extra: Array<{ header: EntryHeader
   return new Uint8Array(Buffer.concat(chunks));
 }
 
-export async function validateMembers(members: Members, options: ValidateOptions = {}, extra: Parameters<typeof tarOf>[1] = []): Promise<ValidationReport> {
+export async function validateMembers(
+  members: Members,
+  options: ValidateOptions = {},
+  extra: Parameters<typeof tarOf>[1] = [],
+): Promise<ValidationReport> {
   return validate(new MemorySource(await tarOf(members, extra), 'test.fnnx'), options);
 }
 
 /** `CODE member pointer` for each finding, for compact assertions. */
 export function findings(report: ValidationReport, severity?: string): string[] {
-  return report.diagnostics.filter((d) => !severity || d.severity === severity).map((d) => `${d.code} ${d.member ?? '-'} ${d.pointer}`.trimEnd());
+  return report.diagnostics
+    .filter((d) => !severity || d.severity === severity)
+    .map((d) => `${d.code} ${d.member ?? '-'} ${d.pointer}`.trimEnd());
 }
 
 export function writeDirArtifact(members: Members): string {

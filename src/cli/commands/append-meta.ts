@@ -13,20 +13,24 @@ interface AppendMetaOptions {
   dropTrailing?: boolean;
 }
 
-
-
 async function attachment(spec: string): Promise<Attachment> {
   const eq = spec.indexOf('=');
-  if (eq <= 0 || eq === spec.length - 1) throw new UsageError('BAD_ATTACH', `--attach ${JSON.stringify(spec)} is not name=path (e.g. report.html=./out/report.html)`);
+  if (eq <= 0 || eq === spec.length - 1)
+    throw new UsageError('BAD_ATTACH', `--attach ${JSON.stringify(spec)} is not name=path (e.g. report.html=./out/report.html)`);
   return { name: spec.slice(0, eq), body: await fileBody(spec.slice(eq + 1)) };
 }
 
 export function registerAppendMeta(program: Command): void {
   program
     .command('append-meta')
-    .description('append metadata entries as a new meta-<hex>.json sidecar (and files under meta_artifacts/<entry id>/); never rewrites existing bytes')
+    .description(
+      'append metadata entries as a new meta-<hex>.json sidecar (and files under meta_artifacts/<entry id>/); never rewrites existing bytes',
+    )
     .argument('<artifact>', 'a tar artifact file, or a directory-form artifact')
-    .requiredOption('--entry <file.json>', 'one metadata entry {id, producer, producer_version, producer_tags, payload}, or an array of them')
+    .requiredOption(
+      '--entry <file.json>',
+      'one metadata entry {id, producer, producer_version, producer_tags, payload}, or an array of them',
+    )
     .option('--attach <name=path>', "a file to store under the entry's folder, repeatable (needs exactly one entry)", collectRepeated)
     .option('--drop-trailing', DROP_TRAILING_HELP)
     .option('--json', 'print the result as JSON')
@@ -36,7 +40,10 @@ export function registerAppendMeta(program: Command): void {
       const { checkedPlanner } = await import('../../append/checked.js');
       const entries = checkEntries(await readJsonFile(opts.entry), opts.entry);
       const attachments = await Promise.all((opts.attach ?? []).map(attachment));
-      const plan = checkedPlanner(async () => metaAppendMembers(entries, attachments, newHexId()), target, { file: opts.entry, as: 'the --entry file' });
+      const plan = checkedPlanner(async () => metaAppendMembers(entries, attachments, newHexId()), target, {
+        file: opts.entry,
+        as: 'the --entry file',
+      });
       const result = await appendToArtifact(target, plan, { dropTrailing: opts.dropTrailing === true });
       printAppendResult(result, opts.json === true);
     });

@@ -30,16 +30,26 @@ async function cardFile(name: string, path: string, onBytes: (n: number) => void
 
 /** The card files' total size, for the progress bar (a file that cannot be stat'ed fails when read). */
 async function totalSize(paths: string[]): Promise<number> {
-  const sizes = await Promise.all(paths.map((p) => stat(p).then((s) => s.size, () => 0)));
+  const sizes = await Promise.all(
+    paths.map((p) =>
+      stat(p).then(
+        (s) => s.size,
+        () => 0,
+      ),
+    ),
+  );
   return sizes.reduce((a, b) => a + b, 0);
 }
 
-
 export function registerCard(program: Command): void {
-  const card = program.command('card').description('HTML model cards, laid out as the registry reads them (meta_artifacts/<id>/model_card.zip)');
+  const card = program
+    .command('card')
+    .description('HTML model cards, laid out as the registry reads them (meta_artifacts/<id>/model_card.zip)');
   card
     .command('add')
-    .description('append a model card: model_card.zip (index.html + assets, deflated) and a sidecar entry tagged dataforce.studio::model_card:v1')
+    .description(
+      'append a model card: model_card.zip (index.html + assets, deflated) and a sidecar entry tagged dataforce.studio::model_card:v1',
+    )
     .argument('<artifact>', 'a tar artifact file, or a directory-form artifact')
     .argument('<card.html>', 'the card page; stored as index.html')
     .option('--asset <path>', 'a file the page refers to, stored beside index.html under its base name; repeatable', collectRepeated)

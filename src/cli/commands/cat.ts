@@ -7,7 +7,7 @@ export function registerCat(program: Command): void {
   withSourceOptions(
     program
       .command('cat')
-      .description('write one member\'s raw bytes to stdout (streamed; works on multi-gigabyte members)')
+      .description("write one member's raw bytes to stdout (streamed; works on multi-gigabyte members)")
       .argument('<artifact>', 'a .fnnx/.pyfnx/.dfs/.luml file, a directory, or an http(s) URL')
       .argument('<member>', 'member path, e.g. ops_artifacts/main/model.onnx'),
   ).action(async (target: string, member: string, opts: SourceOptions) => {

@@ -18,7 +18,8 @@ interface DescribeOptions {
 
 export function parseByteCount(text: string, option: string): number {
   const n = Number(text);
-  if (!/^[0-9]+$/.test(text) || !Number.isSafeInteger(n)) throw new UsageError('BAD_OPTION', `${option} must be a whole number of bytes, not "${text}"`);
+  if (!/^[0-9]+$/.test(text) || !Number.isSafeInteger(n))
+    throw new UsageError('BAD_OPTION', `${option} must be a whole number of bytes, not "${text}"`);
   return n;
 }
 
@@ -28,7 +29,11 @@ export function registerDescribe(program: Command): void {
     .description("the registry's upload descriptor {file_name, file_hash, size, file_index, manifest, metrics}, in one pass over the file")
     .argument('<artifact>', 'a .fnnx/.pyfnx/.dfs/.luml tar file or an http(s) URL')
     .option('--max-size <bytes>', "refuse files larger than this (the registry's upload limit)", String(DEFAULT_MAX_UPLOAD_SIZE))
-    .option('--api <generation>', "the registry API the JSON is for: models (model_artifacts.create: metrics) or artifacts (artifacts.create: extra_values, type \"model\")", 'models')
+    .option(
+      '--api <generation>',
+      'the registry API the JSON is for: models (model_artifacts.create: metrics) or artifacts (artifacts.create: extra_values, type "model")',
+      'models',
+    )
     .option('-q, --quiet', 'no progress bar')
     .option('--limit <name=value>', limitsHelp(), collectLimit)
     .action(async (target: string, opts: DescribeOptions) => {
@@ -45,15 +50,19 @@ export function registerDescribe(program: Command): void {
           limits: opts.limit,
           onStart: (size) => (bar = opts.quiet ? undefined : progressBar('describe', size)),
           onProgress: (n) => bar?.update(n),
+          // The CLI has nothing else to run: the pass on this thread saves the worker's start-up.
+          worker: false,
         });
       } finally {
         bar?.finish();
       }
       const shown = result.warnings.slice(0, TEXT_LIST_MAX);
-      for (const w of shown) process.stderr.write(line`fnnx-kit: warning: ${w.member ? `${w.member}: ` : ''}${w.message}` + ` (${w.code})\n`);
+      for (const w of shown)
+        process.stderr.write(line`fnnx-kit: warning: ${w.member ? `${w.member}: ` : ''}${w.message}` + ` (${w.code})\n`);
       const rest = result.warnings.length - shown.length;
       const omitted: Code = 'WARNINGS_OMITTED';
-      if (rest > 0) process.stderr.write(`fnnx-kit: warning: ${rest} more warning(s) not shown; \`inspect --json\` lists them (${omitted})\n`);
+      if (rest > 0)
+        process.stderr.write(`fnnx-kit: warning: ${rest} more warning(s) not shown; \`inspect --json\` lists them (${omitted})\n`);
       await printJson(registryPayload(result.descriptor, opts.api as RegistryApi));
     });
 }

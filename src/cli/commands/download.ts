@@ -19,31 +19,33 @@ interface DownloadCliOptions extends NetworkOptions {
 }
 
 export function registerDownload(program: Command): void {
-  withNetworkOptions(program
-    .command('download')
-    .description('download an artifact to a file: resumable (<file>.part), hashed while writing, verified before it takes the name')
-    .argument('<url>', 'an http(s) URL (a presigned object-store URL works: only Range and If-Match are sent)')
-    .requiredOption('-o, --output <file>', 'where to save it; the transfer goes to <file>.part until verified')
-    .option('--sha256 <hex>', 'expected SHA-256 of the whole file')
-    .option('--size <bytes>', 'expected size in bytes')
-    .option('--descriptor <descriptor.json>', 'upload descriptor: checks its size, file_hash and file_index')
-    .option('--stall-timeout <ms>', 'give up on a request after this long without any data (then retry)', '30000')
-    .option('--json', 'print the result as JSON'))
-    .action(async (url: string, opts: DownloadCliOptions) => {
-      if (!isUrl(url)) throw new UsageError('NOT_A_URL', `"${url}" is not an http(s) URL`);
-      const controller = new AbortController();
-      const onSigint = () => controller.abort();
-      process.once('SIGINT', onSigint);
-      const rate = rateOptions(opts);
-      // The total is known from the first reply, so the bar starts there.
-      let bar: Progress | undefined;
-      let result: DownloadResult;
-      // Loaded when run, so other commands don't pay for the download stack at startup.
-      const { download } = await import('../../node/download.js');
-      const { loadDescriptor } = await import('../../node/download-verify.js');
-      const descriptor = opts.descriptor ? await loadDescriptor(opts.descriptor) : undefined;
-      try {
-        result = await withDeadline(opts, (deadline) => download(url, opts.output, {
+  withNetworkOptions(
+    program
+      .command('download')
+      .description('download an artifact to a file: resumable (<file>.part), hashed while writing, verified before it takes the name')
+      .argument('<url>', 'an http(s) URL (a presigned object-store URL works: only Range and If-Match are sent)')
+      .requiredOption('-o, --output <file>', 'where to save it; the transfer goes to <file>.part until verified')
+      .option('--sha256 <hex>', 'expected SHA-256 of the whole file')
+      .option('--size <bytes>', 'expected size in bytes')
+      .option('--descriptor <descriptor.json>', 'upload descriptor: checks its size, file_hash and file_index')
+      .option('--stall-timeout <ms>', 'give up on a request after this long without any data (then retry)', '30000')
+      .option('--json', 'print the result as JSON'),
+  ).action(async (url: string, opts: DownloadCliOptions) => {
+    if (!isUrl(url)) throw new UsageError('NOT_A_URL', `"${url}" is not an http(s) URL`);
+    const controller = new AbortController();
+    const onSigint = () => controller.abort();
+    process.once('SIGINT', onSigint);
+    const rate = rateOptions(opts);
+    // The total is known from the first reply, so the bar starts there.
+    let bar: Progress | undefined;
+    let result: DownloadResult;
+    // Loaded when run, so other commands don't pay for the download stack at startup.
+    const { download } = await import('../../node/download.js');
+    const { loadDescriptor } = await import('../../node/download-verify.js');
+    const descriptor = opts.descriptor ? await loadDescriptor(opts.descriptor) : undefined;
+    try {
+      result = await withDeadline(opts, (deadline) =>
+        download(url, opts.output, {
           sha256: opts.sha256,
           size: opts.size === undefined ? undefined : count(opts.size, '--size'),
           descriptor,
@@ -54,19 +56,21 @@ export function registerDownload(program: Command): void {
           collectGarbageEvery: 4 << 20,
           onProgress: (p) => (bar ??= progressBar('download', p.total, { quiet: opts.quiet })).update(p.done),
           onWarning: (message) => process.stderr.write(`fnnx-kit: warning: ${printable(message)}\n`),
-        }));
-      } finally {
-        bar?.finish();
-        process.off('SIGINT', onSigint);
-      }
-      if (opts.json) await printJson(result);
-      else process.stdout.write(summary(result));
-    });
+        }),
+      );
+    } finally {
+      bar?.finish();
+      process.off('SIGINT', onSigint);
+    }
+    if (opts.json) await printJson(result);
+    else process.stdout.write(summary(result));
+  });
 }
 
 function count(text: string, option: string): number {
   const n = Number(text);
-  if (!/^\d+$/.test(text) || !Number.isSafeInteger(n)) throw new UsageError('BAD_OPTION', `${option} must be a whole number, got "${text}"`);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(n))
+    throw new UsageError('BAD_OPTION', `${option} must be a whole number, got "${text}"`);
   return n;
 }
 

@@ -37,7 +37,13 @@ export function registerExtract(program: Command): void {
         const result = await extractTar(source, opts.directory, { limits: opts.limit }).finally(() => bar.finish());
         if (opts.json) {
           const refused = result.refused.map((e) => ({ member: e.member, code: e.code, message: e.message }));
-          await printJson({ directory: opts.directory, files: result.files, directories: result.directories, bytes: result.bytes, refused });
+          await printJson({
+            directory: opts.directory,
+            files: result.files,
+            directories: result.directories,
+            bytes: result.bytes,
+            refused,
+          });
           if (refused.length > 0) process.exitCode = EXIT_BAD_ARTIFACT;
           return;
         }

@@ -1,18 +1,24 @@
 import type { Command } from 'commander';
-import { registerInspect } from './inspect.js';
-import { registerIndex } from './index-cmd.js';
-import { registerCat } from './cat.js';
-import { registerDownload } from './download.js';
-import { registerExtract } from './extract.js';
-import { registerValidate } from './validate.js';
-import { registerPack } from './pack.js';
-import { registerDescribe } from './describe.js';
-import { registerVerify } from './verify.js';
-import { registerAppendMeta } from './append-meta.js';
-import { registerPatchManifest } from './patch-manifest.js';
-import { registerCard } from './card.js';
-import { registerNew } from './new.js';
-import { registerUpload } from './upload.js';
 
-/** Every subcommand registers itself here; one line per command module. */
-export const commands: Array<(program: Command) => void> = [registerInspect, registerIndex, registerCat, registerDownload, registerExtract, registerValidate, registerPack, registerDescribe, registerVerify, registerAppendMeta, registerPatchManifest, registerCard, registerNew, registerUpload];
+type Register = (program: Command) => void;
+
+/**
+ * Every subcommand by name, one line per command module. Loaded on demand: a run loads only the
+ * module of the command it names (start-up is paid by every command; bench/startup.mjs).
+ */
+export const commandLoaders: ReadonlyMap<string, () => Promise<Register>> = new Map<string, () => Promise<Register>>([
+  ['inspect', async () => (await import('./inspect.js')).registerInspect],
+  ['index', async () => (await import('./index-cmd.js')).registerIndex],
+  ['cat', async () => (await import('./cat.js')).registerCat],
+  ['download', async () => (await import('./download.js')).registerDownload],
+  ['extract', async () => (await import('./extract.js')).registerExtract],
+  ['validate', async () => (await import('./validate.js')).registerValidate],
+  ['pack', async () => (await import('./pack.js')).registerPack],
+  ['describe', async () => (await import('./describe.js')).registerDescribe],
+  ['verify', async () => (await import('./verify.js')).registerVerify],
+  ['append-meta', async () => (await import('./append-meta.js')).registerAppendMeta],
+  ['patch-manifest', async () => (await import('./patch-manifest.js')).registerPatchManifest],
+  ['card', async () => (await import('./card.js')).registerCard],
+  ['new', async () => (await import('./new.js')).registerNew],
+  ['upload', async () => (await import('./upload.js')).registerUpload],
+]);

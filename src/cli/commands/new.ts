@@ -24,23 +24,31 @@ function collect(value: string, previous: string[] = []): string[] {
 
 function collectRename(value: string, previous: Array<[string, string]> = []): Array<[string, string]> {
   const eq = value.indexOf('=');
-  if (eq <= 0 || eq === value.length - 1) throw new UsageError('BAD_OPTION', `${JSON.stringify(value)} is not old=new (e.g. float_input=features)`);
+  if (eq <= 0 || eq === value.length - 1)
+    throw new UsageError('BAD_OPTION', `${JSON.stringify(value)} is not old=new (e.g. float_input=features)`);
   return [...previous, [value.slice(0, eq), value.slice(eq + 1)]];
 }
 
 /** `name:version`, split at the last colon (producer names may hold colons, versions do not). */
 function splitProducer(spec: string): { name: string; version: string } {
   const colon = spec.lastIndexOf(':');
-  if (colon <= 0 || colon === spec.length - 1) throw new UsageError('BAD_OPTION', `--producer ${JSON.stringify(spec)} is not name:version (e.g. acme-train:0.3)`);
+  if (colon <= 0 || colon === spec.length - 1)
+    throw new UsageError('BAD_OPTION', `--producer ${JSON.stringify(spec)} is not name:version (e.g. acme-train:0.3)`);
   return { name: spec.slice(0, colon), version: spec.slice(colon + 1) };
 }
 
 export function registerNew(program: Command): void {
   program
     .command('new')
-    .description('write the directory form of a pipeline artifact from ONNX models, every declaration read from the models (one ONNX_v1 op per model, chained in order)')
+    .description(
+      'write the directory form of a pipeline artifact from ONNX models, every declaration read from the models (one ONNX_v1 op per model, chained in order)',
+    )
     .argument('<directory>', 'where to write the artifact (created; must be empty unless --force)')
-    .requiredOption('--onnx <model.onnx>', 'an ONNX model, repeatable: the models run in the order given, each one feeding the next', collect)
+    .requiredOption(
+      '--onnx <model.onnx>',
+      'an ONNX model, repeatable: the models run in the order given, each one feeding the next',
+      collect,
+    )
     .option('--name <name>', "the manifest's model name")
     .option('--version <version>', "the manifest's model version")
     .option('--description <text>', "the manifest's description")

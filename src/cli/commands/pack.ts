@@ -15,16 +15,22 @@ interface PackOptions {
   check: boolean;
 }
 
-
 export function registerPack(program: Command): void {
   program
     .command('pack')
     .description('build a tar artifact from the directory form: deterministic bytes, manifest.json first; prints the upload descriptor')
     .argument('<directory>', 'an artifact in directory form (manifest.json, ops.json, … at its root)')
-    .requiredOption('-o, --output <file>', 'the artifact file to write (e.g. model.fnnx), written atomically; "-" streams the tar to stdout (the descriptor then goes to stderr)')
+    .requiredOption(
+      '-o, --output <file>',
+      'the artifact file to write (e.g. model.fnnx), written atomically; "-" streams the tar to stdout (the descriptor then goes to stderr)',
+    )
     .option('--json', 'print the upload descriptor as JSON')
     .option('-q, --quiet', 'no progress bar')
-    .option('--exclude <glob>', 'leave out matching paths, repeatable, .gitignore-style: "*.log", ".venv/", "data/raw/**" (the output file is never packed)', collectRepeated)
+    .option(
+      '--exclude <glob>',
+      'leave out matching paths, repeatable, .gitignore-style: "*.log", ".venv/", "data/raw/**" (the output file is never packed)',
+      collectRepeated,
+    )
     .option('--no-default-excludes', 'also pack __pycache__/ and *.pyc (left out by default, as the reference FNNX builder does)')
     .option('--no-check', 'skip validating the result before writing it (pack refuses, by default, what `validate` would call an error)')
     .action(async (dir: string, opts: PackOptions) => {
@@ -35,9 +41,20 @@ export function registerPack(program: Command): void {
       const { buildArtifact } = await import('../../build/builder.js');
       const { cryptoHasher } = await import('../../node/crypto-hasher.js');
       if (!opts.output) throw new UsageError('NO_OUTPUT', 'give the output file with -o');
-      const input = await artifactInputFromDir(dir, { output: opts.output, exclude: opts.exclude, defaultExcludes: opts.defaultExcludes });
+      // Into a file: read, hash and write on this one thread, which wins on a busy machine (and
+      // the CLI has nothing else to run); to stdout the chunks must outlive the write, so not there.
+      const blocking = opts.output !== '-';
+      const input = await artifactInputFromDir(dir, {
+        output: opts.output,
+        exclude: opts.exclude,
+        defaultExcludes: opts.defaultExcludes,
+        blocking,
+      });
       if (opts.check) await refuseInvalidPack(input, dir);
-      else process.stderr.write('fnnx-kit: warning: --no-check: the result is not validated; run `fnnx-kit validate` on it before uploading\n');
+      else
+        process.stderr.write(
+          'fnnx-kit: warning: --no-check: the result is not validated; run `fnnx-kit validate` on it before uploading\n',
+        );
       const total = (input.files ?? []).reduce((n, f) => n + bodySize(f.body), 0);
       const bar = opts.quiet ? undefined : progressBar('pack', total);
       let result;
@@ -45,14 +62,21 @@ export function registerPack(program: Command): void {
         const onProgress = (n: number) => bar?.update(n);
         result =
           opts.output === '-'
-            ? await buildArtifact(input, (chunk) => writeAll(process.stdout, chunk), { fileName: 'artifact.fnnx', hasher: cryptoHasher, onProgress })
-            : await packToFile(input, opts.output, { onProgress });
+            ? await buildArtifact(input, (chunk) => writeAll(process.stdout, chunk), {
+                fileName: 'artifact.fnnx',
+                hasher: cryptoHasher,
+                onProgress,
+              })
+            : await packToFile(input, opts.output, { onProgress, blocking });
       } finally {
         bar?.finish();
       }
       const d = result.descriptor;
       const report = opts.output === '-' ? process.stderr : process.stdout;
       if (opts.json) report.write(`${JSON.stringify(d, null, 2)}\n`);
-      else report.write(line`wrote ${opts.output === '-' ? 'stdout' : opts.output}: ${d.size} bytes, ${Object.keys(d.file_index).length} members, sha256 ${d.file_hash}\n`);
+      else
+        report.write(
+          line`wrote ${opts.output === '-' ? 'stdout' : opts.output}: ${d.size} bytes, ${Object.keys(d.file_index).length} members, sha256 ${d.file_hash}\n`,
+        );
     });
 }

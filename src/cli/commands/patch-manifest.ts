@@ -12,7 +12,9 @@ interface PatchOptions {
 export function registerPatchManifest(program: Command): void {
   program
     .command('patch-manifest')
-    .description('append an RFC 6902 manifest patch (add/replace only) as manifest-<hex>.patch.json; refused unless the resulting manifest is valid')
+    .description(
+      'append an RFC 6902 manifest patch (add/replace only) as manifest-<hex>.patch.json; refused unless the resulting manifest is valid',
+    )
     .argument('<artifact>', 'a tar artifact file, or a directory-form artifact')
     .requiredOption('--patch <file.json>', 'a JSON array of {op: "add"|"replace", path, value}')
     .option('--drop-trailing', DROP_TRAILING_HELP)
@@ -22,10 +24,14 @@ export function registerPatchManifest(program: Command): void {
       const { appendToArtifact } = await import('../../node/append-file.js');
       const { checkedPlanner } = await import('../../append/checked.js');
       const doc = await readJsonFile(opts.patch);
-      const plan = checkedPlanner(async (store, contents) => (await patchAppendMembers(store, contents, doc, newHexId(), { source: opts.patch })).members, target, {
-        file: opts.patch,
-        as: 'the --patch file',
-      });
+      const plan = checkedPlanner(
+        async (store, contents) => (await patchAppendMembers(store, contents, doc, newHexId(), { source: opts.patch })).members,
+        target,
+        {
+          file: opts.patch,
+          as: 'the --patch file',
+        },
+      );
       const result = await appendToArtifact(target, plan, { dropTrailing: opts.dropTrailing === true });
       printAppendResult(result, opts.json === true);
     });

@@ -23,9 +23,14 @@ interface UploadCliOptions {
 export function registerUpload(program: Command): void {
   program
     .command('upload')
-    .description("send an artifact to the registry's storage by its upload details: parts in parallel, retried, hashed while sent, resumable (<file>.upload.json); completed only if the hash matches")
+    .description(
+      "send an artifact to the registry's storage by its upload details: parts in parallel, retried, hashed while sent, resumable (<file>.upload.json); completed only if the hash matches",
+    )
     .argument('[file]', 'the artifact to upload')
-    .option('--details <details.json>', "the registry's upload details: {type, url, multipart:false}, or {type, upload_id?, parts, complete_url}")
+    .option(
+      '--details <details.json>',
+      "the registry's upload details: {type, url, multipart:false}, or {type, upload_id?, parts, complete_url}",
+    )
     .option('--initiate <url>', 'POST an S3 "?uploads" URL (the details with multipart:true) and print the upload id')
     .option('--descriptor <descriptor.json>', "what the registry was told (describe's output): its size and file_hash are checked")
     .option('--sha256 <hex>', 'expected SHA-256 of the file')
@@ -37,7 +42,9 @@ export function registerUpload(program: Command): void {
     .action(async (file: string | undefined, opts: UploadCliOptions) => {
       if (opts.initiate !== undefined) return initiate(opts);
       if (file === undefined || opts.details === undefined) {
-        throw new UsageError('BAD_OPTION', 'upload needs a file and --details (or --initiate <url>)', { hint: 'see `fnnx-kit upload --help`' });
+        throw new UsageError('BAD_OPTION', 'upload needs a file and --details (or --initiate <url>)', {
+          hint: 'see `fnnx-kit upload --help`',
+        });
       }
       const details = await readJsonFile(opts.details);
       const { loadDescriptor } = await import('../../node/download-verify.js');
@@ -84,7 +91,8 @@ async function initiate(opts: UploadCliOptions): Promise<void> {
 
 function count(text: string, option: string, min = 0): number {
   const n = Number(text);
-  if (!/^\d+$/.test(text) || !Number.isSafeInteger(n) || n < min) throw new UsageError('BAD_OPTION', `${option} must be a whole number${min ? ` of at least ${min}` : ''}, got "${text}"`);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(n) || n < min)
+    throw new UsageError('BAD_OPTION', `${option} must be a whole number${min ? ` of at least ${min}` : ''}, got "${text}"`);
   return n;
 }
 

@@ -27,7 +27,14 @@ export function registerValidate(program: Command): void {
     const { validateTarget } = await import('../../node/validate.js');
     const index = await loadIndex(opts.index);
     const report = await withDeadline(opts, (signal) =>
-      validateTarget(target, { strict: opts.strict, forUpload: opts.forUpload, maxSize: parseSize(opts.maxSize), index, remote: rateOptions(opts), signal }),
+      validateTarget(target, {
+        strict: opts.strict,
+        forUpload: opts.forUpload,
+        maxSize: parseSize(opts.maxSize),
+        index,
+        remote: rateOptions(opts),
+        signal,
+      }),
     );
     if (opts.json) await printJson(report);
     else process.stdout.write(renderValidation(report));

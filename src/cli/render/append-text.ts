@@ -7,7 +7,8 @@ import { shortList } from './table.js';
  * changed, so a descriptor made before no longer matches.
  */
 export function printAppendResult(result: AppendResult, json: boolean): void {
-  const note = 'the file changed: its SHA-256, size and file_index differ from any earlier descriptor; run `fnnx-kit describe` again before uploading';
+  const note =
+    'the file changed: its SHA-256, size and file_index differ from any earlier descriptor; run `fnnx-kit describe` again before uploading';
   if (json) {
     process.stdout.write(`${JSON.stringify({ ...result, descriptor_changed: true, note }, null, 2)}\n`);
     return;

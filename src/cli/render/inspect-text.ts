@@ -14,12 +14,33 @@ export function renderInspect(a: ArtifactContents, label: string): string {
   out += line`  tags      ${Array.isArray(m.producer_tags) && m.producer_tags.length ? firstFew(m.producer_tags.map(str)) : '-'}\n`;
   if (a.patches.length) out += line`  patches   ${firstFew(a.patches)}\n`;
   out += section('Inputs / outputs', ioRows(a));
-  out += section('Ops', a.ops.length ? table(['id', 'op'], a.ops.map((o) => [str(field(o, 'id')), str(field(o, 'op'))])) : '');
+  out += section(
+    'Ops',
+    a.ops.length
+      ? table(
+          ['id', 'op'],
+          a.ops.map((o) => [str(field(o, 'id')), str(field(o, 'op'))]),
+        )
+      : '',
+  );
   out += section(
     'Metadata',
-    a.metadata.length ? table(['id', 'tags', 'from'], a.metadata.map((e) => [str(e.entry.id), firstFew(e.tags) || '-', e.member])) : '',
+    a.metadata.length
+      ? table(
+          ['id', 'tags', 'from'],
+          a.metadata.map((e) => [str(e.entry.id), firstFew(e.tags) || '-', e.member]),
+        )
+      : '',
   );
-  out += section('Metrics', Object.keys(a.metrics).length ? table(['metric', 'value'], Object.entries(a.metrics).map(([k, v]) => [k, str(v)])) : '');
+  out += section(
+    'Metrics',
+    Object.keys(a.metrics).length
+      ? table(
+          ['metric', 'value'],
+          Object.entries(a.metrics).map(([k, v]) => [k, str(v)]),
+        )
+      : '',
+  );
   out += section('Members', memberTree(a));
   out += section('Warnings', shortList(a.warnings.map((w) => line`${w.member ? `${w.member}: ` : ''}${w.message} (${w.code})`)));
   return out;
@@ -45,7 +66,13 @@ function ioRows(a: ArtifactContents): string {
     const list = a.manifest[dir];
     if (!Array.isArray(list)) continue;
     for (const io of list) {
-      rows.push([dir.slice(0, -1), str(field(io, 'name')), str(field(io, 'content_type')), str(field(io, 'dtype')), str(field(io, 'shape'))]);
+      rows.push([
+        dir.slice(0, -1),
+        str(field(io, 'name')),
+        str(field(io, 'content_type')),
+        str(field(io, 'dtype')),
+        str(field(io, 'shape')),
+      ]);
     }
   }
   return rows.length ? table(['', 'name', 'content', 'dtype', 'shape'], rows) : '';

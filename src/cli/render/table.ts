@@ -12,13 +12,22 @@ export function table(header: string[], rows: string[][], max = TEXT_LIST_MAX): 
   const all = [header, ...shown];
   // reduce, not Math.max(...): spreading 200,000 rows overflows the call stack.
   const widths = header.map((_, c) => all.reduce((w, r) => Math.max(w, (r[c] ?? '').length), 0));
-  const line = (r: string[]) => r.map((cell, c) => cell.padEnd(widths[c]!)).join('  ').trimEnd();
+  const line = (r: string[]) =>
+    r
+      .map((cell, c) => cell.padEnd(widths[c]!))
+      .join('  ')
+      .trimEnd();
   return [line(header), ...shown.map(line)].map((l) => `  ${l}\n`).join('') + more(rows.length, shown.length);
 }
 
 /** Lines already escaped by the caller, at most `max` of them, then the count of the rest. */
 export function shortList(lines: string[], max = TEXT_LIST_MAX, indent = '  '): string {
-  return lines.slice(0, max).map((l) => `${indent}${l}\n`).join('') + more(lines.length, Math.min(lines.length, max), indent);
+  return (
+    lines
+      .slice(0, max)
+      .map((l) => `${indent}${l}\n`)
+      .join('') + more(lines.length, Math.min(lines.length, max), indent)
+  );
 }
 
 function more(total: number, shown: number, indent = '  '): string {

@@ -27,7 +27,8 @@ const json = (v: unknown) => Buffer.from(JSON.stringify(v, null, 2));
 
 export const CARD_ID = 'dataforce.studio~c~~c~model_card~c~v1~~et~~0123456789abcdef0123456789abcdef';
 export const CARD_MEMBER = `meta_artifacts/${CARD_ID}/model_card.zip`;
-export const CARD_HTML = '<!doctype html><html><body><h1 id="card-title">Linear pipeline card</h1><p>Trained on synthetic data.</p><script>document.title="ran"</script></body></html>';
+export const CARD_HTML =
+  '<!doctype html><html><body><h1 id="card-title">Linear pipeline card</h1><p>Trained on synthetic data.</p><script>document.title="ran"</script></body></html>';
 
 /** The reference corpus pipeline with registry metrics in meta.json (the card comes separately). */
 function corpusMembers(): MemberInput[] {
@@ -53,7 +54,10 @@ function corpusMembers(): MemberInput[] {
 /** A card appended the way the registry's SDK does: a legacy sidecar entry and the zip by path. */
 async function cardMembers(): Promise<MemberInput[]> {
   return [
-    { name: 'meta-0123456789abcdef0123456789abcdef.json', body: json([{ id: CARD_ID, tags: ['dataforce.studio::model_card:v1'], payload: {} }]) },
+    {
+      name: 'meta-0123456789abcdef0123456789abcdef.json',
+      body: json([{ id: CARD_ID, tags: ['dataforce.studio::model_card:v1'], payload: {} }]),
+    },
     { name: CARD_MEMBER, body: await zipOf({ 'index.html': CARD_HTML }) },
   ];
 }

@@ -1,0 +1,46 @@
+#!/usr/bin/env node
+/**
+ * What a command costs on a small artifact (a pre-upload hook runs once per artifact), as a ratio
+ * to bare Node start-up (`node -e 0`): `inspect`, `validate` and `describe` of the 30 KiB corpus
+ * artifact. Whole processes, alternating round by round, many rounds; the ratio is the median of
+ * the per-round ratios, which holds up on a shared machine where absolute times do not.
+ * Needs `npm run build` first.
+ *
+ *   node bench/startup.mjs [--runs 40] [--node /path/to/node]
+ */
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { alternatingRuns, loadAverage, median, ratio, table, timed } from './lib/measure.mjs';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const BIN = join(root, 'bin/fnnx-kit.js');
+const ARTIFACT = join(root, 'fixtures/corpus/onnx_pipeline.fnnx.tar');
+const arg = (name, dflt) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : dflt);
+const RUNS = Number(arg('--runs', '40'));
+const NODE = arg('--node', process.execPath);
+
+// describe takes only the registry's extensions: the same bytes under a .fnnx name.
+const dir = mkdtempSync(join(tmpdir(), 'fnnx-bench-startup-'));
+const UPLOAD = join(dir, 'onnx_pipeline.fnnx');
+copyFileSync(ARTIFACT, UPLOAD);
+const version = (await timed(NODE, ['--version'])).out.trim();
+const loadBefore = await loadAverage();
+// The corpus artifact has validation errors: validate exits 1 on it, as it should.
+const runs = await alternatingRuns(RUNS, {
+  bare: () => timed(NODE, ['-e', '0']),
+  inspect: () => timed(NODE, [BIN, 'inspect', ARTIFACT]),
+  validate: () => timed(NODE, [BIN, 'validate', ARTIFACT], { exitCodes: [0, 1] }),
+  describe: () => timed(NODE, [BIN, 'describe', UPLOAD, '--quiet']),
+});
+rmSync(dir, { recursive: true, force: true });
+const loadAfter = await loadAverage();
+const ms = (rs) => median(rs.map((r) => r.ms)).toFixed(1);
+console.log(`Node ${version}, ${RUNS} alternating rounds, load average ${loadBefore} → ${loadAfter}:`);
+table([
+  ['command', 'wall ms (median)', '÷ node -e 0 (median of rounds)'],
+  ['node -e 0', ms(runs.bare), '1.00'],
+  ...['inspect', 'validate', 'describe'].map((c) => [`fnnx-kit ${c} (30 KiB)`, ms(runs[c]), ratio(runs[c], runs.bare).toFixed(2)]),
+]);
+console.log('  target: inspect and validate <= 1.40');
