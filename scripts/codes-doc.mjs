@@ -2,7 +2,7 @@
 /**
  * Writes the table of codes (src/codes.ts) as Markdown between the markers
  * `<!-- codes:begin -->` and `<!-- codes:end -->` of docs/codes.md (which must carry them) and of
- * any other document that has them (README.md, docs/pending/*.md). test/codes.test.ts fails when a document's table is not current.
+ * any other document that has them (README.md, docs/pending/*.md while a branch's notes wait there). test/codes.test.ts fails when a document's table is not current.
  * Run after `npm run build` (it reads dist/codes.js): `npm run build:codes-doc`.
  */
 import { readFileSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
