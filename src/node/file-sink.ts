@@ -30,9 +30,10 @@ export class AtomicFileSink {
   /**
    * `blocking`: each write is done (writeSync) before `write` returns, and the file is synced once
    * at commit, as `tar -cf` then `sync` does; it beats handing every chunk to the thread pool on a
-   * loaded machine (docs/design.md), and blocks the calling thread, so it is for the CLI.
+   * loaded machine, and blocks the calling thread, so it is for the CLI.
    */
   static async create(path: string, options: { blocking?: boolean } = {}): Promise<AtomicFileSink> {
+    // Why blocking wins: docs/design.md, "The CLI packs in blocking mode" (a line comment: .d.ts files name no unshipped document).
     // The output is replaced by rename (never written through), but a link there is not ours to replace.
     if ((await lstat(path).catch(() => undefined))?.isSymbolicLink()) throw linkRefused(path);
     // isTempFileOf below recognises this name: keep the two in step.
