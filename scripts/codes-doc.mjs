@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 /**
  * Writes the table of codes (src/codes.ts) as Markdown between the markers
- * `<!-- codes:begin -->` and `<!-- codes:end -->` of every document that has them (README.md,
- * docs/pending/*.md). test/codes.test.ts fails when a document's table is not current.
+ * `<!-- codes:begin -->` and `<!-- codes:end -->` of docs/codes.md (which must carry them) and of
+ * any other document that has them (README.md, docs/pending/*.md while a branch's notes wait there). test/codes.test.ts fails when a document's table is not current.
  * Run after `npm run build` (it reads dist/codes.js): `npm run build:codes-doc`.
  */
 import { readFileSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
@@ -28,10 +28,14 @@ export function codesMarkdown(codes) {
   return ['| Code | Thrown as | Reported by | Meaning |', '| --- | --- | --- | --- |', ...rows].join('\n');
 }
 
-/** The documents that carry the markers (repository-relative paths). */
+/** The home of the table: always listed, so losing its markers fails the check instead of skipping it. */
+export const CODES_DOC = 'docs/codes.md';
+
+/** The documents that carry the markers (repository-relative paths), docs/codes.md first. */
 export function documentsWithCodes() {
   const pending = existsSync(join(root, 'docs/pending')) ? readdirSync(join(root, 'docs/pending')).map((f) => `docs/pending/${f}`) : [];
-  return ['README.md', ...pending].filter((p) => p.endsWith('.md') && readFileSync(join(root, p), 'utf8').includes(BEGIN));
+  const others = ['README.md', ...pending].filter((p) => p.endsWith('.md') && readFileSync(join(root, p), 'utf8').includes(BEGIN));
+  return [CODES_DOC, ...others];
 }
 
 /** `text` with its marked region replaced by the current table. */

@@ -13,7 +13,7 @@ import { tempDir } from './helpers/paths.js';
 import { type CliResult } from './helpers/cli.js';
 import { runCliAsync } from './helpers/run-cli-async.js';
 
-// Margins for a loaded 2-core machine: measured figures are in the README notes (docs/pending).
+// Margins for a loaded 2-core machine: measured figures are in bench/README.md, "Measured once, without a bench script".
 const CPU_LIMIT_MS = 30_000;
 const RSS_LIMIT_MIB = 512;
 const TEXT_LINES_MAX = 400;

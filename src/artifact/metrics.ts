@@ -7,7 +7,7 @@ const REGISTRY_METRICS = 'dataforce.studio::registry_metrics:v1';
 
 type JsonObject = { [key: string]: Json };
 
-/** `metrics` exactly as the registry's client computes it (see the README, "How metrics and model cards reach the registry"). */
+/** `metrics` exactly as the registry's client computes it (see the README, "Metrics and model cards in the registry"). */
 export function registryMetrics(producerTags: readonly string[], metadata: readonly ReadMetaEntry[]): JsonObject {
   if (producerTags.some((t) => TABULAR_TASKS.includes(t))) {
     const found = tabularMetrics(metadata);

@@ -23,7 +23,7 @@ export interface DescribeFileOptions {
   /**
    * A local file is read and hashed on a worker thread (default), so the caller's event loop stays
    * free. `false` runs the pass on the calling thread, blocking it: what the CLI does, which has
-   * nothing else to run and saves the worker's start-up (the README's performance notes).
+   * nothing else to run, so the worker's start-up would only cost it time on small files.
    */
   worker?: boolean;
 }

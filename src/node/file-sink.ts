@@ -33,6 +33,7 @@ export class AtomicFileSink {
    * loaded machine, and blocks the calling thread, so it is for the CLI.
    */
   static async create(path: string, options: { blocking?: boolean } = {}): Promise<AtomicFileSink> {
+    // Why blocking wins: docs/design.md, "The CLI packs in blocking mode" (a line comment: .d.ts files name no unshipped document).
     // The output is replaced by rename (never written through), but a link there is not ours to replace.
     if ((await lstat(path).catch(() => undefined))?.isSymbolicLink()) throw linkRefused(path);
     // isTempFileOf below recognises this name: keep the two in step.
