@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
@@ -151,6 +151,21 @@ describe('TarScanner and walkTar share one decoder: the rules they used to disag
 
   it('maxExtendedTotal bounds the PAX bytes read by both (the scanner never enforced it)', async () => {
     expect(await both(paxMembers(20), { maxExtendedTotal: 500 })).toEqual(['LIMIT_EXCEEDED', 'LIMIT_EXCEEDED']);
+  });
+
+  it('a global header with no member header after it is TRUNCATED_HEADER to both, as Python refuses it (found by the differential test)', async () => {
+    const dir = tempDir();
+    for (const [name, bytes] of [
+      ['ends.tar', concat(craftPax({ comment: 'g' }, 'g'))],
+      ['zeros.tar', concat(craftPax({ comment: 'g' }, 'g'), END)],
+    ] as const) {
+      expect(await both(bytes), name).toEqual(['TRUNCATED_HEADER', 'TRUNCATED_HEADER']);
+      writeFileSync(join(dir, name), bytes);
+      const python = spawnSync('python3', ['-c', 'import sys,tarfile; tarfile.open(sys.argv[1]).getmembers()', join(dir, name)]);
+      expect(python.status, name).not.toBe(0);
+    }
+    // Followed by a member, the same global header is fine.
+    expect(await both(concat(craftPax({ comment: 'g' }, 'g'), craftMember('{}', { name: 'a' }), END))).toEqual([1, 1]);
   });
 
   it('an archive cut inside the padding after member data is TRUNCATED_DATA to both, as Python refuses it', async () => {

@@ -53,6 +53,8 @@ export class TarDecoder {
   private readonly entries: TarEntry[] = [];
   private readonly globals = new Map<string, string>();
   private pending: Pending = newPending();
+  /** Where a global header stands that no member header has followed yet (Python's tarfile refuses an archive ending there). */
+  private globalAt: number | undefined;
   private headers = 0;
   private extendedBytes = 0;
   /** The header an extended header's data or sparse extension blocks belong to. */
@@ -128,9 +130,19 @@ export class TarDecoder {
       throw new TarFormatError('TRUNCATED_DATA', `archive ends at ${length}, inside the padding that runs to offset ${s.at}`);
     }
     refuseOrphan(this.pending, length);
+    this.refuseOrphanGlobal(length);
     const result = { entries: this.entries, endOffset: length, warnings: ['archive ends without end-of-archive blocks'] };
     this.step = { need: 'end', result };
     return result;
+  }
+
+  /** A global header must be followed by a member header: Python's tarfile refuses one the archive ends after. */
+  private refuseOrphanGlobal(end: number): void {
+    if (this.globalAt === undefined) return;
+    throw new TarFormatError(
+      'TRUNCATED_HEADER',
+      `global extended header at offset ${this.globalAt} has no member header after it (the archive ends at ${end})`,
+    );
   }
 
   private header(block: Uint8Array, at: number): TarStep {
@@ -140,6 +152,7 @@ export class TarDecoder {
     if (isZeroBlock(block)) {
       if (at === 0) throw new TarFormatError('EMPTY_ARCHIVE', `${this.label} holds only zero blocks: an empty archive`);
       refuseOrphan(this.pending, at);
+      this.refuseOrphanGlobal(at);
       return (this.step = { need: 'end', result: { entries: this.entries, endOffset: at, warnings: [] } });
     }
     const header = at === 0 ? this.firstHeader(block) : decodeHeader(block, at);
@@ -178,6 +191,7 @@ export class TarDecoder {
     }
     // A global header belongs to no member; the others are the first header of the next one.
     if (ext !== 'global') this.pending.headerOffset ??= at;
+    else this.globalAt ??= at;
     this.current = { header, at, ext };
     return (this.step = { need: 'extended', at: at + BLOCK, length: header.size });
   }
@@ -198,6 +212,7 @@ export class TarDecoder {
     const entry = makeEntry(header, kind, this.pending, this.globals, at, dataOffset, size, this.limits);
     this.entries.push(entry);
     this.pending = newPending();
+    this.globalAt = undefined;
     return (this.step = { need: 'data', entry });
   }
 

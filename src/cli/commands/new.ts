@@ -79,7 +79,7 @@ export function registerNew(program: Command): void {
         const ops = artifact.ops.map((op, i) => ({ id: String(op.id), model: opened.models[i]!.name }));
         const names = (side: 'inputs' | 'outputs') => (artifact.manifest[side] as Array<{ name: string }>).map((e) => e.name);
         if (opts.json) {
-          printJson({ directory: dir, ops, inputs: names('inputs'), outputs: names('outputs'), files });
+          await printJson({ directory: dir, ops, inputs: names('inputs'), outputs: names('outputs'), files });
           return;
         }
         const lines = [

@@ -4,6 +4,7 @@ import { SourceError, UsageError } from '../../errors.js';
 import type { UploadFileResult } from '../../node/upload-file.js';
 import { isUrl } from '../../node/open.js';
 import { printJson, readJsonFile } from '../common.js';
+import { withDeadline } from '../network-options.js';
 import { progressBar, type Progress } from '../progress.js';
 import { formatBytes } from '../render/table.js';
 
@@ -14,7 +15,9 @@ interface UploadCliOptions {
   sha256?: string;
   size?: string;
   concurrency: string;
-  timeout: string;
+  stallTimeout: string;
+  /** Seconds for the whole command (network-options.ts). */
+  timeout?: string;
   resume: boolean;
   json?: boolean;
   quiet?: boolean;
@@ -36,7 +39,8 @@ export function registerUpload(program: Command): void {
     .option('--sha256 <hex>', 'expected SHA-256 of the file')
     .option('--size <bytes>', 'expected size in bytes (checked before anything is sent)')
     .option('--concurrency <n>', 'parts in flight at once', '4')
-    .option('--timeout <ms>', 'give up on a request after this long without progress (then retry)', '30000')
+    .option('--stall-timeout <ms>', 'give up on a request after this long without progress (then retry)', '30000')
+    .option('--timeout <seconds>', 'give up on the whole command after this long (TIMEOUT); default: no overall limit')
     .option('--no-resume', 'neither read nor write <file>.upload.json')
     .option('-q, --quiet', 'no progress bar, no warnings')
     .action(async (file: string | undefined, opts: UploadCliOptions) => {
@@ -54,18 +58,21 @@ export function registerUpload(program: Command): void {
       process.once('SIGINT', onSigint);
       let bar: Progress | undefined;
       let result: UploadFileResult;
+      const descriptor = opts.descriptor ? await loadDescriptor(opts.descriptor) : undefined;
       try {
-        result = await uploadFile(file, details, {
-          descriptor: opts.descriptor ? await loadDescriptor(opts.descriptor) : undefined,
-          sha256: opts.sha256,
-          size: opts.size === undefined ? undefined : count(opts.size, '--size'),
-          concurrency: count(opts.concurrency, '--concurrency', 1),
-          timeoutMs: count(opts.timeout, '--timeout', 1),
-          resume: opts.resume,
-          signal: controller.signal,
-          onWarning: opts.quiet ? undefined : (w) => process.stderr.write(`fnnx-kit: warning: ${printable(w)}\n`),
-          onProgress: opts.quiet ? undefined : (p) => (bar ??= progressBar('upload', p.total)).update(p.sent),
-        });
+        result = await withDeadline(opts, (deadline) =>
+          uploadFile(file, details, {
+            descriptor,
+            sha256: opts.sha256,
+            size: opts.size === undefined ? undefined : count(opts.size, '--size'),
+            concurrency: count(opts.concurrency, '--concurrency', 1),
+            timeoutMs: count(opts.stallTimeout, '--stall-timeout', 1),
+            resume: opts.resume,
+            signal: deadline ? AbortSignal.any([controller.signal, deadline]) : controller.signal,
+            onWarning: opts.quiet ? undefined : (w) => process.stderr.write(`fnnx-kit: warning: ${printable(w)}\n`),
+            onProgress: opts.quiet ? undefined : (p) => (bar ??= progressBar('upload', p.total)).update(p.sent),
+          }),
+        );
       } catch (e) {
         if (!controller.signal.aborted || !opts.resume) throw e;
         throw new SourceError('ABORTED', 'the upload was interrupted', {
@@ -75,7 +82,7 @@ export function registerUpload(program: Command): void {
         bar?.finish();
         process.off('SIGINT', onSigint);
       }
-      if (opts.json) printJson(result);
+      if (opts.json) await printJson(result);
       else if (!opts.quiet) process.stdout.write(summary(result));
     });
 }
@@ -84,8 +91,10 @@ async function initiate(opts: UploadCliOptions): Promise<void> {
   const url = opts.initiate!;
   if (!isUrl(url)) throw new UsageError('NOT_A_URL', `"${url}" is not an http(s) URL`);
   const { initiateMultipartUpload } = await import('../../node/upload-file.js');
-  const uploadId = await initiateMultipartUpload(url, { timeoutMs: count(opts.timeout, '--timeout', 1) });
-  if (opts.json) printJson({ upload_id: uploadId });
+  const uploadId = await withDeadline(opts, (signal) =>
+    initiateMultipartUpload(url, { timeoutMs: count(opts.stallTimeout, '--stall-timeout', 1), signal }),
+  );
+  if (opts.json) await printJson({ upload_id: uploadId });
   else process.stdout.write(`${uploadId}\n`);
 }
 
