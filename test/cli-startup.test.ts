@@ -13,7 +13,8 @@ function modulesLoaded(args: string[]): { code: number; modules: string[] } {
   const hooks = join(dir, 'hooks.mjs');
   writeFileSync(
     hooks,
-    `export async function resolve(s, c, next) { const r = await next(s, c); process.stderr.write('LOADED ' + r.url + '\\n'); return r; }\n`,
+    // writeSync: on Node 22+ hooks run on their own thread, and an async write may be lost at exit.
+    `import { writeSync } from 'node:fs';\nexport async function resolve(s, c, next) { const r = await next(s, c); writeSync(2, 'LOADED ' + r.url + '\\n'); return r; }\n`,
   );
   const register = join(dir, 'register.mjs');
   writeFileSync(register, `import { register } from 'node:module'; register(${JSON.stringify(pathToFileURL(hooks).href)});\n`);

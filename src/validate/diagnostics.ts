@@ -35,26 +35,43 @@ export const FINDINGS_PER_CODE = 1000;
  */
 export class FindingList {
   private readonly kept: Diagnostic[] = [];
-  private readonly seen = new Map<DiagnosticCode, { n: number; severity: Severity }>();
+  private readonly seen = new Map<DiagnosticCode, { n: number; severity: Severity; unexamined: number }>();
 
   push(d: Diagnostic): void {
-    const s = this.seen.get(d.code) ?? { n: 0, severity: d.severity };
+    const s = this.entry(d.code, d.severity);
     s.n++;
-    if (d.severity === 'error') s.severity = 'error';
-    this.seen.set(d.code, s);
     if (s.n <= FINDINGS_PER_CODE) this.kept.push(d);
+  }
+
+  /** Whether findings of `code` are past the cap: a rule may then count an item instead of building its findings. */
+  full(code: DiagnosticCode): boolean {
+    return (this.seen.get(code)?.n ?? 0) >= FINDINGS_PER_CODE;
+  }
+
+  /** One more item with findings of `code` that were not built one by one (the cap was reached). */
+  tally(code: DiagnosticCode, severity: Severity): void {
+    this.entry(code, severity).unexamined++;
   }
 
   list(): Diagnostic[] {
     const out = this.kept.slice();
-    for (const [code, { n, severity }] of this.seen) {
-      if (n > FINDINGS_PER_CODE) {
+    for (const [code, { n, severity, unexamined }] of this.seen) {
+      if (n > FINDINGS_PER_CODE || unexamined > 0) {
+        const more = unexamined > 0 ? `, and ${unexamined} more item(s) with such findings, not examined one by one` : '';
+        const listed = Math.min(n, FINDINGS_PER_CODE);
         out.push(
-          diag(code, severity, `${n - FINDINGS_PER_CODE} more ${code} finding(s) not listed (${n} in all)`, { member: null, pointer: '' }),
+          diag(code, severity, `${n - listed} more ${code} finding(s) not listed (${n} in all${more})`, { member: null, pointer: '' }),
         );
       }
     }
     return out;
+  }
+
+  private entry(code: DiagnosticCode, severity: Severity): { n: number; severity: Severity; unexamined: number } {
+    let s = this.seen.get(code);
+    if (!s) this.seen.set(code, (s = { n: 0, severity, unexamined: 0 }));
+    if (severity === 'error') s.severity = 'error';
+    return s;
   }
 }
 

@@ -9,6 +9,9 @@ const results = [];
 const realOut = process.stdout.write.bind(process.stdout);
 const realErr = process.stderr.write.bind(process.stderr);
 for (const json of runs) {
+  // A user runs each command in a process of its own: collect what the previous one left, so the
+  // peak measured from outside is each command's, not their sum (--expose-gc, set by hostile-run.ts).
+  globalThis.gc?.();
   const argv = JSON.parse(json);
   let stdout = '';
   let stderr = '';

@@ -51,7 +51,7 @@ export function runMeasured(argvs: string[][], scratch: string): Promise<Measure
       new Promise<MeasuredRun>((resolve) => {
         execFile(
           '/usr/bin/time',
-          ['-f', '%M', '-o', rssFile, process.execPath, DRIVER, resultFile, ...argvs.map((a) => JSON.stringify(a))],
+          ['-f', '%M', '-o', rssFile, process.execPath, '--expose-gc', DRIVER, resultFile, ...argvs.map((a) => JSON.stringify(a))],
           { maxBuffer: 64 * 1024 * 1024, timeout: 120_000 },
           (error, _stdout, stderr) => {
             const kib = Number(readFileSync(rssFile, 'utf8').trim().split('\n').pop());
