@@ -113,6 +113,10 @@ describe('every command follows the same conventions', () => {
       expect(r.stderr, args.join(' ')).toContain(`(${code})`);
     }
     expect(runCli(['cat', CORPUS_TAR]).stderr).toContain('hint: see fnnx-kit cat --help');
+    // Commander's suggestion is the hint, not an escaped second line of the error.
+    expect(runCli(['inspekt', CORPUS_TAR]).stderr).toMatch(
+      /^fnnx-kit: unknown command 'inspekt' \(UNKNOWN_COMMAND\)\n {2}hint: Did you mean inspect\? Otherwise see fnnx-kit --help\n$/,
+    );
   });
 
   it('every command that draws progress takes -q; extract and card add draw it on a terminal, and -q silences it', () => {

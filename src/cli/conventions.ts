@@ -213,8 +213,11 @@ function fromCommander(e: CommanderError): UsageError | undefined {
   if (e.exitCode === 0 || e.code === 'commander.help' || e.code === 'commander.helpDisplayed' || e.code === 'commander.version')
     return undefined;
   const where = failedCommand ? commandPath(failedCommand) : '';
-  const message = e.message.replace(/^error: /, '');
-  return new UsageError(COMMANDER_CODES.get(e.code) ?? 'USAGE', message, { hint: `see fnnx-kit ${where ? `${where} ` : ''}--help` });
+  // Commander puts its suggestion ("(Did you mean inspect?)") on a second line: that is the hint.
+  const [message = '', ...more] = e.message.replace(/^error: /, '').split('\n');
+  const suggestion = more.join(' ').replace(/^\((.*)\)$/, '$1');
+  const help = `see fnnx-kit ${where ? `${where} ` : ''}--help`;
+  return new UsageError(COMMANDER_CODES.get(e.code) ?? 'USAGE', message, { hint: suggestion ? `${suggestion} Otherwise ${help}` : help });
 }
 
 /** Whether `--json` is among the options (before any `--`), for failures that come before parsing ends. */
