@@ -81,60 +81,31 @@ async function details(key) {
 }
 
 let n = 0;
-const contenders = {
-  'registry client (python threads, whole parts)': async () => {
-    const key = `py${++n}`;
-    const r = await timed('python3', [join(root, 'bench/lib/registry_client_upload.py'), file, await details(key)]);
-    await client.send(new DeleteObjectCommand({ Bucket: 'bench', Key: key }));
-    return r;
-  },
-  'fnnx-kit upload --sha256': async () => {
-    const key = `kit${++n}`;
-    const r = await timed(process.execPath, [BIN, 'upload', file, '--details', await details(key), '--sha256', fileSha, '--json', '-q']);
-    await client.send(new DeleteObjectCommand({ Bucket: 'bench', Key: key }));
-    return r;
-  },
-  // The registry client's five workers, for a like-for-like count of connections.
-  'fnnx-kit upload --sha256 --concurrency 5': async () => {
-    const key = `kit${++n}`;
-    const r = await timed(process.execPath, [
-      BIN,
-      'upload',
-      file,
-      '--details',
-      await details(key),
-      '--sha256',
-      fileSha,
-      '--concurrency',
-      '5',
-      '--json',
-      '-q',
-    ]);
-    await client.send(new DeleteObjectCommand({ Bucket: 'bench', Key: key }));
-    return r;
-  },
-};
-// What hashing the parts' own bytes in order would allow: one part at a time (design note, i18-design.md).
-if (process.argv.includes('--in-order')) {
-  contenders['fnnx-kit upload --concurrency 1'] = async () => {
-    const key = `kit${++n}`;
-    const r = await timed(process.execPath, [
-      BIN,
-      'upload',
-      file,
-      '--details',
-      await details(key),
-      '--sha256',
-      fileSha,
-      '--concurrency',
-      '1',
-      '--json',
-      '-q',
-    ]);
+/** One timed upload of the file under a fresh key, by `argv` (the key's details file is added), then the object removed. */
+function contender(prefix, command, argv) {
+  return async () => {
+    const key = `${prefix}${++n}`;
+    const r = await timed(command, argv(await details(key)));
     await client.send(new DeleteObjectCommand({ Bucket: 'bench', Key: key }));
     return r;
   };
 }
+/** fnnx-kit upload with `extra` options. */
+const ours = (...extra) =>
+  contender('kit', process.execPath, (d) => [BIN, 'upload', file, '--details', d, '--sha256', fileSha, ...extra, '--json', '-q']);
+
+const contenders = {
+  'registry client (python threads, whole parts)': contender('py', 'python3', (d) => [
+    join(root, 'bench/lib/registry_client_upload.py'),
+    file,
+    d,
+  ]),
+  'fnnx-kit upload --sha256': ours(),
+  // The registry client's five workers, for a like-for-like count of connections.
+  'fnnx-kit upload --sha256 --concurrency 5': ours('--concurrency', '5'),
+};
+// What hashing the parts' own bytes in order would allow: one part at a time (docs/design.md, Upload).
+if (process.argv.includes('--in-order')) contenders['fnnx-kit upload --concurrency 1'] = ours('--concurrency', '1');
 
 try {
   const samples = Object.fromEntries(Object.keys(contenders).map((k) => [k, []]));
