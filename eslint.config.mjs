@@ -36,4 +36,10 @@ export default tseslint.config(
       'no-control-regex': 'off',
     },
   },
+  {
+    // The CLI's start (bin/, src/cli/launch.cts) is CommonJS on purpose (start-up): it loads with require.
+    files: ['**/*.cjs', '**/*.cts'],
+    languageOptions: { sourceType: 'commonjs' },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
 );

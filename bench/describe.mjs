@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { alternatingRuns, loadAverage, ratio, summaryHeader, summaryRow, table, timed } from './lib/measure.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const BIN = join(root, 'bin/fnnx-kit.js');
+const BIN = join(root, 'bin/fnnx-kit.cjs');
 const arg = (name, dflt) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : dflt);
 const RUNS = Number(arg('--runs', '7'));
 const SIZES = arg('--sizes', '1,4').split(',').map(Number);

@@ -17,7 +17,7 @@ import { startLoopbackServer } from './lib/loopback-server.mjs';
 import { timed } from './lib/measure.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const BIN = join(root, 'bin/fnnx-kit.js');
+const BIN = join(root, 'bin/fnnx-kit.cjs');
 const runsArg = process.argv.indexOf('--runs');
 const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 3;
 const SIZE = 2 ** 30;

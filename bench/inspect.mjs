@@ -20,7 +20,7 @@ const runsArg = process.argv.indexOf('--runs');
 const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 9;
 const BIG_SIZE = 2 ** 31;
 const CORPUS = join(root, 'fixtures/corpus/onnx_pipeline.fnnx.tar');
-const BIN = join(root, 'bin/fnnx-kit.js');
+const BIN = join(root, 'bin/fnnx-kit.cjs');
 const PY_INSPECT =
   "import sys, tarfile\nwith tarfile.open(sys.argv[1]) as t:\n    t.getmembers()\n    t.extractfile('manifest.json').read()";
 

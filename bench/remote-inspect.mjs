@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { startLoopbackServer } from './lib/loopback-server.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const BIN = join(root, 'bin/fnnx-kit.js');
+const BIN = join(root, 'bin/fnnx-kit.cjs');
 const CORPUS = join(root, 'fixtures/corpus/onnx_pipeline.fnnx.tar');
 
 const dir = mkdtempSync(join(tmpdir(), 'fnnx-bench-remote-'));

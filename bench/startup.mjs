@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { alternatingRuns, loadAverage, median, ratio, table, timed } from './lib/measure.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const BIN = join(root, 'bin/fnnx-kit.js');
+const BIN = join(root, 'bin/fnnx-kit.cjs');
 const ARTIFACT = join(root, 'fixtures/corpus/onnx_pipeline.fnnx.tar');
 const arg = (name, dflt) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : dflt);
 const RUNS = Number(arg('--runs', '40'));

@@ -26,7 +26,7 @@ import { table, timed } from './lib/measure.mjs';
 import { startThrottleProxy } from './lib/throttle-proxy.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const BIN = join(root, 'bin/fnnx-kit.js');
+const BIN = join(root, 'bin/fnnx-kit.cjs');
 const arg = (name, dflt) => (process.argv.includes(name) ? Number(process.argv[process.argv.indexOf(name) + 1]) : dflt);
 const RUNS = arg('--runs', 3);
 const PARTS = arg('--parts', 8);

@@ -100,7 +100,7 @@ function cliMs(target) {
   const times = [];
   for (let i = 0; i < RUNS; i++) {
     const t0 = performance.now();
-    spawnSync(process.execPath, [join(root, 'bin/fnnx-kit.js'), 'validate', target], { stdio: 'ignore' });
+    spawnSync(process.execPath, [join(root, 'bin/fnnx-kit.cjs'), 'validate', target], { stdio: 'ignore' });
     times.push(performance.now() - t0);
   }
   return times.sort((a, b) => a - b)[Math.floor(RUNS / 2)];

@@ -1,41 +1,63 @@
-/** Start-up: a run loads the modules of the command it names, not every command's. */
+/**
+ * Start-up: a run loads the bundle files of the command it names, not every command's, and on Node
+ * 20 takes their compiled code from the code cache the build wrote (src/cli/launch.cts).
+ */
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { BIN } from './helpers/cli.js';
 import { CORPUS_TAR, tempDir } from './helpers/paths.js';
 
-/** The project files (under dist/ and node_modules/) an ESM run of the CLI loads, via a resolve hook. */
-function modulesLoaded(args: string[]): { code: number; modules: string[] } {
-  const dir = tempDir();
-  const hooks = join(dir, 'hooks.mjs');
+const LAUNCH = fileURLToPath(new URL('../dist/cli/launch.cjs', import.meta.url));
+const MODULES_JSON = fileURLToPath(new URL('../dist/cli-bundle/modules.json', import.meta.url));
+/** Node >= 22.1 caches compiled code itself; Node 20 uses the caches the build wrote. */
+const NODE_CACHES_ITSELF = (() => {
+  const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
+  return major > 22 || (major === 22 && minor >= 1);
+})();
+
+interface Load {
+  file: string;
+  codeCache: string;
+}
+
+/** The bundle files a run of the CLI loads (as launch.cts reports them at exit) and the compiled modules they hold. */
+function loaded(args: string[]): { code: number; files: Load[]; modules: string[] } {
+  const preload = join(tempDir(), 'report-loads.cjs');
   writeFileSync(
-    hooks,
-    // writeSync: on Node 22+ hooks run on their own thread, and an async write may be lost at exit.
-    `import { writeSync } from 'node:fs';\nexport async function resolve(s, c, next) { const r = await next(s, c); writeSync(2, 'LOADED ' + r.url + '\\n'); return r; }\n`,
+    preload,
+    `process.on('exit', () => require('node:fs').writeSync(2, 'LOADED ' + JSON.stringify(require(${JSON.stringify(LAUNCH)}).loadedBundleFiles()) + '\\n'));\n`,
   );
-  const register = join(dir, 'register.mjs');
-  writeFileSync(register, `import { register } from 'node:module'; register(${JSON.stringify(pathToFileURL(hooks).href)});\n`);
-  const r = spawnSync(process.execPath, ['--import', pathToFileURL(register).href, BIN, ...args], { encoding: 'utf8' });
-  const modules = [...r.stderr.matchAll(/^LOADED (.*)$/gm)].map((m) => m[1]!).filter((u) => /\/(dist|node_modules)\//.test(u));
-  return { code: r.status ?? -1, modules };
+  const r = spawnSync(process.execPath, ['-r', preload, BIN, ...args], { encoding: 'utf8' });
+  const files = JSON.parse(/^LOADED (.*)$/m.exec(r.stderr)?.[1] ?? '[]') as Load[];
+  const byFile = JSON.parse(readFileSync(MODULES_JSON, 'utf8')) as Record<string, string[]>;
+  return { code: r.status ?? -1, files, modules: files.flatMap((f) => byFile[basename(f.file)] ?? []) };
 }
 
 const commandModules = (modules: string[]) =>
-  modules.map((u) => /\/dist\/cli\/commands\/([a-z-]+)\.js$/.exec(u)?.[1]).filter((c): c is string => c !== undefined && c !== 'index');
+  modules.map((m) => /^dist\/cli\/commands\/([a-z-]+)\.js$/.exec(m)?.[1]).filter((c): c is string => c !== undefined && c !== 'index');
 
 describe('CLI start-up', () => {
   it('inspect loads its own command module only: no validator, no other command, no ajv or protobuf', () => {
-    const { code, modules } = modulesLoaded(['inspect', CORPUS_TAR]);
+    const { code, files, modules } = loaded(['inspect', CORPUS_TAR]);
     expect(code).toBe(0);
+    expect(files.length).toBeGreaterThan(0);
     expect(commandModules(modules)).toEqual(['inspect']);
-    expect(modules.filter((u) => /\/dist\/validate\/|\/node_modules\/(ajv|@bufbuild)\//.test(u))).toEqual([]);
+    expect(modules.filter((m) => /^dist\/validate\/|node_modules\/(ajv|@bufbuild)\//.test(m))).toEqual([]);
+  });
+
+  it('validate takes every file it loads from a code cache V8 accepts (Node 20), or from Node’s own cache (Node >= 22.1)', () => {
+    const { code, files } = loaded(['validate', CORPUS_TAR]);
+    expect(code).toBe(1); // the corpus artifact has findings
+    expect(files.length).toBeGreaterThan(0);
+    const expected = NODE_CACHES_ITSELF ? 'node' : 'used';
+    expect(files.filter((f) => f.codeCache !== expected)).toEqual([]);
   });
 
   it('--help still loads every command, so the list is whole', () => {
-    const { code, modules } = modulesLoaded(['--help']);
+    const { code, modules } = loaded(['--help']);
     expect(code).toBe(0);
     expect([...new Set(commandModules(modules))].sort()).toEqual(
       [

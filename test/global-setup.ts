@@ -4,13 +4,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /**
- * The CLI tests run bin/fnnx-kit.js, which loads dist/. Build once before any test so they
- * exercise the current sources (CI has built already in `npm ci`; this is a cheap repeat).
+ * The CLI tests run bin/fnnx-kit.cjs, which loads the bundle of dist/ (scripts/bundle-cli.mjs).
+ * Build both once before any test so they exercise the current sources (CI has built already in
+ * `npm ci`; this is a cheap repeat).
  */
 export function buildDist(): void {
-  const r = spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
-  if (r.status !== 0) {
-    throw new Error('TypeScript build failed: fix the errors above before running the tests');
+  for (const [cmd, args] of [
+    ['npx', ['tsc', '-p', 'tsconfig.build.json']],
+    [process.execPath, ['scripts/bundle-cli.mjs']],
+  ] as const) {
+    const r = spawnSync(cmd, args, { stdio: 'inherit' });
+    if (r.status !== 0) throw new Error(`${[cmd, ...args].join(' ')} failed: fix the errors above before running the tests`);
   }
 }
 

@@ -1,7 +1,8 @@
 /** JSON members as hostile input: depth, value count and the shared byte budget, each a named LimitError. */
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { LimitError } from '../src/errors.js';
-import { parseJson } from '../src/artifact/json-member.js';
+import { checkShape, parseJson } from '../src/artifact/json-member.js';
 import { readArtifact } from '../src/artifact/reader.js';
 import { TarStore } from '../src/artifact/tar-store.js';
 import { MemorySource } from '../src/source/memory-source.js';
@@ -21,6 +22,47 @@ function limitOf(run: () => unknown): string | undefined {
 }
 
 describe('JSON limits', () => {
+  it('counts values and depth by jumping between structural characters exactly as a loop over every character does', () => {
+    // The reference: one character at a time, a backslash in a string skipping the next one.
+    const everyCharacter = (text: string, maxDepth: number, max: number): number | string => {
+      let depth = 0;
+      let values = 0;
+      let inString = false;
+      for (let i = 0; i < text.length; i++) {
+        const c = text.charCodeAt(i);
+        if (inString) {
+          if (c === 0x5c) i++;
+          else if (c === 0x22) inString = false;
+        } else if (c === 0x22) inString = true;
+        else if (c === 0x5b || c === 0x7b || c === 0x2c) {
+          if (++values > max) return 'maxJsonValues';
+          if (c !== 0x2c && ++depth > maxDepth) return 'maxJsonDepth';
+        } else if (c === 0x5d || c === 0x7d) depth--;
+      }
+      return values;
+    };
+    const jumping = (text: string, maxDepth: number, max: number): number | string => {
+      try {
+        return checkShape(text, 'm.json', maxDepth, { limit: 'maxJsonValues', max, message: 'too many' });
+      } catch (e) {
+        if (e instanceof LimitError) return e.limit;
+        throw e;
+      }
+    };
+    const piece = fc.constantFrom('[', ']', '{', '}', ',', '"', '\\', 'a', ' ', '0', ':');
+    const text = fc.oneof(
+      fc.array(piece, { maxLength: 200 }).map((p) => p.join('')),
+      fc.json(),
+      fc.string(),
+    );
+    fc.assert(
+      fc.property(text, fc.integer({ min: 1, max: 8 }), fc.integer({ min: 1, max: 40 }), (t, maxDepth, max) => {
+        expect(jumping(t, maxDepth, max)).toEqual(everyCharacter(t, maxDepth, max));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   it('refuses nesting past maxJsonDepth before JSON.parse recurses', () => {
     expect(limitOf(() => parseJson(enc.encode('['.repeat(300) + ']'.repeat(300)), 'ops.json'))).toBe('maxJsonDepth');
   });

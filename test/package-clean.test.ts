@@ -79,7 +79,7 @@ describe('the published package', () => {
   });
 
   it('the copy the test packed is the package itself (bin, dist, schemas present)', () => {
-    for (const f of ['bin/fnnx-kit.js', 'dist/index.js', 'dist/index.d.ts', 'package.json', 'README.md'])
+    for (const f of ['bin/fnnx-kit.cjs', 'dist/index.js', 'dist/index.d.ts', 'package.json', 'README.md'])
       expect(packed.files, f).toContain(f);
   });
 });

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import fc from 'fast-check';
 import { TarFormatError } from '../src/index.js';
-import { decodeHeader, decodeNumber, decodePax, decodeText, hasUndecodableBytes } from '../src/tar/header.js';
+import { decodeHeader, decodeNumber, decodePax, decodeText, hasUndecodableBytes, headerSums } from '../src/tar/header.js';
 import { craftHeader, paxRecord } from './helpers/foreign-craft.js';
 
 const bytes = (text: string) => new TextEncoder().encode(text);
@@ -39,6 +39,29 @@ describe('header checksum', () => {
 
   it('rejects a short block with TRUNCATED_HEADER', () => {
     expect(codeOf(() => decodeHeader(new Uint8Array(100), 0))).toBe('TRUNCATED_HEADER');
+  });
+
+  it('sums four bytes a step exactly as a byte loop does, for any block at any alignment', () => {
+    const byteLoop = (block: Uint8Array) => {
+      let unsigned = 0;
+      let signed = 0;
+      for (let i = 0; i < 512; i++) {
+        const b = i >= 148 && i < 156 ? 0x20 : block[i]!;
+        unsigned += b;
+        signed += b > 127 ? b - 256 : b;
+      }
+      return { unsigned, signed };
+    };
+    const extremes = [new Uint8Array(512), new Uint8Array(512).fill(0xff), new Uint8Array(512).fill(0x80)];
+    for (const block of extremes) expect(headerSums(block)).toEqual(byteLoop(block));
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 512, maxLength: 512 }), fc.integer({ min: 0, max: 3 }), (content, shift) => {
+        const holder = new Uint8Array(512 + shift);
+        holder.set(content, shift);
+        const block = holder.subarray(shift);
+        expect(headerSums(block)).toEqual(byteLoop(block));
+      }),
+    );
   });
 });
 

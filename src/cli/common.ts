@@ -1,8 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { FnnxError, UsageError } from '../errors.js';
 import { isObject, parseJson, type Json } from '../artifact/json-member.js';
 import { ioError } from '../node/file-source.js';
+import { readFileAsync } from '../node/fs-async.js';
 import type { FileIndex } from '../tar/entry.js';
 import { openStore } from '../node/open.js';
 import type { MemberStore } from '../artifact/member-store.js';
@@ -10,7 +10,7 @@ import { collectLimit, limitsHelp } from './limits-option.js';
 import { rateOptions, withNetworkOptions, type NetworkOptions } from './network-options.js';
 import { printableJson } from '../safety/printable.js';
 import { writeJson } from './render/json-text.js';
-import { writeAll } from './stdout.js';
+import { writeOut } from './stdout.js';
 
 /** Options every reading command shares. */
 export interface SourceOptions extends NetworkOptions {
@@ -29,7 +29,7 @@ export async function loadIndex(path: string | undefined): Promise<FileIndex | u
   if (!path) return undefined;
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = await readFileAsync(path, 'utf8');
   } catch (e) {
     throw ioError(e, path);
   }
@@ -50,21 +50,21 @@ export async function openFromCli(target: string, opts: SourceOptions, signal?: 
 
 /** `--json` output: JSON.stringify(value, null, 2) and a newline, written in pieces (json-text.ts). */
 export function printJson(value: unknown): Promise<void> {
-  return writeJson(value, (text) => writeAll(process.stdout, text));
+  return writeJson(value, writeOut);
 }
 
 /**
  * A file_index as the issue shows it: one member per line, `"path": [offset, size]`. Still JSON,
  * with bidi and C1 characters in names written as escapes (printableJson).
  */
-export function printIndex(index: Record<string, [number, number]>): void {
+export async function printIndex(index: Record<string, [number, number]>): Promise<void> {
   const lines = Object.entries(index).map(([k, [o, n]]) => `  ${printableJson(JSON.stringify(k))}: [${o}, ${n}]`);
-  process.stdout.write(lines.length ? `{\n${lines.join(',\n')}\n}\n` : '{}\n');
+  await writeOut(lines.length ? `{\n${lines.join(',\n')}\n}\n` : '{}\n');
 }
 
 /** A JSON file named on the command line (an entry, a patch), parsed with the member limits. */
 export async function readJsonFile(path: string): Promise<Json> {
-  const bytes = await readFile(path).catch((e: unknown) => {
+  const bytes = await readFileAsync(path).catch((e: unknown) => {
     throw ioError(e, path);
   });
   try {

@@ -9,6 +9,7 @@ import { type Command, CommanderError } from 'commander';
 import type { ErrorCode } from '../codes.js';
 import { UsageError, isFnnxError } from '../errors.js';
 import { EXIT_BAD_ARTIFACT, EXIT_OK, EXIT_USAGE, exitCodeOf, formatError } from './errors.js';
+import { writeOut } from './stdout.js';
 
 interface Convention {
   /** Two or three command lines, each shown under "Examples:" in the command's --help. */
@@ -241,8 +242,10 @@ export function reportFailure(e: unknown, argv: string[]): number {
     if (!usage) return e.exitCode === 0 ? EXIT_OK : EXIT_USAGE; // help went to stderr: `fnnx-kit` alone
     error = usage;
   }
-  if (jsonRequested || argvAsksJson(argv))
-    (stdoutIsData ? process.stderr : process.stdout).write(`${JSON.stringify(errorJson(error), null, 2)}\n`);
-  else process.stderr.write(formatError(error, argv.includes('--debug')));
+  if (jsonRequested || argvAsksJson(argv)) {
+    const text = `${JSON.stringify(errorJson(error), null, 2)}\n`;
+    if (stdoutIsData) process.stderr.write(text);
+    else void writeOut(text);
+  } else process.stderr.write(formatError(error, argv.includes('--debug')));
   return exitCodeOf(error);
 }

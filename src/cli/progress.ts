@@ -38,8 +38,10 @@ export function progressBar(
   total: number | undefined,
   options: { quiet?: boolean; stream?: NodeJS.WriteStream } = {},
 ): Progress {
+  // Quiet is decided first: making process.stderr costs a command that draws nothing start-up time.
+  if (options.quiet) return { update() {}, finish() {} };
   const stream = options.stream ?? process.stderr;
-  if (options.quiet || !stream.isTTY) return { update() {}, finish() {} };
+  if (!stream.isTTY) return { update() {}, finish() {} };
   const started = Date.now();
   let last = 0;
   return {

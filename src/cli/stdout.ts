@@ -1,25 +1,60 @@
 import { once } from 'node:events';
+import { writeSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { ioError } from '../node/file-source.js';
 import { EXIT_USAGE } from './errors.js';
 
-/** Writes a chunk and waits for the stream to drain when it asks, so memory stays bounded. */
-export async function writeAll(out: Writable, chunk: Uint8Array | string): Promise<void> {
-  if (!out.write(chunk)) await once(out, 'drain');
-}
-
 /** 128 + SIGPIPE: what a shell reports for `cat big | head`'s cat. */
 export const EXIT_BROKEN_PIPE = 141;
+
+let describeFailure: (e: unknown) => string = String;
+/** process.stdout, once a write has needed it (see writeOut). */
+let stream: Writable | undefined;
 
 /**
  * Standard output is the world's too. A reader that went away (`| head -c 10`) ends the command
  * as it ends `cat`: at once, with no message, exit 141. Any other failure to write it (a full
- * disk, `> /dev/full`) is one error line, not a crash.
+ * disk, `> /dev/full`) is one error line, formatted by `format`, not a crash.
  */
 export function handleStdoutErrors(format: (e: unknown) => string): void {
-  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE') process.exit(EXIT_BROKEN_PIPE);
-    process.stderr.write(format(ioError(e, 'standard output')));
-    process.exit(EXIT_USAGE);
-  });
+  describeFailure = format;
+}
+
+function failed(e: NodeJS.ErrnoException): never {
+  if (e.code === 'EPIPE') process.exit(EXIT_BROKEN_PIPE);
+  process.stderr.write(describeFailure(ioError(e, 'standard output')));
+  process.exit(EXIT_USAGE);
+}
+
+function stdoutStream(): Writable {
+  if (!stream) {
+    stream = process.stdout;
+    stream.on('error', failed);
+  }
+  return stream;
+}
+
+/**
+ * Writes to standard output and waits, when it has to, for the reader, so memory stays bounded.
+ *
+ * Straight to file descriptor 1 while it takes the bytes: on Linux, Node writes pipes and files
+ * synchronously anyway, and making process.stdout costs every command ~2 ms of start-up (the
+ * stream and net modules; bench/startup.mjs). A descriptor another process left non-blocking
+ * (EAGAIN) hands the rest, and every later write, to process.stdout, which waits for it.
+ */
+export async function writeOut(chunk: Uint8Array | string): Promise<void> {
+  let rest = chunk;
+  if (!stream) {
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    let done = 0;
+    try {
+      while (done < bytes.length) done += writeSync(1, bytes, done);
+      return;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') failed(e as NodeJS.ErrnoException);
+      rest = bytes.subarray(done);
+    }
+  }
+  const out = stdoutStream();
+  if (!out.write(rest)) await once(out, 'drain');
 }

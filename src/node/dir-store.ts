@@ -1,5 +1,4 @@
 import { createReadStream } from 'node:fs';
-import { lstat, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FileIndex } from '../tar/entry.js';
 import { rangeIn } from '../tar/file-index.js';
@@ -7,6 +6,7 @@ import type { MemberInfo, MemberStore } from '../artifact/member-store.js';
 import { UsageError } from '../errors.js';
 import type { MemberRange } from '../validate/context.js';
 import { FileSource, ioError } from './file-source.js';
+import { lstatAsync, readdirAsync, readFileAsync } from './fs-async.js';
 
 /**
  * The directory form of an artifact. Members are the regular files under the root, named by
@@ -45,7 +45,7 @@ export class DirStore implements MemberStore {
   async read(name: string): Promise<Uint8Array> {
     await this.require(name);
     try {
-      return new Uint8Array(await readFile(join(this.root, name)));
+      return new Uint8Array(await readFileAsync(join(this.root, name)));
     } catch (e) {
       throw ioError(e, join(this.root, name));
     }
@@ -76,10 +76,10 @@ export class DirStore implements MemberStore {
 
 async function listTree(root: string, prefix: string): Promise<MemberInfo[]> {
   const out: MemberInfo[] = [];
-  const names = (await readdir(join(root, prefix))).sort();
+  const names = (await readdirAsync(join(root, prefix))).sort();
   for (const n of names) {
     const rel = prefix ? `${prefix}/${n}` : n;
-    const st = await lstat(join(root, rel));
+    const st = await lstatAsync(join(root, rel));
     if (st.isDirectory()) {
       out.push({ name: rel, size: 0, kind: 'directory' });
       for (const m of await listTree(root, rel)) out.push(m); // no spread: a huge subtree would overflow the stack

@@ -1,31 +1,33 @@
 import { constants } from 'node:fs';
 import type { ErrorCode } from '../codes.js';
-import { open, type FileHandle } from 'node:fs/promises';
 import { checkLength, checkRange, type ByteSource } from '../source/byte-source.js';
 import { SourceError, throwIfAborted } from '../errors.js';
+import { closeAsync, fstatAsync, openAsync, readAsync } from './fs-async.js';
 
 /** A local file read by position (pread), so offsets past 4 GiB and concurrent reads just work. */
 export class FileSource implements ByteSource {
   private constructor(
-    private readonly handle: FileHandle,
+    private readonly fd: number,
     readonly byteLength: number,
     readonly label: string,
   ) {}
 
   /** `noFollow`: refuse a symbolic link at `path` (for files we are about to change). */
   static async open(path: string, options: { noFollow?: boolean } = {}): Promise<FileSource> {
-    let handle: FileHandle;
+    let fd: number;
     try {
-      handle = await open(path, options.noFollow ? constants.O_RDONLY | constants.O_NOFOLLOW : 'r');
+      fd = await openAsync(path, options.noFollow ? constants.O_RDONLY | constants.O_NOFOLLOW : constants.O_RDONLY);
     } catch (e) {
       throw options.noFollow && (e as NodeJS.ErrnoException).code === 'ELOOP' ? linkRefused(path) : ioError(e, path);
     }
-    const stat = await handle.stat();
-    if (!stat.isFile()) {
-      await handle.close();
-      throw new SourceError('NOT_A_FILE', `${path} is not a regular file`);
+    try {
+      const stat = await fstatAsync(fd);
+      if (!stat.isFile()) throw new SourceError('NOT_A_FILE', `${path} is not a regular file`);
+      return new FileSource(fd, stat.size, path);
+    } catch (e) {
+      await closeAsync(fd);
+      throw e;
     }
-    return new FileSource(handle, stat.size, path);
   }
 
   async read(offset: number, length: number, signal?: AbortSignal): Promise<Uint8Array> {
@@ -34,7 +36,7 @@ export class FileSource implements ByteSource {
     const out = new Uint8Array(length);
     let done = 0;
     while (done < length) {
-      const { bytesRead } = await this.handle.read(out, done, length - done, offset + done);
+      const { bytesRead } = await readAsync(this.fd, out, done, length - done, offset + done);
       if (bytesRead === 0) break;
       done += bytesRead;
     }
@@ -43,7 +45,7 @@ export class FileSource implements ByteSource {
   }
 
   close(): Promise<void> {
-    return this.handle.close();
+    return closeAsync(this.fd);
   }
 }
 

@@ -1,4 +1,3 @@
-import { stat } from 'node:fs/promises';
 import type { ByteSource } from '../source/byte-source.js';
 import type { RemoteOptions } from '../source/http-open.js';
 import { openingRange, tarStoreOver } from '../artifact/tar-store.js';
@@ -8,6 +7,7 @@ import type { TarLimits } from '../tar/limits.js';
 import { UsageError } from '../errors.js';
 import { DirStore } from './dir-store.js';
 import { FileSource, ioError } from './file-source.js';
+import { statAsync } from './fs-async.js';
 
 export interface OpenOptions {
   index?: FileIndex;
@@ -54,7 +54,7 @@ export async function openSource(
 export async function openStore(target: string, options: OpenOptions = {}): Promise<MemberStore> {
   refuseOtherSchemes(target);
   if (!isUrl(target)) {
-    const st = await stat(target).catch((e: unknown) => {
+    const st = await statAsync(target).catch((e: unknown) => {
       throw ioError(e, target);
     });
     if (st.isDirectory()) return new DirStore(target);

@@ -2,11 +2,11 @@
  * Node entry points: validate a path (tar file or directory) or an http(s) URL, and
  * assertUploadable() for upload pipelines. The rules themselves live in src/validate/validate.ts.
  */
-import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { ArtifactError } from '../errors.js';
 import { DirStore } from './dir-store.js';
 import { ioError } from './file-source.js';
+import { statAsync } from './fs-async.js';
 import { isUrl, openSource, refuseOtherSchemes, type OpenOptions } from './open.js';
 import type { ByteSource } from '../source/byte-source.js';
 import type { Diagnostic } from '../validate/diagnostics.js';
@@ -28,7 +28,7 @@ export interface ValidateTargetOptions extends Omit<ValidateOptions, 'upload' | 
 export async function validateTarget(target: string, options: ValidateTargetOptions = {}): Promise<ValidationReport> {
   refuseOtherSchemes(target);
   if (!isUrl(target)) {
-    const st = await stat(target).catch((e: unknown) => {
+    const st = await statAsync(target).catch((e: unknown) => {
       throw ioError(e, target);
     });
     if (st.isDirectory()) return validateDirectory(target, options);

@@ -61,13 +61,7 @@ function decodeMagic(block: Uint8Array): RawHeader['magic'] {
 /** Tar writers disagree on signed vs unsigned sums; accept either, as GNU tar and Python do. */
 function verifyChecksum(block: Uint8Array, at: number): void {
   const stored = decodeNumber(block.subarray(148, 156), 'checksum', at, cString(block, 0, 100));
-  let unsigned = 0;
-  let signed = 0;
-  for (let i = 0; i < BLOCK; i++) {
-    const b = i >= 148 && i < 156 ? 0x20 : block[i]!;
-    unsigned += b;
-    signed += b > 127 ? b - 256 : b;
-  }
+  const { unsigned, signed } = headerSums(block);
   if (stored !== unsigned && stored !== signed) {
     throw new TarFormatError(
       'BAD_CHECKSUM',
@@ -75,6 +69,32 @@ function verifyChecksum(block: Uint8Array, at: number): void {
       { member: cString(block, 0, 100) || undefined },
     );
   }
+}
+
+/**
+ * The block's byte sum, unsigned and signed, with the checksum field counted as eight spaces.
+ * Four bytes a step, in 16-bit lanes: a byte loop over every header is, interpreted, the hottest
+ * code of a short command, and V8 then optimises it on a background thread that the process waits
+ * for at exit (bench/startup.mjs).
+ */
+export function headerSums(block: Uint8Array): { unsigned: number; signed: number } {
+  const bytes = block.byteOffset % 4 === 0 ? block : block.slice();
+  const words = new Uint32Array(bytes.buffer, bytes.byteOffset, BLOCK / 4);
+  // Each 16-bit lane sums at most 256 bytes (<= 65280); each 8-bit lane counts at most 128 high bytes.
+  let pairs = 0;
+  let high = 0;
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!;
+    pairs += (w & 0x00ff00ff) + ((w >>> 8) & 0x00ff00ff);
+    high += (w >>> 7) & 0x01010101;
+  }
+  let unsigned = (pairs & 0xffff) + (pairs >>> 16);
+  let highBytes = (high & 0xff) + ((high >>> 8) & 0xff) + ((high >>> 16) & 0xff) + (high >>> 24);
+  for (let i = 148; i < 156; i++) {
+    unsigned += 0x20 - bytes[i]!;
+    if (bytes[i]! > 127) highBytes--;
+  }
+  return { unsigned, signed: unsigned - 256 * highBytes };
 }
 
 /**

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-export const BIN = fileURLToPath(new URL('../../bin/fnnx-kit.js', import.meta.url));
+export const BIN = fileURLToPath(new URL('../../bin/fnnx-kit.cjs', import.meta.url));
 
 export interface CliResult {
   code: number;

@@ -45,6 +45,6 @@ export function registerAppendMeta(program: Command): void {
         as: 'the --entry file',
       });
       const result = await appendToArtifact(target, plan, { dropTrailing: opts.dropTrailing === true });
-      printAppendResult(result, opts.json === true);
+      await printAppendResult(result, opts.json === true);
     });
 }

@@ -7,7 +7,7 @@ import { ioError } from '../../node/file-source.js';
 import { UsageError } from '../../errors.js';
 import type { CardFile } from '../../node/card-zip.js';
 import { printAppendResult } from '../render/append-text.js';
-import { writeAll } from '../stdout.js';
+import { writeOut } from '../stdout.js';
 import { collectRepeated, DROP_TRAILING_HELP, openFromCli, withSourceOptions, type SourceOptions } from '../common.js';
 import { progressBar } from '../progress.js';
 import { withDeadline } from '../network-options.js';
@@ -77,7 +77,7 @@ export function registerCard(program: Command): void {
       const zip = await buildCardZip(files);
       const plan = checkedPlanner(async () => cardAppendMembers(zip, newHexId(), PRODUCER), target, { file: html, as: 'the card page' });
       const result = await appendToArtifact(target, plan, { dropTrailing: opts.dropTrailing === true });
-      printAppendResult(result, opts.json === true);
+      await printAppendResult(result, opts.json === true);
     });
   withSourceOptions(
     card
@@ -89,7 +89,7 @@ export function registerCard(program: Command): void {
     await withDeadline(opts, async (signal) => {
       const store = await openFromCli(target, opts, signal);
       try {
-        for await (const chunk of streamNewestCard(store, opts.limit)) await writeAll(process.stdout, chunk);
+        for await (const chunk of streamNewestCard(store, opts.limit)) await writeOut(chunk);
       } finally {
         await store.close();
       }

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { openFromCli, withSourceOptions, type SourceOptions } from '../common.js';
-import { writeAll } from '../stdout.js';
+import { writeOut } from '../stdout.js';
 import { withDeadline } from '../network-options.js';
 
 export function registerCat(program: Command): void {
@@ -14,7 +14,7 @@ export function registerCat(program: Command): void {
     await withDeadline(opts, async (signal) => {
       const store = await openFromCli(target, opts, signal);
       try {
-        for await (const chunk of store.stream(member, { signal })) await writeAll(process.stdout, chunk);
+        for await (const chunk of store.stream(member, { signal })) await writeOut(chunk);
       } finally {
         await store.close();
       }

@@ -7,6 +7,7 @@ import { progressBar, type Progress } from '../progress.js';
 import { formatBytes } from '../render/table.js';
 import { rateOptions, withDeadline, withNetworkOptions, type NetworkOptions } from '../network-options.js';
 import { line, printable } from '../../safety/printable.js';
+import { writeOut } from '../stdout.js';
 
 interface DownloadCliOptions extends NetworkOptions {
   output: string;
@@ -63,7 +64,7 @@ export function registerDownload(program: Command): void {
       process.off('SIGINT', onSigint);
     }
     if (opts.json) await printJson(result);
-    else process.stdout.write(summary(result));
+    else await writeOut(summary(result));
   });
 }
 

@@ -9,6 +9,7 @@ import { line } from '../../safety/printable.js';
 import { collectLimit, limitsHelp } from '../limits-option.js';
 import { progressBar, reportingReads } from '../progress.js';
 import { TEXT_LIST_MAX } from '../render/table.js';
+import { writeOut } from '../stdout.js';
 
 interface ExtractCliOptions {
   directory: string;
@@ -47,7 +48,7 @@ export function registerExtract(program: Command): void {
           if (refused.length > 0) process.exitCode = EXIT_BAD_ARTIFACT;
           return;
         }
-        process.stdout.write(
+        await writeOut(
           line`extracted ${result.files.length} files and ${result.directories.length} directories (${result.bytes} bytes) to ${opts.directory}\n`,
         );
         if (result.refused.length > 0) {

@@ -15,7 +15,7 @@ export function registerIndex(program: Command): void {
       const store = await openFromCli(target, opts, signal);
       try {
         if (store instanceof DirStore) throw directoryGiven(target);
-        printIndex(await store.fileIndex(signal));
+        await printIndex(await store.fileIndex(signal));
       } finally {
         await store.close();
       }

@@ -4,6 +4,7 @@ import { inspectReport } from '../../artifact/report.js';
 import { openFromCli, printJson, withSourceOptions, type SourceOptions } from '../common.js';
 import { renderInspect } from '../render/inspect-text.js';
 import { withDeadline } from '../network-options.js';
+import { writeOut } from '../stdout.js';
 
 export function registerInspect(program: Command): void {
   withSourceOptions(
@@ -18,7 +19,7 @@ export function registerInspect(program: Command): void {
       try {
         const contents = await readArtifact(store, { limits: opts.limit, signal });
         if (opts.json) await printJson(inspectReport(contents, store.label));
-        else process.stdout.write(renderInspect(contents, store.label));
+        else await writeOut(renderInspect(contents, store.label));
       } finally {
         await store.close();
       }

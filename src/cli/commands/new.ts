@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
 import { printJson } from '../common.js';
 import { printable } from '../../safety/printable.js';
+import { writeOut } from '../stdout.js';
 
 interface NewCliOptions {
   onnx: string[];
@@ -89,7 +90,7 @@ export function registerNew(program: Command): void {
           `  outputs  ${names('outputs').map(printable).join(', ')}`,
           `next: fnnx-kit pack ${printable(dir)} -o model.fnnx`,
         ];
-        process.stdout.write(`${lines.join('\n')}\n`);
+        await writeOut(`${lines.join('\n')}\n`);
       } finally {
         await opened.close();
       }

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
 import { progressBar } from '../progress.js';
-import { writeAll } from '../stdout.js';
+import { writeOut } from '../stdout.js';
 import { collectRepeated } from '../common.js';
 import { line } from '../../safety/printable.js';
 
@@ -62,7 +62,7 @@ export function registerPack(program: Command): void {
         const onProgress = (n: number) => bar?.update(n);
         result =
           opts.output === '-'
-            ? await buildArtifact(input, (chunk) => writeAll(process.stdout, chunk), {
+            ? await buildArtifact(input, writeOut, {
                 fileName: 'artifact.fnnx',
                 hasher: cryptoHasher,
                 onProgress,
@@ -72,10 +72,11 @@ export function registerPack(program: Command): void {
         bar?.finish();
       }
       const d = result.descriptor;
-      const report = opts.output === '-' ? process.stderr : process.stdout;
-      if (opts.json) report.write(`${JSON.stringify(d, null, 2)}\n`);
+      // With -o -, stdout carries the artifact: the report goes to stderr.
+      const report = opts.output === '-' ? (text: string) => process.stderr.write(text) : writeOut;
+      if (opts.json) await report(`${JSON.stringify(d, null, 2)}\n`);
       else
-        report.write(
+        await report(
           line`wrote ${opts.output === '-' ? 'stdout' : opts.output}: ${d.size} bytes, ${Object.keys(d.file_index).length} members, sha256 ${d.file_hash}\n`,
         );
     });

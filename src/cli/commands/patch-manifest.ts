@@ -33,6 +33,6 @@ export function registerPatchManifest(program: Command): void {
         },
       );
       const result = await appendToArtifact(target, plan, { dropTrailing: opts.dropTrailing === true });
-      printAppendResult(result, opts.json === true);
+      await printAppendResult(result, opts.json === true);
     });
 }

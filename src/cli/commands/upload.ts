@@ -7,6 +7,7 @@ import { printJson, readJsonFile } from '../common.js';
 import { withDeadline } from '../network-options.js';
 import { progressBar, type Progress } from '../progress.js';
 import { formatBytes } from '../render/table.js';
+import { writeOut } from '../stdout.js';
 
 interface UploadCliOptions {
   details?: string;
@@ -83,7 +84,7 @@ export function registerUpload(program: Command): void {
         process.off('SIGINT', onSigint);
       }
       if (opts.json) await printJson(result);
-      else if (!opts.quiet) process.stdout.write(summary(result));
+      else if (!opts.quiet) await writeOut(summary(result));
     });
 }
 
@@ -95,7 +96,7 @@ async function initiate(opts: UploadCliOptions): Promise<void> {
     initiateMultipartUpload(url, { timeoutMs: count(opts.stallTimeout, '--stall-timeout', 1), signal }),
   );
   if (opts.json) await printJson({ upload_id: uploadId });
-  else process.stdout.write(`${uploadId}\n`);
+  else await writeOut(`${uploadId}\n`);
 }
 
 function count(text: string, option: string, min = 0): number {

@@ -4,6 +4,7 @@ import { loadIndex, printJson, withSourceOptions, type SourceOptions } from '../
 import { EXIT_BAD_ARTIFACT } from '../errors.js';
 import { renderValidation } from '../render/validate-text.js';
 import { rateOptions, withDeadline } from '../network-options.js';
+import { writeOut } from '../stdout.js';
 
 interface ValidateCliOptions extends SourceOptions {
   json?: boolean;
@@ -37,7 +38,7 @@ export function registerValidate(program: Command): void {
       }),
     );
     if (opts.json) await printJson(report);
-    else process.stdout.write(renderValidation(report));
+    else await writeOut(renderValidation(report));
     if (!report.valid) process.exitCode = EXIT_BAD_ARTIFACT;
   });
 }

@@ -7,6 +7,7 @@ import { progressBar, type Progress } from '../progress.js';
 import { parseByteCount } from './describe.js';
 import { line } from '../../safety/printable.js';
 import { shortList } from '../render/table.js';
+import { writeOut } from '../stdout.js';
 
 interface VerifyOptions {
   descriptor?: string;
@@ -88,6 +89,6 @@ export function registerVerify(program: Command): void {
           member: target,
         });
       }
-      process.stdout.write(line`ok: ${target} matches ` + `(${checked.join(', ')})\n`);
+      await writeOut(line`ok: ${target} matches ` + `(${checked.join(', ')})\n`);
     });
 }

@@ -1,20 +1,21 @@
 import type { AppendResult } from '../../node/append-file.js';
 import { line } from '../../safety/printable.js';
 import { shortList } from './table.js';
+import { writeOut } from '../stdout.js';
 
 /**
  * What an append did, and the one thing a user must not miss: the file's hash and size have
  * changed, so a descriptor made before no longer matches.
  */
-export function printAppendResult(result: AppendResult, json: boolean): void {
+export async function printAppendResult(result: AppendResult, json: boolean): Promise<void> {
   const note =
     'the file changed: its SHA-256, size and file_index differ from any earlier descriptor; run `fnnx-kit describe` again before uploading';
   if (json) {
-    process.stdout.write(`${JSON.stringify({ ...result, descriptor_changed: true, note }, null, 2)}\n`);
+    await writeOut(`${JSON.stringify({ ...result, descriptor_changed: true, note }, null, 2)}\n`);
     return;
   }
   const where = result.appendedAt === undefined ? '' : ` at offset ${result.appendedAt} (size now ${result.size} bytes)`;
-  process.stdout.write(line`appended ${result.members.length} member(s) to ${result.target}` + `${where}:\n`);
-  process.stdout.write(shortList(result.members.map((m) => line`${m}`)));
+  await writeOut(line`appended ${result.members.length} member(s) to ${result.target}` + `${where}:\n`);
+  await writeOut(shortList(result.members.map((m) => line`${m}`)));
   process.stderr.write(`note: ${note}\n`);
 }

@@ -1,0 +1,75 @@
+#!/usr/bin/env node
+/**
+ * Bundles the compiled CLI (dist/cli/main.js and everything it imports) into CommonJS files under
+ * dist/cli-bundle/, one file per lazily loaded part, and (on a Node without its own code cache)
+ * warms V8's code cache for them by running a few commands on the bundled fixture. Why: start-up
+ * (docs/design.md, "Start-up"; bench/startup.mjs). Run after tsc; `npm run build` does both.
+ *
+ * Writes dist/cli-bundle/modules.json too: which compiled modules each bundle file holds, so a
+ * test can say which modules a command loads.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync, copyFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'rolldown';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const outDir = join(root, 'dist/cli-bundle');
+
+/**
+ * commander requires node:child_process at load, for executable subcommands this CLI does not
+ * have; with it come net, dgram and the child-process internals, ~2 ms of every start. The bundle
+ * requires it when a spawn is asked for instead.
+ */
+const lazyChildProcess = {
+  name: 'lazy-child-process',
+  transform: {
+    filter: { id: /commander[\\/]lib[\\/]command\.js$/ },
+    handler(code) {
+      const eager = "const childProcess = require('node:child_process');";
+      if (!code.includes(eager)) throw new Error(`commander changed: "${eager}" not found; update scripts/bundle-cli.mjs`);
+      return code.replace(eager, "const childProcess = { spawn: (...args) => require('node:child_process').spawn(...args) };");
+    },
+  },
+};
+
+rmSync(outDir, { recursive: true, force: true });
+const { output } = await build({
+  input: { main: join(root, 'dist/cli/main.js') },
+  platform: 'node',
+  external: [/^node:/],
+  plugins: [lazyChildProcess],
+  logLevel: 'warn',
+  output: { dir: outDir, format: 'cjs', entryFileNames: '[name].cjs', chunkFileNames: '[name]-[hash].cjs' },
+});
+const modules = Object.fromEntries(
+  output.filter((o) => o.type === 'chunk').map((c) => [c.fileName, c.moduleIds.map((id) => relative(root, id).split('\\').join('/'))]),
+);
+writeFileSync(join(outDir, 'modules.json'), JSON.stringify(modules, null, 1) + '\n');
+
+// Node >= 22.1 caches compiled code itself (src/cli/launch.cts); elsewhere the build warms it.
+if (typeof createRequire(import.meta.url)('node:module').enableCompileCache !== 'function') {
+  const dir = mkdtempSync(join(tmpdir(), 'fnnx-bundle-'));
+  try {
+    const artifact = join(root, 'fixtures/corpus/onnx_pipeline.fnnx.tar');
+    const upload = join(dir, 'model.fnnx');
+    copyFileSync(artifact, upload);
+    // The commands a pre-upload hook runs; other commands still start from the cached parse.
+    const commandLines = [
+      ['inspect', artifact],
+      ['validate', artifact],
+      ['validate', '--json', artifact],
+      ['describe', upload, '--quiet'],
+    ];
+    const warm = `require(${JSON.stringify(join(root, 'dist/cli/launch.cjs'))}).warmCodeCache(${JSON.stringify(commandLines)}).then((f) => process.stderr.write(f.length + ' code caches\\n'))`;
+    // Its own process, with stdout discarded: the commands print as they would for a user.
+    const r = spawnSync(process.execPath, ['-e', warm], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+    if (r.status !== 0 || !/^\d+ code caches$/m.test(r.stderr)) throw new Error(`code cache warm-up failed:\n${r.stderr}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+console.error(`dist/cli-bundle: ${Object.keys(modules).length} files`);

@@ -1,0 +1,137 @@
+/**
+ * How the command-line tool starts. It runs from a bundle (dist/cli-bundle/, made by
+ * scripts/bundle-cli.mjs): a command reads a dozen files instead of resolving ~90 modules, and
+ * takes its compiled code from V8's code cache instead of parsing it again. A pre-upload hook
+ * runs a command per artifact, so start-up is paid many times (bench/startup.mjs).
+ *
+ * Node >= 22.1 keeps a code cache itself (module.enableCompileCache). Node 20 has none: there each
+ * bundle file is compiled with the cache the build wrote beside it, made by the Node that built it
+ * (a cache from another V8 is rejected by V8 and the file is compiled as usual).
+ *
+ * CommonJS on purpose: an ES module entry costs Node 20 about 4 ms more to start.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import * as nodeModule from 'node:module';
+import { join } from 'node:path';
+import { Script } from 'node:vm';
+
+/** What the bundle's entry exports (src/cli/main.ts). */
+interface CliEntry {
+  main(argv: string[]): Promise<number>;
+}
+
+/** Where scripts/bundle-cli.mjs writes the bundle: beside dist/cli/, where this file is built. */
+export const BUNDLE_DIR = join(__dirname, '..', 'cli-bundle');
+const ENTRY = join(BUNDLE_DIR, 'main.cjs');
+
+/** The code cache of one bundle file, for this Node's V8 and architecture. */
+export function codeCachePath(file: string): string {
+  return `${file}.${process.version}-${process.arch}.v8cache`;
+}
+
+interface LoadedFile {
+  module: { exports: unknown };
+  script: Script;
+  hadCache: boolean;
+}
+
+/** One bundle file a run loaded, and whether its compiled code came from a code cache. */
+export interface BundleFileLoad {
+  file: string;
+  /** used/rejected/absent: our cache on Node 20; `node`: loaded by Node's own loader and cache (Node >= 22.1). */
+  codeCache: 'used' | 'rejected' | 'absent' | 'node';
+}
+
+/**
+ * Loads the bundle's CommonJS files through vm.Script with their code caches: a tiny module loader
+ * for the one shape rolldown writes (relative `require("./chunk.cjs")` between bundle files;
+ * anything else, the node: built-ins, goes to Node's own require).
+ */
+class CachedBundleLoader {
+  private readonly files = new Map<string, LoadedFile>();
+
+  load(file: string): unknown {
+    const known = this.files.get(file);
+    if (known) return known.module.exports;
+    const source = readFileSync(file, 'utf8');
+    const cachedData = readCache(file);
+    const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename: file, cachedData });
+    const module = { exports: {} };
+    // Registered before it runs, as Node does, so a cycle between files sees the partial exports.
+    this.files.set(file, { module, script, hadCache: cachedData !== undefined });
+    const nodeRequire = nodeModule.createRequire(file);
+    const require = (id: string): unknown => (id.startsWith('./') ? this.load(join(BUNDLE_DIR, id)) : nodeRequire(id));
+    (script.runInThisContext() as (...args: unknown[]) => void).call(module.exports, module.exports, require, module, file, BUNDLE_DIR);
+    return module.exports;
+  }
+
+  /** Every bundle file loaded so far. */
+  loaded(): BundleFileLoad[] {
+    return [...this.files].map(([file, { script, hadCache }]) => ({
+      file,
+      codeCache: !hadCache ? 'absent' : script.cachedDataRejected ? 'rejected' : 'used',
+    }));
+  }
+
+  /** Writes each loaded file's code cache, with the code compiled so far (the build's warm-up). */
+  writeCaches(): string[] {
+    return [...this.files].map(([file, { script }]) => {
+      writeFileSync(codeCachePath(file), script.createCachedData());
+      return file;
+    });
+  }
+}
+
+function readCache(file: string): Buffer | undefined {
+  try {
+    return readFileSync(codeCachePath(file));
+  } catch {
+    return undefined;
+  }
+}
+
+let loader: CachedBundleLoader | undefined;
+
+/** Node >= 22.1's own code cache switch (@types/node 20 does not know it). */
+const enableCompileCache = (nodeModule as { enableCompileCache?: () => unknown }).enableCompileCache;
+
+/** The bundle's entry, loaded the way this Node loads it fastest. */
+function entry(): CliEntry {
+  // Returns a status object and never throws; a cache it cannot write only costs the next run time.
+  if (enableCompileCache && !loader) {
+    enableCompileCache();
+    return require(ENTRY) as CliEntry;
+  }
+  loader ??= new CachedBundleLoader();
+  return loader.load(ENTRY) as CliEntry;
+}
+
+/** Runs the CLI on `argv` (process.argv's shape) and sets the exit code. */
+export function launch(argv: string[]): void {
+  entry()
+    .main(argv)
+    .then((code) => {
+      process.exitCode = code;
+    });
+}
+
+/** The bundle files this process has loaded: what a command costs to start (test/cli-startup.test.ts). */
+export function loadedBundleFiles(): BundleFileLoad[] {
+  if (loader) return loader.loaded();
+  return Object.keys(require.cache)
+    .filter((file) => file.startsWith(BUNDLE_DIR))
+    .map((file) => ({ file, codeCache: 'node' }));
+}
+
+/**
+ * The build's warm-up (scripts/bundle-cli.mjs): runs each command line in this process through the
+ * cached loader, then writes every loaded file's code cache, so the functions those commands
+ * compiled come from the cache next time. Returns the files whose cache it wrote.
+ */
+export async function warmCodeCache(commandLines: string[][]): Promise<string[]> {
+  loader ??= new CachedBundleLoader();
+  const cli = loader.load(ENTRY) as CliEntry;
+  for (const args of commandLines) await cli.main([process.execPath, 'fnnx-kit', ...args]);
+  process.exitCode = 0;
+  return loader.writeCaches();
+}
