@@ -2,11 +2,14 @@
 import { spawn } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 
-/** `exitCodes`: the exit codes that count as a run (validate of an artifact with errors exits 1). */
-export function timed(cmd, args, { exitCodes = [0] } = {}) {
+/**
+ * `exitCodes`: the exit codes that count as a run (validate of an artifact with errors exits 1).
+ * `env`: the command's environment (default: this process's).
+ */
+export function timed(cmd, args, { exitCodes = [0], env = process.env } = {}) {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const child = spawn('/usr/bin/time', ['-f', '%M %U %S', cmd, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('/usr/bin/time', ['-f', '%M %U %S', cmd, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env });
     let out = '';
     let err = '';
     child.stdout.on('data', (b) => (out += b));

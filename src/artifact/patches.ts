@@ -1,4 +1,3 @@
-import jsonpatch from 'fast-json-patch';
 import { ArtifactError } from '../errors.js';
 import { isObject, type Json } from './json-member.js';
 
@@ -28,31 +27,73 @@ export function checkPatch(doc: Json, member: string): PatchOp[] {
   });
 }
 
-/** Applies one checked patch to a copy of `doc`; a pointer that does not resolve names the member. */
+/**
+ * Applies one checked patch to a copy of `doc` (RFC 6902 `add` and `replace` over RFC 6901
+ * pointers); an operation that cannot apply names its index, its pointer and why. Keys are set as
+ * own properties, so "__proto__" in a patch is a key like any other, never a prototype.
+ */
 export function applyPatch(doc: Json, ops: PatchOp[], member: string): Json {
-  try {
-    return jsonpatch.applyPatch(structuredClone(doc), ops, true, false).newDocument as Json;
-  } catch (e) {
-    throw new ArtifactError('PATCH_NOT_APPLICABLE', notApplicable(e, ops), { member });
-  }
+  return ops.reduce((root, op, i) => {
+    const applied = applyOp(root, op);
+    if ('why' in applied) {
+      throw new ArtifactError('PATCH_NOT_APPLICABLE', `operation ${i} (${op.op} ${op.path || '/'}) cannot be applied: ${applied.why}`, {
+        member,
+      });
+    }
+    return applied.root;
+  }, structuredClone(doc));
 }
 
-/** fast-json-patch's reason as a sentence that names the operation and the manifest path. */
-function notApplicable(e: unknown, ops: PatchOp[]): string {
-  const { index, name } = e as { index?: number; name?: string };
-  const op = index === undefined ? undefined : ops[index];
-  if (!op) return `cannot be applied: ${firstLine(e)}`;
-  const which = `operation ${index} (${op.op} ${op.path || '/'})`;
-  if (name === 'OPERATION_PATH_UNRESOLVABLE' || name === 'OPERATION_PATH_CANNOT_ADD') {
-    const why =
-      op.op === 'replace'
-        ? `the manifest has nothing at ${op.path} to replace (use "add" to create it)`
-        : `the manifest has nothing at the parent of ${op.path} (add creates one key or item; its parent must exist)`;
-    return `${which} cannot be applied: ${why}`;
+/** The document with `op` applied (in place, or a new root for the pointer ""), or why it cannot be. */
+function applyOp(root: Json, op: PatchOp): { root: Json } | { why: string } {
+  const value = structuredClone(op.value);
+  if (op.path === '') return { root: value };
+  const tokens = op.path
+    .slice(1)
+    .split('/')
+    .map((t) => t.replaceAll('~1', '/').replaceAll('~0', '~'));
+  const key = tokens.pop()!;
+  let parent: Json | undefined = root;
+  for (const t of tokens) parent = parent === undefined ? undefined : childAt(parent, t);
+  if (Array.isArray(parent)) {
+    const why = setItem(parent, key, value, op);
+    return why ? { why } : { root };
   }
-  return `${which} cannot be applied: ${firstLine(e)}`;
+  if (!isObject(parent))
+    return { why: `the manifest has nothing at the parent of ${op.path} (add creates one key or item; its parent must exist)` };
+  if (op.op === 'replace' && !Object.hasOwn(parent, key)) return { why: nothingToReplace(op.path) };
+  Object.defineProperty(parent, key, { value, writable: true, enumerable: true, configurable: true });
+  return { root };
 }
 
-function firstLine(e: unknown): string {
-  return String((e as Error).message ?? e).split('\n')[0]!;
+const nothingToReplace = (path: string) => `the manifest has nothing at ${path} to replace (use "add" to create it)`;
+
+/** `add` inserts before an index (or appends at "-"); `replace` overwrites an existing item. */
+function setItem(items: Json[], key: string, value: Json, op: PatchOp): string | undefined {
+  const last = op.op === 'add' ? items.length : items.length - 1;
+  const index = op.op === 'add' && key === '-' ? items.length : arrayIndex(key);
+  if (index === undefined || index > last) {
+    return op.op === 'replace' && index !== undefined
+      ? nothingToReplace(op.path)
+      : `"${key}" is not an index of the array at the parent of ${op.path} (0 to ${last}${op.op === 'add' ? ', or "-" to append' : ''})`;
+  }
+  if (op.op === 'add') items.splice(index, 0, value);
+  else items[index] = value;
+  return undefined;
+}
+
+/** A pointer token into a container: an own key of an object, an item of an array; else undefined. */
+function childAt(container: Json, token: string): Json | undefined {
+  if (Array.isArray(container)) {
+    const index = arrayIndex(token);
+    return index === undefined ? undefined : container[index];
+  }
+  return isObject(container) && Object.hasOwn(container, token) ? container[token] : undefined;
+}
+
+/** RFC 6901 array index: "0", or digits without a leading zero (safe integers only). */
+function arrayIndex(token: string): number | undefined {
+  if (!/^(0|[1-9][0-9]*)$/.test(token)) return undefined;
+  const n = Number(token);
+  return Number.isSafeInteger(n) ? n : undefined;
 }

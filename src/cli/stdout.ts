@@ -35,6 +35,14 @@ function stdoutStream(): Writable {
 }
 
 /**
+ * Sends every later write through process.stdout: for a host that runs main() in its own process
+ * and takes process.stdout's writes (test/helpers/hostile-driver.mjs runs many commands so).
+ */
+export function writeThroughProcessStdout(): void {
+  stdoutStream();
+}
+
+/**
  * Writes to standard output and waits, when it has to, for the reader, so memory stays bounded.
  *
  * Straight to file descriptor 1 while it takes the bytes: on Linux, Node writes pipes and files
