@@ -9,7 +9,7 @@ import { type Command, CommanderError } from 'commander';
 import type { ErrorCode } from '../codes.js';
 import { UsageError, isFnnxError } from '../errors.js';
 import { EXIT_BAD_ARTIFACT, EXIT_OK, EXIT_USAGE, exitCodeOf, formatError } from './errors.js';
-import { writeOut } from './stdout.js';
+import { writeErr, writeOut } from './stdout.js';
 
 interface Convention {
   /** Two or three command lines, each shown under "Examples:" in the command's --help. */
@@ -244,8 +244,7 @@ export function reportFailure(e: unknown, argv: string[]): number {
   }
   if (jsonRequested || argvAsksJson(argv)) {
     const text = `${JSON.stringify(errorJson(error), null, 2)}\n`;
-    if (stdoutIsData) process.stderr.write(text);
-    else void writeOut(text);
-  } else process.stderr.write(formatError(error, argv.includes('--debug')));
+    void (stdoutIsData ? writeErr : writeOut)(text);
+  } else void writeErr(formatError(error, argv.includes('--debug')));
   return exitCodeOf(error);
 }

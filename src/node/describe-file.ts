@@ -1,4 +1,3 @@
-import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { HashAlgorithm } from '../hash/hasher.js';
 import { describeSource } from '../describe/describe-source.js';
@@ -7,6 +6,7 @@ import { refuseUnuploadable } from '../artifact/upload-rules.js';
 import type { JsonLimits } from '../artifact/json-member.js';
 import type { TarLimits } from '../tar/limits.js';
 import { cryptoHasher } from './crypto-hasher.js';
+import { statAsync } from './fs-async.js';
 import { directoryGiven, isUrl, openSource } from './open.js';
 import { describeLocalHere, describeLocalInWorker, type LocalDescribeOptions } from './describe-local.js';
 
@@ -37,7 +37,7 @@ export function uploadFileName(target: string): string {
 /** Describes a local tar file or a URL in one pass, with node:crypto hashing (a local file's on a worker). */
 export async function describeFile(target: string, options: DescribeFileOptions = {}): Promise<DescribeResult> {
   // A folder first: its name has no extension, and "rename the file" would send the user astray.
-  if (!isUrl(target) && (await stat(target).catch(() => undefined))?.isDirectory()) throw directoryGiven(target);
+  if (!isUrl(target) && (await statAsync(target).catch(() => undefined))?.isDirectory()) throw directoryGiven(target);
   const fileName = uploadFileName(target);
   if (options.uploadChecks !== false) refuseUnuploadable(fileName, { fileName });
   const source = await openSource(target, options.signal);

@@ -4,7 +4,6 @@
  * is blocked for the whole pass, so the library runs it on a worker (describeLocalInWorker) and
  * the CLI, which has nothing else to do, on its main thread (describeLocalHere).
  */
-import { Worker } from 'node:worker_threads';
 import type { DescribeSourceOptions } from '../describe/describe-source.js';
 import { Describer, type DescribeResult } from '../describe/descriptor.js';
 import { AbortError, SourceError, throwIfAborted } from '../errors.js';
@@ -36,12 +35,14 @@ export async function describeLocalHere(path: string, options: LocalDescribeOpti
  * The same pass on a worker thread, so the caller's event loop stays free (an embedding server
  * keeps serving). Progress is relayed; an abort ends the worker at once.
  */
-export function describeLocalInWorker(path: string, options: LocalDescribeOptions): Promise<DescribeResult> {
+export async function describeLocalInWorker(path: string, options: LocalDescribeOptions): Promise<DescribeResult> {
   const { signal, onProgress, ...data } = options;
-  if (signal?.aborted) return Promise.reject(new AbortError());
+  if (signal?.aborted) throw new AbortError();
+  // Loaded when a worker is wanted: the CLI never starts one, and the module costs it ~1 ms of start-up.
+  const { Worker } = await import('node:worker_threads');
   const worker = new Worker(describeWorkerUrl(), { execArgv: workerExecArgv(process.execArgv) });
   let onAbort = () => {};
-  return new Promise<DescribeResult>((resolve, reject) => {
+  return await new Promise<DescribeResult>((resolve, reject) => {
     onAbort = () => reject(new AbortError());
     signal?.addEventListener('abort', onAbort, { once: true });
     worker.on('message', (m: FromDescribeWorker) => {

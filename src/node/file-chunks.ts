@@ -1,7 +1,7 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { open } from 'node:fs/promises';
 import { SourceError, throwIfAborted } from '../errors.js';
 import { ioError } from './file-source.js';
+import { closeAsync, fstatAsync, openAsync, readAsync } from './fs-async.js';
 
 /**
  * Chunk size for a file that is hashed as it is read, synchronously (syncFileChunks): small enough
@@ -64,13 +64,13 @@ export interface RecycledChunkOptions {
  * buffers per read cost page faults and garbage collection).
  */
 export async function* recycledFileChunks(path: string, options: RecycledChunkOptions): AsyncGenerator<Uint8Array> {
-  const handle = await open(path, 'r').catch((e: unknown) => {
+  const fd = await openAsync(path, 'r').catch((e: unknown) => {
     throw ioError(e, path);
   });
   try {
-    const size = options.expectedSize ?? (await handle.stat()).size;
+    const size = options.expectedSize ?? (await fstatAsync(fd)).size;
     const ring = Array.from({ length: Math.max(2, options.buffers ?? 2) }, () => new Uint8Array(options.chunkSize));
-    const readAt = (slot: number, pos: number) => readFull(handle, ring[slot]!, Math.min(options.chunkSize, size - pos), pos, path);
+    const readAt = (slot: number, pos: number) => readFull(fd, ring[slot]!, Math.min(options.chunkSize, size - pos), pos, path);
     let slot = 0;
     let pos = 0;
     let pending = size > 0 ? readAt(0, 0) : undefined;
@@ -84,22 +84,16 @@ export async function* recycledFileChunks(path: string, options: RecycledChunkOp
       pending?.catch(() => undefined);
       yield chunk;
     }
-    await refuseGrowth(handle, size, path);
+    await refuseGrowth(fd, size, path);
   } finally {
-    await handle.close();
+    await closeAsync(fd);
   }
 }
 
-async function readFull(
-  handle: import('node:fs/promises').FileHandle,
-  into: Uint8Array,
-  length: number,
-  position: number,
-  path: string,
-): Promise<number> {
+async function readFull(fd: number, into: Uint8Array, length: number, position: number, path: string): Promise<number> {
   let done = 0;
   while (done < length) {
-    const { bytesRead } = await handle.read(into, done, length - done, position + done);
+    const { bytesRead } = await readAsync(fd, into, done, length - done, position + done);
     if (bytesRead === 0) throw sizeChanged(path, `it ended at ${position + done} bytes, before its size when opened`);
     done += bytesRead;
   }
@@ -110,8 +104,8 @@ async function readFull(
  * The size taken when the file was opened is the one a header or descriptor declares: a file that
  * grew since would be cut short silently, so one more byte past the end is a change, like a shrink.
  */
-async function refuseGrowth(handle: import('node:fs/promises').FileHandle, size: number, path: string): Promise<void> {
-  const { bytesRead } = await handle.read(new Uint8Array(1), 0, 1, size);
+async function refuseGrowth(fd: number, size: number, path: string): Promise<void> {
+  const { bytesRead } = await readAsync(fd, new Uint8Array(1), 0, 1, size);
   if (bytesRead > 0) throw sizeChanged(path, `it grew past its size when opened (${size} bytes)`);
 }
 

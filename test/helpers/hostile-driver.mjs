@@ -3,12 +3,12 @@
 // bounds every invocation's. Usage: node hostile-driver.mjs <result.json> <argv-json>...
 import { writeFileSync } from 'node:fs';
 import { main } from '../../dist/cli/main.js';
-import { writeThroughProcessStdout } from '../../dist/cli/stdout.js';
+import { writeThroughProcessStreams } from '../../dist/cli/stdout.js';
 
 const [resultPath, ...runs] = process.argv.slice(2);
 const results = [];
 // The CLI writes straight to fd 1 otherwise; the capture below replaces process.stdout.write.
-writeThroughProcessStdout();
+writeThroughProcessStreams();
 const realOut = process.stdout.write.bind(process.stdout);
 const realErr = process.stderr.write.bind(process.stderr);
 for (const json of runs) {

@@ -8,6 +8,7 @@ import { collectLimit, limitsHelp } from '../limits-option.js';
 import { progressBar, type Progress } from '../progress.js';
 import { line } from '../../safety/printable.js';
 import { TEXT_LIST_MAX } from '../render/table.js';
+import { writeErr } from '../stdout.js';
 
 interface DescribeOptions {
   maxSize: string;
@@ -57,12 +58,10 @@ export function registerDescribe(program: Command): void {
         bar?.finish();
       }
       const shown = result.warnings.slice(0, TEXT_LIST_MAX);
-      for (const w of shown)
-        process.stderr.write(line`fnnx-kit: warning: ${w.member ? `${w.member}: ` : ''}${w.message}` + ` (${w.code})\n`);
+      for (const w of shown) await writeErr(line`fnnx-kit: warning: ${w.member ? `${w.member}: ` : ''}${w.message}` + ` (${w.code})\n`);
       const rest = result.warnings.length - shown.length;
       const omitted: Code = 'WARNINGS_OMITTED';
-      if (rest > 0)
-        process.stderr.write(`fnnx-kit: warning: ${rest} more warning(s) not shown; \`inspect --json\` lists them (${omitted})\n`);
+      if (rest > 0) await writeErr(`fnnx-kit: warning: ${rest} more warning(s) not shown; \`inspect --json\` lists them (${omitted})\n`);
       await printJson(registryPayload(result.descriptor, opts.api as RegistryApi));
     });
 }

@@ -7,7 +7,7 @@ import { progressBar, type Progress } from '../progress.js';
 import { formatBytes } from '../render/table.js';
 import { rateOptions, withDeadline, withNetworkOptions, type NetworkOptions } from '../network-options.js';
 import { line, printable } from '../../safety/printable.js';
-import { writeOut } from '../stdout.js';
+import { writeErr, writeOut } from '../stdout.js';
 
 interface DownloadCliOptions extends NetworkOptions {
   output: string;
@@ -56,7 +56,7 @@ export function registerDownload(program: Command): void {
           // This process is ours: keep its peak memory flat (why: docs/design.md, HTTP and downloads).
           collectGarbageEvery: 4 << 20,
           onProgress: (p) => (bar ??= progressBar('download', p.total, { quiet: opts.quiet })).update(p.done),
-          onWarning: (message) => process.stderr.write(`fnnx-kit: warning: ${printable(message)}\n`),
+          onWarning: (message) => void writeErr(`fnnx-kit: warning: ${printable(message)}\n`),
         }),
       );
     } finally {

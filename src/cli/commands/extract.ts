@@ -9,7 +9,7 @@ import { line } from '../../safety/printable.js';
 import { collectLimit, limitsHelp } from '../limits-option.js';
 import { progressBar, reportingReads } from '../progress.js';
 import { TEXT_LIST_MAX } from '../render/table.js';
-import { writeOut } from '../stdout.js';
+import { writeErr, writeOut } from '../stdout.js';
 
 interface ExtractCliOptions {
   directory: string;
@@ -53,8 +53,8 @@ export function registerExtract(program: Command): void {
         );
         if (result.refused.length > 0) {
           const shown = result.refused.slice(0, TEXT_LIST_MAX);
-          for (const e of shown) process.stderr.write(formatError(e).split('\n')[0] + '\n');
-          process.stderr.write(
+          for (const e of shown) await writeErr(formatError(e).split('\n')[0] + '\n');
+          await writeErr(
             `  hint: ${result.refused.length} member(s) refused and not written${shown.length < result.refused.length ? ` (the first ${shown.length} listed; use --json for all)` : ''}; FNNX artifacts hold only regular files and directories at relative paths\n`,
           );
           process.exitCode = EXIT_BAD_ARTIFACT;

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
 import { progressBar } from '../progress.js';
-import { writeOut } from '../stdout.js';
+import { writeErr, writeOut } from '../stdout.js';
 import { collectRepeated } from '../common.js';
 import { line } from '../../safety/printable.js';
 
@@ -51,10 +51,7 @@ export function registerPack(program: Command): void {
         blocking,
       });
       if (opts.check) await refuseInvalidPack(input, dir);
-      else
-        process.stderr.write(
-          'fnnx-kit: warning: --no-check: the result is not validated; run `fnnx-kit validate` on it before uploading\n',
-        );
+      else await writeErr('fnnx-kit: warning: --no-check: the result is not validated; run `fnnx-kit validate` on it before uploading\n');
       const total = (input.files ?? []).reduce((n, f) => n + bodySize(f.body), 0);
       const bar = opts.quiet ? undefined : progressBar('pack', total);
       let result;
@@ -73,7 +70,7 @@ export function registerPack(program: Command): void {
       }
       const d = result.descriptor;
       // With -o -, stdout carries the artifact: the report goes to stderr.
-      const report = opts.output === '-' ? (text: string) => process.stderr.write(text) : writeOut;
+      const report = opts.output === '-' ? writeErr : writeOut;
       if (opts.json) await report(`${JSON.stringify(d, null, 2)}\n`);
       else
         await report(

@@ -7,7 +7,7 @@ import { printJson, readJsonFile } from '../common.js';
 import { withDeadline } from '../network-options.js';
 import { progressBar, type Progress } from '../progress.js';
 import { formatBytes } from '../render/table.js';
-import { writeOut } from '../stdout.js';
+import { writeErr, writeOut } from '../stdout.js';
 
 interface UploadCliOptions {
   details?: string;
@@ -70,7 +70,7 @@ export function registerUpload(program: Command): void {
             timeoutMs: count(opts.stallTimeout, '--stall-timeout', 1),
             resume: opts.resume,
             signal: deadline ? AbortSignal.any([controller.signal, deadline]) : controller.signal,
-            onWarning: opts.quiet ? undefined : (w) => process.stderr.write(`fnnx-kit: warning: ${printable(w)}\n`),
+            onWarning: opts.quiet ? undefined : (w) => void writeErr(`fnnx-kit: warning: ${printable(w)}\n`),
             onProgress: opts.quiet ? undefined : (p) => (bar ??= progressBar('upload', p.total)).update(p.sent),
           }),
         );

@@ -7,7 +7,7 @@ import { progressBar, type Progress } from '../progress.js';
 import { parseByteCount } from './describe.js';
 import { line } from '../../safety/printable.js';
 import { shortList } from '../render/table.js';
-import { writeOut } from '../stdout.js';
+import { writeErr, writeOut } from '../stdout.js';
 
 interface VerifyOptions {
   descriptor?: string;
@@ -84,7 +84,7 @@ export function registerVerify(program: Command): void {
         return;
       }
       if (diffs.length > 0) {
-        process.stderr.write(shortList(diffs.map((d) => line`${d}`)));
+        await writeErr(shortList(diffs.map((d) => line`${d}`)));
         throw new ArtifactError('VERIFY_MISMATCH', `${diffs.length} difference(s) from what was expected (listed above)`, {
           member: target,
         });

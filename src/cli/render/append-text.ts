@@ -1,7 +1,7 @@
 import type { AppendResult } from '../../node/append-file.js';
 import { line } from '../../safety/printable.js';
 import { shortList } from './table.js';
-import { writeOut } from '../stdout.js';
+import { writeErr, writeOut } from '../stdout.js';
 
 /**
  * What an append did, and the one thing a user must not miss: the file's hash and size have
@@ -17,5 +17,5 @@ export async function printAppendResult(result: AppendResult, json: boolean): Pr
   const where = result.appendedAt === undefined ? '' : ` at offset ${result.appendedAt} (size now ${result.size} bytes)`;
   await writeOut(line`appended ${result.members.length} member(s) to ${result.target}` + `${where}:\n`);
   await writeOut(shortList(result.members.map((m) => line`${m}`)));
-  process.stderr.write(`note: ${note}\n`);
+  await writeErr(`note: ${note}\n`);
 }
