@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 /**
  * Bundles the compiled CLI (dist/cli/main.js and everything it imports) into CommonJS files under
- * dist/cli-bundle/, one file per lazily loaded part, and (on a Node without its own code cache)
- * warms V8's code cache for them by running a few commands on the bundled fixture. Why: start-up
+ * dist/cli-bundle/, one file per lazily loaded part, and writes V8 code caches for them (for the
+ * Node that runs this) by running a few commands on the bundled fixture. Why: start-up
  * (docs/design.md, "Start-up"; bench/startup.mjs). Run after tsc; `npm run build` does both.
  *
  * Writes dist/cli-bundle/modules.json too: which compiled modules each bundle file holds, so a
@@ -10,7 +10,6 @@
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync, copyFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -50,14 +49,19 @@ const modules = Object.fromEntries(
 );
 writeFileSync(join(outDir, 'modules.json'), JSON.stringify(modules, null, 1) + '\n');
 
-// Node >= 22.1 caches compiled code itself (src/cli/launch.cts); elsewhere the build warms it.
-if (typeof createRequire(import.meta.url)('node:module').enableCompileCache !== 'function') {
+warmCodeCaches();
+
+/**
+ * Writes code caches for the Node that builds (src/cli/launch.cts says why they beat Node's own):
+ * runs the commands a pre-upload hook runs, then caches every function they compiled. Files those
+ * commands do not load get no cache and compile as usual.
+ */
+function warmCodeCaches() {
   const dir = mkdtempSync(join(tmpdir(), 'fnnx-bundle-'));
   try {
     const artifact = join(root, 'fixtures/corpus/onnx_pipeline.fnnx.tar');
     const upload = join(dir, 'model.fnnx');
     copyFileSync(artifact, upload);
-    // The commands a pre-upload hook runs; other commands still start from the cached parse.
     const commandLines = [
       ['inspect', artifact],
       ['validate', artifact],
@@ -72,4 +76,5 @@ if (typeof createRequire(import.meta.url)('node:module').enableCompileCache !== 
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
 console.error(`dist/cli-bundle: ${Object.keys(modules).length} files`);

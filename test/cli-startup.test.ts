@@ -4,19 +4,21 @@
  */
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BIN } from './helpers/cli.js';
 import { CORPUS_TAR, tempDir } from './helpers/paths.js';
 
 const LAUNCH = fileURLToPath(new URL('../dist/cli/launch.cjs', import.meta.url));
 const MODULES_JSON = fileURLToPath(new URL('../dist/cli-bundle/modules.json', import.meta.url));
-/** Node >= 22.1 caches compiled code itself; Node 20 uses the caches the build wrote. */
-const NODE_CACHES_ITSELF = (() => {
-  const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
-  return major > 22 || (major === 22 && minor >= 1);
-})();
+const { codeCachePath } = createRequire(import.meta.url)(LAUNCH) as { codeCachePath(file: string): string };
+/**
+ * What launch.cts uses on this Node: the build's code caches where there are some for this Node
+ * (always after a build with it), else Node's own compile cache (Node >= 22.1).
+ */
+const EXPECTED_CACHE = existsSync(codeCachePath(join(dirname(MODULES_JSON), 'main.cjs'))) ? 'used' : 'node';
 
 interface Load {
   file: string;
@@ -48,12 +50,38 @@ describe('CLI start-up', () => {
     expect(modules.filter((m) => /^dist\/validate\/|node_modules\/(ajv|@bufbuild)\//.test(m))).toEqual([]);
   });
 
-  it('validate takes every file it loads from a code cache V8 accepts (Node 20), or from Node’s own cache (Node >= 22.1)', () => {
+  it('validate takes every file it loads from a code cache V8 accepts (the build’s, for the Node that built), or from Node’s own', () => {
     const { code, files } = loaded(['validate', CORPUS_TAR]);
     expect(code).toBe(1); // the corpus artifact has findings
     expect(files.length).toBeGreaterThan(0);
-    const expected = NODE_CACHES_ITSELF ? 'node' : 'used';
-    expect(files.filter((f) => f.codeCache !== expected)).toEqual([]);
+    expect(files.filter((f) => f.codeCache !== EXPECTED_CACHE)).toEqual([]);
+  });
+
+  it('a bundle with no code cache for this Node still runs: with Node’s own cache (Node >= 22.1) or none', () => {
+    // The package as installed from a tarball built by another Node: dist/ and package.json, no caches.
+    const root = join(tempDir(), 'pkg');
+    const dist = fileURLToPath(new URL('../dist/', import.meta.url));
+    mkdirSync(join(root, 'dist'), { recursive: true });
+    cpSync(join(dist, 'cli'), join(root, 'dist/cli'), { recursive: true });
+    cpSync(join(dist, 'cli-bundle'), join(root, 'dist/cli-bundle'), { recursive: true, filter: (f) => !f.endsWith('.v8cache') });
+    copyFileSync(fileURLToPath(new URL('../package.json', import.meta.url)), join(root, 'package.json'));
+    const launch = join(root, 'dist/cli/launch.cjs');
+    const preload = join(root, 'report-loads.cjs');
+    writeFileSync(
+      preload,
+      `process.on('exit', () => require('node:fs').writeSync(2, 'LOADED ' + JSON.stringify(require(${JSON.stringify(launch)}).loadedBundleFiles()) + '\\n'));\n`,
+    );
+    // A bin of its own: `node -e … inspect` would start Node's debugger.
+    const bin = join(root, 'bin.cjs');
+    writeFileSync(bin, `require(${JSON.stringify(launch)}).launch(process.argv);\n`);
+    const r = spawnSync(process.execPath, ['-r', preload, bin, 'inspect', CORPUS_TAR], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain('pipeline');
+    const files = JSON.parse(/^LOADED (.*)$/m.exec(r.stderr)?.[1] ?? '[]') as Load[];
+    expect(files.length).toBeGreaterThan(0);
+    const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
+    const nodeCaches = major > 22 || (major === 22 && minor >= 1);
+    expect(new Set(files.map((f) => f.codeCache))).toEqual(new Set([nodeCaches ? 'node' : 'absent']));
   });
 
   it('--help still loads every command, so the list is whole', () => {
