@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import type { Command } from 'commander';
+import type { Command } from './args/command.js';
 import { FnnxError, UsageError } from '../errors.js';
 import { isObject, parseJson, type Json } from '../artifact/json-member.js';
 import { ioError } from '../node/file-source.js';
