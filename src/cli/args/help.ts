@@ -4,7 +4,7 @@
  * wrapped at the terminal's width (80 when not a terminal), then the text added after it.
  */
 import type { Command } from './command.js';
-import { argumentTerm, HELP_DESCRIPTION, HELP_FLAGS } from './spec.js';
+import { argumentTerm, HELP_DESCRIPTION, HELP_FLAGS, type OptionSpec } from './spec.js';
 
 /** Narrower than this, descriptions are not wrapped at all (they would be a word a line). */
 const MIN_WIDTH_TO_WRAP = 40;
@@ -52,7 +52,7 @@ function usage(cmd: Command): string {
   return `${names.join(' ')} ${parts.join(' ')}`;
 }
 
-function optionDescription(o: Command['options'][number]): string {
+function optionDescription(o: OptionSpec): string {
   // A default is shown for options that take a value (flags' defaults are the programmer's business).
   return o.takesValue && o.defaultValue !== undefined ? `${o.description} (default: ${JSON.stringify(o.defaultValue)})` : o.description;
 }

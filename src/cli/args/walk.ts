@@ -27,8 +27,10 @@ export interface Walked {
 type ParseArgsConfig = NonNullable<Parameters<typeof parseArgs>[0]>;
 type Options = NonNullable<ParseArgsConfig['options']>;
 
+/** A negative number: commander's test, so `-5` stays an operand where it was one. */
 const NEGATIVE_NUMBER = /^-(\d+|\d*\.\d+)(e[+-]?\d+)?$/;
 
+/** The command's options keyed by long name (`--help` left out on purpose: it must come back as unknown). */
 function parseArgsOptions(cmd: Command): Options {
   const options: Options = {};
   for (const o of cmd.options) {
