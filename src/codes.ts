@@ -182,8 +182,6 @@ export const CODES = {
   MISSING_OPTION: { error: U, about: 'a required option is missing' },
   MISSING_OPTION_VALUE: { error: U, about: 'an option was given without its value' },
   TOO_MANY_ARGUMENTS: { error: U, about: 'more arguments than the command takes' },
-  CONFLICTING_OPTIONS: { error: U, about: 'two options that exclude each other were both given' },
-  USAGE: { error: U, about: 'the command line cannot be parsed' },
   // Reading bytes
   NOT_A_FILE: { error: IO, about: 'the path is not a regular file' },
   IO_ERROR: { error: IO, about: 'the file system refused a read' },

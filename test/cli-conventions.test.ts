@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Command } from 'commander';
+import type { Command } from '../src/cli/args/command.js';
 import { buildProgram } from '../src/cli/main.js';
 import { CONVENTIONS, commandPath } from '../src/cli/conventions.js';
 import { progressLine } from '../src/cli/progress.js';

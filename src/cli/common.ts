@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import type { Command } from './args/command.js';
 import { FnnxError, UsageError } from '../errors.js';
 import { isObject, parseJson, type Json } from '../artifact/json-member.js';
 import { ioError } from '../node/file-source.js';

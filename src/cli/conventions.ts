@@ -3,11 +3,10 @@
  * examples in each `--help`, `--json` wherever a command can print JSON, `-q` wherever one draws
  * progress, and one failure format: the documented `fnnx-kit: … (CODE)` line on stderr, or with
  * `--json` a `{"error": {...}}` object on stdout (same exit code), so `validate --json x > report.json`
- * never leaves an empty file. Commander's own usage errors go through the same path.
+ * never leaves an empty file. The parser's usage errors (args/) go through the same path.
  */
-import { type Command, CommanderError } from 'commander';
-import type { ErrorCode } from '../codes.js';
-import { UsageError, isFnnxError } from '../errors.js';
+import { isFnnxError } from '../errors.js';
+import type { Command } from './args/command.js';
 import { EXIT_BAD_ARTIFACT, EXIT_OK, EXIT_USAGE, exitCodeOf, formatError } from './errors.js';
 import { writeErr, writeOut } from './stdout.js';
 
@@ -149,18 +148,15 @@ Errors print one line, "fnnx-kit: <member>: <what happened> (<CODE>)", and a hin
 with --json they print {"error": {"code", "message", "member", "hint"}} on stdout instead.
 Run "fnnx-kit help <command>" (e.g. "fnnx-kit help card add") for a command's options and examples.`;
 
+/** A command's names below the program, as CONVENTIONS keys them ("card add"). */
 export function commandPath(cmd: Command): string {
-  const names: string[] = [];
-  for (let c: Command | null = cmd; c?.parent; c = c.parent) names.unshift(c.name());
-  return names.join(' ');
+  return cmd.path();
 }
 
 function leaves(cmd: Command): Command[] {
   return cmd.commands.length === 0 ? [cmd] : cmd.commands.flatMap(leaves);
 }
 
-/** Where a commander usage error happened, so its hint names the right --help. */
-let failedCommand: Command | undefined;
 /** Set once options are parsed: the command asked for JSON. */
 let jsonRequested = false;
 /** Set once options are parsed: stdout carries data (`pack -o -`), so JSON goes to stderr. */
@@ -172,12 +168,6 @@ export function applyConventions(program: Command): void {
     jsonRequested = action.opts().json === true;
     stdoutIsData = action.opts().output === '-';
   });
-  const all = [program, ...program.commands.flatMap((c) => [c, ...c.commands])];
-  for (const cmd of all) {
-    cmd.exitOverride();
-    // Commander's own message is replaced by reportFailure's one line.
-    cmd.configureOutput({ outputError: () => (failedCommand = cmd) });
-  }
   for (const cmd of leaves(program)) {
     if (cmd === program) continue;
     const path = commandPath(cmd);
@@ -191,34 +181,11 @@ export function applyConventions(program: Command): void {
   }
 }
 
-/** `help card add` means `card add --help` (commander's help command takes one name only). */
+/** `help card add` means `card add --help` (the parser's help command takes one name only, as commander's did). */
 export function helpArgv(argv: string[]): string[] {
   const i = 2;
   if (argv[i] !== 'help' || argv.length <= i + 1) return argv;
   return [...argv.slice(0, i), ...argv.slice(i + 1), '--help'];
-}
-
-const COMMANDER_CODES: ReadonlyMap<string, ErrorCode> = new Map<string, ErrorCode>([
-  ['commander.unknownOption', 'UNKNOWN_OPTION'],
-  ['commander.unknownCommand', 'UNKNOWN_COMMAND'],
-  ['commander.missingArgument', 'MISSING_ARGUMENT'],
-  ['commander.optionMissingArgument', 'MISSING_OPTION_VALUE'],
-  ['commander.missingMandatoryOptionValue', 'MISSING_OPTION'],
-  ['commander.excessArguments', 'TOO_MANY_ARGUMENTS'],
-  ['commander.invalidArgument', 'BAD_OPTION'],
-  ['commander.conflictingOption', 'CONFLICTING_OPTIONS'],
-]);
-
-/** A commander usage error as one of ours, or undefined when commander only printed help or the version. */
-function fromCommander(e: CommanderError): UsageError | undefined {
-  if (e.exitCode === 0 || e.code === 'commander.help' || e.code === 'commander.helpDisplayed' || e.code === 'commander.version')
-    return undefined;
-  const where = failedCommand ? commandPath(failedCommand) : '';
-  // Commander puts its suggestion ("(Did you mean inspect?)") on a second line: that is the hint.
-  const [message = '', ...more] = e.message.replace(/^error: /, '').split('\n');
-  const suggestion = more.join(' ').replace(/^\((.*)\)$/, '$1');
-  const help = `see fnnx-kit ${where ? `${where} ` : ''}--help`;
-  return new UsageError(COMMANDER_CODES.get(e.code) ?? 'USAGE', message, { hint: suggestion ? `${suggestion} Otherwise ${help}` : help });
 }
 
 /** Whether `--json` is among the options (before any `--`), for failures that come before parsing ends. */
@@ -236,15 +203,7 @@ export function errorJson(e: unknown): { error: { code: string; message: string;
 
 /** Prints a failure in the form the user asked for and returns the exit code. */
 export function reportFailure(e: unknown, argv: string[]): number {
-  let error = e;
-  if (e instanceof CommanderError) {
-    const usage = fromCommander(e);
-    if (!usage) return e.exitCode === 0 ? EXIT_OK : EXIT_USAGE; // help went to stderr: `fnnx-kit` alone
-    error = usage;
-  }
-  if (jsonRequested || argvAsksJson(argv)) {
-    const text = `${JSON.stringify(errorJson(error), null, 2)}\n`;
-    void (stdoutIsData ? writeErr : writeOut)(text);
-  } else void writeErr(formatError(error, argv.includes('--debug')));
-  return exitCodeOf(error);
+  if (jsonRequested || argvAsksJson(argv)) void (stdoutIsData ? writeErr : writeOut)(`${JSON.stringify(errorJson(e), null, 2)}\n`);
+  else void writeErr(formatError(e, argv.includes('--debug')));
+  return exitCodeOf(e);
 }

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { Command } from 'commander';
+import { Command } from './args/command.js';
+import { runProgram } from './args/run.js';
 import { commandLoaders } from './commands/index.js';
 import { applyConventions, helpArgv, reportFailure } from './conventions.js';
 import { formatError } from './errors.js';
@@ -25,10 +26,9 @@ export async function buildProgram(args: readonly string[] = []): Promise<Comman
   const program = new Command('fnnx-kit')
     .description('Read, write and validate FNNX model artifacts (.fnnx, .pyfnx, .dfs, .luml)')
     .version(packageVersion(), '-V, --version', 'print the version and exit')
-    .option('--debug', 'print stack traces with errors')
-    // Program options end at the subcommand, so `new --version 1.2.0` is the model's version;
-    // applyConventions then offers --debug on every subcommand too.
-    .enablePositionalOptions();
+    // Program options end at the subcommand (args/walk.ts), so `new --version 1.2.0` is the model's
+    // version; applyConventions then offers --debug on every subcommand too.
+    .option('--debug', 'print stack traces with errors');
   const only = commandNamed(args);
   const loaders = only ? [commandLoaders.get(only)!] : [...commandLoaders.values()];
   for (const register of await Promise.all(loaders.map((load) => load()))) register(program);
@@ -42,8 +42,9 @@ export async function main(argv: string[]): Promise<number> {
   try {
     const args = helpArgv(argv);
     const program = await buildProgram(args.slice(2));
-    await program.parseAsync(args);
-    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+    // Help and the version end the run with their own code; an action leaves its code in process.exitCode.
+    const ended = await runProgram(program, args.slice(2));
+    return ended ?? (typeof process.exitCode === 'number' ? process.exitCode : 0);
   } catch (e) {
     return reportFailure(e, argv);
   }

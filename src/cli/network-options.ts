@@ -3,7 +3,7 @@
  * --speed-time) for every HTTP body, and an overall --timeout for the whole command, so a server
  * trickling one byte a second ends the command in bounded time with a typed error.
  */
-import type { Command } from 'commander';
+import type { Command } from './args/command.js';
 import { SourceError, UsageError } from '../errors.js';
 import { DEFAULT_SPEED_LIMIT, DEFAULT_SPEED_TIME_MS } from '../source/http-request.js';
 

@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import type { Command } from '../args/command.js';
 import { newHexId } from '../../append/ids.js';
 import { UsageError } from '../../errors.js';
 import type { Attachment } from '../../append/meta.js';

@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import type { Command } from 'commander';
+import type { Command } from '../args/command.js';
 import { newHexId } from '../../append/ids.js';
 import { ioError } from '../../node/file-source.js';
 import { UsageError } from '../../errors.js';

@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import type { Command } from '../args/command.js';
 import { openFromCli, withSourceOptions, type SourceOptions } from '../common.js';
 import { writeOut } from '../stdout.js';
 import { withDeadline } from '../network-options.js';

@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import type { Command } from '../args/command.js';
 import type { Code } from '../../codes.js';
 import { DEFAULT_MAX_UPLOAD_SIZE } from '../../artifact/upload-rules.js';
 import { UsageError } from '../../errors.js';

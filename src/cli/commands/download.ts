@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import type { Command } from '../args/command.js';
 import { UsageError } from '../../errors.js';
 import type { DownloadResult } from '../../node/download.js';
 import { isUrl } from '../../node/open.js';

@@ -1,5 +1,5 @@
 import { stat } from 'node:fs/promises';
-import type { Command } from 'commander';
+import type { Command } from '../args/command.js';
 import { UsageError } from '../../errors.js';
 import { isUrl, openSource } from '../../node/open.js';
 import { BlockCache } from '../../source/block-cache.js';

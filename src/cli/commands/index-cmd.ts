@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import type { Command } from '../args/command.js';
 import { DirStore } from '../../node/dir-store.js';
 import { directoryGiven } from '../../node/open.js';
 import { openFromCli, printIndex, withSourceOptions, type SourceOptions } from '../common.js';

@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import type { Command } from '../args/command.js';
 
 type Register = (program: Command) => void;
 

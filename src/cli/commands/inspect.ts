@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import type { Command } from '../args/command.js';
 import { readArtifact } from '../../artifact/reader.js';
 import { inspectReport } from '../../artifact/report.js';
 import { openFromCli, printJson, withSourceOptions, type SourceOptions } from '../common.js';

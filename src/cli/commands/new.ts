@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import type { Command } from '../args/command.js';
 import { UsageError } from '../../errors.js';
 import { printJson } from '../common.js';
 import { printable } from '../../safety/printable.js';

@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import type { Command } from '../args/command.js';
 import { UsageError } from '../../errors.js';
 import { progressBar } from '../progress.js';
 import { writeErr, writeOut } from '../stdout.js';

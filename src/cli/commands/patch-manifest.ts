@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import type { Command } from '../args/command.js';
 import { newHexId } from '../../append/ids.js';
 import { printAppendResult } from '../render/append-text.js';
 import { DROP_TRAILING_HELP, readJsonFile } from '../common.js';

@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import type { Command } from '../args/command.js';
 import { printable } from '../../safety/printable.js';
 import { SourceError, UsageError } from '../../errors.js';
 import type { UploadFileResult } from '../../node/upload-file.js';

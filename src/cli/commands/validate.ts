@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import type { Command } from '../args/command.js';
 import { UsageError } from '../../errors.js';
 import { loadIndex, printJson, withSourceOptions, type SourceOptions } from '../common.js';
 import { EXIT_BAD_ARTIFACT } from '../errors.js';

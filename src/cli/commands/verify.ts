@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import type { Command } from '../args/command.js';
 import type { Expected } from '../../describe/verify.js';
 import { ArtifactError, UsageError } from '../../errors.js';
 import { printJson } from '../common.js';
