@@ -45,7 +45,8 @@ export async function loadIndex(path: string | undefined): Promise<FileIndex | u
 }
 
 export async function openFromCli(target: string, opts: SourceOptions, signal?: AbortSignal): Promise<MemberStore> {
-  return openStore(target, { index: await loadIndex(opts.index), limits: opts.limit, remote: rateOptions(opts), signal });
+  // Blocking reads: the CLI has nothing else to run, and each thread-pool round trip costs it time.
+  return openStore(target, { index: await loadIndex(opts.index), limits: opts.limit, remote: rateOptions(opts), signal, blocking: true });
 }
 
 /** `--json` output: JSON.stringify(value, null, 2) and a newline, written in pieces (json-text.ts). */

@@ -2,30 +2,35 @@ import { constants } from 'node:fs';
 import type { ErrorCode } from '../codes.js';
 import { checkLength, checkRange, type ByteSource } from '../source/byte-source.js';
 import { SourceError, throwIfAborted } from '../errors.js';
-import { closeAsync, fstatAsync, openAsync, readAsync } from './fs-async.js';
+import { blockingCalls, threadPoolCalls, type FileCalls } from './fs-async.js';
 
 /** A local file read by position (pread), so offsets past 4 GiB and concurrent reads just work. */
 export class FileSource implements ByteSource {
   private constructor(
     private readonly fd: number,
+    private readonly calls: FileCalls,
     readonly byteLength: number,
     readonly label: string,
   ) {}
 
-  /** `noFollow`: refuse a symbolic link at `path` (for files we are about to change). */
-  static async open(path: string, options: { noFollow?: boolean } = {}): Promise<FileSource> {
+  /**
+   * `noFollow`: refuse a symbolic link at `path` (for files we are about to change). `blocking`:
+   * read on the calling thread (blockingCalls), for a caller with nothing else to run.
+   */
+  static async open(path: string, options: { noFollow?: boolean; blocking?: boolean } = {}): Promise<FileSource> {
+    const calls = options.blocking ? blockingCalls : threadPoolCalls;
     let fd: number;
     try {
-      fd = await openAsync(path, options.noFollow ? constants.O_RDONLY | constants.O_NOFOLLOW : constants.O_RDONLY);
+      fd = await calls.open(path, options.noFollow ? constants.O_RDONLY | constants.O_NOFOLLOW : constants.O_RDONLY);
     } catch (e) {
       throw options.noFollow && (e as NodeJS.ErrnoException).code === 'ELOOP' ? linkRefused(path) : ioError(e, path);
     }
     try {
-      const stat = await fstatAsync(fd);
+      const stat = await calls.fstat(fd);
       if (!stat.isFile()) throw new SourceError('NOT_A_FILE', `${path} is not a regular file`);
-      return new FileSource(fd, stat.size, path);
+      return new FileSource(fd, calls, stat.size, path);
     } catch (e) {
-      await closeAsync(fd);
+      await calls.close(fd);
       throw e;
     }
   }
@@ -36,7 +41,7 @@ export class FileSource implements ByteSource {
     const out = new Uint8Array(length);
     let done = 0;
     while (done < length) {
-      const { bytesRead } = await readAsync(this.fd, out, done, length - done, offset + done);
+      const { bytesRead } = await this.calls.read(this.fd, out, done, length - done, offset + done);
       if (bytesRead === 0) break;
       done += bytesRead;
     }
@@ -45,7 +50,7 @@ export class FileSource implements ByteSource {
   }
 
   close(): Promise<void> {
-    return closeAsync(this.fd);
+    return this.calls.close(this.fd);
   }
 }
 

@@ -5,9 +5,8 @@ import type { MemberStore } from '../artifact/member-store.js';
 import type { FileIndex } from '../tar/entry.js';
 import type { TarLimits } from '../tar/limits.js';
 import { UsageError } from '../errors.js';
-import { DirStore } from './dir-store.js';
 import { FileSource, ioError } from './file-source.js';
-import { statAsync } from './fs-async.js';
+import { blockingCalls, threadPoolCalls } from './fs-async.js';
 
 export interface OpenOptions {
   index?: FileIndex;
@@ -17,6 +16,8 @@ export interface OpenOptions {
   wrap?: (source: ByteSource) => ByteSource;
   /** Retry policy, timeouts, concurrency and fetch for URLs. */
   remote?: Omit<RemoteOptions, 'openRange' | 'signal'>;
+  /** Read a local file on the calling thread (FileSource's `blocking`): the CLI's choice. */
+  blocking?: boolean;
 }
 
 export function isUrl(target: string): boolean {
@@ -41,10 +42,10 @@ export function refuseOtherSchemes(target: string): void {
 export async function openSource(
   target: string,
   signal?: AbortSignal,
-  options: { index?: FileIndex; remote?: OpenOptions['remote'] } = {},
+  options: { index?: FileIndex; remote?: OpenOptions['remote']; blocking?: boolean } = {},
 ): Promise<ByteSource> {
   refuseOtherSchemes(target);
-  if (!isUrl(target)) return FileSource.open(target);
+  if (!isUrl(target)) return FileSource.open(target, { blocking: options.blocking });
   // Loaded for URLs only: node:http, node:https and TLS are a tenth of the CLI's start-up time.
   const [{ openHttpSource }, { nodeFetch }] = await Promise.all([import('../source/http-open.js'), import('./http-fetch.js')]);
   return openHttpSource(target, { ifMatch: true, fetch: nodeFetch, ...options.remote, openRange: openingRange(options.index), signal });
@@ -54,12 +55,13 @@ export async function openSource(
 export async function openStore(target: string, options: OpenOptions = {}): Promise<MemberStore> {
   refuseOtherSchemes(target);
   if (!isUrl(target)) {
-    const st = await statAsync(target).catch((e: unknown) => {
+    const st = await (options.blocking ? blockingCalls : threadPoolCalls).stat(target).catch((e: unknown) => {
       throw ioError(e, target);
     });
-    if (st.isDirectory()) return new DirStore(target);
+    // Loaded for directories only: a tar file, the common case, does not pay for the module at start-up.
+    if (st.isDirectory()) return new (await import('./dir-store.js')).DirStore(target);
   }
-  const raw = await openSource(target, options.signal, { index: options.index, remote: options.remote });
+  const raw = await openSource(target, options.signal, { index: options.index, remote: options.remote, blocking: options.blocking });
   return tarStoreOver(options.wrap ? options.wrap(raw) : raw, { index: options.index, limits: options.limits });
 }
 

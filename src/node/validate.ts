@@ -4,9 +4,8 @@
  */
 import { basename } from 'node:path';
 import { ArtifactError } from '../errors.js';
-import { DirStore } from './dir-store.js';
 import { ioError } from './file-source.js';
-import { statAsync } from './fs-async.js';
+import { blockingCalls, threadPoolCalls } from './fs-async.js';
 import { isUrl, openSource, refuseOtherSchemes, type OpenOptions } from './open.js';
 import type { ByteSource } from '../source/byte-source.js';
 import type { Diagnostic } from '../validate/diagnostics.js';
@@ -22,18 +21,20 @@ export interface ValidateTargetOptions extends Omit<ValidateOptions, 'upload' | 
   wrap?: (source: ByteSource) => ByteSource;
   /** Options of the HTTP source for URLs (rate bounds, timeouts). */
   remote?: OpenOptions['remote'];
+  /** Read a local file on the calling thread (OpenOptions' `blocking`). */
+  blocking?: boolean;
 }
 
 /** Validates the artifact at a path or URL; findings are in the report, read failures throw. */
 export async function validateTarget(target: string, options: ValidateTargetOptions = {}): Promise<ValidationReport> {
   refuseOtherSchemes(target);
   if (!isUrl(target)) {
-    const st = await statAsync(target).catch((e: unknown) => {
+    const st = await (options.blocking ? blockingCalls : threadPoolCalls).stat(target).catch((e: unknown) => {
       throw ioError(e, target);
     });
     if (st.isDirectory()) return validateDirectory(target, options);
   }
-  const raw = await openSource(target, options.signal, { remote: options.remote });
+  const raw = await openSource(target, options.signal, { remote: options.remote, blocking: options.blocking });
   const source = options.wrap ? options.wrap(raw) : raw;
   try {
     const upload = options.forUpload ? await uploadFacts(target, source, options.maxSize) : undefined;
@@ -44,7 +45,7 @@ export async function validateTarget(target: string, options: ValidateTargetOpti
 }
 
 async function validateDirectory(root: string, options: ValidateTargetOptions): Promise<ValidationReport> {
-  const store = new DirStore(root);
+  const store = new (await import('./dir-store.js')).DirStore(root);
   const size = (await store.members()).reduce((n, m) => n + m.size, 0);
   const upload: UploadFacts | undefined = options.forUpload
     ? { fileName: basename(root), size, form: 'directory', maxSize: options.maxSize }

@@ -35,6 +35,7 @@ export function registerValidate(program: Command): void {
         index,
         remote: rateOptions(opts),
         signal,
+        blocking: true,
       }),
     );
     if (opts.json) await printJson(report);
