@@ -10,7 +10,10 @@
  * ratio; the bench then runs a second time without it, and that second table is the honest one.
  * Needs `npm run build` first.
  *
- *   node bench/startup.mjs [--runs 30] [--node /path/to/node]
+ *   node bench/startup.mjs [--runs 30] [--node /path/to/node] [--compare /other/build/bin/fnnx-kit.js]
+ *
+ * --compare adds another build's bin (e.g. a worktree of an older commit) to the same rounds, so
+ * before and after are ratios from one run.
  */
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,6 +27,7 @@ const ARTIFACT = join(root, 'fixtures/corpus/onnx_pipeline.fnnx.tar');
 const arg = (name, dflt) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : dflt);
 const RUNS = Number(arg('--runs', '30'));
 const NODE = arg('--node', process.execPath);
+const COMPARE = arg('--compare', undefined);
 
 // describe takes only the registry's extensions: the same bytes under a .fnnx name.
 const dir = mkdtempSync(join(tmpdir(), 'fnnx-bench-startup-'));
@@ -42,11 +46,16 @@ const environments = NODE_EXTRA_CA_CERTS
 for (const [label, env] of environments) {
   const loadBefore = await loadAverage();
   // The corpus artifact has validation errors: validate exits 1 on it, as it should.
+  const commands = (bin) => ({
+    inspect: () => timed(NODE, [bin, 'inspect', ARTIFACT], { env }),
+    validate: () => timed(NODE, [bin, 'validate', ARTIFACT], { exitCodes: [0, 1], env }),
+    describe: () => timed(NODE, [bin, 'describe', UPLOAD, '--quiet'], { env }),
+  });
+  const compared = COMPARE ? Object.entries(commands(COMPARE)).map(([name, run]) => [`${name} (--compare)`, run]) : [];
   const runs = await alternatingRuns(RUNS, {
     bare: () => timed(NODE, ['-e', '0'], { env }),
-    inspect: () => timed(NODE, [BIN, 'inspect', ARTIFACT], { env }),
-    validate: () => timed(NODE, [BIN, 'validate', ARTIFACT], { exitCodes: [0, 1], env }),
-    describe: () => timed(NODE, [BIN, 'describe', UPLOAD, '--quiet'], { env }),
+    ...commands(BIN),
+    ...Object.fromEntries(compared),
   });
   const loadAfter = await loadAverage();
   const ms = (rs) => median(rs.map((r) => r.ms)).toFixed(1);
@@ -54,7 +63,9 @@ for (const [label, env] of environments) {
   table([
     ['command', 'wall ms (median)', '÷ node -e 0 (median of rounds)'],
     ['node -e 0', ms(runs.bare), '1.00'],
-    ...['inspect', 'validate', 'describe'].map((c) => [`fnnx-kit ${c} (30 KiB)`, ms(runs[c]), ratio(runs[c], runs.bare).toFixed(2)]),
+    ...Object.keys(runs)
+      .filter((c) => c !== 'bare')
+      .map((c) => [`fnnx-kit ${c} (30 KiB)`, ms(runs[c]), ratio(runs[c], runs.bare).toFixed(2)]),
   ]);
 }
 rmSync(dir, { recursive: true, force: true });

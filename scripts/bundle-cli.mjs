@@ -43,7 +43,14 @@ const { output } = await build({
   plugins: [lazyChildProcess],
   logLevel: 'warn',
   // ASCII and no comments: smaller files, and one-byte strings for V8 (start-up).
-  output: { dir: outDir, format: 'cjs', entryFileNames: '[name].cjs', chunkFileNames: '[name]-[hash].cjs', charset: 'ascii', comments: false },
+  output: {
+    dir: outDir,
+    format: 'cjs',
+    entryFileNames: '[name].cjs',
+    chunkFileNames: '[name]-[hash].cjs',
+    charset: 'ascii',
+    comments: false,
+  },
 });
 const modules = Object.fromEntries(
   output.filter((o) => o.type === 'chunk').map((c) => [c.fileName, c.moduleIds.map((id) => relative(root, id).split('\\').join('/'))]),
