@@ -5,7 +5,8 @@
  * Node that runs this) by running a few commands on the bundled fixture. Why: start-up
  * (docs/design.md, "Start-up"; bench/startup.mjs). Run after tsc; `npm run build` does both.
  *
- * Writes dist/cli-bundle/modules.json too: which compiled modules each bundle file holds, so a
+ * Writes dist/cli-bundle/entry (the entry file's name: every file is named by its content) and
+ * dist/cli-bundle/modules.json: which compiled modules each bundle file holds, so a
  * test can say which modules a command loads.
  */
 import { spawnSync } from 'node:child_process';
@@ -46,7 +47,7 @@ const { output } = await build({
   output: {
     dir: outDir,
     format: 'cjs',
-    entryFileNames: '[name].cjs',
+    entryFileNames: '[name]-[hash].cjs',
     chunkFileNames: '[name]-[hash].cjs',
     charset: 'ascii',
     comments: false,
@@ -56,6 +57,9 @@ const modules = Object.fromEntries(
   output.filter((o) => o.type === 'chunk').map((c) => [c.fileName, c.moduleIds.map((id) => relative(root, id).split('\\').join('/'))]),
 );
 writeFileSync(join(outDir, 'modules.json'), JSON.stringify(modules, null, 1) + '\n');
+// Every file is named by its content, so a code cache (named after its file) can never outlive the
+// code it was made from; launch.cts finds the entry's name here.
+writeFileSync(join(outDir, 'entry'), output.find((o) => o.type === 'chunk' && o.isEntry).fileName + '\n');
 
 warmCodeCaches();
 

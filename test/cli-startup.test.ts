@@ -18,7 +18,8 @@ const { codeCachePath } = createRequire(import.meta.url)(LAUNCH) as { codeCacheP
  * What launch.cts uses on this Node: the build's code caches where there are some for this Node
  * (always after a build with it), else Node's own compile cache (Node >= 22.1).
  */
-const EXPECTED_CACHE = existsSync(codeCachePath(join(dirname(MODULES_JSON), 'main.cjs'))) ? 'used' : 'node';
+const ENTRY = join(dirname(MODULES_JSON), readFileSync(join(dirname(MODULES_JSON), 'entry'), 'utf8').trim());
+const EXPECTED_CACHE = existsSync(codeCachePath(ENTRY)) ? 'used' : 'node';
 
 interface Load {
   file: string;

@@ -24,7 +24,20 @@ interface CliEntry {
 
 /** Where scripts/bundle-cli.mjs writes the bundle: beside dist/cli/, where this file is built. */
 export const BUNDLE_DIR = join(__dirname, '..', 'cli-bundle');
-const ENTRY = join(BUNDLE_DIR, 'main.cjs');
+
+/**
+ * The bundle's entry file. Every bundle file is named by its content (scripts/bundle-cli.mjs), so
+ * the code cache named after a file always belongs to its code; `entry` names the entry.
+ */
+function entryFile(): string {
+  try {
+    return join(BUNDLE_DIR, readFileSync(join(BUNDLE_DIR, 'entry'), 'utf8').trim());
+  } catch {
+    process.stderr.write(`fnnx-kit: the command-line bundle is missing (${BUNDLE_DIR})\n  hint: run npm run build\n`);
+    process.exit(2);
+  }
+}
+const ENTRY = entryFile();
 
 /** The code cache of one bundle file, for this Node's V8 and architecture. */
 export function codeCachePath(file: string): string {
