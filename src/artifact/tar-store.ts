@@ -43,7 +43,7 @@ export class TarStore implements MemberStore {
   walk(signal?: AbortSignal): Promise<WalkResult> {
     if (signal?.aborted) return Promise.reject(new AbortError());
     if (!this.walked || this.walked.abandoned) {
-      const walked = new SharedWork((shared) => walkTar(this.source, { limits: this.options.limits, signal: shared }));
+      const walked = new SharedWork((shared) => walkTar(this.source, { limits: this.options.limits, signal: shared }), !signal);
       walked.onFailure(() => {
         if (this.walked === walked) this.walked = undefined;
       });

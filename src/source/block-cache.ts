@@ -50,7 +50,7 @@ export class BlockCache implements ByteSource {
     if (length >= this.bypassAbove) return this.inner.read(offset, length, signal);
     const first = Math.floor(offset / this.blockSize);
     const last = Math.floor((offset + length - 1) / this.blockSize);
-    this.fetchMissing(first, last);
+    this.fetchMissing(first, last, signal === undefined);
     const blocks = range(first, last).map((i) => this.touch(i));
     // One join per run, however many of its blocks this read needs.
     const joined = new Map<SharedWork<Uint8Array>, Promise<Uint8Array>>();
@@ -69,8 +69,8 @@ export class BlockCache implements ByteSource {
     return this.inner.close?.() ?? Promise.resolve();
   }
 
-  /** Starts one inner read per run of adjacent missing blocks. */
-  private fetchMissing(first: number, last: number): void {
+  /** Starts one inner read per run of adjacent missing blocks (`pinned`: for a reader without a signal). */
+  private fetchMissing(first: number, last: number, pinned: boolean): void {
     let runStart = -1;
     for (let i = first; i <= last + 1; i++) {
       const cached = this.blocks.get(i);
@@ -78,16 +78,16 @@ export class BlockCache implements ByteSource {
       const missing = i <= last && (cached === undefined || cached.run.abandoned);
       if (missing && runStart < 0) runStart = i;
       if (!missing && runStart >= 0) {
-        this.fetchRun(runStart, i - 1);
+        this.fetchRun(runStart, i - 1, pinned);
         runStart = -1;
       }
     }
   }
 
-  private fetchRun(first: number, last: number): void {
+  private fetchRun(first: number, last: number, pinned: boolean): void {
     const start = first * this.blockSize;
     const end = Math.min((last + 1) * this.blockSize, this.byteLength);
-    const run = new SharedWork((signal) => this.inner.read(start, end - start, signal));
+    const run = new SharedWork((signal) => this.inner.read(start, end - start, signal), pinned);
     const blocks: Array<[number, CachedBlock]> = [];
     for (let i = first; i <= last; i++) {
       const block = { run, from: (i - first) * this.blockSize };

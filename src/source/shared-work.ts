@@ -8,14 +8,21 @@ import { AbortError } from '../errors.js';
  * fetches).
  */
 export class SharedWork<T> {
-  private readonly controller = new AbortController();
+  private readonly controller: AbortController | undefined;
   private readonly result: Promise<T>;
   private waiting = 0;
-  private pinned = false;
+  private pinned: boolean;
   private settled = false;
 
-  constructor(run: (signal: AbortSignal) => Promise<T>) {
-    this.result = run(this.controller.signal);
+  /**
+   * `pinned`: the caller starting the work will join it without a signal, so nothing can ever
+   * abort it: it runs without a signal of its own. Making one (and listening on it) is most of
+   * what a short command's reads cost the first time they run.
+   */
+  constructor(run: (signal: AbortSignal | undefined) => Promise<T>, pinned = false) {
+    this.pinned = pinned;
+    this.controller = pinned ? undefined : new AbortController();
+    this.result = run(this.controller?.signal);
     // Callers see failures through join(); an unjoined failure must not be an unhandled rejection.
     this.result.then(
       () => (this.settled = true),
@@ -25,7 +32,7 @@ export class SharedWork<T> {
 
   /** True once every caller gave up and the work was aborted: it must not be joined again. */
   get abandoned(): boolean {
-    return this.controller.signal.aborted;
+    return this.controller?.signal.aborted ?? false;
   }
 
   /** Runs `handler` if the work fails or is aborted; unlike join(), this neither waits on it nor pins it. */
@@ -61,6 +68,6 @@ export class SharedWork<T> {
   }
 
   private leave(): void {
-    if (--this.waiting === 0 && !this.pinned && !this.settled) this.controller.abort(new AbortError());
+    if (--this.waiting === 0 && !this.pinned && !this.settled) this.controller?.abort(new AbortError());
   }
 }
