@@ -25,7 +25,7 @@ function commandNamed(args: readonly string[]): string | undefined {
 export async function buildProgram(args: readonly string[] = []): Promise<Command> {
   const program = new Command('fnnx-kit')
     .description('Read, write and validate FNNX model artifacts (.fnnx, .pyfnx, .dfs, .luml)')
-    .version(packageVersion(), '-V, --version', 'print the version and exit')
+    .version(packageVersion, '-V, --version', 'print the version and exit')
     // Program options end at the subcommand (args/walk.ts), so `new --version 1.2.0` is the model's
     // version; applyConventions then offers --debug on every subcommand too.
     .option('--debug', 'print stack traces with errors');

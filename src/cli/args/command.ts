@@ -27,7 +27,7 @@ export class Command {
   actionHandler: Action | undefined;
   /** The program's `-V, --version` option, whose use prints `versionText`. */
   versionOption: OptionSpec | undefined;
-  private versionText: string | undefined;
+  private versionText: string | (() => string) | undefined;
   private readonly values: Record<string, unknown> = {};
   private readonly commandName: string;
 
@@ -106,11 +106,14 @@ export class Command {
     return this;
   }
 
-  /** The version (`version()`), or declares it with its option (`version('1.0.0', '-V, --version', '…')`). */
+  /**
+   * The version (`version()`), or declares it with its option (`version('1.0.0', '-V, --version', '…')`);
+   * a function is asked only when the version is printed (reading it costs every other run time).
+   */
   version(): string | undefined;
-  version(version: string, flags: string, description: string): this;
-  version(version?: string, flags?: string, description?: string): this | string | undefined {
-    if (version === undefined) return this.versionText;
+  version(version: string | (() => string), flags: string, description: string): this;
+  version(version?: string | (() => string), flags?: string, description?: string): this | string | undefined {
+    if (version === undefined) return typeof this.versionText === 'function' ? this.versionText() : this.versionText;
     this.versionText = version;
     this.addOption(flags ?? '-V, --version', description ?? '', false, undefined, undefined);
     this.versionOption = this.options.at(-1);
