@@ -3,7 +3,7 @@
  * 20 takes their compiled code from the code cache the build wrote (src/cli/launch.cts).
  */
 import { describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
@@ -26,15 +26,23 @@ interface Load {
   codeCache: string;
 }
 
-/** The bundle files a run of the CLI loads (as launch.cts reports them at exit) and the compiled modules they hold. */
-function loaded(args: string[]): { code: number; files: Load[]; modules: string[] } {
+/**
+ * Runs `bin` with a preload that asks `launch` (its launch.cjs) at exit which bundle files the run
+ * loaded; returns the run and those files.
+ */
+function runReportingLoads(launch: string, bin: string, args: string[]): { r: SpawnSyncReturns<string>; files: Load[] } {
   const preload = join(tempDir(), 'report-loads.cjs');
   writeFileSync(
     preload,
-    `process.on('exit', () => require('node:fs').writeSync(2, 'LOADED ' + JSON.stringify(require(${JSON.stringify(LAUNCH)}).loadedBundleFiles()) + '\\n'));\n`,
+    `process.on('exit', () => require('node:fs').writeSync(2, 'LOADED ' + JSON.stringify(require(${JSON.stringify(launch)}).loadedBundleFiles()) + '\\n'));\n`,
   );
-  const r = spawnSync(process.execPath, ['-r', preload, BIN, ...args], { encoding: 'utf8' });
-  const files = JSON.parse(/^LOADED (.*)$/m.exec(r.stderr)?.[1] ?? '[]') as Load[];
+  const r = spawnSync(process.execPath, ['-r', preload, bin, ...args], { encoding: 'utf8' });
+  return { r, files: JSON.parse(/^LOADED (.*)$/m.exec(r.stderr)?.[1] ?? '[]') as Load[] };
+}
+
+/** The bundle files a run of the CLI loads (as launch.cts reports them at exit) and the compiled modules they hold. */
+function loaded(args: string[]): { code: number; files: Load[]; modules: string[] } {
+  const { r, files } = runReportingLoads(LAUNCH, BIN, args);
   const byFile = JSON.parse(readFileSync(MODULES_JSON, 'utf8')) as Record<string, string[]>;
   return { code: r.status ?? -1, files, modules: files.flatMap((f) => byFile[basename(f.file)] ?? []) };
 }
@@ -67,18 +75,12 @@ describe('CLI start-up', () => {
     cpSync(join(dist, 'cli-bundle'), join(root, 'dist/cli-bundle'), { recursive: true, filter: (f) => !f.endsWith('.v8cache') });
     copyFileSync(fileURLToPath(new URL('../package.json', import.meta.url)), join(root, 'package.json'));
     const launch = join(root, 'dist/cli/launch.cjs');
-    const preload = join(root, 'report-loads.cjs');
-    writeFileSync(
-      preload,
-      `process.on('exit', () => require('node:fs').writeSync(2, 'LOADED ' + JSON.stringify(require(${JSON.stringify(launch)}).loadedBundleFiles()) + '\\n'));\n`,
-    );
     // A bin of its own: `node -e … inspect` would start Node's debugger.
     const bin = join(root, 'bin.cjs');
     writeFileSync(bin, `require(${JSON.stringify(launch)}).launch(process.argv);\n`);
-    const r = spawnSync(process.execPath, ['-r', preload, bin, 'inspect', CORPUS_TAR], { encoding: 'utf8' });
+    const { r, files } = runReportingLoads(launch, bin, ['inspect', CORPUS_TAR]);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toContain('pipeline');
-    const files = JSON.parse(/^LOADED (.*)$/m.exec(r.stderr)?.[1] ?? '[]') as Load[];
     expect(files.length).toBeGreaterThan(0);
     const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
     const nodeCaches = major > 22 || (major === 22 && minor >= 1);

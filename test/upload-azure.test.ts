@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,8 +6,7 @@ import { uploadFile } from '../src/node/upload-file.js';
 import { azureBlockDetails, azureSingleDetails, blobBytes, startAzurite, type AzureFixture } from './helpers/azurite.js';
 import { startFaultProxy } from './helpers/fault-proxy.js';
 import { tempDir } from './helpers/paths.js';
-
-const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+import { sha256Hex as sha } from './helpers/sha.js';
 
 let az: AzureFixture;
 let dir: string;

@@ -1,12 +1,12 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UploadState } from '../src/upload/upload-state.js';
 import { initiateMultipartUpload, uploadBlob } from '../src/web/upload-blob.js';
-import { startFaultProxy } from './helpers/fault-proxy.js';
+import { hangPartThenAbort, partsPutSince, startFaultProxy } from './helpers/fault-proxy.js';
+import { sha256Hex as sha } from './helpers/sha.js';
 import { initiateDetails, objectBytes, partsDetails, singleDetails, startS3, type S3Fixture } from './helpers/s3-server.js';
 
 /** The browser uploader (fetch with Blob.slice bodies, WebAssembly SHA-256) run on Node's own fetch and File. */
-const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 let s3: S3Fixture;
 let n = 0;
 beforeAll(async () => {
@@ -30,13 +30,7 @@ describe('uploadBlob (the browser path)', { timeout: 60_000 }, () => {
     const key = `b${++n}.fnnx`;
     const file = new File([bytes], 'm.fnnx', { lastModified: 1_700_000_000_000 });
     const controller = new AbortController();
-    const proxy = await startFaultProxy(s3.endpoint, (req) => {
-      if (req.part === '4' && !controller.signal.aborted) {
-        setTimeout(() => controller.abort(), 300);
-        return { kind: 'hang' };
-      }
-      return { kind: 'pass' };
-    });
+    const proxy = await startFaultProxy(s3.endpoint, hangPartThenAbort('4', controller));
     try {
       const uploadId = await initiateMultipartUpload((await initiateDetails(s3, key)).url);
       const details = await partsDetails(s3, key, uploadId, bytes.length, 100_000, proxy.origin);
@@ -49,13 +43,7 @@ describe('uploadBlob (the browser path)', { timeout: 60_000 }, () => {
       const before = proxy.seen.length;
       const r = await uploadBlob(file, details, { state, onState, sha256: sha(bytes) });
       expect(r).toMatchObject({ partsSent: 2, partsResumed: 3 });
-      expect(
-        proxy.seen
-          .slice(before)
-          .filter((q) => q.method === 'PUT')
-          .map((q) => q.part)
-          .sort(),
-      ).toEqual(['4', '5']);
+      expect(partsPutSince(proxy.seen, before)).toEqual(['4', '5']);
       expect((await objectBytes(s3, key))?.equals(bytes)).toBe(true);
     } finally {
       await proxy.close();

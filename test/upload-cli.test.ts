@@ -1,16 +1,16 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN } from './helpers/cli.js';
-import { startFaultProxy } from './helpers/fault-proxy.js';
+import { partsPutSince, startFaultProxy } from './helpers/fault-proxy.js';
 import { tempDir } from './helpers/paths.js';
+import { sha256Hex as sha } from './helpers/sha.js';
 import { runCliAsync } from './helpers/run-cli-async.js';
 import { initiateDetails, objectBytes, partsDetails, singleDetails, startS3, type S3Fixture } from './helpers/s3-server.js';
 
-const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 let s3: S3Fixture;
 let dir: string;
 let n = 0;
@@ -91,13 +91,7 @@ describe('fnnx-kit upload', { timeout: 60_000 }, () => {
       const second = await runCliAsync(args);
       expect(second.code, second.stderr).toBe(0);
       expect(second.stdout).toContain('2 part(s) sent, 2 resumed');
-      expect(
-        proxy.seen
-          .slice(before)
-          .filter((q) => q.method === 'PUT')
-          .map((q) => q.part)
-          .sort(),
-      ).toEqual(['3', '4']);
+      expect(partsPutSince(proxy.seen, before)).toEqual(['3', '4']);
       expect((await objectBytes(s3, key))?.equals(bytes)).toBe(true);
     } finally {
       await proxy.close();

@@ -1,14 +1,14 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initiateMultipartUpload, uploadFile } from '../src/node/upload-file.js';
-import { startFaultProxy, type Fault } from './helpers/fault-proxy.js';
+import { hangPartThenAbort, partsPutSince, startFaultProxy, type Fault } from './helpers/fault-proxy.js';
 import { tempDir } from './helpers/paths.js';
+import { sha256Hex as sha } from './helpers/sha.js';
 import { initiateDetails, objectBytes, partsDetails, singleDetails, startS3, type S3Fixture } from './helpers/s3-server.js';
 
 const FAST_RETRY = { retries: 4, baseDelayMs: 10, maxDelayMs: 50, maxRetryAfterMs: 2000 };
-const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
 let s3: S3Fixture;
 let dir: string;
@@ -170,13 +170,7 @@ describe('upload to S3 (s3rver)', { timeout: 60_000 }, () => {
     const { path, bytes } = artifact(size);
     const controller = new AbortController();
     // Parts 1-3 go through; part 4 hangs until the abort.
-    const proxy = await startFaultProxy(s3.endpoint, (req) => {
-      if (req.part === '4' && !controller.signal.aborted) {
-        setTimeout(() => controller.abort(), 300);
-        return { kind: 'hang' };
-      }
-      return { kind: 'pass' };
-    });
+    const proxy = await startFaultProxy(s3.endpoint, hangPartThenAbort('4', controller));
     try {
       const { key, details } = await multipart(size, 100_000, proxy.origin);
       await expect(uploadFile(path, details, { concurrency: 1, signal: controller.signal })).rejects.toMatchObject({ code: 'ABORTED' });
@@ -185,13 +179,7 @@ describe('upload to S3 (s3rver)', { timeout: 60_000 }, () => {
       const before = proxy.seen.length;
       const r = await uploadFile(path, details, { sha256: sha(bytes) });
       expect(r).toMatchObject({ partsSent: 3, partsResumed: 3 });
-      expect(
-        proxy.seen
-          .slice(before)
-          .filter((q) => q.method === 'PUT')
-          .map((q) => q.part)
-          .sort(),
-      ).toEqual(['4', '5', '6']);
+      expect(partsPutSince(proxy.seen, before)).toEqual(['4', '5', '6']);
       expect((await objectBytes(s3, key))?.equals(bytes)).toBe(true);
       expect(existsSync(`${path}.upload.json`)).toBe(false);
     } finally {
@@ -203,13 +191,7 @@ describe('upload to S3 (s3rver)', { timeout: 60_000 }, () => {
     const size = 300_000;
     const { path } = artifact(size);
     const controller = new AbortController();
-    const proxy = await startFaultProxy(s3.endpoint, (req) => {
-      if (req.part === '2' && !controller.signal.aborted) {
-        setTimeout(() => controller.abort(), 200);
-        return { kind: 'hang' };
-      }
-      return { kind: 'pass' };
-    });
+    const proxy = await startFaultProxy(s3.endpoint, hangPartThenAbort('2', controller, 200));
     try {
       const { key, details } = await multipart(size, 100_000, proxy.origin);
       await expect(uploadFile(path, details, { concurrency: 1, signal: controller.signal })).rejects.toMatchObject({ code: 'ABORTED' });

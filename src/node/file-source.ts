@@ -2,7 +2,7 @@ import { constants } from 'node:fs';
 import type { ErrorCode } from '../codes.js';
 import { checkLength, checkRange, type ByteSource } from '../source/byte-source.js';
 import { SourceError, throwIfAborted } from '../errors.js';
-import { blockingCalls, threadPoolCalls, type FileCalls } from './fs-async.js';
+import { fileCalls, type FileCalls } from './fs-async.js';
 
 /** A local file read by position (pread), so offsets past 4 GiB and concurrent reads just work. */
 export class FileSource implements ByteSource {
@@ -18,7 +18,7 @@ export class FileSource implements ByteSource {
    * read on the calling thread (blockingCalls), for a caller with nothing else to run.
    */
   static async open(path: string, options: { noFollow?: boolean; blocking?: boolean } = {}): Promise<FileSource> {
-    const calls = options.blocking ? blockingCalls : threadPoolCalls;
+    const calls = fileCalls(options.blocking);
     let fd: number;
     try {
       fd = await calls.open(path, options.noFollow ? constants.O_RDONLY | constants.O_NOFOLLOW : constants.O_RDONLY);

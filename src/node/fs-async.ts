@@ -56,6 +56,11 @@ export interface FileCalls {
 /** On the thread pool: the caller's event loop runs on meanwhile (the library's default). */
 export const threadPoolCalls: FileCalls = { open: openAsync, fstat: fstatAsync, stat: statAsync, read: readAsync, close: closeAsync };
 
+/** The calls of one mode: `blocking` for a caller with nothing else to run (see blockingCalls). */
+export function fileCalls(blocking = false): FileCalls {
+  return blocking ? blockingCalls : threadPoolCalls;
+}
+
 /**
  * Blocking the calling thread: no thread-pool round trip per call, each of which waits for the
  * main thread to be scheduled again. For a caller with nothing else to run (the CLI, whose reads

@@ -6,7 +6,7 @@ import type { FileIndex } from '../tar/entry.js';
 import type { TarLimits } from '../tar/limits.js';
 import { UsageError } from '../errors.js';
 import { FileSource, ioError } from './file-source.js';
-import { blockingCalls, threadPoolCalls } from './fs-async.js';
+import { fileCalls } from './fs-async.js';
 
 export interface OpenOptions {
   index?: FileIndex;
@@ -51,16 +51,25 @@ export async function openSource(
   return openHttpSource(target, { ifMatch: true, fetch: nodeFetch, ...options.remote, openRange: openingRange(options.index), signal });
 }
 
-/** Opens an artifact wherever it is: a directory (the directory form), a tar file, or a URL. */
-export async function openStore(target: string, options: OpenOptions = {}): Promise<MemberStore> {
+/**
+ * Whether `target` names a local directory (the directory form of an artifact); a URL is not one,
+ * a scheme we cannot read is refused, and a path that cannot be stat'ed is an I/O error.
+ */
+export async function isDirectoryTarget(target: string, blocking?: boolean): Promise<boolean> {
   refuseOtherSchemes(target);
-  if (!isUrl(target)) {
-    const st = await (options.blocking ? blockingCalls : threadPoolCalls).stat(target).catch((e: unknown) => {
+  if (isUrl(target)) return false;
+  const st = await fileCalls(blocking)
+    .stat(target)
+    .catch((e: unknown) => {
       throw ioError(e, target);
     });
-    // Loaded for directories only: a tar file, the common case, does not pay for the module at start-up.
-    if (st.isDirectory()) return new (await import('./dir-store.js')).DirStore(target);
-  }
+  return st.isDirectory();
+}
+
+/** Opens an artifact wherever it is: a directory (the directory form), a tar file, or a URL. */
+export async function openStore(target: string, options: OpenOptions = {}): Promise<MemberStore> {
+  // Loaded for directories only: a tar file, the common case, does not pay for the module at start-up.
+  if (await isDirectoryTarget(target, options.blocking)) return new (await import('./dir-store.js')).DirStore(target);
   const raw = await openSource(target, options.signal, { index: options.index, remote: options.remote, blocking: options.blocking });
   return tarStoreOver(options.wrap ? options.wrap(raw) : raw, { index: options.index, limits: options.limits });
 }

@@ -4,9 +4,7 @@
  */
 import { basename } from 'node:path';
 import { ArtifactError } from '../errors.js';
-import { ioError } from './file-source.js';
-import { blockingCalls, threadPoolCalls } from './fs-async.js';
-import { isUrl, openSource, refuseOtherSchemes, type OpenOptions } from './open.js';
+import { isDirectoryTarget, isUrl, openSource, type OpenOptions } from './open.js';
 import type { ByteSource } from '../source/byte-source.js';
 import type { Diagnostic } from '../validate/diagnostics.js';
 import type { UploadFacts } from '../artifact/upload-rules.js';
@@ -27,13 +25,7 @@ export interface ValidateTargetOptions extends Omit<ValidateOptions, 'upload' | 
 
 /** Validates the artifact at a path or URL; findings are in the report, read failures throw. */
 export async function validateTarget(target: string, options: ValidateTargetOptions = {}): Promise<ValidationReport> {
-  refuseOtherSchemes(target);
-  if (!isUrl(target)) {
-    const st = await (options.blocking ? blockingCalls : threadPoolCalls).stat(target).catch((e: unknown) => {
-      throw ioError(e, target);
-    });
-    if (st.isDirectory()) return validateDirectory(target, options);
-  }
+  if (await isDirectoryTarget(target, options.blocking)) return validateDirectory(target, options);
   const raw = await openSource(target, options.signal, { remote: options.remote, blocking: options.blocking });
   const source = options.wrap ? options.wrap(raw) : raw;
   try {

@@ -75,3 +75,26 @@ export async function startFaultProxy(upstream: string, decide: (req: SeenReques
       }),
   };
 }
+
+/**
+ * The faults of an interrupted upload: the request for `part` hangs, and `controller` aborts
+ * `afterMs` later (once); every other request passes.
+ */
+export function hangPartThenAbort(part: string, controller: AbortController, afterMs = 300): (req: SeenRequest) => Fault {
+  return (req) => {
+    if (req.part === part && !controller.signal.aborted) {
+      setTimeout(() => controller.abort(), afterMs);
+      return { kind: 'hang' };
+    }
+    return { kind: 'pass' };
+  };
+}
+
+/** The parts PUT through the proxy after its first `before` requests, sorted: what a rerun sent. */
+export function partsPutSince(seen: readonly SeenRequest[], before: number): Array<string | undefined> {
+  return seen
+    .slice(before)
+    .filter((q) => q.method === 'PUT')
+    .map((q) => q.part)
+    .sort();
+}
