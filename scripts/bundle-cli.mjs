@@ -19,29 +19,11 @@ import { build } from 'rolldown';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const outDir = join(root, 'dist/cli-bundle');
 
-/**
- * commander requires node:child_process at load, for executable subcommands this CLI does not
- * have; with it come net, dgram and the child-process internals, ~2 ms of every start. The bundle
- * requires it when a spawn is asked for instead.
- */
-const lazyChildProcess = {
-  name: 'lazy-child-process',
-  transform: {
-    filter: { id: /commander[\\/]lib[\\/]command\.js$/ },
-    handler(code) {
-      const eager = "const childProcess = require('node:child_process');";
-      if (!code.includes(eager)) throw new Error(`commander changed: "${eager}" not found; update scripts/bundle-cli.mjs`);
-      return code.replace(eager, "const childProcess = { spawn: (...args) => require('node:child_process').spawn(...args) };");
-    },
-  },
-};
-
 rmSync(outDir, { recursive: true, force: true });
 const { output } = await build({
   input: { main: join(root, 'dist/cli/main.js') },
   platform: 'node',
   external: [/^node:/],
-  plugins: [lazyChildProcess],
   logLevel: 'warn',
   // ASCII and no comments: smaller files, and one-byte strings for V8 (start-up).
   output: {
