@@ -12,7 +12,7 @@
  *
  * CommonJS on purpose: an ES module entry costs Node 20 about 4 ms more to start.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { Script } from 'node:vm';
@@ -68,11 +68,11 @@ class CachedBundleLoader {
   private readonly nodeRequire = createRequire(ENTRY);
   private readonly require = (id: string): unknown => (id.startsWith('./') ? this.load(join(BUNDLE_DIR, id)) : this.nodeRequire(id));
 
-  load(file: string): unknown {
+  /** `cachedData`: the file's code cache, when the caller has already read it. */
+  load(file: string, cachedData = readCache(file)): unknown {
     const known = this.files.get(file);
     if (known) return known.module.exports;
     const source = readFileSync(file, 'utf8');
-    const cachedData = readCache(file);
     const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename: file, cachedData });
     const module = { exports: {} };
     // Registered before it runs, as Node does, so a cycle between files sees the partial exports.
@@ -120,13 +120,14 @@ const enableCompileCache = (require('node:module') as { enableCompileCache?: () 
 
 /** The bundle's entry, loaded the way this Node loads it fastest. */
 function entry(): CliEntry {
-  if (!loader && enableCompileCache && !existsSync(codeCachePath(ENTRY))) {
+  const cachedData = readCache(ENTRY);
+  if (!cachedData && enableCompileCache) {
     // Returns a status object and never throws; a cache it cannot write only costs the next run time.
     enableCompileCache();
     return require(ENTRY) as CliEntry;
   }
-  loader ??= new CachedBundleLoader();
-  return loader.load(ENTRY) as CliEntry;
+  loader = new CachedBundleLoader();
+  return loader.load(ENTRY, cachedData) as CliEntry;
 }
 
 /** Runs the CLI on `argv` (process.argv's shape) and sets the exit code. */
