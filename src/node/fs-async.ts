@@ -54,7 +54,7 @@ export interface FileCalls {
 }
 
 /** On the thread pool: the caller's event loop runs on meanwhile (the library's default). */
-export const threadPoolCalls: FileCalls = { open: openAsync, fstat: fstatAsync, stat: statAsync, read: readAsync, close: closeAsync };
+const threadPoolCalls: FileCalls = { open: openAsync, fstat: fstatAsync, stat: statAsync, read: readAsync, close: closeAsync };
 
 /** The calls of one mode: `blocking` for a caller with nothing else to run (see blockingCalls). */
 export function fileCalls(blocking = false): FileCalls {
@@ -66,7 +66,7 @@ export function fileCalls(blocking = false): FileCalls {
  * main thread to be scheduled again. For a caller with nothing else to run (the CLI, whose reads
  * of a small artifact are a dozen calls of microseconds each).
  */
-export const blockingCalls: FileCalls = {
+const blockingCalls: FileCalls = {
   open: async (path, flags) => openSync(path, flags),
   fstat: async (fd) => fstatSync(fd),
   stat: async (path) => statSync(path),
