@@ -6,6 +6,7 @@ import { MemorySource } from '../src/source/memory-source.js';
 import { CountingSource } from '../src/source/counting-source.js';
 import { FileSource } from '../src/node/file-source.js';
 import { ArtifactError } from '../src/errors.js';
+import { BinaryWriter, WireType } from '@bufbuild/protobuf/wire';
 import { CORPUS_DIR, tempDir } from './helpers/paths.js';
 import { DOUBLE, FLOAT, INT64, encodeModel, modelSpec, writeHugeModel } from './helpers/onnx-model.mjs';
 
@@ -96,6 +97,15 @@ describe('ONNX ModelProto reader', () => {
     );
     expect(err).toBeInstanceOf(ArtifactError);
     expect(err).toMatchObject({ code: 'ONNX_MALFORMED', member: 'ops_artifacts/m/model.onnx' });
+  });
+
+  it('rejects a graph input whose own fields do not parse with ONNX_MALFORMED, not a crash', async () => {
+    // ModelProto.graph (7) holding GraphProto.input (11): a ValueInfoProto of 2 bytes, a tag and a cut varint.
+    const bad = new BinaryWriter()
+      .tag(7, WireType.LengthDelimited)
+      .bytes(new BinaryWriter().tag(11, WireType.LengthDelimited).bytes(Uint8Array.of(0x10, 0x80)).finish())
+      .finish();
+    await expect(read(bad)).rejects.toMatchObject({ code: 'ONNX_MALFORMED', member: 'model.onnx' });
   });
 
   it('rejects a length that runs past the end of the model', async () => {

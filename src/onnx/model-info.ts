@@ -5,8 +5,8 @@
  * node attributes hold, as If, Loop and Scan carry them). Initializers and other large fields are
  * skipped by range, so the cost is a few small reads per tensor, whatever its size.
  */
-import { BinaryReader, WireType } from '@bufbuild/protobuf/wire';
 import type { ByteSource } from '../source/byte-source.js';
+import { WireReader, WireType } from './wire-reader.js';
 import { WireWindow, type WireField } from './wire-window.js';
 
 export interface OnnxOpset {
@@ -73,11 +73,11 @@ export async function readOnnxModel(
   const w = new WireWindow(source, offset, offset + size, options.member ?? 'model.onnx', options.windowSize, options.signal);
   const ctx: Ctx = { w, maxSmall: options.maxSmallMessage ?? 1 << 20 };
   const info: OnnxModelInfo = { opsets: [], inputs: [], outputs: [], initializers: new Set(), externalData: [], operators: new Map() };
-  for await (const f of w.fields(offset, offset + size)) {
-    if (f.fieldNo === MODEL.irVersion && f.varint !== undefined) info.irVersion = Number(f.varint);
-    else if (f.fieldNo === MODEL.opsetImport && isLen(f)) info.opsets.push(parseOpset(await small(ctx, f)));
-    else if (f.fieldNo === MODEL.graph && isLen(f)) await readGraph(ctx, f, info);
-  }
+  await w.each(offset, offset + size, (f) => {
+    if (f.fieldNo === MODEL.irVersion && f.varint !== undefined) info.irVersion = f.varint;
+    else if (f.fieldNo === MODEL.opsetImport && isLen(f)) return small(ctx, f, (b) => void info.opsets.push(parseOpset(b)));
+    else if (f.fieldNo === MODEL.graph && isLen(f)) return readGraph(ctx, f, info);
+  });
   return info;
 }
 
@@ -93,27 +93,22 @@ interface Ctx {
 async function readGraph(ctx: Ctx, graph: WireField, info: OnnxModelInfo, depth = 0): Promise<void> {
   if (depth > MAX_GRAPH_DEPTH) throw ctx.w.malformed(graph.start, `subgraphs nested more than ${MAX_GRAPH_DEPTH} deep`);
   const main = depth === 0;
-  for await (const f of ctx.w.fields(graph.start, graph.end)) {
-    if (!isLen(f)) continue;
+  await ctx.w.each(graph.start, graph.end, (f) => {
+    if (!isLen(f)) return;
     switch (f.fieldNo) {
       case GRAPH.input:
-        if (main) info.inputs.push(parseValueInfo(await small(ctx, f)));
-        break;
+        return main ? small(ctx, f, (b) => void info.inputs.push(parseValueInfo(b))) : undefined;
       case GRAPH.output:
-        if (main) info.outputs.push(parseValueInfo(await small(ctx, f)));
-        break;
+        return main ? small(ctx, f, (b) => void info.outputs.push(parseValueInfo(b))) : undefined;
       case GRAPH.initializer:
-        await readTensorHead(ctx, f, info, main);
-        break;
+        return readTensorHead(ctx, f, info, main);
       case GRAPH.sparseInitializer:
         // SparseTensorProto.values (field 1) is the TensorProto whose name the initializer has.
-        for await (const g of ctx.w.fields(f.start, f.end)) if (g.fieldNo === 1 && isLen(g)) await readTensorHead(ctx, g, info, main);
-        break;
+        return ctx.w.each(f.start, f.end, (g) => (g.fieldNo === 1 && isLen(g) ? readTensorHead(ctx, g, info, main) : undefined));
       case GRAPH.node:
-        await readNode(ctx, f, info, depth);
-        break;
+        return readNode(ctx, f, info, depth);
     }
-  }
+  });
 }
 
 /** A tensor's name and external data references; its data fields are hopped over. Only the main graph's initializers are named in `initializers`. */
@@ -121,11 +116,11 @@ async function readTensorHead(ctx: Ctx, tensor: WireField, info: OnnxModelInfo, 
   let name = '';
   let external = false;
   const refs: Array<Map<string, string>> = [];
-  for await (const f of ctx.w.fields(tensor.start, tensor.end)) {
-    if (f.fieldNo === TENSOR.name && isLen(f)) name = decode(await small(ctx, f));
-    else if (f.fieldNo === TENSOR.dataLocation && f.varint !== undefined) external = Number(f.varint) === EXTERNAL;
-    else if (f.fieldNo === TENSOR.externalData && isLen(f)) refs.push(parseStringEntry(await small(ctx, f)));
-  }
+  await ctx.w.each(tensor.start, tensor.end, (f) => {
+    if (f.fieldNo === TENSOR.name && isLen(f)) return small(ctx, f, (b) => void (name = decode(b)));
+    else if (f.fieldNo === TENSOR.dataLocation && f.varint !== undefined) external = f.varint === EXTERNAL;
+    else if (f.fieldNo === TENSOR.externalData && isLen(f)) return small(ctx, f, (b) => void refs.push(parseStringEntry(b)));
+  });
   if (initializer) info.initializers.add(name);
   if (!external) return;
   const entries = new Map(refs.flatMap((m) => [...m]));
@@ -137,34 +132,48 @@ async function readNode(ctx: Ctx, node: WireField, info: OnnxModelInfo, depth: n
   let opType = '';
   let domain = '';
   // A node is usually small; a Constant node can embed a big tensor, so walk it field by field.
-  for await (const f of ctx.w.fields(node.start, node.end)) {
-    if (f.fieldNo === NODE.opType && isLen(f)) opType = decode(await small(ctx, f));
-    else if (f.fieldNo === NODE.domain && isLen(f)) domain = decode(await small(ctx, f));
-    else if (f.fieldNo === NODE.attribute && isLen(f)) await readAttribute(ctx, f, info, depth);
-  }
+  await ctx.w.each(node.start, node.end, (f) => {
+    if (f.fieldNo === NODE.opType && isLen(f)) return small(ctx, f, (b) => void (opType = decode(b)));
+    else if (f.fieldNo === NODE.domain && isLen(f)) return small(ctx, f, (b) => void (domain = decode(b)));
+    else if (f.fieldNo === NODE.attribute && isLen(f)) return readAttribute(ctx, f, info, depth);
+  });
   let ops = info.operators.get(domain);
   if (!ops) info.operators.set(domain, (ops = new Set()));
   ops.add(opType);
 }
 
 /** An attribute's subgraphs (their operators count as the model's) and tensors (which may be stored externally). */
-async function readAttribute(ctx: Ctx, attribute: WireField, info: OnnxModelInfo, depth: number): Promise<void> {
-  for await (const f of ctx.w.fields(attribute.start, attribute.end)) {
-    if (!isLen(f)) continue;
-    if (f.fieldNo === ATTRIBUTE.graph || f.fieldNo === ATTRIBUTE.graphs) await readGraph(ctx, f, info, depth + 1);
-    else if (f.fieldNo === ATTRIBUTE.tensor || f.fieldNo === ATTRIBUTE.tensors) await readTensorHead(ctx, f, info, false);
-  }
+function readAttribute(ctx: Ctx, attribute: WireField, info: OnnxModelInfo, depth: number): Promise<void> {
+  return ctx.w.each(attribute.start, attribute.end, (f) => {
+    if (!isLen(f)) return;
+    if (f.fieldNo === ATTRIBUTE.graph || f.fieldNo === ATTRIBUTE.graphs) return readGraph(ctx, f, info, depth + 1);
+    if (f.fieldNo === ATTRIBUTE.tensor || f.fieldNo === ATTRIBUTE.tensors) return readTensorHead(ctx, f, info, false);
+  });
 }
 
 function isLen(f: WireField): boolean {
   return f.wireType === WireType.LengthDelimited;
 }
 
-async function small(ctx: Ctx, f: WireField): Promise<Uint8Array> {
+/**
+ * Hands a small field's bytes to `use`: at once when the window holds them, else after one read.
+ * A sub-message that does not parse makes the model malformed.
+ */
+function small(ctx: Ctx, f: WireField, use: (bytes: Uint8Array) => void): void | Promise<void> {
   if (f.end - f.start > ctx.maxSmall) {
     throw ctx.w.malformed(f.start, `field ${f.fieldNo} is ${f.end - f.start} bytes, more than the ${ctx.maxSmall} expected of it`);
   }
-  return ctx.w.bytes(f.start, f.end);
+  const held = ctx.w.bytesAt(f.start, f.end);
+  return held ? parseSmall(ctx, f, held, use) : ctx.w.bytes(f.start, f.end).then((bytes) => parseSmall(ctx, f, bytes, use));
+}
+
+function parseSmall(ctx: Ctx, f: WireField, bytes: Uint8Array, use: (bytes: Uint8Array) => void): void {
+  try {
+    use(bytes);
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    throw ctx.w.malformed(f.start, e.message);
+  }
 }
 
 const utf8 = new TextDecoder();
@@ -173,11 +182,11 @@ function decode(bytes: Uint8Array): string {
 }
 
 /** Walks an in-memory message, handing each field to `on`; unhandled fields are skipped. */
-function eachField(bytes: Uint8Array, on: (fieldNo: number, wireType: WireType, r: BinaryReader) => boolean): void {
-  const r = new BinaryReader(bytes);
-  while (r.pos < r.len) {
-    const [fieldNo, wireType] = r.tag();
-    if (!on(fieldNo, wireType, r)) r.skip(wireType, fieldNo);
+function eachField(bytes: Uint8Array, on: (fieldNo: number, wireType: number, r: WireReader) => boolean): void {
+  const r = new WireReader(bytes);
+  while (!r.done) {
+    const tag = r.tag();
+    if (!on(tag >>> 3, tag & 7, r)) r.skip(tag & 7);
   }
 }
 
@@ -185,7 +194,7 @@ function parseOpset(bytes: Uint8Array): OnnxOpset {
   const out: OnnxOpset = { domain: '', version: 0 };
   eachField(bytes, (n, t, r) => {
     if (n === 1 && t === WireType.LengthDelimited) out.domain = r.string();
-    else if (n === 2 && t === WireType.Varint) out.version = Number(r.int64());
+    else if (n === 2 && t === WireType.Varint) out.version = r.int();
     else return false;
     return true;
   });
@@ -248,7 +257,7 @@ function parseShape(bytes: Uint8Array): Array<number | string | null> {
     if (n !== 1 || t !== WireType.LengthDelimited) return false;
     let dim: number | string | null = null;
     eachField(r.bytes(), (m, u, d) => {
-      if (m === 1 && u === WireType.Varint) dim = Number(d.int64());
+      if (m === 1 && u === WireType.Varint) dim = d.int();
       else if (m === 2 && u === WireType.LengthDelimited) dim = d.string();
       else return false;
       return true;
