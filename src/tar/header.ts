@@ -32,41 +32,47 @@ export function decodeHeader(block: Uint8Array, at: number): RawHeader {
   if (block.length !== BLOCK) {
     throw new TarFormatError('TRUNCATED_HEADER', `header at offset ${at} is truncated (${block.length} of 512 bytes)`);
   }
-  verifyChecksum(block, at);
-  const magic = decodeMagic(block);
   const name = cString(block, 0, 100);
-  const field = (start: number, len: number, what: string) => decodeNumber(block.subarray(start, start + len), what, at, name);
+  verifyChecksum(block, at, name);
+  const magic = decodeMagic(block);
   return {
     name,
-    mode: field(100, 8, 'mode'),
-    size: field(124, 12, 'size'),
-    mtime: field(136, 12, 'mtime'),
+    mode: numberAt(block, 100, 8, 'mode', at, name),
+    size: numberAt(block, 124, 12, 'size', at, name),
+    mtime: numberAt(block, 136, 12, 'mtime', at, name),
     typeflag: String.fromCharCode(block[156]!),
     linkname: cString(block, 157, 100),
     magic,
     // The GNU formats use the prefix area for other fields; only POSIX ustar has a prefix.
     prefix: magic === 'ustar' ? cString(block, 345, 155) : '',
-    devmajor: magic === 'v7' ? 0 : field(329, 8, 'devmajor'),
-    devminor: magic === 'v7' ? 0 : field(337, 8, 'devminor'),
+    devmajor: magic === 'v7' ? 0 : numberAt(block, 329, 8, 'devmajor', at, name),
+    devminor: magic === 'v7' ? 0 : numberAt(block, 337, 8, 'devminor', at, name),
   };
 }
 
+/** "ustar\0" then any version is POSIX; "ustar  \0" is old GNU; anything else is v7. */
 function decodeMagic(block: Uint8Array): RawHeader['magic'] {
-  const m = String.fromCharCode(...block.subarray(257, 265));
-  if (m === 'ustar\u000000' || m.startsWith('ustar\u0000')) return 'ustar';
-  if (m === 'ustar  \u0000') return 'gnu';
+  if (bytesAre(block, 257, USTAR)) return block[262] === 0 ? 'ustar' : block[262] === 0x20 && bytesAre(block, 263, GNU_TAIL) ? 'gnu' : 'v7';
   return 'v7';
 }
 
+const USTAR = [0x75, 0x73, 0x74, 0x61, 0x72]; // "ustar"
+const GNU_TAIL = [0x20, 0x00]; // after "ustar ": " \0"
+
+function bytesAre(block: Uint8Array, at: number, expected: readonly number[]): boolean {
+  for (let i = 0; i < expected.length; i++) if (block[at + i] !== expected[i]) return false;
+  return true;
+}
+
 /** Tar writers disagree on signed vs unsigned sums; accept either, as GNU tar and Python do. */
-function verifyChecksum(block: Uint8Array, at: number): void {
-  const stored = decodeNumber(block.subarray(148, 156), 'checksum', at, cString(block, 0, 100));
+function verifyChecksum(block: Uint8Array, at: number, name: string): void {
+  const stored = numberAt(block, 148, 8, 'checksum', at, name);
   const { unsigned, signed } = headerSums(block);
   if (stored !== unsigned && stored !== signed) {
     throw new TarFormatError(
       'BAD_CHECKSUM',
       `header at offset ${at} has a bad checksum (stored ${stored}, computed ${unsigned}): not a tar archive, or corrupted`,
-      { member: cString(block, 0, 100) || undefined },
+      { member: name || undefined },
     );
   }
 }
@@ -102,32 +108,57 @@ export function headerSums(block: Uint8Array): { unsigned: number; signed: numbe
  * first byte set). Negative, non-digit or beyond-2^53 values are format errors, never NaN.
  */
 export function decodeNumber(field: Uint8Array, what: string, at: number, member?: string): number {
-  const fail = (why: string) =>
-    new TarFormatError('BAD_NUMBER', `header at offset ${at}: ${what} field ${why}`, { member: member || undefined });
-  const first = field[0]!;
+  return numberAt(field, 0, field.length, what, at, member);
+}
+
+/**
+ * decodeNumber of the `len` bytes at `start`, read in place: a command decodes six numbers per
+ * header, and making a string of each was most of what a header walk allocated.
+ */
+function numberAt(block: Uint8Array, start: number, len: number, what: string, at: number, member?: string): number {
+  const first = block[start]!;
   if (first & 0x80) {
-    if (first === 0xff) throw fail('is a negative base-256 number');
-    if (first !== 0x80) throw fail('has an unknown base-256 marker');
+    if (first === 0xff) throw badNumber('is a negative base-256 number', what, at, member);
+    if (first !== 0x80) throw badNumber('has an unknown base-256 marker', what, at, member);
     let n = 0;
-    for (let i = 1; i < field.length; i++) {
-      n = n * 256 + field[i]!;
-      if (n > Number.MAX_SAFE_INTEGER) throw fail('is larger than 2^53');
+    for (let i = start + 1; i < start + len; i++) {
+      n = n * 256 + block[i]!;
+      if (n > Number.MAX_SAFE_INTEGER) throw badNumber('is larger than 2^53', what, at, member);
     }
     return n;
   }
-  let end = field.length;
-  const nul = field.indexOf(0);
-  if (nul >= 0) end = nul;
-  const text = String.fromCharCode(...field.subarray(0, end)).trim();
-  if (text === '') return 0;
-  if (!/^[0-7]+$/.test(text)) throw fail(`is not an octal number (${JSON.stringify(text)})`);
-  const n = parseInt(text, 8);
-  if (!Number.isSafeInteger(n)) throw fail('is larger than 2^53');
+  // The digits before the first NUL, between whitespace as String.prototype.trim sees it in Latin-1.
+  let end = start;
+  while (end < start + len && block[end] !== 0) end++;
+  let from = start;
+  while (from < end && isTrimmed(block[from]!)) from++;
+  while (end > from && isTrimmed(block[end - 1]!)) end--;
+  let n = 0;
+  for (let i = from; i < end; i++) {
+    const digit = block[i]! - 0x30;
+    if (digit < 0 || digit > 7) {
+      const text = String.fromCharCode.apply(null, Array.from(block.subarray(from, end)));
+      throw badNumber(`is not an octal number (${JSON.stringify(text)})`, what, at, member);
+    }
+    n = n * 8 + digit;
+  }
+  if (!Number.isSafeInteger(n)) throw badNumber('is larger than 2^53', what, at, member);
   return n;
+}
+
+function badNumber(why: string, what: string, at: number, member: string | undefined): TarFormatError {
+  return new TarFormatError('BAD_NUMBER', `header at offset ${at}: ${what} field ${why}`, { member: member || undefined });
+}
+
+/** The Latin-1 characters String.prototype.trim removes: tab to carriage return, space and no-break space. */
+function isTrimmed(byte: number): boolean {
+  return (byte >= 0x09 && byte <= 0x0d) || byte === 0x20 || byte === 0xa0;
 }
 
 /** A NUL-terminated (or full-width) string field, as UTF-8 (see decodeText). */
 export function cString(block: Uint8Array, start: number, len: number): string {
+  // Most link names and prefixes are empty: no view, no decoder call.
+  if (len === 0 || block[start] === 0) return '';
   const field = block.subarray(start, start + len);
   const nul = field.indexOf(0);
   return decodeText(nul >= 0 ? field.subarray(0, nul) : field);
@@ -190,9 +221,11 @@ export function decodePax(data: Uint8Array, at: number): Map<string, string> {
     if (data[pos] === 0) break; // some writers pad the record area with NULs
     const space = data.indexOf(0x20, pos);
     if (space < 0 || space - pos > 20) throw fail('record has no length');
-    const lenText = String.fromCharCode(...data.subarray(pos, space));
-    if (!/^[0-9]+$/.test(lenText)) throw fail(`record length ${JSON.stringify(lenText)} is not a number`);
-    const len = Number(lenText);
+    const len = decimalAt(data, pos, space);
+    if (len === undefined) {
+      const lenText = String.fromCharCode.apply(null, Array.from(data.subarray(pos, space)));
+      throw fail(`record length ${JSON.stringify(lenText)} is not a number`);
+    }
     const end = pos + len;
     if (len <= space - pos + 1 || end > data.length || data[end - 1] !== 0x0a) {
       throw fail(`record length ${len} does not fit the record`);
@@ -204,6 +237,19 @@ export function decodePax(data: Uint8Array, at: number): Map<string, string> {
     pos = end;
   }
   return records;
+}
+
+/** The decimal number written in bytes [start, end), if they are all digits (and there is one). */
+function decimalAt(data: Uint8Array, start: number, end: number): number | undefined {
+  if (start === end) return undefined;
+  let n = 0;
+  for (let i = start; i < end; i++) {
+    const digit = data[i]! - 0x30;
+    if (digit < 0 || digit > 9) return undefined;
+    n = n * 10 + digit;
+  }
+  // Past 2^53 the sum above rounds at each step; the string's own conversion rounds once.
+  return Number.isSafeInteger(n) ? n : Number(String.fromCharCode.apply(null, Array.from(data.subarray(start, end))));
 }
 
 /** The number of bytes a member's data occupies, padded to whole blocks. */
