@@ -51,6 +51,13 @@ export class BlockCache implements ByteSource {
     const first = Math.floor(offset / this.blockSize);
     const last = Math.floor((offset + length - 1) / this.blockSize);
     this.fetchMissing(first, last, signal === undefined);
+    // Most reads (a header, a small member) lie in one block: no joins to share.
+    if (first === last) {
+      const block = this.touch(first);
+      const run = await block.run.join(signal);
+      const skip = block.from + offset - first * this.blockSize;
+      return run.subarray(skip, skip + length);
+    }
     const blocks = range(first, last).map((i) => this.touch(i));
     // One join per run, however many of its blocks this read needs.
     const joined = new Map<SharedWork<Uint8Array>, Promise<Uint8Array>>();
@@ -62,6 +69,19 @@ export class BlockCache implements ByteSource {
       }),
     );
     return assemble(parts, offset - first * this.blockSize, length);
+  }
+
+  /** The bytes, when they lie in one block already read (a header, a small member); see ByteSource.peek. */
+  peek(offset: number, length: number): Uint8Array | undefined {
+    checkRange(this, offset, length);
+    const first = Math.floor(offset / this.blockSize);
+    if (length === 0 || length >= this.bypassAbove || first !== Math.floor((offset + length - 1) / this.blockSize)) return undefined;
+    const block = this.blocks.get(first);
+    const run = block?.run.done?.value;
+    if (!block || !run) return undefined;
+    this.touch(first);
+    const skip = block.from + offset - first * this.blockSize;
+    return run.subarray(skip, skip + length);
   }
 
   close(): Promise<void> {

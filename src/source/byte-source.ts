@@ -12,6 +12,13 @@ export interface ByteSource {
    * lie inside `[0, byteLength]` and must never return fewer bytes than asked.
    */
   read(offset: number, length: number, signal?: AbortSignal): Promise<Uint8Array>;
+  /**
+   * The same bytes at once, when the source already holds them in memory (a cache, a buffer);
+   * undefined when it does not. Never starts a read. A reader that takes many small ranges (the
+   * tar header walk) peeks first and reads only what is not there: a short command pays for
+   * each promise it waits on while its code still runs in V8's interpreter (bench/startup.mjs).
+   */
+  peek?(offset: number, length: number): Uint8Array | undefined;
   /** Releases file handles or sockets; reading afterwards is an error. */
   close?(): Promise<void>;
 }

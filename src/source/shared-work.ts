@@ -13,6 +13,8 @@ export class SharedWork<T> {
   private waiting = 0;
   private pinned: boolean;
   private settled = false;
+  private value: T | undefined;
+  private succeeded = false;
 
   /**
    * `pinned`: the caller starting the work will join it without a signal, so nothing can ever
@@ -25,9 +27,18 @@ export class SharedWork<T> {
     this.result = run(this.controller?.signal);
     // Callers see failures through join(); an unjoined failure must not be an unhandled rejection.
     this.result.then(
-      () => (this.settled = true),
+      (value) => {
+        this.settled = true;
+        this.succeeded = true;
+        this.value = value;
+      },
       () => (this.settled = true),
     );
+  }
+
+  /** The result, once the work has succeeded; undefined before, and after a failure. */
+  get done(): { value: T } | undefined {
+    return this.succeeded ? { value: this.value as T } : undefined;
   }
 
   /** True once every caller gave up and the work was aborted: it must not be joined again. */

@@ -4,6 +4,7 @@
  * GNU `L`/`K`) that rename or resize the member after them.
  */
 import type { ByteSource } from '../source/byte-source.js';
+import { throwIfAborted } from '../errors.js';
 import { BLOCK } from './header.js';
 import { TarDecoder, type WalkResult } from './decoder.js';
 import type { TarLimits } from './limits.js';
@@ -26,11 +27,11 @@ export async function walkTar(
       case 'sparse':
         // A source shorter than one block is handed over whole, for the decoder to tell what it is.
         if (s.at + BLOCK > length) return decoder.end(length, s.at === 0 && length > 0 ? await source.read(0, length, signal) : undefined);
-        decoder.block(await source.read(s.at, BLOCK, signal));
+        decoder.block(peek(source, s.at, BLOCK, signal) ?? (await source.read(s.at, BLOCK, signal)));
         break;
       case 'extended':
         if (s.at + s.length > length) return decoder.end(length);
-        decoder.extended(await source.read(s.at, s.length, signal));
+        decoder.extended(peek(source, s.at, s.length, signal) ?? (await source.read(s.at, s.length, signal)));
         break;
       case 'data':
         if (s.entry.dataOffset + s.entry.size > length) return decoder.end(length);
@@ -38,4 +39,13 @@ export async function walkTar(
         break;
     }
   }
+}
+
+/**
+ * What the source holds already, at once: a walk over cached blocks waits on no promise. Checks
+ * the signal itself, as a read would, since a long run of peeks never reaches one.
+ */
+function peek(source: ByteSource, offset: number, length: number, signal?: AbortSignal): Uint8Array | undefined {
+  throwIfAborted(signal);
+  return source.peek?.(offset, length);
 }

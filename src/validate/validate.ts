@@ -11,6 +11,7 @@ import { artifactCodeOf } from '../codes.js';
 import { FnnxError } from '../errors.js';
 import { BlockCache } from '../source/block-cache.js';
 import type { ByteSource } from '../source/byte-source.js';
+import { peekFirst } from '../source/peek-first.js';
 import type { FileIndex } from '../tar/entry.js';
 import { rangeIn } from '../tar/file-index.js';
 import type { MemberRange, JsonObject, RuleContext } from './context.js';
@@ -56,9 +57,7 @@ export interface ValidationReport {
  * about the artifact are diagnostics; only failures to read (I/O, usage) are thrown.
  */
 export async function validate(input: ByteSource | MemberStore, options: ValidateOptions = {}): Promise<ValidationReport> {
-  const store = isStore(input) ? input : new TarStore(new BlockCache(input), { index: options.index });
-  // From a raw source the ONNX reader reads around the block cache: its windows are already small.
-  const raw = isStore(input) ? undefined : input;
+  const { store, raw } = isStore(input) ? { store: input, raw: undefined } : overTar(input, options.index);
   let diagnostics: Diagnostic[];
   try {
     diagnostics = await runRules(store, raw, options);
@@ -77,6 +76,16 @@ export async function validate(input: ByteSource | MemberStore, options: Validat
   if (options.strict) diagnostics = strictly(diagnostics);
   const counts = countBySeverity(diagnostics);
   return { target: store.label, valid: counts.error === 0, strict: !!options.strict, counts, diagnostics };
+}
+
+/**
+ * A tar source as a member store (through a block cache), and as the raw source the ONNX reader
+ * and the look past the end blocks read around the cache (their reads are already small), taking
+ * from the cache only what it holds already.
+ */
+function overTar(input: ByteSource, index: FileIndex | undefined): { store: TarStore; raw: ByteSource } {
+  const cache = new BlockCache(input);
+  return { store: new TarStore(cache, { index }), raw: peekFirst(input, cache) };
 }
 
 function isStore(input: ByteSource | MemberStore): input is MemberStore {
