@@ -1,6 +1,6 @@
 /**
- * One command's share of the command line, read with node:util's parseArgs (tokens, not strict)
- * and interpreted the way commander did, so command lines mean what they meant:
+ * One command's share of the command line, split into tokens as node:util's parseArgs splits it
+ * (tokens.ts) and interpreted the way commander did, so command lines mean what they meant:
  *
  * - an option that takes a value takes the next argument whatever it looks like (`-o -`);
  * - the first option that is not the command's own, and every operand after it, are "unknown";
@@ -10,9 +10,9 @@
  *   the rest belongs to the subcommand (`new --version 1.2.0` is the model's version);
  * - in a command without subcommands, a negative number is an operand, not an option.
  */
-import { parseArgs } from 'node:util';
 import type { Command } from './command.js';
 import type { OptionSpec } from './spec.js';
+import { tokenize, type TokenOption } from './tokens.js';
 import { usageError } from './usage-error.js';
 
 export interface Walked {
@@ -24,22 +24,12 @@ export interface Walked {
   version?: boolean;
 }
 
-type ParseArgsConfig = NonNullable<Parameters<typeof parseArgs>[0]>;
-type Options = NonNullable<ParseArgsConfig['options']>;
-
 /** A negative number: commander's test, so `-5` stays an operand where it was one. */
 const NEGATIVE_NUMBER = /^-(\d+|\d*\.\d+)(e[+-]?\d+)?$/;
 
 /** The command's options keyed by long name (`--help` left out on purpose: it must come back as unknown). */
-function parseArgsOptions(cmd: Command): Options {
-  const options: Options = {};
-  for (const o of cmd.options) {
-    const name = o.long.slice(2);
-    options[name] = o.short
-      ? { type: o.takesValue ? 'string' : 'boolean', short: o.short.slice(1) }
-      : { type: o.takesValue ? 'string' : 'boolean' };
-  }
-  return options;
+function tokenOptions(cmd: Command): Map<string, TokenOption> {
+  return new Map(cmd.options.map((o) => [o.long.slice(2), { takesValue: o.takesValue, short: o.short?.slice(1) }]));
 }
 
 function apply(cmd: Command, option: OptionSpec, value: string | undefined): void {
@@ -53,7 +43,7 @@ function apply(cmd: Command, option: OptionSpec, value: string | undefined): voi
 }
 
 export function walk(cmd: Command, args: readonly string[]): Walked {
-  const { tokens } = parseArgs({ args: [...args], options: parseArgsOptions(cmd), strict: false, allowPositionals: true, tokens: true });
+  const tokens = tokenize(args, tokenOptions(cmd));
   const hasSubcommands = cmd.commands.length > 0;
   const operands: string[] = [];
   const unknown: string[] = [];
