@@ -10,7 +10,7 @@
  * test can say which modules a command loads.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync, copyFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +18,40 @@ import { build } from 'rolldown';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const outDir = join(root, 'dist/cli-bundle');
+
+/**
+ * Chunks by what a command needs, not by every share rolldown finds: each file a command loads
+ * costs ~0.1 ms of start-up (a read, a code cache, a compile), and automatic chunking split the
+ * read path into a dozen files of a few hundred bytes to a few kB. `core` is what inspect,
+ * validate and describe all run (reading a tar, JSON members, output, errors); `validator` is
+ * the rules and schemas, loaded when a command validates. (rolldown keeps its own runtime helpers,
+ * used by several chunks, in a file of their own.)
+ */
+const CHUNK_GROUPS = [
+  {
+    name: 'core',
+    test: modulePath(
+      /^dist\/(errors|codes)\.js$/,
+      /^dist\/source\/(byte-source|chunks|http-request|shared-work|block-cache)\.js$/,
+      /^dist\/tar\/(file-index|trailing|decompress-hint|header|foreign|limits|member|decoder|walk)\.js$/,
+      /^dist\/artifact\/(json-member|metadata|patches|metrics|reader|root-files|tar-store|upload-rules)\.js$/,
+      /^dist\/node\/(open|extract-limits|fs-async|file-source)\.js$/,
+      /^dist\/safety\/(zip-limits|member-path|printable)\.js$/,
+      /^dist\/cli\/(limits-option|network-options|common|errors|stdout)\.js$/,
+      /^dist\/cli\/render\/(json-text|table)\.js$/,
+      /^dist\/validate\/diagnostics\.js$/,
+    ),
+  },
+  { name: 'validator', test: modulePath(/^dist\/(validate|onnx)\//, /^dist\/node\/validate\.js$/) },
+];
+
+/** A group's test: the module's path from the project root matches one of `patterns`. */
+function modulePath(...patterns) {
+  return (id) => {
+    const path = relative(root, id).split('\\').join('/');
+    return patterns.some((p) => p.test(path));
+  };
+}
 
 rmSync(outDir, { recursive: true, force: true });
 const { output } = await build({
@@ -33,8 +67,10 @@ const { output } = await build({
     chunkFileNames: '[name]-[hash].cjs',
     charset: 'ascii',
     comments: false,
+    codeSplitting: { groups: CHUNK_GROUPS },
   },
 });
+for (const chunk of output) if (chunk.type === 'chunk') finishChunk(join(outDir, chunk.fileName));
 const modules = Object.fromEntries(
   output.filter((o) => o.type === 'chunk').map((c) => [c.fileName, c.moduleIds.map((id) => relative(root, id).split('\\').join('/'))]),
 );
@@ -44,6 +80,40 @@ writeFileSync(join(outDir, 'modules.json'), JSON.stringify(modules, null, 1) + '
 writeFileSync(join(outDir, 'entry'), output.find((o) => o.type === 'chunk' && o.isEntry).fileName + '\n');
 
 warmCodeCaches();
+
+/** The two rewrites below, once rolldown has written `file`. */
+function finishChunk(file) {
+  writeFileSync(file, selfWrap(plainExports(readFileSync(file, 'utf8'))));
+}
+
+/**
+ * rolldown exports each binding of a CommonJS chunk as a getter, for live bindings. Ours never
+ * change after a chunk has run, so each export that is a binding of the chunk itself (but a `let`)
+ * becomes a plain property: defining ~100 getters was a fifth of the core chunk's
+ * start, and every use from another chunk called one, in code still run by the interpreter.
+ * Re-exports of another chunk's binding (`return require_x.y`) stay getters.
+ */
+function plainExports(code) {
+  return code.replace(
+    /Object\.defineProperty\(exports, "([\w$]+)", \{\n\tenumerable: true,\n\tget: function\(\) \{\n\t\treturn ([\w$]+);\n\t\}\n\}\);/g,
+    // A `let` may be assigned again (an `export let`): that one keeps its getter.
+    (getter, name, local) => (new RegExp(`\\blet ${local.replace(/\$/g, '\\$')}\\b`).test(code) ? getter : `exports.${name} = ${local};`),
+  );
+}
+
+/**
+ * Wraps a bundle file in the function CommonJS runs a module as, in a form that works both ways:
+ * compiled as a script (src/cli/launch.cts), its value is that function, so the loader compiles
+ * the file's text as it is; run by Node's own loader (no code cache of ours), it calls itself with
+ * the arguments Node's wrapper was given. Without it the loader had to add the wrapper to each
+ * file's text, and V8 then copied every source it compiled once more (~300 kB for validate,
+ * young-generation memory that brings on a garbage collection).
+ */
+function selfWrap(code) {
+  const head = '((body, cjs) => (cjs ? body.apply(cjs[0], cjs) : body))(function (exports, require, module, __filename, __dirname) {';
+  const tail = '\n}, this === globalThis ? undefined : arguments);\n';
+  return head + code + tail;
+}
 
 /**
  * Writes code caches for the Node that builds (src/cli/launch.cts says why they beat Node's own):

@@ -30,7 +30,9 @@ export async function buildProgram(args: readonly string[] = []): Promise<Comman
     // version; applyConventions then offers --debug on every subcommand too.
     .option('--debug', 'print stack traces with errors');
   const only = commandNamed(args);
-  const loaders = only ? [commandLoaders.get(only)!] : [...commandLoaders.values()];
+  // `fnnx-kit --version` ends at its first argument: it needs no command (the walk stops there).
+  const versionFirst = args[0] === '-V' || args[0] === '--version';
+  const loaders = only ? [commandLoaders.get(only)!] : versionFirst ? [] : [...commandLoaders.values()];
   for (const register of await Promise.all(loaders.map((load) => load()))) register(program);
   applyConventions(program);
   return program;
