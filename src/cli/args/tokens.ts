@@ -39,9 +39,14 @@ export function tokenize(args: readonly string[], options: ReadonlyMap<string, T
   const rest = [...args];
   let index = -1;
   let grouped = 0;
+  /** An option given alone (`-o`, `--out`): one that takes a value takes the next argument. */
+  const alone = (name: string, rawName: string): void => {
+    const value = takesValue(name) && rest.length > 0 ? rest.shift() : undefined;
+    tokens.push({ kind: 'option', index, name, rawName, value, inlineValue: value === undefined ? undefined : false });
+    if (value !== undefined) index++;
+  };
   while (rest.length > 0) {
     const arg = rest.shift()!;
-    const next = rest[0];
     if (grouped > 0) grouped--;
     else index++;
     if (arg === '--') {
@@ -51,10 +56,7 @@ export function tokenize(args: readonly string[], options: ReadonlyMap<string, T
     }
     const short = arg.length >= 2 && arg[0] === '-' && arg[1] !== '-';
     if (short && arg.length === 2) {
-      const name = longOf(arg[1]!);
-      const value = takesValue(name) && next !== undefined ? rest.shift() : undefined;
-      tokens.push({ kind: 'option', index, name, rawName: arg, value, inlineValue: value === undefined ? undefined : false });
-      if (value !== undefined) index++;
+      alone(longOf(arg[1]!), arg);
       continue;
     }
     if (short && !takesValue(longOf(arg[1]!))) {
@@ -81,10 +83,7 @@ export function tokenize(args: readonly string[], options: ReadonlyMap<string, T
         });
         continue;
       }
-      const name = arg.slice(2);
-      const value = takesValue(name) && next !== undefined ? rest.shift() : undefined;
-      tokens.push({ kind: 'option', index, name, rawName: arg, value, inlineValue: value === undefined ? undefined : false });
-      if (value !== undefined) index++;
+      alone(arg.slice(2), arg);
       continue;
     }
     tokens.push({ kind: 'positional', index, value: arg });
