@@ -10,7 +10,7 @@
  * ratio; the bench then runs a second time without it, and that second table is the honest one.
  * Needs `npm run build` first.
  *
- *   node bench/startup.mjs [--runs 30] [--node /path/to/node] [--compare /other/build/bin/fnnx-kit.js]
+ *   node bench/startup.mjs [--runs 30] [--node /path/to/node] [--compare /other/build/bin/fnnx-kit.cjs]
  *
  * --compare adds another build's bin (e.g. a worktree of an older commit) to the same rounds, so
  * before and after are ratios from one run.
