@@ -70,16 +70,34 @@ const { output } = await build({
     codeSplitting: { groups: CHUNK_GROUPS },
   },
 });
-for (const chunk of output) if (chunk.type === 'chunk') finishChunk(join(outDir, chunk.fileName));
-const modules = Object.fromEntries(
-  output.filter((o) => o.type === 'chunk').map((c) => [c.fileName, c.moduleIds.map((id) => relative(root, id).split('\\').join('/'))]),
-);
+const chunks = output.filter((o) => o.type === 'chunk');
+refuseCycles(chunks);
+for (const chunk of chunks) finishChunk(join(outDir, chunk.fileName));
+const modules = Object.fromEntries(chunks.map((c) => [c.fileName, c.moduleIds.map((id) => relative(root, id).split('\\').join('/'))]));
 writeFileSync(join(outDir, 'modules.json'), JSON.stringify(modules, null, 1) + '\n');
 // Every file is named by its content, so a code cache (named after its file) can never outlive the
 // code it was made from; launch.cts finds the entry's name here.
 writeFileSync(join(outDir, 'entry'), output.find((o) => o.type === 'chunk' && o.isEntry).fileName + '\n');
 
 warmCodeCaches();
+
+/**
+ * Plain exports (below) are assigned when a chunk has run to its end, so a chunk that required
+ * another, which required it back while loading, would find them missing (getters found the
+ * hoisted functions). The chunks' static imports must form no cycle; a build that makes one fails.
+ */
+function refuseCycles(chunks) {
+  const imports = new Map(chunks.map((c) => [c.fileName, c.imports]));
+  const state = new Map();
+  const visit = (file, path) => {
+    if (state.get(file) === 'done') return;
+    if (state.get(file) === 'open') throw new Error(`bundle chunks import each other in a cycle: ${[...path, file].join(' -> ')}`);
+    state.set(file, 'open');
+    for (const next of imports.get(file) ?? []) visit(next, [...path, file]);
+    state.set(file, 'done');
+  };
+  for (const c of chunks) visit(c.fileName, []);
+}
 
 /** The two rewrites below, once rolldown has written `file`. */
 function finishChunk(file) {
