@@ -54,9 +54,7 @@ export class BlockCache implements ByteSource {
     // Most reads (a header, a small member) lie in one block: no joins to share.
     if (first === last) {
       const block = this.touch(first);
-      const run = await block.run.join(signal);
-      const skip = block.from + offset - first * this.blockSize;
-      return run.subarray(skip, skip + length);
+      return this.view(block, await block.run.join(signal), offset, length);
     }
     const blocks = range(first, last).map((i) => this.touch(i));
     // One join per run, however many of its blocks this read needs.
@@ -80,7 +78,12 @@ export class BlockCache implements ByteSource {
     const run = block?.run.done?.value;
     if (!block || !run) return undefined;
     this.touch(first);
-    const skip = block.from + offset - first * this.blockSize;
+    return this.view(block, run, offset, length);
+  }
+
+  /** `length` bytes at `offset` of the file, from the run that holds `block` (the range lies in that block). */
+  private view(block: CachedBlock, run: Uint8Array, offset: number, length: number): Uint8Array {
+    const skip = block.from + (offset % this.blockSize);
     return run.subarray(skip, skip + length);
   }
 

@@ -13,8 +13,8 @@ export class SharedWork<T> {
   private waiting = 0;
   private pinned: boolean;
   private settled = false;
-  private value: T | undefined;
-  private succeeded = false;
+  /** Set when the work succeeds: what `done` gives. */
+  private succeeded: { value: T } | undefined;
 
   /**
    * `pinned`: the caller starting the work will join it without a signal, so nothing can ever
@@ -29,8 +29,7 @@ export class SharedWork<T> {
     this.result.then(
       (value) => {
         this.settled = true;
-        this.succeeded = true;
-        this.value = value;
+        this.succeeded = { value };
       },
       () => (this.settled = true),
     );
@@ -38,7 +37,7 @@ export class SharedWork<T> {
 
   /** The result, once the work has succeeded; undefined before, and after a failure. */
   get done(): { value: T } | undefined {
-    return this.succeeded ? { value: this.value as T } : undefined;
+    return this.succeeded;
   }
 
   /** True once every caller gave up and the work was aborted: it must not be joined again. */

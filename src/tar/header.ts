@@ -137,7 +137,7 @@ function numberAt(block: Uint8Array, start: number, len: number, what: string, a
   for (let i = from; i < end; i++) {
     const digit = block[i]! - 0x30;
     if (digit < 0 || digit > 7) {
-      const text = String.fromCharCode.apply(null, Array.from(block.subarray(from, end)));
+      const text = latin1(block, from, end);
       throw badNumber(`is not an octal number (${JSON.stringify(text)})`, what, at, member);
     }
     n = n * 8 + digit;
@@ -223,7 +223,7 @@ export function decodePax(data: Uint8Array, at: number): Map<string, string> {
     if (space < 0 || space - pos > 20) throw fail('record has no length');
     const len = decimalAt(data, pos, space);
     if (len === undefined) {
-      const lenText = String.fromCharCode.apply(null, Array.from(data.subarray(pos, space)));
+      const lenText = latin1(data, pos, space);
       throw fail(`record length ${JSON.stringify(lenText)} is not a number`);
     }
     const end = pos + len;
@@ -249,7 +249,12 @@ function decimalAt(data: Uint8Array, start: number, end: number): number | undef
     n = n * 10 + digit;
   }
   // Past 2^53 the sum above rounds at each step; the string's own conversion rounds once.
-  return Number.isSafeInteger(n) ? n : Number(String.fromCharCode.apply(null, Array.from(data.subarray(start, end))));
+  return Number.isSafeInteger(n) ? n : Number(latin1(data, start, end));
+}
+
+/** Bytes [start, end) as Latin-1 text: for messages and the rare number past 2^53, never on the common path. */
+function latin1(bytes: Uint8Array, start: number, end: number): string {
+  return String.fromCharCode.apply(null, Array.from(bytes.subarray(start, end)));
 }
 
 /** The number of bytes a member's data occupies, padded to whole blocks. */
