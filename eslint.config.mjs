@@ -37,7 +37,7 @@ export default tseslint.config(
     },
   },
   {
-    // The CLI's start (bin/, src/cli/launch.cts) is CommonJS on purpose (start-up): it loads with require.
+    // The CLI's start (bin/) is CommonJS on purpose (start-up): it loads with require.
     files: ['**/*.cjs', '**/*.cts'],
     languageOptions: { sourceType: 'commonjs' },
     rules: { '@typescript-eslint/no-require-imports': 'off' },

@@ -24,7 +24,8 @@ export default defineConfig({
     outDir: 'dist-web/lib',
     emptyOutDir: true,
     target: 'es2022',
-    sourcemap: true,
+    // Unminified and without maps: the shipped bundle is its own readable source.
+    sourcemap: false,
     minify: false,
     lib: { entry: 'src/web/index.ts', formats: ['es'], fileName: () => 'fnnx-kit-web.js' },
   },

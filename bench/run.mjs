@@ -1,13 +1,13 @@
 /**
  * Runs the benchmarks in turn (each prints its own table of ratios), or those named:
- *   node bench/run.mjs [inspect remote-inspect describe pack validate download web-hash startup upload]
+ *   node bench/run.mjs [inspect remote-inspect describe pack validate download web-hash card-read startup upload]
  * Without names it runs all but `upload` (minutes of multipart uploads to a local S3 and Azure).
  * Benchmarks are measurements, not tests: they never fail on a figure.
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const DEFAULT = ['inspect', 'remote-inspect', 'describe', 'pack', 'validate', 'download', 'web-hash', 'startup'];
+const DEFAULT = ['inspect', 'remote-inspect', 'describe', 'pack', 'validate', 'download', 'web-hash', 'card-read', 'startup'];
 const KNOWN = [...DEFAULT, 'upload'];
 const chosen = process.argv.slice(2).length ? process.argv.slice(2) : DEFAULT;
 const unknown = chosen.filter((name) => !KNOWN.includes(name));

@@ -69,4 +69,4 @@ for (const [label, env] of environments) {
   ]);
 }
 rmSync(dir, { recursive: true, force: true });
-console.log('  target: inspect and validate <= 1.40');
+console.log("  target (Node 22 and 24, from the second run on: Node's compile cache): inspect and validate <= 1.50");

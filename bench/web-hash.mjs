@@ -3,25 +3,27 @@
  * Hashing in the browser page against hash-wasm in Node, on the same 1 GiB file in the same run
  * (issue 7's target: the page within 20% of hash-wasm's speed in Node). The page computes the
  * whole upload descriptor (read by Blob.stream(), hashed in a worker; `?worker=0`: on the page's
- * thread) with fnnx-kit's own WebAssembly SHA-256; Node runs hash-wasm's SHA-256, and the same
- * WebAssembly SHA-256 the page uses, over the file read in 4 MiB chunks; the last row reads the
- * file through Blob.stream() without hashing, the ceiling for the page. Rounds alternate so
+ * thread) with the browser bundle's wasmHasher (hash-wasm); Node runs hash-wasm's SHA-256 over
+ * the file read in 4 MiB chunks; a row reads the file through Blob.stream() without hashing, the
+ * ceiling for the page; the last row hashes bytes already in memory in Chromium (a 2 MiB buffer,
+ * 1 GiB in all, on the page's thread, through dist-web/lib's wasmHasher): hashing without the
+ * reading. Rounds alternate so
  * machine load hits every contender alike; medians are reported, and the median of each round's
  * own ratio (this host's speed flips between two levels for seconds at a time, and a round's
  * contenders run close together). The file is sparse (page-cache zeros: this measures reading
  * through the browser and hashing, not the disk).
- * Needs `npm run build` and `npm run build:web`, and Debian's chromium.
+ * Needs `npm run build:web` and Debian's chromium.
  *
  *   node bench/web-hash.mjs [--runs 3] [--gib 1]
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createSHA256 } from 'hash-wasm';
-import { wasmHasher } from '../dist/index.js';
 import { chromium } from 'playwright-core';
 import { startLoopbackServer } from './lib/loopback-server.mjs';
 import { table } from './lib/measure.mjs';
@@ -56,6 +58,8 @@ const spec = [
 ];
 execFileSync('python3', [join(root, 'test/helpers/foreign-sparse-tar.py'), file, 'PAX'], { input: JSON.stringify(spec) });
 symlinkSync(join(root, 'dist-web/page'), join(dir, 'page'));
+symlinkSync(join(root, 'dist-web/lib'), join(dir, 'lib'));
+writeFileSync(join(dir, 'hash.html'), '<!doctype html><meta charset="utf-8"><title>hash</title>');
 const server = await startLoopbackServer(dir);
 const browser = await chromium.launch({
   executablePath: CHROMIUM,
@@ -137,13 +141,47 @@ async function page(query) {
   return { ms: seconds * 1000, hash, cpu };
 }
 
+/** The bytes the in-memory contenders hash: BUFFER, SIZE / BUFFER times over. */
+const BUFFER = 2 * MiB;
+const bufferByte = (i) => (i * 31 + (i >>> 11)) & 0xff;
+const inMemoryDigest = (() => {
+  const h = createHash('sha256');
+  const bytes = Uint8Array.from({ length: BUFFER }, (_, i) => bufferByte(i));
+  for (let done = 0; done < SIZE; done += BUFFER) h.update(bytes);
+  return h.digest('hex');
+})();
+
+/** Hashing alone in Chromium, with the browser bundle's `wasmHasher('sha256')`. */
+async function chromiumHash() {
+  const p = await browser.newPage();
+  await p.goto(server.url('hash.html'));
+  await settle();
+  const cpuBefore = cpuByProcessType('chromium');
+  const { ms, hash } = await p.evaluate(
+    async ({ size, buffer }) => {
+      const { wasmHasher } = await import('/lib/fnnx-kit-web.js');
+      const bytes = Uint8Array.from({ length: buffer }, (_, i) => (i * 31 + (i >>> 11)) & 0xff); // bufferByte's bytes
+      const t0 = performance.now();
+      const h = await wasmHasher('sha256');
+      for (let done = 0; done < size; done += buffer) h.update(bytes);
+      const hash = h.digestHex();
+      return { ms: performance.now() - t0, hash };
+    },
+    { size: SIZE, buffer: BUFFER },
+  );
+  const cpu = cpuSpent(cpuBefore, cpuByProcessType('chromium'));
+  await p.close();
+  if (hash !== inMemoryDigest) throw new Error(`wasmHasher in Chromium: digest ${hash}, node:crypto says ${inMemoryDigest}`);
+  return { ms, hash, cpu };
+}
+
 const settle = () => new Promise((resolve) => setTimeout(resolve, 1500));
 const settled = async (run) => {
   await settle();
   return run();
 };
 
-const runs = { node: [], ours: [], worker: [], inline: [], read: [] };
+const runs = { node: [], worker: [], inline: [], read: [], memory: [] };
 try {
   for (let i = 0; i < RUNS; i++) {
     // A pause before each: a closed page's renderer winds down for a while, and would otherwise
@@ -151,11 +189,11 @@ try {
     // spent 1.2-1.5 CPU-seconds in its first seconds (measured per thread from /proc), which
     // overlapped the start of the hashing it was about to time.
     runs.node.push(await settled(() => nodeHash(hashWasmHasher)));
-    runs.ours.push(await settled(() => nodeHash(() => wasmHasher('sha256'))));
     runs.worker.push(await settled(() => page('')));
     runs.inline.push(await settled(() => page('?worker=0')));
     runs.read.push(await settled(pageReadOnly));
-    const hashes = new Set([runs.node, runs.ours, runs.worker, runs.inline].map((r) => r.at(-1).hash));
+    runs.memory.push(await settled(chromiumHash));
+    const hashes = new Set([runs.node, runs.worker, runs.inline].map((r) => r.at(-1).hash));
     if (hashes.size !== 1) throw new Error(`digests differ: ${[...hashes].join(' ')}`);
   }
 } finally {
@@ -185,10 +223,10 @@ const row = (label, list) => [
 table([
   ['contender', 'median s', 'MiB/s', 'vs Node', 'median of round ratios', 'best MiB/s', 'best vs best'],
   row('hash-wasm in Node (4 MiB reads)', runs.node),
-  row('fnnx-kit wasm SHA-256 in Node', runs.ours),
   row('page: describeBlob, worker', runs.worker),
   row('page: describeBlob, page thread', runs.inline),
   row('page: Blob.stream() BYOB read only', runs.read),
+  row('Chromium, in memory: wasmHasher', runs.memory),
 ]);
 // Where the CPU went, median per process type: a page's reading is not free the way Node's is.
 const cpuMedian = (list) => {
@@ -201,6 +239,7 @@ for (const [label, list] of [
   ['worker', runs.worker],
   ['page thread', runs.inline],
   ['read only', runs.read],
+  ['in memory', runs.memory],
 ]) {
   console.log(`  ${label.padEnd(18)} ${cpuMedian(list)}`);
 }

@@ -2,7 +2,7 @@
  * What both entries export, by the same names: `fnnx-kit` (Node, src/index.ts) adds what needs
  * the file system, `fnnx-kit/web` (src/web/index.ts) what needs a browser. The rule: an action
  * that exists on both platforms has one name; it is exported here when one implementation serves
- * both, or by each entry under that name when each platform has its own (readNewestCard).
+ * both, or by each entry under that name when each platform has its own (initiateMultipartUpload).
  * Nothing here may import a `node:` module (test/web-bundle.test.ts).
  */
 
@@ -35,7 +35,11 @@ export type { ReadMetaEntry } from './artifact/metadata.js';
 export { DEFAULT_JSON_LIMITS, type JsonLimits } from './artifact/json-member.js';
 export { registryMetrics } from './artifact/metrics.js';
 export { inspectReport } from './artifact/report.js';
-export { newestCard, MODEL_CARD_TAG, MODEL_CARD_FILE } from './append/card-find.js';
+
+// Model cards and zips, read by ranges with the one zip reader (src/zip/), the same on both platforms.
+export { newestCard, readNewestCard, streamNewestCard, MODEL_CARD_TAG, MODEL_CARD_FILE, type CardOptions } from './artifact/model-card.js';
+export { ZipReader, type ZipEntry, type OpenZipOptions } from './zip/reader.js';
+export { DEFAULT_ZIP_LIMITS, type ZipLimits } from './safety/zip-limits.js';
 
 // The tar layer: the header walk and the file index.
 export type { TarEntry, FileIndex, EntryKind } from './tar/entry.js';
@@ -46,6 +50,12 @@ export { checkMemberPath, type MemberPathProblem, type MemberPathCode } from './
 
 // Validating: every rule of the format, as diagnostics.
 export * from './validate/index.js';
+
+// Comparing two artifacts: every change classified breaking, compatible or info by a rules table.
+export { diffArtifacts, diffSnapshots, tripsFailOn, type DiffReport, type DiffOptions } from './diff/diff.js';
+export { snapshotOf, type ArtifactSnapshot } from './diff/snapshot.js';
+export type { Change } from './diff/change.js';
+export { DIFF_RULES, type DiffRule, type DiffRuleId, type ChangeKind, type DiffArea } from './diff/rules.js';
 
 // Describing for upload: the registry's descriptor and upload rules.
 export { Describer, type Descriptor, type DescribeResult, type DescriberOptions } from './describe/descriptor.js';

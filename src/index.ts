@@ -1,9 +1,17 @@
+// The Node entry is built on Node's types (streams, file handles, fetch): the reference loads
+// @types/node for whoever imports it, whatever their "types" setting (TypeScript 6 defaults it to []).
+/// <reference types="node" preserve="true" />
 /**
  * The Node entry (`fnnx-kit`): everything the browser entry has, by the same names
  * (src/api-shared.ts), plus what needs the file system or node:crypto. Internals stay internal:
  * tests import them from their modules.
  */
 export * from './api-shared.js';
+
+// Zips (model cards) inflate with node:zlib in Node: see src/zip/inflate.ts.
+import { useInflater } from './zip/inflate.js';
+import { zlibInflate } from './node/zlib-inflate.js';
+useInflater(zlibInflate);
 
 // Opening a path (tar file or directory) or an http(s) URL.
 export { FileSource } from './node/file-source.js';
@@ -12,6 +20,8 @@ export { openStore, openSource, type OpenOptions } from './node/open.js';
 
 // Validating a path or URL; the upload gate for pipelines.
 export { validateTarget, assertUploadable, NotUploadableError, type ValidateTargetOptions } from './node/validate.js';
+// validate --run: the ONNX ops in onnxruntime-node (an optional peer dependency, loaded in a child process when called).
+export { runCheck, type RunCheckOptions } from './node/run-check.js';
 
 // Describing a file for upload, and verifying a file against a descriptor.
 export { describeFile, uploadFileName, type DescribeFileOptions } from './node/describe-file.js';
@@ -39,18 +49,10 @@ export { checkedPlanner, type AppendInput } from './append/checked.js';
 export { PlannedStore, type BaseRange } from './validate/planned-store.js';
 export { refuseInvalidResult, type WouldBeCheck } from './validate/would-be.js';
 export { refuseInvalidPack } from './node/pack-dir.js';
-export { buildCardZip, readNewestCard, streamNewestCard, type CardFile } from './node/card-zip.js';
+export { buildCardZip, type CardFile, type CardZipOptions } from './node/card-zip.js';
 
-// Extracting safely, and reading zips with limits.
+// Extracting safely.
 export { extractTar, DEFAULT_EXTRACT_LIMITS, type ExtractLimits, type ExtractOptions, type ExtractResult } from './node/extract.js';
-export {
-  openZipSafely,
-  DEFAULT_ZIP_LIMITS,
-  type ZipLimits,
-  type SafeZip,
-  type SafeZipEntry,
-  type OpenZipOptions,
-} from './node/zip-limits.js';
 
 // Making an artifact's directory form from ONNX models (newFromOnnx itself is shared with the browser).
 export { openOnnxFiles, writeArtifactDir, type OpenedModels, type WriteDirOptions, type WrittenFile } from './node/new-dir.js';

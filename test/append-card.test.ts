@@ -2,9 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import yauzl from 'yauzl';
-import { CountingSource, openStore, readArtifact } from '../src/index.js';
-import { buildCardZip, readNewestCard } from '../src/node/card-zip.js';
+import { CountingSource, openStore, readArtifact, readNewestCard } from '../src/index.js';
+import { buildCardZip } from '../src/node/card-zip.js';
 import { packToFile } from '../src/node/pack.js';
 import { CORPUS_DIR, tempDir } from './helpers/paths.js';
 import { cpSync } from 'node:fs';
@@ -36,16 +35,15 @@ function addCard(dir: string, path: string, html: string, assets: Record<string,
   return runCli(args);
 }
 
-function zipEntries(bytes: Buffer): Promise<Array<{ name: string; method: number }>> {
-  return new Promise((resolve, reject) => {
-    yauzl.fromBuffer(bytes, { lazyEntries: false }, (err, zip) => {
-      if (err) return reject(err);
-      const out: Array<{ name: string; method: number }> = [];
-      zip.on('entry', (e: yauzl.Entry) => out.push({ name: e.fileName, method: e.compressionMethod }));
-      zip.on('end', () => resolve(out));
-      zip.on('error', reject);
-    });
-  });
+/** Python's zipfile as the foreign reader: every entry's name and method, after testzip() checked every CRC. */
+function zipEntries(bytes: Buffer): Array<{ name: string; method: number }> {
+  const script = [
+    'import io, json, sys, zipfile',
+    'z = zipfile.ZipFile(io.BytesIO(sys.stdin.buffer.read()))',
+    'assert z.testzip() is None',
+    'print(json.dumps([{"name": i.filename, "method": i.compress_type} for i in z.infolist()]))',
+  ].join('\n');
+  return JSON.parse(execFileSync('python3', ['-c', script], { input: bytes, encoding: 'utf8' })) as Array<{ name: string; method: number }>;
 }
 
 describe('model cards', () => {
@@ -61,7 +59,7 @@ describe('model cards', () => {
     const entry = a.metadata.find((m) => m.tags.includes('dataforce.studio::model_card:v1'))!;
     expect(entry.conforms).toBe(true);
     expect(cardPath).toBe(`meta_artifacts/${String(entry.entry.id)}/model_card.zip`);
-    const entries = await zipEntries(Buffer.from(await store.read(cardPath)));
+    const entries = zipEntries(Buffer.from(await store.read(cardPath)));
     await store.close();
     expect(entries).toEqual([
       { name: 'index.html', method: 8 },
@@ -127,7 +125,7 @@ describe('model cards', () => {
     expect(r.stdout).toBe('<h1>legacy</h1>');
   });
 
-  it('bounds the uncompressed size of a card (yauzl size checks on, a configurable limit)', async () => {
+  it('bounds the uncompressed size of a card by a configurable limit (LIMIT_EXCEEDED, exit 1)', async () => {
     const dir = tempDir();
     const path = await artifactWithModel(dir);
     addCard(dir, path, `<p>${'x'.repeat(100_000)}</p>`);
@@ -152,6 +150,19 @@ describe('model cards', () => {
     const r = runCli(['card', 'show', await artifactWithModel(dir)]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/NO_MODEL_CARD/);
+  });
+
+  it('buildCardZip stops at an aborted signal (ABORTED), and refuses what card show would refuse before reading a file', async () => {
+    const files = [{ name: 'index.html', bytes: new TextEncoder().encode('<h1>x</h1>') }];
+    await expect(buildCardZip(files, { signal: AbortSignal.abort() })).rejects.toMatchObject({ code: 'ABORTED' });
+    const missing = [
+      { name: 'index.html', path: '/nonexistent/card.html' },
+      { name: 'a.png', path: '/nonexistent/a.png' },
+    ];
+    await expect(buildCardZip(missing, { limits: { maxZipEntries: 1 } })).rejects.toMatchObject({
+      code: 'LIMIT_EXCEEDED',
+      limit: 'maxZipEntries',
+    });
   });
 
   it('builds the same zip bytes from the same card files (fixed times and modes)', async () => {

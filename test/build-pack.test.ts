@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
 import { readFileSync, symlinkSync, utimesSync, writeFileSync, mkdirSync, cpSync } from 'node:fs';
 import { join } from 'node:path';
 import { FileSource, openStore, readArtifact, walkTar, fileIndexOf } from '../src/index.js';
@@ -87,6 +88,18 @@ describe('pack: directory form to tar', () => {
     writeFileSync(join(dir, 'm/manifest.json'), JSON.stringify(minimalManifest()));
     symlinkSync('/etc/passwd', join(dir, 'm/evil'));
     await expect(packDir(join(dir, 'm'), join(dir, 'm.fnnx'))).rejects.toMatchObject({ code: 'UNSUPPORTED_MEMBER', member: 'evil' });
+  });
+
+  it('refuses a FIFO in the folder as "a FIFO" (UNSUPPORTED_MEMBER), not "a other", without opening it', async () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'm'));
+    writeFileSync(join(dir, 'm/manifest.json'), JSON.stringify(minimalManifest()));
+    execFileSync('mkfifo', [join(dir, 'm/pipe')]);
+    await expect(packDir(join(dir, 'm'), join(dir, 'm.fnnx'))).rejects.toMatchObject({
+      code: 'UNSUPPORTED_MEMBER',
+      member: 'pipe',
+      message: 'is a FIFO; an artifact holds only regular files (links are never followed)',
+    });
   });
 
   it('refuses a directory whose manifest lacks required keys', async () => {

@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Command } from '../src/cli/args/command.js';
 import { formatHelp } from '../src/cli/args/help.js';
 import { runProgram } from '../src/cli/args/run.js';
-import { suggestSimilar } from '../src/cli/args/suggest.js';
+import { suggestSimilar } from '../src/suggest.js';
 import { collectRepeated } from '../src/cli/common.js';
 import { collectLimit } from '../src/cli/limits-option.js';
 import { isFnnxError } from '../src/errors.js';
@@ -323,11 +323,15 @@ describe('the fnnx-kit command line, as the commander-based CLI answered it', ()
       'fnnx-kit: --help: no such file or directory (NOT_FOUND)\n  hint: check the path, or give another one\n',
     ],
     [['inspect', '--version'], 2, "fnnx-kit: unknown option '--version' (UNKNOWN_OPTION)\n  hint: see fnnx-kit inspect --help\n"],
-    [['inspect', '--bogus', '--limit', 'bad'], 2, 'fnnx-kit: --limit "bad" is not name=value (e.g. maxJsonMember=128MiB) (BAD_LIMIT)\n'],
     [
-      ['--', 'inspect', 'x', '--json'],
+      ['inspect', '--bogus', '--limit', 'bad'],
       2,
-      "fnnx-kit: too many arguments for 'inspect'. Expected 1 argument but got 2. (TOO_MANY_ARGUMENTS)\n  hint: see fnnx-kit inspect --help\n",
+      'fnnx-kit: --limit "bad" is not name=value (e.g. maxJsonMember=128MiB) (BAD_LIMIT)\n  hint: a limit is name=value with an optional unit, e.g. --limit maxJsonMember=128MiB; `fnnx-kit validate --help` lists the names\n',
+    ],
+    [
+      ['--', 'describe', 'x', '--json'],
+      2,
+      "fnnx-kit: too many arguments for 'describe'. Expected 1 argument but got 2. (TOO_MANY_ARGUMENTS)\n  hint: see fnnx-kit describe --help\n",
     ],
     [['-xV'], 2, "fnnx-kit: unknown option '-xV' (UNKNOWN_OPTION)\n  hint: see fnnx-kit --help\n"],
     [['-', 'inspect'], 2, "fnnx-kit: unknown command '-' (UNKNOWN_COMMAND)\n  hint: see fnnx-kit --help\n"],
@@ -337,7 +341,11 @@ describe('the fnnx-kit command line, as the commander-based CLI answered it', ()
       2,
       "fnnx-kit: unknown option '--no-checks' (UNKNOWN_OPTION)\n  hint: Did you mean --no-check? Otherwise see fnnx-kit pack --help\n",
     ],
-    [['pack', 'nope', '--output=', '--no-check'], 2, 'fnnx-kit: give the output file with -o (NO_OUTPUT)\n'],
+    [
+      ['pack', 'nope', '--output=', '--no-check'],
+      2,
+      'fnnx-kit: give the output file with -o (NO_OUTPUT)\n  hint: e.g. -o model.fnnx ("-o -" writes to stdout where the command allows it)\n',
+    ],
     [
       ['pack', '--bogus', 'nope'],
       2,
@@ -348,7 +356,11 @@ describe('the fnnx-kit command line, as the commander-based CLI answered it', ()
       2,
       "fnnx-kit: required option '--onnx <model.onnx>' not specified (MISSING_OPTION)\n  hint: see fnnx-kit new --help\n",
     ],
-    [['new', 'd', '--input-name', 'x'], 2, 'fnnx-kit: "x" is not old=new (e.g. float_input=features) (BAD_OPTION)\n'],
+    [
+      ['new', 'd', '--input-name', 'x'],
+      2,
+      'fnnx-kit: "x" is not old=new (e.g. float_input=features) (BAD_OPTION)\n  hint: run the command with --help to see what it takes\n',
+    ],
     [
       ['upload', '--resume', 'f'],
       2,
@@ -391,10 +403,10 @@ describe('the fnnx-kit command line, as the commander-based CLI answered it', ()
     [['help', 'frobnicate'], 0, 'stdout', 'Usage: fnnx-kit [options] [command]'],
     [['help', 'card', 'bogus'], 0, 'stdout', 'Usage: fnnx-kit card [options] [command]'],
     [['card', 'help', 'add'], 0, 'stdout', 'Usage: fnnx-kit card add [options] <artifact> <card.html>'],
-    [['--debug', 'help', 'inspect'], 0, 'stdout', 'Usage: fnnx-kit inspect [options] <artifact>'],
+    [['--debug', 'help', 'inspect'], 0, 'stdout', 'Usage: fnnx-kit inspect [options] <artifact...>'],
     [['card', '--help', 'add'], 0, 'stdout', 'Usage: fnnx-kit card [options] [command]'],
-    [['inspect', '--bogus', '--', '--help'], 0, 'stdout', 'Usage: fnnx-kit inspect [options] <artifact>'],
-    [['inspect', '--help', 'x', 'y', 'z'], 0, 'stdout', 'Usage: fnnx-kit inspect [options] <artifact>'],
+    [['inspect', '--bogus', '--', '--help'], 0, 'stdout', 'Usage: fnnx-kit inspect [options] <artifact...>'],
+    [['inspect', '--help', 'x', 'y', 'z'], 0, 'stdout', 'Usage: fnnx-kit inspect [options] <artifact...>'],
     [['-V', 'inspect'], 0, 'stdout', VERSION],
     [['--bogus', '-V'], 0, 'stdout', VERSION],
   ];

@@ -1,54 +1,57 @@
 /**
- * Start-up: a run loads the bundle files of the command it names, not every command's, and on Node
- * 20 takes their compiled code from the code cache the build wrote (src/cli/launch.cts).
+ * Start-up: a run loads the bundle files of the command it names, not every command's; the bin
+ * turns on Node's own compile cache where Node has one (>= 22.1); the bundle needs nothing else
+ * of dist/ (bin/fnnx-kit.cjs, scripts/bundle-cli.mjs).
  */
 import { describe, expect, it } from 'vitest';
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { copyFileSync, cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BIN } from './helpers/cli.js';
 import { CORPUS_TAR, tempDir } from './helpers/paths.js';
 
-const LAUNCH = fileURLToPath(new URL('../dist/cli/launch.cjs', import.meta.url));
 const MODULES_JSON = fileURLToPath(new URL('../dist/cli-bundle/modules.json', import.meta.url));
-const { codeCachePath } = createRequire(import.meta.url)(LAUNCH) as { codeCachePath(file: string): string };
-/**
- * What launch.cts uses on this Node: the build's code caches where there are some for this Node
- * (always after a build with it), else Node's own compile cache (Node >= 22.1).
- */
-const ENTRY = join(dirname(MODULES_JSON), readFileSync(join(dirname(MODULES_JSON), 'entry'), 'utf8').trim());
-const EXPECTED_CACHE = existsSync(codeCachePath(ENTRY)) ? 'used' : 'node';
 
-interface Load {
-  file: string;
-  codeCache: string;
+interface Loads {
+  /** The bundle files the run loaded. */
+  files: string[];
+  /** Node's compile cache folder, when the run had it on. */
+  compileCacheDir: string | undefined;
 }
 
 /**
- * Runs `bin` with a preload that asks `launch` (its launch.cjs) at exit which bundle files the run
- * loaded; returns the run and those files.
+ * Runs `bin` (in a TMPDIR of its own, where Node's compile cache goes by default) with a preload
+ * that reports at exit which bundle files the run loaded and whether Node's compile cache was on.
  */
-function runReportingLoads(launch: string, bin: string, args: string[]): { r: SpawnSyncReturns<string>; files: Load[] } {
-  const preload = join(tempDir(), 'report-loads.cjs');
+function runReportingLoads(bin: string, args: string[]): { r: SpawnSyncReturns<string>; loads: Loads } {
+  const dir = tempDir();
+  const preload = join(dir, 'report-loads.cjs');
   writeFileSync(
     preload,
-    `process.on('exit', () => require('node:fs').writeSync(2, 'LOADED ' + JSON.stringify(require(${JSON.stringify(launch)}).loadedBundleFiles()) + '\\n'));\n`,
+    `process.on('exit', () => require('node:fs').writeSync(2, 'LOADED ' + JSON.stringify({
+      files: Object.keys(require.cache).filter((f) => f.includes('cli-bundle')),
+      compileCacheDir: require('node:module').getCompileCacheDir?.(),
+    }) + '\\n'));\n`,
   );
-  const r = spawnSync(process.execPath, ['-r', preload, bin, ...args], { encoding: 'utf8' });
-  return { r, files: JSON.parse(/^LOADED (.*)$/m.exec(r.stderr)?.[1] ?? '[]') as Load[] };
+  const r = spawnSync(process.execPath, ['-r', preload, bin, ...args], { encoding: 'utf8', env: { ...process.env, TMPDIR: dir } });
+  const reported = /^LOADED (.*)$/m.exec(r.stderr)?.[1];
+  return { r, loads: reported ? (JSON.parse(reported) as Loads) : { files: [], compileCacheDir: undefined } };
 }
 
-/** The bundle files a run of the CLI loads (as launch.cts reports them at exit) and the compiled modules they hold. */
-function loaded(args: string[]): { code: number; files: Load[]; modules: string[] } {
-  const { r, files } = runReportingLoads(LAUNCH, BIN, args);
+/** The bundle files a run of the CLI loads and the compiled modules they hold. */
+function loaded(args: string[]): { code: number; files: string[]; modules: string[]; compileCacheDir: string | undefined } {
+  const { r, loads } = runReportingLoads(BIN, args);
   const byFile = JSON.parse(readFileSync(MODULES_JSON, 'utf8')) as Record<string, string[]>;
-  return { code: r.status ?? -1, files, modules: files.flatMap((f) => byFile[basename(f.file)] ?? []) };
+  return { code: r.status ?? -1, ...loads, modules: loads.files.flatMap((f) => byFile[basename(f)] ?? []) };
 }
 
 const commandModules = (modules: string[]) =>
   modules.map((m) => /^dist\/cli\/commands\/([a-z-]+)\.js$/.exec(m)?.[1]).filter((c): c is string => c !== undefined && c !== 'index');
+
+const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
+/** module.enableCompileCache() exists from Node 22.1. */
+const NODE_HAS_COMPILE_CACHE = major > 22 || (major === 22 && minor >= 1);
 
 describe('CLI start-up', () => {
   it('inspect loads its own command module only: no validator, no other command, no ajv', () => {
@@ -60,17 +63,17 @@ describe('CLI start-up', () => {
     expect(modules.filter((m) => /^dist\/validate\/(?!diagnostics\.js$)|^dist\/onnx\/|node_modules\/ajv\//.test(m))).toEqual([]);
   });
 
-  it('validate takes every file it loads from a code cache V8 accepts (the build’s, for the Node that built), or from Node’s own', () => {
-    const { code, files } = loaded(['validate', CORPUS_TAR]);
+  it('validate runs with Node’s own compile cache on where Node has one (>= 22.1), which it fills for the next run', () => {
+    const { code, compileCacheDir } = loaded(['validate', CORPUS_TAR]);
     expect(code).toBe(1); // the corpus artifact has findings
-    expect(files.length).toBeGreaterThan(0);
-    expect(files.filter((f) => f.codeCache !== EXPECTED_CACHE)).toEqual([]);
+    expect(compileCacheDir !== undefined).toBe(NODE_HAS_COMPILE_CACHE);
+    if (compileCacheDir !== undefined) expect(readdirSync(compileCacheDir, { recursive: true }).length).toBeGreaterThan(0);
   });
 
   it('validate loads five bundle files: the entry, the shared read path, its command, the validator and rolldown’s helpers', () => {
-    // Each file costs a read, a code cache and a compile (~0.1 ms): the chunk groups of scripts/bundle-cli.mjs keep them few.
+    // Each file costs a read and a compile: the chunk groups of scripts/bundle-cli.mjs keep them few.
     const { files, modules } = loaded(['validate', CORPUS_TAR]);
-    expect(files.map((f) => basename(f.file).replace(/-[\w-]{8}\.cjs$/, '')).sort()).toEqual([
+    expect(files.map((f) => basename(f).replace(/(-[\w-]{8})?\.cjs$/, '')).sort()).toEqual([
       'core',
       'main',
       'rolldown-runtime',
@@ -80,25 +83,26 @@ describe('CLI start-up', () => {
     expect(modules).toContain('dist/validate/validate.js');
   });
 
-  it('a bundle with no code cache for this Node still runs: with Node’s own cache (Node >= 22.1) or none', () => {
-    // The package as installed from a tarball built by another Node: dist/ and package.json, no caches.
+  it('the bundle is whole: bin, dist/cli-bundle and package.json alone run a command', () => {
     const root = join(tempDir(), 'pkg');
     const dist = fileURLToPath(new URL('../dist/', import.meta.url));
-    mkdirSync(join(root, 'dist'), { recursive: true });
-    cpSync(join(dist, 'cli'), join(root, 'dist/cli'), { recursive: true });
-    cpSync(join(dist, 'cli-bundle'), join(root, 'dist/cli-bundle'), { recursive: true, filter: (f) => !f.endsWith('.v8cache') });
+    mkdirSync(join(root, 'bin'), { recursive: true });
+    cpSync(join(dist, 'cli-bundle'), join(root, 'dist/cli-bundle'), { recursive: true });
+    copyFileSync(BIN, join(root, 'bin', basename(BIN)));
     copyFileSync(fileURLToPath(new URL('../package.json', import.meta.url)), join(root, 'package.json'));
-    const launch = join(root, 'dist/cli/launch.cjs');
-    // A bin of its own: `node -e … inspect` would start Node's debugger.
-    const bin = join(root, 'bin.cjs');
-    writeFileSync(bin, `require(${JSON.stringify(launch)}).launch(process.argv);\n`);
-    const { r, files } = runReportingLoads(launch, bin, ['inspect', CORPUS_TAR]);
+    const { r, loads } = runReportingLoads(join(root, 'bin', basename(BIN)), ['inspect', CORPUS_TAR]);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toContain('pipeline');
-    expect(files.length).toBeGreaterThan(0);
-    const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
-    const nodeCaches = major > 22 || (major === 22 && minor >= 1);
-    expect(new Set(files.map((f) => f.codeCache))).toEqual(new Set([nodeCaches ? 'node' : 'absent']));
+    expect(loads.files.every((f) => dirname(f) === join(root, 'dist/cli-bundle'))).toBe(true);
+  });
+
+  it('a missing bundle is a message with a hint, not a stack trace', () => {
+    const root = join(tempDir(), 'unbuilt');
+    mkdirSync(join(root, 'bin'), { recursive: true });
+    copyFileSync(BIN, join(root, 'bin', basename(BIN)));
+    const r = spawnSync(process.execPath, [join(root, 'bin', basename(BIN)), '--version'], { encoding: 'utf8' });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe('fnnx-kit: the command-line bundle is missing (dist/cli-bundle/)\n  hint: run npm run build\n');
   });
 
   it('--version loads no command module: it only prints the version', () => {
@@ -116,12 +120,14 @@ describe('CLI start-up', () => {
         'card',
         'cat',
         'describe',
+        'diff',
         'download',
         'extract',
         'index-cmd',
         'inspect',
         'new',
         'pack',
+        'page',
         'patch-manifest',
         'upload',
         'validate',

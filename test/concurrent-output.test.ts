@@ -1,6 +1,17 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, linkSync, mkdirSync, readFileSync, readdirSync, readlinkSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  linkSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  readlinkSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { validateTarget } from '../src/node/validate.js';
 import { startRangeServer, type RangeServer } from './helpers/range-server.js';
@@ -141,7 +152,7 @@ describe('never through a link we did not make', () => {
     });
   }
 
-  it('download never writes through a hard link planted at model.fnnx.part: a fresh start replaces the name, a resume is refused (LINK_REFUSED)', async () => {
+  it('download never writes through a hard link planted at model.fnnx.part: a fresh start replaces the name, and a part with a second name is never resumed (started over in a fresh file)', async () => {
     const out = tempDir('fnnx-hardlink-dl-');
     const file = join(out, 'model.fnnx');
     const victim = join(out, 'victim.txt');
@@ -152,12 +163,17 @@ describe('never through a link we did not make', () => {
     expect(readFileSync(file).equals(blob)).toBe(true);
     expect(readFileSync(victim, 'utf8')).toBe('precious');
 
+    // Private, and ours: only the second name tells the part is not one a download made.
+    chmodSync(victim, 0o600);
     const again = join(out, 'again.fnnx');
     linkSync(victim, `${again}.part`);
-    writeFileSync(`${again}.part.json`, JSON.stringify({ url: server.url('model.fnnx'), identity: { size: SIZE, etag: '"v1"' } }));
+    writeFileSync(`${again}.part.json`, JSON.stringify({ url: server.url('model.fnnx'), identity: { size: SIZE, etag: '"v1"' } }), {
+      mode: 0o600,
+    });
     const resumed = await runCliAsync(['download', server.url('model.fnnx'), '-o', again]);
-    expect(resumed.code, resumed.stderr).toBe(2);
-    expect(resumed.stderr).toMatch(/hard link.*\(LINK_REFUSED\)/);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stderr).toMatch(/again\.fnnx\.part has another name \(a hard link\): starting the download over/);
+    expect(readFileSync(again).equals(blob)).toBe(true);
     expect(readFileSync(victim, 'utf8')).toBe('precious');
   });
 

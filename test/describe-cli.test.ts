@@ -104,8 +104,8 @@ describe('describe', () => {
   it('refuses other extensions with exit 1 and one line', async () => {
     const r = runCli(['describe', await artifact('model.zip', [], [])]);
     expect(r.code).toBe(1);
-    expect(r.stderr.trim().split('\n')).toHaveLength(1);
-    expect(r.stderr).toMatch(/"\.zip".*UPLOAD_EXTENSION/);
+    expect(r.stderr.trim().split('\n')).toHaveLength(2);
+    expect(r.stderr).toMatch(/"\.zip".*UPLOAD_EXTENSION\)\n {2}hint: /);
     for (const name of ['model.fnnx.gz', 'model', 'model.FNNX', '.fnnx']) {
       await expect(describeJson(await artifact(name, [], [])), name).rejects.toMatchObject({ code: 'UPLOAD_EXTENSION', kind: 'artifact' });
     }
@@ -115,8 +115,8 @@ describe('describe', () => {
     const path = await artifact('m.fnnx', [], []);
     const r = runCli(['describe', path, '--max-size', '1000']);
     expect(r.code).toBe(1);
-    expect(r.stderr.trim().split('\n')).toHaveLength(1);
-    expect(r.stderr).toMatch(/over the upload limit of 1000 bytes.*UPLOAD_TOO_LARGE/);
+    expect(r.stderr.trim().split('\n')).toHaveLength(2);
+    expect(r.stderr).toMatch(/over the upload limit of 1000 bytes.*UPLOAD_TOO_LARGE\)\n {2}hint: /);
   });
 
   it('refuses a size over the default 5,368,709,120-byte limit (sparse file)', () => {

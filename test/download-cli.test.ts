@@ -69,28 +69,25 @@ describe('fnnx-kit download', () => {
     const file = join(out, 'b.fnnx');
     const r = await runCliAsync(['download', server.url('model.fnnx'), '-o', file, '--sha256', 'f'.repeat(64)]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^fnnx-kit: SHA-256 is [0-9a-f]{64}, expected f{64} \(HASH_MISMATCH\)\n$/);
+    expect(r.stderr).toMatch(/^fnnx-kit: SHA-256 is [0-9a-f]{64}, expected f{64} \(HASH_MISMATCH\)\n {2}hint: [^\n]+\n$/);
     expect(existsSync(file) || existsSync(`${file}.part`) || existsSync(`${file}.part.json`)).toBe(false);
   });
 
-  it('stops within a second on SIGINT leaving a part; the next run resumes it and transfers at most 80%', async () => {
+  it('stops on SIGINT while the server stalls, leaving a part; the next run resumes it and transfers at most 80%', async () => {
     const file = join(out, 'd.fnnx');
     // The server stalls a little past 25%; Ctrl-C comes once at least 25% is on disk.
     server.inject({ kind: 'stall', afterBytes: Math.round(SIZE * 0.3) });
-    let signalledAt = 0;
     const first = await runCliAsync(['download', server.url('model.fnnx'), '-o', file], {
       onSpawn: (child) => {
         const poll = setInterval(() => {
           if (existsSync(`${file}.part`) && statSync(`${file}.part`).size >= SIZE / 4) {
             clearInterval(poll);
-            signalledAt = Date.now();
             child.kill('SIGINT');
           }
         }, 10);
       },
     });
-    // The library stops within a second (download.test.ts); this adds a loaded machine's process teardown.
-    expect(Date.now() - signalledAt).toBeLessThan(2000);
+    // The server stalls for good: only the signal ends this run (a stall timeout would not be ABORTED).
     expect(first.code).toBe(2);
     expect(first.stderr).toContain('(ABORTED)');
     expect(existsSync(file)).toBe(false);
@@ -113,21 +110,27 @@ describe('fnnx-kit download', () => {
     expect(r.stderr).toContain('(NOT_A_URL)');
   });
 
-  it('keeps peak memory under 100 MiB while downloading 512 MiB (socket buffers are collected as they die)', async () => {
-    const big = 512 * 1024 * 1024;
-    writeFileSync(join(root, 'big.fnnx'), '');
-    truncateSync(join(root, 'big.fnnx'), big); // a hole: the server reads page-cache zeros
-    const file = join(out, 'big.fnnx');
-    const rssFile = join(out, 'big.rss');
-    // GNU time measures the CLI process alone; the server lives in this one.
-    const r = await runCliAsync(['download', server.url('big.fnnx'), '-o', file, '--size', String(big)], {
-      wrap: ['/usr/bin/time', '-f', '%M', '-o', rssFile],
-    });
-    expect(r.code, r.stderr).toBe(0);
-    expect(statSync(file).size).toBe(big);
-    const peakMiB = Number(readFileSync(rssFile, 'utf8').trim().split('\n').pop()) / 1024;
-    expect(peakMiB).toBeGreaterThan(20);
-    expect(peakMiB).toBeLessThan(100);
-    rmSync(file);
+  it('keeps peak memory flat as the download grows: 512 MiB peaks within 1.5x of 128 MiB (socket buffers are freed as they die)', async () => {
+    /** The CLI's peak RSS in MiB (GNU time measures its process alone; the server lives in this one). */
+    const peakOf = async (size: number): Promise<number> => {
+      const name = `big-${size}.fnnx`;
+      writeFileSync(join(root, name), '');
+      truncateSync(join(root, name), size); // a hole: the server reads page-cache zeros
+      const file = join(out, name);
+      const rssFile = join(out, `${name}.rss`);
+      const r = await runCliAsync(['download', server.url(name), '-o', file, '--size', String(size)], {
+        wrap: ['/usr/bin/time', '-f', '%M', '-o', rssFile],
+      });
+      expect(r.code, r.stderr).toBe(0);
+      expect(statSync(file).size).toBe(size);
+      rmSync(file);
+      return Number(readFileSync(rssFile, 'utf8').trim().split('\n').pop()) / 1024;
+    };
+    const small = await peakOf(128 << 20);
+    const large = await peakOf(512 << 20);
+    expect(small).toBeGreaterThan(20);
+    // A body held whole (or a leak per chunk) would put the 512 MiB run hundreds of MiB above the 128 MiB one.
+    expect(large / small).toBeLessThan(1.5);
+    expect(large).toBeLessThan(256);
   });
 });

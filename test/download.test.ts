@@ -13,6 +13,8 @@ const FAST: RetryPolicy = { retries: 3, baseDelayMs: 10, maxDelayMs: 40, maxRetr
 const SIZE = 8 * 1024 * 1024;
 const QUARTER = SIZE / 4;
 const STALL_AT = Math.round(SIZE * 0.3);
+/** A server's delay before it answers, in the abort tests: a missed abort would wait all of it. */
+const DELAY_MS = 10_000;
 
 let root: string;
 let out: string;
@@ -66,19 +68,17 @@ function expectWhole(file: string, result: DownloadResult, bytes = blob): void {
 
 /**
  * Starts a download from a server that stalls a little past 25%, and aborts it once at least 25%
- * is on disk. Resolves to the error and how long the abort took to stop it.
+ * is on disk. Resolves to the error.
  */
-async function abortAtQuarter(srv: RangeServer, file: string, name = 'model.fnnx'): Promise<{ error: FnnxError; stopMs: number }> {
+async function abortAtQuarter(srv: RangeServer, file: string, name = 'model.fnnx'): Promise<{ error: FnnxError }> {
   srv.inject({ kind: 'stall', afterBytes: STALL_AT });
   const ac = new AbortController();
-  let abortedAt = 0;
   const onProgress = (p: { done: number }) => {
-    if (p.done < QUARTER || abortedAt) return;
-    abortedAt = Date.now();
+    if (p.done < QUARTER || ac.signal.aborted) return;
     ac.abort();
   };
   const error = await failure(download(srv.url(name), file, { retry: FAST, signal: ac.signal, onProgress }));
-  return { error, stopMs: Date.now() - abortedAt };
+  return { error };
 }
 
 describe('download', () => {
@@ -110,11 +110,11 @@ describe('download', () => {
     expect(server.bytesSent()).toBe(SIZE);
   });
 
-  it('stops within a second on abort, leaving a part the next run resumes: the second run transfers at most 80%', async () => {
+  it('stops on abort while the server stalls, leaving a part the next run resumes: the second run transfers at most 80%', async () => {
     const file = target();
-    const { error, stopMs } = await abortAtQuarter(server, file);
+    // The server stalls for good: only the abort ends this run (the stall timeout or the rate check would end it as TIMEOUT or TOO_SLOW).
+    const { error } = await abortAtQuarter(server, file);
     expect(error.code).toBe('ABORTED');
-    expect(stopMs).toBeLessThan(1000);
     const kept = statSync(`${file}.part`).size;
     expect(kept).toBeGreaterThanOrEqual(QUARTER);
     expect(kept).toBeLessThanOrEqual(STALL_AT);
@@ -128,15 +128,16 @@ describe('download', () => {
     expect(r.transferred).toBeLessThanOrEqual(0.8 * SIZE);
   });
 
-  it('aborts a server that has not answered yet within a second', async () => {
+  it('aborts a server that has not answered yet, well before its reply would come', async () => {
     const file = target();
-    server.inject({ kind: 'delay', ms: 10_000 });
+    server.inject({ kind: 'delay', ms: DELAY_MS });
     const ac = new AbortController();
     setTimeout(() => ac.abort(), 100);
     const started = Date.now();
     const e = await failure(download(server.url('model.fnnx'), file, { signal: ac.signal, retry: FAST }));
     expect(e.code).toBe('ABORTED');
-    expect(Date.now() - started).toBeLessThan(1000);
+    // Against the server's delay, not a budget of this machine's: a missed abort waits all of it.
+    expect(Date.now() - started).toBeLessThan(DELAY_MS / 2);
     expect(server.bytesSent()).toBe(0);
   });
 

@@ -75,7 +75,7 @@ describe('extract of sound artifacts', () => {
     const out = tempDir('fnnx-ex-');
     const r = runCli(['extract', out, '-C', join(out, 'x')]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/\(IS_A_DIRECTORY\)\n$/);
+    expect(r.stderr).toMatch(/\(IS_A_DIRECTORY\)\n {2}hint: [^\n]+\n$/);
   });
 });
 
@@ -151,7 +151,7 @@ describe('extract rules', () => {
     writeFileSync(path, 'x');
     const r = runCli(['extract', CORPUS_TAR, '-C', path]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^fnnx-kit: cannot use .* \(BAD_TARGET\)\n$/);
+    expect(r.stderr).toMatch(/^fnnx-kit: cannot use .* \(BAD_TARGET\)\n {2}hint: [^\n]+\n$/);
   });
 
   it('streams a 64 MiB member through 1 MiB chunks to the same bytes', async () => {

@@ -2,13 +2,16 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { builtFromCurrentInputs, writeStamp } from '../scripts/build-inputs.mjs';
 
 /**
  * The CLI tests run bin/fnnx-kit.cjs, which loads the bundle of dist/ (scripts/bundle-cli.mjs).
- * Build both once before any test so they exercise the current sources (CI has built already in
- * `npm ci`; this is a cheap repeat).
+ * Build both before any test so they exercise the current sources, but only when a build input
+ * changed since dist/ was last built (scripts/build-inputs.mjs): a run on unchanged sources starts
+ * testing at once, and CI's `npm ci` has built already.
  */
 export function buildDist(): void {
+  if (builtFromCurrentInputs()) return;
   for (const [cmd, args] of [
     ['npx', ['tsc', '-p', 'tsconfig.build.json']],
     [process.execPath, ['scripts/bundle-cli.mjs']],
@@ -16,6 +19,7 @@ export function buildDist(): void {
     const r = spawnSync(cmd, args, { stdio: 'inherit' });
     if (r.status !== 0) throw new Error(`${[cmd, ...args].join(' ')} failed: fix the errors above before running the tests`);
   }
+  writeStamp();
 }
 
 /**

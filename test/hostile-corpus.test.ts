@@ -63,6 +63,8 @@ beforeAll(async () => {
       ['validate', archive],
       ['describe', archive],
       ['card', 'show', archive, ...extra],
+      // Both sides hostile: diff reads each through the reader, under the same limits.
+      ['diff', archive, archive, ...extra],
     ];
     runs.push(runMeasured(argvs, join(dir, 'run')).then((run) => void prepared.set(c, { dir, target, outside, planted, before, run })));
   }
@@ -181,15 +183,15 @@ describe.each(CASES)('hostile archive: $name', (c) => {
   }
 
   it('no command writes a raw control or bidi character as text (stdout of card show is the card itself)', () => {
-    for (const command of ['inspect', 'index', 'extract', 'validate', 'describe', 'card']) {
+    for (const command of ['inspect', 'index', 'extract', 'validate', 'describe', 'card', 'diff']) {
       const run = invocation(c, command);
       expect(RAW_UNSAFE.exec(run.stderr), `${command} stderr`).toBeNull();
       if (command !== 'card' && command !== 'describe') expect(RAW_UNSAFE.exec(run.stdout), `${command} stdout`).toBeNull();
     }
   });
 
-  it('validate, describe and card show end in under 10 s with one-line errors, never INTERNAL', () => {
-    for (const command of ['validate', 'describe', 'card']) {
+  it('validate, describe, card show and diff end in under 10 s with one-line errors, never INTERNAL', () => {
+    for (const command of ['validate', 'describe', 'card', 'diff']) {
       const run = invocation(c, command);
       expect(run.stderr, command).not.toMatch(/^\s+at /m);
       expect(run.stderr, command).not.toContain('(INTERNAL)');

@@ -10,7 +10,9 @@ describe('CLI error lines', () => {
 
   it('escapes newlines and terminal escapes in member names so a name cannot forge lines', () => {
     const out = formatError(new TarFormatError('NUL_IN_NAME', 'bad\rname', { member: 'a\nfnnx-kit: fake (OK)\u001b[2J\u202e' }));
-    expect(out.split('\n').filter(Boolean)).toHaveLength(1);
+    // The error line and the hint line every error ends with: no line forged by the name.
+    expect(out.split('\n').filter(Boolean)).toHaveLength(2);
+    expect(out.split('\n')[1]).toMatch(/^ {2}hint: /);
     expect(out).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u202e]/);
     expect(out).toContain('a\\nfnnx-kit: fake (OK)\\u001b[2J\\u202e');
   });

@@ -50,39 +50,40 @@ async function timed(args: string[]) {
 }
 
 describe('a server trickling one byte at a time', () => {
-  it('inspect gives up with TOO_SLOW by default (1 KiB/s over 10 s), in well under 30 s', async () => {
+  // No upper bounds on time: this server trickles for good, so a check that did not fire would never
+  // end the command (the test's timeout fails it), and the message names the check that did fire.
+  it('inspect gives up with TOO_SLOW by default (1 KiB/s over 10 s), not before the window', async () => {
     const r = await timed(['inspect', url]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/fewer than 1024 bytes a second arrived over 10 s \(TOO_SLOW\)/);
     expect(r.seconds).toBeGreaterThan(9);
-    expect(r.seconds).toBeLessThan(25);
   });
 
   it('--speed-time 1 makes validate, index and card show give up after about a second', async () => {
     for (const command of [['validate'], ['index'], ['card', 'show']]) {
       const r = await timed([...command, url, '--speed-time', '1']);
       expect(r.code, r.stderr).toBe(2);
-      expect(r.stderr).toContain('(TOO_SLOW)');
-      expect(r.seconds).toBeLessThan(8);
+      expect(r.stderr).toMatch(/ over 1 s \(TOO_SLOW\)/);
+      expect(r.seconds).toBeGreaterThan(0.9);
     }
   });
 
   it('download --speed-time 1 fails with TOO_SLOW', async () => {
     const r = await timed(['download', url, '-o', join(tempDir('fnnx-rate-'), 'm.fnnx'), '--speed-time', '1']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('(TOO_SLOW)');
-    expect(r.seconds).toBeLessThan(8);
+    expect(r.stderr).toMatch(/ over 1 s \(TOO_SLOW\)/);
+    expect(r.seconds).toBeGreaterThan(0.9);
   });
 
   it('with the rate check off, --timeout 2 ends download and cat with TIMEOUT', async () => {
     const d = await timed(['download', url, '-o', join(tempDir('fnnx-rate-'), 'm.fnnx'), '--speed-limit', '0', '--timeout', '2']);
     expect(d.code).toBe(2);
     expect(d.stderr).toMatch(/gave up after --timeout 2 s \(TIMEOUT\)/);
-    expect(d.seconds).toBeLessThan(8);
+    expect(d.seconds).toBeGreaterThan(1.9);
     const c = await timed(['cat', url, 'manifest.json', '--speed-limit', '0', '--timeout', '2']);
     expect(c.code).toBe(2);
-    expect(c.stderr).toContain('(TIMEOUT)');
-    expect(c.seconds).toBeLessThan(8);
+    expect(c.stderr).toMatch(/gave up after --timeout 2 s \(TIMEOUT\)/);
+    expect(c.seconds).toBeGreaterThan(1.9);
   });
 
   it('refuses a rate or timeout that is not a number (BAD_OPTION)', async () => {

@@ -261,6 +261,35 @@ describe('newFromOnnx: declarations read from the model', () => {
     await expect(build([model('sink.onnx', modelSpec({ outputs: [] }))])).rejects.toMatchObject({ code: 'ONNX_NO_OUTPUTS' });
   });
 
+  it('refuses int64 values past ±(2^53 − 1) with ONNX_INT_OUT_OF_RANGE naming the file and the exact value, never rounding them', async () => {
+    const big = 2n ** 53n + 1n; // as a number it would be 2^53: a different value
+    const refused = (spec: Partial<ModelSpec>, beside: Record<string, Uint8Array> = {}) =>
+      build([model('m.onnx', modelSpec(spec), beside)]).then(
+        () => undefined,
+        (e: { code: string; member: string; message: string }) => e,
+      );
+    for (const spec of [
+      { irVersion: big },
+      { opsets: [{ domain: '', version: big }] },
+      { inputs: [{ name: 'x', elemType: FLOAT, shape: ['batch', big] }] },
+      { outputs: [{ name: 'y', elemType: FLOAT, shape: [-big, 1] }] },
+      { initializers: [{ name: 'w', external: { location: 'w.bin', offset: String(big), length: 4 } }] },
+    ] as Array<Partial<ModelSpec>>) {
+      const e = await refused(spec, { 'w.bin': new Uint8Array(8) });
+      expect(
+        e,
+        JSON.stringify(spec, (_, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v)),
+      ).toMatchObject({
+        code: 'ONNX_INT_OUT_OF_RANGE',
+        member: 'm.onnx',
+      });
+      expect(e!.message).toContain(String(big));
+    }
+    // 2^53 − 1 is exact, and kept.
+    const edge = await build([model('m.onnx', modelSpec({ inputs: [{ name: 'x', elemType: FLOAT, shape: ['batch', 2n ** 53n - 1n] }] }))]);
+    expect(edge.manifest.inputs).toMatchObject([{ shape: ['batch', Number.MAX_SAFE_INTEGER] }]);
+  });
+
   it('makes op ids from file names: safe characters only, unique with _2, _3', () => {
     expect(
       opIds([

@@ -1,18 +1,18 @@
 /**
- * The browser's SHA-256 (a generated WebAssembly block function): every digest must equal
+ * The browser's hashers (`wasmHasher`: hash-wasm's SHA-256 and MD5): every digest must equal
  * node:crypto's, whatever the input's length and however it is split into updates, including
  * past the 2^32-bit length where the padding's high length word first matters.
  */
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createSha256Wasm } from '../src/hash/sha256-wasm.js';
-import { signedLeb, unsignedLeb } from '../src/hash/wasm-writer.js';
+import type { HashAlgorithm } from '../src/hash/hasher.js';
+import { wasmHasher } from '../src/hash/wasm-hasher.js';
 
-const reference = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+const reference = (bytes: Uint8Array, algorithm: HashAlgorithm = 'sha256') => createHash(algorithm).update(bytes).digest('hex');
 
-async function digest(pieces: Uint8Array[]): Promise<string> {
-  const h = await createSha256Wasm();
+async function digest(pieces: Uint8Array[], algorithm: HashAlgorithm = 'sha256'): Promise<string> {
+  const h = await wasmHasher(algorithm);
   for (const p of pieces) h.update(p);
   return h.digestHex();
 }
@@ -29,8 +29,8 @@ function split(bytes: Uint8Array, cuts: number[]): Uint8Array[] {
   return out;
 }
 
-describe('SHA-256 in WebAssembly', () => {
-  it('gives the FIPS 180-4 example digests', async () => {
+describe("the browser's hashers (wasmHasher)", () => {
+  it('gives the FIPS 180-4 example SHA-256 digests', async () => {
     const text = (s: string) => new TextEncoder().encode(s);
     expect(await digest([])).toBe('e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
     expect(await digest([text('abc')])).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
@@ -43,9 +43,14 @@ describe('SHA-256 in WebAssembly', () => {
     );
   });
 
-  it('pads every length around the block and length-field boundaries correctly (0..300 bytes)', async () => {
+  it('pads every length around the block and length-field boundaries correctly (0..300 bytes, SHA-256 and MD5)', async () => {
     const bytes = Uint8Array.from({ length: 300 }, (_, i) => (i * 151 + 7) & 0xff);
-    for (let n = 0; n <= 300; n++) expect(await digest([bytes.subarray(0, n)]), `length ${n}`).toBe(reference(bytes.subarray(0, n)));
+    for (const algorithm of ['sha256', 'md5'] as const) {
+      for (let n = 0; n <= 300; n++) {
+        const piece = bytes.subarray(0, n);
+        expect(await digest([piece], algorithm), `${algorithm}, length ${n}`).toBe(reference(piece, algorithm));
+      }
+    }
   });
 
   it('gives the same digest however the input is split into updates', async () => {
@@ -59,7 +64,7 @@ describe('SHA-256 in WebAssembly', () => {
 
   it('writes the bit length past 2^32 bits (inputs over 512 MiB) into both length words', async () => {
     const chunk = Uint8Array.from({ length: 4 << 20 }, (_, i) => (i * 31) & 0xff);
-    const h = await createSha256Wasm();
+    const h = await wasmHasher('sha256');
     const node = createHash('sha256');
     // 129 × 4 MiB + 3 bytes: 2^29 bytes is exactly 2^32 bits.
     for (let i = 0; i < 129; i++) {
@@ -71,18 +76,21 @@ describe('SHA-256 in WebAssembly', () => {
     expect(h.digestHex()).toBe(node.digest('hex'));
   });
 
-  it('refuses to be used after its digest is taken', async () => {
-    const h = await createSha256Wasm();
-    h.digestHex();
-    expect(() => h.update(new Uint8Array(1))).toThrow(expect.objectContaining({ code: 'HASHER_FINISHED' }));
-    expect(() => h.digestHex()).toThrow(expect.objectContaining({ code: 'HASHER_FINISHED' }));
+  it('refuses to be used after its digest is taken (HASHER_FINISHED), SHA-256 and MD5 alike', async () => {
+    for (const algorithm of ['sha256', 'md5'] as const) {
+      const h = await wasmHasher(algorithm);
+      h.digestHex();
+      expect(() => h.update(new Uint8Array(1)), algorithm).toThrow(expect.objectContaining({ code: 'HASHER_FINISHED' }));
+      expect(() => h.digestHex(), algorithm).toThrow(expect.objectContaining({ code: 'HASHER_FINISHED' }));
+    }
   });
 
-  it('writes LEB128 as the wasm format wants, signed constants included', () => {
-    expect(unsignedLeb(624485)).toEqual([0xe5, 0x8e, 0x26]);
-    expect(signedLeb(-123456)).toEqual([0xc0, 0xbb, 0x78]);
-    expect(signedLeb(0x428a2f98)).toEqual([0x98, 0xdf, 0xa8, 0x94, 0x04]);
-    expect(signedLeb(0xc67178f2)).toEqual([0xf2, 0xf1, 0xc5, 0xb3, 0x7c]);
-    expect(signedLeb(64)).toEqual([0xc0, 0x00]);
+  it('keeps two hashers apart: each digest is of its own bytes alone', async () => {
+    const [a, b] = [await wasmHasher('sha256'), await wasmHasher('sha256')];
+    const [x, y] = [new Uint8Array(100_000).fill(1), new Uint8Array(70_000).fill(2)];
+    a.update(x.subarray(0, 33));
+    b.update(y);
+    a.update(x.subarray(33));
+    expect([a.digestHex(), b.digestHex()]).toEqual([reference(x), reference(y)]);
   });
 });

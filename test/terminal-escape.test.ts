@@ -1,13 +1,17 @@
 /**
  * What reaches a terminal is escaped: every text-mode command run on an artifact whose every
  * string carries ESC[2J, an OSC title, BEL, CR/LF, a C1 CSI and U+202E writes none of them raw;
- * `--json` keeps the exact strings (JSON.stringify escapes C0; C1 and bidi stay verbatim).
+ * JSON (`--json`, describe's descriptor, errors) keeps the exact strings with every one of them
+ * written as a JSON escape (JSON.stringify escapes C0; C1, DEL, bidi and U+2028/2029 we escape).
  */
 import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { printable, printableJson } from '../src/safety/printable.js';
+import { jsonPieces } from '../src/cli/render/json-text.js';
 import { EVIL, RAW_UNSAFE, escapesArtifact, soundTar } from './helpers/hostile-corpus.js';
+import { file as fileMember } from './helpers/hostile-tar.js';
 import { runCli, type CliResult } from './helpers/cli.js';
 import { runCliAsync } from './helpers/run-cli-async.js';
 import { tempDir } from './helpers/paths.js';
@@ -48,6 +52,41 @@ describe('printable', () => {
   });
 });
 
+describe('jsonPieces', () => {
+  it('writes any JSON value as JSON.stringify(value, null, 2) does, with raw C1/DEL/bidi/separators escaped, parsing back exact', () => {
+    const unsafe = fc.constantFrom(
+      '\u007f',
+      '\u0085',
+      '\u009b',
+      '\u061c',
+      '\u200e',
+      '\u2028',
+      '\u2029',
+      '\u202e',
+      '\u2066',
+      '\u2069',
+      'a',
+      '\n',
+      '"',
+    );
+    const text = fc.array(unsafe, { maxLength: 8 }).map((c) => c.join(''));
+    const value = fc.letrec((tie) => ({
+      json: fc.oneof(text, fc.double({ noNaN: true, noDefaultInfinity: true }), fc.boolean(), fc.constant(null), tie('arr'), tie('obj')),
+      arr: fc.array(tie('json'), { maxLength: 4 }),
+      obj: fc.dictionary(text, tie('json'), { maxKeys: 4 }),
+    })).json;
+    fc.assert(
+      fc.property(value, (v) => {
+        const out = [...jsonPieces(v)].join('');
+        expect(out).toBe(printableJson(JSON.stringify(v, null, 2)));
+        expect(RAW_UNSAFE.exec(out)).toBeNull();
+        expect(JSON.parse(out)).toEqual(JSON.parse(JSON.stringify(v)));
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
 describe('every text command on an artifact full of terminal escapes', () => {
   const reads: string[][] = [
     ['inspect'],
@@ -64,8 +103,7 @@ describe('every text command on an artifact full of terminal escapes', () => {
       const args = rest[0] === '_' ? [command!, artifact, ...rest.slice(1)] : [command!, ...rest, artifact];
       const r = runCli(args);
       expect(r.stderr).not.toContain('(INTERNAL)');
-      // describe's stdout is the descriptor: JSON for programs, exact like --json.
-      expectNoRawControl(command === 'describe' ? { ...r, stdout: '' } : r, argv.join(' '));
+      expectNoRawControl(r, argv.join(' '));
     });
   }
 
@@ -132,17 +170,60 @@ describe('every text command on an artifact full of terminal escapes', () => {
   });
 });
 
-describe('--json stays exact JSON', () => {
-  it('inspect --json and validate --json carry every string verbatim (C1 and bidi unescaped, C0 as JSON escapes)', () => {
+describe('--json stays exact JSON, with nothing raw for a terminal', () => {
+  /** Every character JSON.stringify leaves raw that a terminal acts on, one per member name. */
+  const RAW_IN_JSON = [
+    '\u007f',
+    '\u0085',
+    '\u009b',
+    '\u061c',
+    '\u200e',
+    '\u200f',
+    '\u2028',
+    '\u2029',
+    '\u202a',
+    '\u202e',
+    '\u2066',
+    '\u2069',
+  ];
+
+  it('inspect --json and validate --json carry every string exactly, C1 and bidi written as \\uXXXX', () => {
     const inspect = runCli(['inspect', artifact, '--json']);
     expect(inspect.code).toBe(0);
+    expectNoRawControl(inspect, 'inspect --json');
     const doc = JSON.parse(inspect.stdout) as { manifest: { name: string }; members: Array<{ name: string }> };
     expect(doc.manifest.name).toBe(EVIL);
     expect(doc.members.map((m) => m.name)).toContain(EVIL);
-    expect(inspect.stdout).toContain('\u009b31m\u202egnp.exe');
-    expect(inspect.stdout).not.toContain('\u001b');
+    expect(inspect.stdout).toContain('\\u009b31m\\u202egnp.exe');
     const validate = runCli(['validate', artifact, '--json']);
+    expectNoRawControl(validate, 'validate --json');
     const report = JSON.parse(validate.stdout) as { diagnostics: Array<{ member: string | null }> };
     expect(report.diagnostics.some((d) => d.member === `../${EVIL}`)).toBe(true);
+  });
+
+  it('describe on member names holding C1, DEL, bidi and separators: no raw character, and the names parse back exact', () => {
+    const names = RAW_IN_JSON.map((c, i) => `meta_artifacts/n${i}${c}x.txt`);
+    const file = join(dir, 'raw-in-json.fnnx');
+    writeFileSync(file, soundTar(names.map((n) => fileMember(n, 'x'))));
+    const r = runCli(['describe', file]);
+    expect(r.code, r.stderr).toBe(0);
+    expectNoRawControl(r, 'describe');
+    for (const c of RAW_IN_JSON) expect(r.stdout).toContain(`\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}x.txt`);
+    const index = (JSON.parse(r.stdout) as { file_index: Record<string, unknown> }).file_index;
+    for (const n of names) expect(Object.keys(index)).toContain(n);
+    const json = runCli(['inspect', file, '--json']);
+    expectNoRawControl(json, 'inspect --json');
+    expect((JSON.parse(json.stdout) as { members: Array<{ name: string }> }).members.map((m) => m.name)).toEqual(
+      expect.arrayContaining(names),
+    );
+  });
+
+  it('an error as --json escapes the names it quotes, and parses back to them', () => {
+    const missing = join(dir, `${EVIL}\u2028\u0085.fnnx`);
+    const r = runCli(['inspect', missing, '--json']);
+    expect(r.code).toBe(2);
+    expectNoRawControl(r, 'inspect --json of a missing file');
+    const { error } = JSON.parse(r.stdout) as { error: { code: string; member: string | null; message: string } };
+    expect(`${error.member} ${error.message}`).toContain(missing);
   });
 });

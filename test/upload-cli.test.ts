@@ -30,11 +30,14 @@ function files(size: number, details: unknown) {
 }
 
 describe('fnnx-kit upload', { timeout: 60_000 }, () => {
-  it('--help shows examples of both steps', async () => {
+  it('--help shows examples of both steps, and where the details format is written down', async () => {
     const r = await runCliAsync(['upload', '--help']);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('Examples:');
     expect(r.stdout).toContain('fnnx-kit upload --initiate');
+    expect(r.stdout).toContain('--initiate <url|details.json>');
+    expect(r.stdout).toContain('README.md, "Upload details"');
+    expect(r.stdout).toMatch(/--speed-time <seconds>/);
   });
 
   it('--initiate prints the upload id; --details with the parts then uploads, --json prints the result', async () => {

@@ -26,6 +26,13 @@ describe('validate: ONNX_v1 declarations against the model file', () => {
     ]);
   });
 
+  it('ONNX_INT_OUT_OF_RANGE, not a rounded mismatch, for an ir_version or a dimension past 2^53', async () => {
+    expect(await codes(withModel({ irVersion: 2n ** 53n + 1n }))).toEqual([`ONNX_INT_OUT_OF_RANGE ${MODEL}`]);
+    expect(await codes(withModel({ inputs: [{ name: 'x', elemType: FLOAT, shape: ['batch', -(2n ** 60n)] }] }))).toEqual([
+      `ONNX_INT_OUT_OF_RANGE ${MODEL}`,
+    ]);
+  });
+
   it('ONNX_ATTRIBUTES_SCHEMA for attributes without onnx_ir_version', async () => {
     const r = await codes(withModel({}, { attributes: { opsets: [{ domain: 'ai.onnx', version: 17 }], has_external_data: false } }));
     expect(r).toEqual(['ONNX_ATTRIBUTES_SCHEMA ops.json /0/attributes/onnx_ir_version']);

@@ -1,6 +1,6 @@
 /**
- * The browser's readNewestCard is the Node one's action under the same name: the same card (the
- * newest, by the one newestCard rule), the same result shape, the same codes.
+ * readNewestCard is one function on both entries: over a Blob (the browser's way in) it reads the
+ * same card (the newest, by the one newestCard rule) as over a file, with the same result and codes.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,11 +8,13 @@ import { describe, expect, it } from 'vitest';
 import { cardAppendMembers } from '../src/append/card.js';
 import { newHexId } from '../src/append/ids.js';
 import { appendToArtifact } from '../src/node/append-file.js';
-import { buildCardZip, readNewestCard as readNewestCardNode } from '../src/node/card-zip.js';
+import { buildCardZip } from '../src/node/card-zip.js';
+import * as nodeEntry from '../src/index.js';
+import * as webEntry from '../src/web/index.js';
 import { openStore } from '../src/node/open.js';
 import { packToFile } from '../src/node/pack.js';
 import { openBlob } from '../src/web/open.js';
-import { readNewestCard as readNewestCardWeb } from '../src/web/model-card.js';
+import { readNewestCard } from '../src/artifact/model-card.js';
 import { minimalManifest } from './helpers/build-fixtures.js';
 import { tempDir } from './helpers/paths.js';
 
@@ -30,11 +32,17 @@ async function artifactWithCards(htmls: string[]): Promise<string> {
 }
 
 describe('readNewestCard in the browser', () => {
-  it('reads the newest card, as the Node readNewestCard does', async () => {
+  it('is the same function on both entries', () => {
+    expect(webEntry.readNewestCard).toBe(nodeEntry.readNewestCard);
+    expect(webEntry.streamNewestCard).toBe(nodeEntry.streamNewestCard);
+    expect(webEntry.ZipReader).toBe(nodeEntry.ZipReader);
+  });
+
+  it('reads the newest card over a Blob as over the file', async () => {
     const path = await artifactWithCards(['<h1>first</h1>', '<h1>second</h1>']);
-    const web = await readNewestCardWeb(openBlob(new Blob([readFileSync(path)])));
+    const web = await readNewestCard(openBlob(new Blob([readFileSync(path)])));
     const store = await openStore(path);
-    const node = await readNewestCardNode(store);
+    const node = await readNewestCard(store);
     await store.close();
     expect(new TextDecoder().decode(web.html)).toBe('<h1>second</h1>');
     expect(web.member).toBe(node.member);
@@ -43,7 +51,7 @@ describe('readNewestCard in the browser', () => {
 
   it('refuses an artifact without a card with NO_MODEL_CARD, as Node does', async () => {
     const path = await artifactWithCards([]);
-    await expect(readNewestCardWeb(openBlob(new Blob([readFileSync(path)])))).rejects.toMatchObject({
+    await expect(readNewestCard(openBlob(new Blob([readFileSync(path)])))).rejects.toMatchObject({
       code: 'NO_MODEL_CARD',
       kind: 'artifact',
     });

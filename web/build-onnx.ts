@@ -4,19 +4,24 @@
  * `fnnx-kit new` + `pack` would write. Other picked files are the models' external data, found by
  * the name the model gives them.
  */
-import { BlobSource, buildArtifact, newFromOnnx, wasmHasher, type OnnxModelFile } from '../src/web/index.js';
+import { BlobSource, buildArtifact, newFromOnnx, wasmHasher, type NewOnnxOptions, type OnnxModelFile } from '../src/web/index.js';
 
 const MODEL = /\.onnx$/i;
 
-/** The models in the order the picker lists them (a chain runs in that order), and the artifact's name. */
-export function modelsOf(files: File[]): { models: File[]; fileName: string } {
+/**
+ * The models in the order the picker lists them (a chain runs in that order), and the artifact's
+ * file name: the model's name when one is given (made safe for a file name), else the first model's.
+ */
+export function modelsOf(files: File[], name?: string): { models: File[]; fileName: string } {
   const models = files.filter((f) => MODEL.test(f.name));
   const first = models[0]?.name.replace(MODEL, '') || 'model';
-  return { models, fileName: `${first}.fnnx` };
+  const base = name?.trim().replace(/[^\w.-]+/g, '_') || first;
+  return { models, fileName: `${base}.fnnx` };
 }
 
-export async function buildFromOnnx(files: File[], signal: AbortSignal): Promise<File> {
-  const { models, fileName } = modelsOf(files);
+/** `options` are the manifest's name, version and producer, as `fnnx-kit new` takes them. */
+export async function buildFromOnnx(files: File[], options: NewOnnxOptions, signal: AbortSignal): Promise<File> {
+  const { models, fileName } = modelsOf(files, options.name);
   const beside = new Map(files.filter((f) => !MODEL.test(f.name)).map((f) => [f.name, f]));
   const inputs: OnnxModelFile[] = models.map((m) => ({
     name: m.name,
@@ -26,7 +31,7 @@ export async function buildFromOnnx(files: File[], signal: AbortSignal): Promise
       return data && new BlobSource(data);
     },
   }));
-  const artifact = await newFromOnnx(inputs, { signal });
+  const artifact = await newFromOnnx(inputs, { ...options, signal });
   const out = new BlobCollector();
   await buildArtifact(
     artifact,

@@ -67,6 +67,15 @@ export function formatBytes(n: number): string {
   return u === 0 ? `${n} B` : `${v.toFixed(v < 10 ? 2 : 1)} ${UNITS[u]}`;
 }
 
+/**
+ * "12.5 MiB/s", in the unit that fits; nothing before a second has passed, as the CLI's progress
+ * does: over less, the rate is mostly start-up (a worker, a first read), and a small file's
+ * "0 MiB/s" says nothing.
+ */
+export function formatRate(bytes: number, seconds: number): string {
+  return seconds < 1 ? '' : `${formatBytes(Math.round(bytes / seconds))}/s`;
+}
+
 export function bytes(n: number): HTMLElement {
   return h('span', { title: `${n.toLocaleString('en')} bytes`, 'data-bytes': String(n) }, formatBytes(n));
 }

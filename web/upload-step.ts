@@ -3,14 +3,22 @@
  * and the descriptor just computed; the file goes up in parts straight from disk, and is only
  * completed when its SHA-256 is the descriptor's. An interrupted upload resumes within the page.
  */
-import { initiateMultipartUpload, parseUploadDetails, uploadBlob, type Descriptor, type UploadState } from '../src/web/index.js';
+import {
+  initiateMultipartUpload,
+  parseUploadDetails,
+  uploadBlob,
+  UsageError,
+  type Descriptor,
+  type UploadState,
+} from '../src/web/index.js';
+import { formatRate } from './dom.js';
 
 export interface UploadStepDeps {
   file: () => File | undefined;
   descriptor: () => Descriptor | undefined;
   begin: (message: string) => AbortSignal;
   done: (message: string, state: string) => void;
-  showError: (e: unknown) => void;
+  showError: (e: unknown, signal: AbortSignal) => void;
 }
 
 export function setupUploadStep(deps: UploadStepDeps): { reset(): void } {
@@ -20,28 +28,50 @@ export function setupUploadStep(deps: UploadStepDeps): { reset(): void } {
   const bar = $<HTMLProgressElement>('upload-progress');
   const rate = $<HTMLSpanElement>('upload-rate');
   const result = $<HTMLParagraphElement>('upload-result');
+  const why = $<HTMLSpanElement>('upload-why');
   /** The last state the upload reported, kept for a retry of the same details on the same file. */
   let state: UploadState | undefined;
+  let running = false;
+
+  /** The button is enabled once it has all it needs; until then the line beside it says what it waits for. */
+  function refresh(): void {
+    const waitingFor = running
+      ? ''
+      : !deps.file()
+        ? 'Open a local file: only a file from this computer can be uploaded.'
+        : !deps.descriptor()
+          ? 'Compute the upload descriptor first: the upload is checked against it.'
+          : !detailsBox.value.trim()
+            ? 'Paste the upload details first.'
+            : '';
+    button.disabled = running || waitingFor !== '';
+    why.textContent = waitingFor;
+  }
+  detailsBox.addEventListener('input', refresh);
 
   button.addEventListener('click', () => {
     const file = deps.file();
     const descriptor = deps.descriptor();
     if (!file || !descriptor) return;
     const signal = deps.begin(`Uploading ${file.name}…`);
-    button.disabled = true;
+    running = true;
+    refresh();
     result.textContent = '';
     const t0 = performance.now();
     run(file, descriptor, signal, (sent, total) => {
       bar.value = total ? sent / total : 1;
-      const s = Math.max((performance.now() - t0) / 1000, 1e-3);
-      rate.textContent = `${Math.round((100 * sent) / (total || 1))}% · ${(sent / 1048576 / s).toFixed(0)} MiB/s`;
+      const speed = formatRate(sent, (performance.now() - t0) / 1000);
+      rate.textContent = `${Math.round((100 * sent) / (total || 1))}%${speed ? ` · ${speed}` : ''}`;
     })
       .then((message) => {
         result.textContent = message;
         deps.done(message, 'uploaded');
       })
-      .catch(deps.showError)
-      .finally(() => (button.disabled = false));
+      .catch((e: unknown) => deps.showError(e, signal))
+      .finally(() => {
+        running = false;
+        refresh();
+      });
   });
 
   async function run(
@@ -50,7 +80,14 @@ export function setupUploadStep(deps: UploadStepDeps): { reset(): void } {
     signal: AbortSignal,
     onProgress: (sent: number, total: number) => void,
   ): Promise<string> {
-    const doc = JSON.parse(detailsBox.value) as unknown;
+    let doc: unknown;
+    try {
+      doc = JSON.parse(detailsBox.value);
+    } catch (e) {
+      throw new UsageError('UPLOAD_DETAILS_INVALID', `the upload details are not JSON: ${(e as Error).message}`, {
+        hint: 'paste the JSON the registry answered, whole',
+      });
+    }
     const details = parseUploadDetails(doc);
     if (details.shape === 's3-initiate') {
       const uploadId = await initiateMultipartUpload(details.url, { signal });
@@ -74,7 +111,7 @@ export function setupUploadStep(deps: UploadStepDeps): { reset(): void } {
       bar.value = 0;
       rate.textContent = '';
       result.textContent = '';
-      button.disabled = !deps.descriptor();
+      refresh();
     },
   };
 }

@@ -1,7 +1,7 @@
 /** Renders what the reader found into the page's panels: one function per view. */
-import type { ArtifactContents, Descriptor, Json, MemberInfo, ValidationReport } from '../src/web/index.js';
+import type { ArtifactContents, Descriptor, Diagnostic, DiffReport, Json, MemberInfo, ValidationReport } from '../src/web/index.js';
 import { printableJson } from '../src/web/index.js';
-import { bytes, code, empty, facts, h, preformatted, table, type Child } from './dom.js';
+import { bytes, code, empty, facts, formatRate, h, preformatted, table, type Child } from './dom.js';
 
 type JsonObject = { [key: string]: Json };
 
@@ -181,7 +181,7 @@ export function descriptorView(d: Descriptor, seconds: number): Node[] {
   const json = JSON.stringify(d, null, 2).replace(/\[\s+(\d+),\s+(\d+)\s+\]/g, '[$1, $2]');
   const download = h('a', { download: `${d.file_name}.descriptor.json`, class: 'button' }, 'Download JSON');
   download.href = URL.createObjectURL(new Blob([json], { type: 'application/json' }));
-  const rate = d.size / 1048576 / Math.max(seconds, 1e-6);
+  const rate = formatRate(d.size, seconds);
   return [
     facts(
       [
@@ -194,7 +194,7 @@ export function descriptorView(d: Descriptor, seconds: number): Node[] {
           h(
             'span',
             { 'data-testid': 'hash-seconds', 'data-seconds': String(seconds) },
-            `${seconds.toFixed(2)} s (${rate.toFixed(0)} MiB/s)`,
+            `${seconds.toFixed(2)} s${rate ? ` (${rate})` : ''}`,
           ),
         ],
       ],
@@ -208,15 +208,6 @@ export function descriptorView(d: Descriptor, seconds: number): Node[] {
 export function validationView(r: ValidationReport, uploadRules: boolean): Node[] {
   const { error, warning, info } = r.counts;
   const verdict = `${r.valid ? 'Sound' : 'Broken'}: ${error} error${error === 1 ? '' : 's'}, ${warning} warning${warning === 1 ? '' : 's'}, ${info} note${info === 1 ? '' : 's'}`;
-  const order = { error: 0, warning: 1, info: 2 };
-  const sorted = [...r.diagnostics].sort((a, b) => order[a.severity] - order[b.severity] || (a.member ?? '').localeCompare(b.member ?? ''));
-  const rows = sorted.map((d) => [
-    h('span', { class: `sev-${d.severity}` }, d.severity),
-    code(d.code),
-    d.member ?? '(artifact)',
-    d.pointer ? code(d.pointer) : '—',
-    d.message,
-  ]);
   return [
     h('p', { class: `verdict ${r.valid ? 'ok' : 'bad'}`, 'data-testid': 'validation-verdict' }, verdict),
     h(
@@ -224,8 +215,53 @@ export function validationView(r: ValidationReport, uploadRules: boolean): Node[
       { class: 'muted' },
       `Every rule of the format${r.strict ? ', strict (warnings count as errors)' : ''}${uploadRules ? ', plus the registry’s upload rules' : ''}; ONNX models checked by range against their declarations.`,
     ),
-    rows.length
-      ? table('Diagnostics', ['Severity', 'Code', 'Member', 'Pointer', 'Message'], rows, 'validation-table')
-      : empty('No findings.'),
+    findingsTable(r.diagnostics, 'validation-table'),
   ];
+}
+
+/** The Run step's findings (`validate --run`'s): a verdict by errors, then the table. */
+export function runView(found: readonly Diagnostic[]): Node[] {
+  const errors = found.filter((d) => d.severity === 'error').length;
+  const verdict = errors ? `Runs badly: ${errors} error${errors === 1 ? '' : 's'}` : 'Runs: every ONNX op loaded and the pipeline ran';
+  return [h('p', { class: `verdict ${errors ? 'bad' : 'ok'}`, 'data-testid': 'run-verdict' }, verdict), findingsTable(found, 'run-table')];
+}
+
+function findingsTable(found: readonly Diagnostic[], testid: string): Node {
+  const order = { error: 0, warning: 1, info: 2 };
+  const sorted = [...found].sort((a, b) => order[a.severity] - order[b.severity] || (a.member ?? '').localeCompare(b.member ?? ''));
+  const rows = sorted.map((d) => [
+    h('span', { class: `sev-${d.severity}` }, d.severity),
+    code(d.code),
+    d.member ?? '(artifact)',
+    d.pointer ? code(d.pointer) : '—',
+    d.message,
+  ]);
+  return rows.length ? table('Diagnostics', ['Severity', 'Code', 'Member', 'Pointer', 'Message'], rows, testid) : empty('No findings.');
+}
+
+/** Rows the compare table shows; a diff of two huge artifacts lists its first changes and a count. */
+const COMPARE_ROWS_MAX = 1000;
+
+/** A diff report: the counts, then each change with its before and after side by side. */
+export function compareView(r: DiffReport): Node[] {
+  const value = (v: Json) => (v === null ? '—' : code(text(v)));
+  const rows = r.changes
+    .slice(0, COMPARE_ROWS_MAX)
+    .map((c) => [h('span', { class: `kind-${c.kind}` }, c.kind), code(c.rule), code(c.path), value(c.before), value(c.after)]);
+  return [
+    facts(
+      [
+        ['Before', r.old],
+        ['After', r.new],
+        ['Breaking', r.counts.breaking],
+        ['Compatible', r.counts.compatible],
+        ['Info', r.counts.info],
+      ],
+      'compare-summary',
+    ),
+    r.changes.length
+      ? table('Changes', ['Kind', 'Rule', 'Path', 'Before', 'After'], rows, 'compare-table')
+      : empty('No changes: the two artifacts declare the same things and hold members of the same names and sizes.'),
+    r.changes.length > COMPARE_ROWS_MAX ? empty(`… and ${r.changes.length - COMPARE_ROWS_MAX} more changes.`) : null,
+  ].filter((n) => n !== null);
 }

@@ -1,11 +1,9 @@
 /** Model cards as the registry lays them out: meta_artifacts/<id>/model_card.zip plus a sidecar entry. */
 import type { Json } from '../artifact/json-member.js';
-import type { MemberInput } from '../build/member-input.js';
+import type { MemberBody, MemberInput } from '../build/member-input.js';
 import { entryIdFor } from './ids.js';
 import { metaAppendMembers } from './meta.js';
-import { MODEL_CARD_FILE, MODEL_CARD_TAG } from './card-find.js';
-
-export { MODEL_CARD_FILE, MODEL_CARD_TAG, newestCard } from './card-find.js';
+import { MODEL_CARD_FILE, MODEL_CARD_TAG } from '../artifact/model-card.js';
 
 export interface Producer {
   name: string;
@@ -13,7 +11,7 @@ export interface Producer {
 }
 
 /** The sidecar entry (conforming shape) and the zip at the path the registry's pages open. */
-export function cardAppendMembers(zip: Uint8Array, hex: string, producer: Producer): MemberInput[] {
+export function cardAppendMembers(zip: MemberBody, hex: string, producer: Producer): MemberInput[] {
   const entry: { [key: string]: Json } = {
     id: entryIdFor(MODEL_CARD_TAG, hex),
     producer: producer.name,

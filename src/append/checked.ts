@@ -4,6 +4,7 @@
  */
 import type { AppendPlanner } from '../node/append-file.js';
 import type { Diagnostic } from '../validate/diagnostics.js';
+import type { ValidateOptions } from '../validate/validate.js';
 import { refuseInvalidResult } from '../validate/would-be.js';
 
 /** What the user gave that a refused append came from, e.g. `--entry report.json`. */
@@ -14,7 +15,13 @@ export interface AppendInput {
   as: string;
 }
 
-export function checkedPlanner(plan: AppendPlanner, label: string, input: AppendInput): AppendPlanner {
+/** `limits`: the reading limits the result is validated under (a card built under raised zip limits is checked under them). */
+export function checkedPlanner(
+  plan: AppendPlanner,
+  label: string,
+  input: AppendInput,
+  options: { limits?: ValidateOptions['limits'] } = {},
+): AppendPlanner {
   return async (store, contents) => {
     const planned = await plan(store, contents);
     const mine = new Set(planned.map((m) => m.name));
@@ -23,7 +30,7 @@ export function checkedPlanner(plan: AppendPlanner, label: string, input: Append
       place: d.member !== null && mine.has(d.member) ? input.file : label,
       fix: `fix ${input.as} ${input.file} and run again; ${label} is unchanged (\`fnnx-kit validate\` explains each rule)`,
     });
-    await refuseInvalidResult({ base: store, planned, label, refuse: 'strict', blame });
+    await refuseInvalidResult({ base: store, planned, label, refuse: 'strict', blame, limits: options.limits });
     return planned;
   };
 }

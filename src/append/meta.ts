@@ -1,6 +1,7 @@
 /** append-meta: a sidecar with new metadata entries, and their attachments under meta_artifacts/<id>/. */
 import { isObject, type Json } from '../artifact/json-member.js';
-import { entryProblems } from '../artifact/metadata.js';
+import { classifyEntry, entryProblems, type ReadMetaEntry } from '../artifact/metadata.js';
+import { ignoredMetrics } from '../artifact/metrics.js';
 import { jsonBytes } from '../build/builder.js';
 import type { MemberBody, MemberInput } from '../build/member-input.js';
 import { checkWritableName } from '../build/tar-writer.js';
@@ -43,4 +44,22 @@ export function metaAppendMembers(entries: Array<{ [key: string]: Json }>, attac
     members.push({ name, body: a.body });
   }
   return members;
+}
+
+/**
+ * Appending a metrics entry when one is already there changes nothing a reader shows (the registry's
+ * client, inspect and describe take the first), so it is refused before writing unless `force`.
+ */
+export function refuseIgnoredMetrics(existing: readonly ReadMetaEntry[], entries: Array<{ [key: string]: Json }>, sidecar: string): void {
+  const added = entries.map((e, i) => classifyEntry(e, sidecar, i));
+  const ignored = ignoredMetrics([...existing, ...added]).find((x) => x.ignored.member === sidecar);
+  if (!ignored) return;
+  const { by, tag } = ignored;
+  throw new UsageError(
+    'META_ENTRY_IGNORED',
+    `entry "${String(ignored.ignored.entry.id)}" would be ignored: readers (the registry, inspect, describe) show the metrics of the first entry tagged ${tag}, "${String(by.entry.id)}" in ${by.member}`,
+    {
+      hint: `to change the metrics shown, edit that entry in meta.json and pack again; --force appends this entry anyway (kept, never shown)`,
+    },
+  );
 }

@@ -1,6 +1,6 @@
 /** patch-manifest: an RFC 6902 patch (add/replace only) appended as a manifest-<hex>.patch.json. */
-import { asParsedJson, type Json } from '../artifact/json-member.js';
-import { applyPatch, checkPatch } from '../artifact/patches.js';
+import { asParsedJson, DEFAULT_JSON_LIMITS, type Json } from '../artifact/json-member.js';
+import { checkPatch, checkPatchCount, PatchedDocument } from '../artifact/patches.js';
 import type { ArtifactContents } from '../artifact/reader.js';
 import { byteOrder } from '../artifact/root-files.js';
 import { jsonBytes } from '../build/builder.js';
@@ -20,17 +20,18 @@ export async function patchAppendMembers(
   contents: ArtifactContents,
   patchDoc: Json,
   hex: string,
-  options: { source?: string } = {},
+  options: { source?: string; maxManifestPatches?: number } = {},
 ): Promise<{ members: MemberInput[]; manifest: { [key: string]: Json } }> {
   const name = patchName(hex);
   // Errors about the new patch name what the user gave (their file), not a sidecar never written.
   const label = options.source ?? name;
   const ops = checkPatch(patchDoc, label);
   const order = [...contents.patches, name].sort(byteOrder);
-  let manifest: Json = asParsedJson(contents.storedManifest);
+  // Refused before writing: an artifact this append took past the limit would be refused by every reader.
+  checkPatchCount(order.length, options.maxManifestPatches ?? DEFAULT_JSON_LIMITS.maxManifestPatches, label);
+  const manifest = new PatchedDocument(asParsedJson(contents.storedManifest));
   for (const p of order) {
-    const patch = p === name ? ops : checkPatch((await readJsonMember(store, p)) ?? null, p);
-    manifest = applyPatch(manifest, patch, p === name ? label : p);
+    manifest.apply(p === name ? ops : checkPatch((await readJsonMember(store, p)) ?? null, p), p === name ? label : p);
   }
-  return { members: [{ name, body: jsonBytes(ops as unknown as Json) }], manifest: manifest as { [key: string]: Json } };
+  return { members: [{ name, body: jsonBytes(ops as unknown as Json) }], manifest: manifest.root as { [key: string]: Json } };
 }

@@ -21,6 +21,8 @@ export interface JsonLimits {
    * sidecars of 999,999 `{}` each pass every per-member bound, and each parsed entry is kept.
    */
   maxJsonValuesTotal: number;
+  /** Most manifest patches one reading applies (each append adds one; their count is the archive's choice). */
+  maxManifestPatches: number;
 }
 
 export const DEFAULT_JSON_LIMITS: JsonLimits = {
@@ -31,6 +33,9 @@ export const DEFAULT_JSON_LIMITS: JsonLimits = {
   // Measured: 499,000 empty metadata entries cost inspect ~300 MiB before this bound; one million
   // values across the artifact keeps every command under 512 MiB.
   maxJsonValuesTotal: 1_000_000,
+  // Applied in one pass, 20,000 patches cost validate about a second; 10,000 is far past any
+  // history of appends, and a bound on the members read, parsed and schema-checked for them.
+  maxManifestPatches: 10_000,
 };
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -120,11 +125,26 @@ function decodeJson(bytes: Uint8Array, member: string): string {
 }
 
 function parseText(text: string, member: string): Json {
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   try {
-    return JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text) as Json;
+    return JSON.parse(body) as Json;
   } catch (e) {
-    throw new ArtifactError('JSON_INVALID', `is not valid JSON: ${(e as Error).message}`, { member });
+    throw new ArtifactError('JSON_INVALID', `is not valid JSON: ${withLineColumn((e as Error).message, body)}`, { member });
   }
+}
+
+/**
+ * V8 names a character offset ("at position 18"; Node 22+ adds "(line 3 column 7)"): people and
+ * editors go by line and column, so every Node says "at line 3, column 7" alone.
+ */
+export function withLineColumn(message: string, text: string): string {
+  const found = / at position (\d+)(?: \(line \d+ column \d+\))?/.exec(message);
+  if (!found) return message;
+  const at = Math.min(Number(found[1]), text.length);
+  const lineStart = text.lastIndexOf('\n', at - 1) + 1;
+  let line = 1;
+  for (let i = text.indexOf('\n'); i !== -1 && i < at; i = text.indexOf('\n', i + 1)) line++;
+  return message.replace(found[0], ` at line ${line}, column ${at - lineStart + 1}`);
 }
 
 /**

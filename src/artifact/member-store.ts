@@ -9,6 +9,18 @@ export interface MemberInfo {
   dataOffset?: number;
 }
 
+/** A member's kind in words for a message: "is a FIFO", never "is a other". */
+export const KIND_WORDS: Record<MemberInfo['kind'], string> = {
+  file: 'a regular file',
+  directory: 'a directory',
+  symlink: 'a symbolic link',
+  hardlink: 'a hard link',
+  chardev: 'a character device',
+  blockdev: 'a block device',
+  fifo: 'a FIFO',
+  other: 'a special file',
+};
+
 /**
  * An artifact's members, whatever holds them: a tar behind a byte source, or a directory tree.
  * Only regular files can be read.

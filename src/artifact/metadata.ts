@@ -16,11 +16,14 @@ export interface ReadMetaEntry {
   member: string;
   index: number;
   /** `tags` of the registry SDK's legacy `{id, tags, payload}` shape stand in for producer_tags. */
-  tags: string[];
+  tags: readonly string[];
   conforms: boolean;
   /** True for the registry SDK's `{id, tags, payload}` shape. */
   legacy: boolean;
 }
+
+/** One frozen list for every entry without tags: a sidecar may hold half a million of them. */
+const NO_TAGS: readonly string[] = Object.freeze([]);
 
 const REQUIRED = ['id', 'producer', 'producer_version', 'producer_tags', 'payload'] as const;
 
@@ -44,6 +47,6 @@ export function classifyEntry(entry: { [key: string]: Json }, member: string, in
   const conforms = entryProblems(entry).length === 0;
   const legacy = !conforms && Object.hasOwn(entry, 'tags') && !Object.hasOwn(entry, 'producer') && !Object.hasOwn(entry, 'producer_tags');
   const rawTags = conforms ? entry.producer_tags : (entry.tags ?? entry.producer_tags);
-  const tags = Array.isArray(rawTags) ? rawTags.filter((t): t is string => typeof t === 'string') : [];
+  const tags = Array.isArray(rawTags) && rawTags.length > 0 ? rawTags.filter((t): t is string => typeof t === 'string') : NO_TAGS;
   return { entry, member, index, tags, conforms, legacy };
 }

@@ -9,8 +9,8 @@ import type { Manifest, Ops } from '../types/generated/index.js';
 import { DEFAULT_JSON_LIMITS, budgetedJsonReader, isObject, type Json, type JsonLimits } from './json-member.js';
 import type { MemberInfo, MemberStore } from './member-store.js';
 import { classifyEntry, entryProblems, type ReadMetaEntry } from './metadata.js';
-import { registryMetrics } from './metrics.js';
-import { applyPatch, checkPatch } from './patches.js';
+import { mayHoldMetrics, registryMetrics } from './metrics.js';
+import { applyPatches, checkPatch, checkPatchCount } from './patches.js';
 import {
   DTYPES,
   ENV,
@@ -57,6 +57,12 @@ export interface ArtifactContents {
 
 export interface ReadOptions {
   limits?: Partial<JsonLimits>;
+  /**
+   * Keep only the metadata entries the registry's metrics could come from (`metadata` then holds
+   * just those): describe needs the metrics alone, and holding every sidecar's parsed entries made
+   * four 63 MiB strings cost it 1.47 GiB.
+   */
+  metricsOnly?: boolean;
   signal?: AbortSignal;
 }
 
@@ -69,8 +75,9 @@ export async function readArtifact(store: MemberStore, options: ReadOptions = {}
   const fileIndex = await store.fileIndex(signal);
   const names = Object.keys(fileIndex).filter((n) => !n.includes('/'));
   const patches = names.filter((n) => MANIFEST_PATCH.test(n)).sort(byteOrder);
+  checkPatchCount(patches.length, limits.maxManifestPatches, patches.at(-1));
   const manifest = await effectiveManifest(storedManifest, patches, json);
-  const metadata = await effectiveMetadata(names, json, warnings);
+  const metadata = await effectiveMetadata(names, json, warnings, options.metricsOnly ?? false);
   const producerTags = Array.isArray(manifest.producer_tags) ? manifest.producer_tags.filter((t) => typeof t === 'string') : [];
   return {
     manifest: manifest as unknown as Manifest,
@@ -106,10 +113,9 @@ async function effectiveManifest(
   patches: string[],
   json: (name: string) => Promise<Json | undefined>,
 ): Promise<JsonObject> {
-  let manifest: Json = stored;
-  for (const name of patches) {
-    manifest = applyPatch(manifest, checkPatch((await json(name)) ?? null, name), name);
-  }
+  const checked = [];
+  for (const name of patches) checked.push({ member: name, ops: checkPatch((await json(name)) ?? null, name) });
+  const manifest = applyPatches(stored, checked);
   if (!isObject(manifest))
     throw new ArtifactError('PATCH_RESULT_INVALID', 'patches leave a manifest that is not an object', { member: patches.at(-1) });
   return manifest;
@@ -123,6 +129,7 @@ async function effectiveMetadata(
   rootNames: string[],
   json: (name: string) => Promise<Json | undefined>,
   warnings: Warnings,
+  metricsOnly: boolean,
 ): Promise<ReadMetaEntry[]> {
   const files = [META, ...rootNames.filter((n) => META_SIDECAR.test(n)).sort(byteOrder)];
   const out: ReadMetaEntry[] = [];
@@ -135,17 +142,17 @@ async function effectiveMetadata(
       if (!(e instanceof FnnxError) || e instanceof LimitError) throw e;
       const code = artifactCodeOf(e);
       if (!code) throw e;
-      warnings.push({ code, message: `skipped: ${e.message}`, member });
+      warnings.push(code, () => `skipped: ${e.message}`, member);
       continue;
     }
     if (doc === undefined) continue;
     if (!Array.isArray(doc)) {
-      warnings.push({ code: 'ROOT_FILE_TYPE', message: 'skipped: a metadata file must hold a JSON array', member });
+      warnings.push('ROOT_FILE_TYPE', () => 'skipped: a metadata file must hold a JSON array', member);
       continue;
     }
     doc.forEach((raw, i) => {
       const read = metaEntry(raw, member, i, warnings);
-      if (read) out.push(read);
+      if (read && (!metricsOnly || mayHoldMetrics(read))) out.push(read);
     });
   }
   return out;
@@ -153,18 +160,18 @@ async function effectiveMetadata(
 
 function metaEntry(raw: Json, member: string, i: number, warnings: Warnings): ReadMetaEntry | undefined {
   if (!isObject(raw)) {
-    warnings.push({ code: 'META_ENTRY_NOT_OBJECT', message: `entry ${i} is not an object; skipped`, member });
+    warnings.push('META_ENTRY_NOT_OBJECT', () => `entry ${i} is not an object; skipped`, member);
     return undefined;
   }
   const read = classifyEntry(raw, member, i);
   if (read.legacy) {
-    warnings.push({
-      code: 'META_ENTRY_LEGACY',
-      message: `entry ${i} (${String(raw.id)}) has the legacy {id, tags, payload} shape; kept, with its tags as producer_tags`,
+    warnings.push(
+      'META_ENTRY_LEGACY',
+      () => `entry ${i} (${String(raw.id)}) has the legacy {id, tags, payload} shape; kept, with its tags as producer_tags`,
       member,
-    });
+    );
   } else if (!read.conforms) {
-    warnings.push({ code: 'META_ENTRY_INCOMPLETE', message: `entry ${i}: ${entryProblems(raw).join(', ')}`, member });
+    warnings.push('META_ENTRY_INCOMPLETE', () => `entry ${i}: ${entryProblems(raw).join(', ')}`, member);
   }
   return read;
 }
@@ -177,10 +184,11 @@ class Warnings {
   private readonly kept: Warning[] = [];
   private readonly seen = new Map<WarningCode, number>();
 
-  push(w: Warning): void {
-    const n = (this.seen.get(w.code) ?? 0) + 1;
-    this.seen.set(w.code, n);
-    if (n <= WARNINGS_PER_CODE) this.kept.push(w);
+  /** The message is built only for a warning kept: past the cap, half a million of them would be garbage. */
+  push(code: WarningCode, message: () => string, member: string): void {
+    const n = (this.seen.get(code) ?? 0) + 1;
+    this.seen.set(code, n);
+    if (n <= WARNINGS_PER_CODE) this.kept.push({ code, message: message(), member });
   }
 
   list(): Warning[] {

@@ -5,6 +5,7 @@
  * (`__pycache__/`). `*` and `?` stay within one path segment; `**` crosses segments.
  */
 import { UsageError } from '../errors.js';
+import { UNWANTED_GLOBS } from '../safety/unwanted-files.js';
 
 export interface PathGlob {
   readonly pattern: string;
@@ -12,8 +13,11 @@ export interface PathGlob {
   matches(path: string, isDirectory: boolean): boolean;
 }
 
-/** What the reference FNNX builder leaves out of folders it copies: Python's byte-code caches. */
-export const DEFAULT_PACK_EXCLUDES: readonly string[] = ['__pycache__/', '*.pyc'];
+/**
+ * What pack leaves out unless told not to: Python's byte-code caches (as the reference FNNX builder
+ * does) and what version control, operating systems and editors leave in folders.
+ */
+export const DEFAULT_PACK_EXCLUDES: readonly string[] = ['__pycache__/', '*.pyc', ...UNWANTED_GLOBS];
 
 export function pathGlob(pattern: string): PathGlob {
   const dirOnly = pattern.endsWith('/');

@@ -5,10 +5,12 @@
  * `--json` a `{"error": {...}}` object on stdout (same exit code), so `validate --json x > report.json`
  * never leaves an empty file. The parser's usage errors (args/) go through the same path.
  */
+import { defaultHint } from './hints.js';
 import { isFnnxError } from '../errors.js';
 import type { Command } from './args/command.js';
 import { EXIT_BAD_ARTIFACT, EXIT_OK, EXIT_USAGE, exitCodeOf, formatError } from './errors.js';
 import { writeErr, writeOut } from './stdout.js';
+import { jsonText } from './render/json-text.js';
 
 interface Convention {
   /** Two or three command lines, each shown under "Examples:" in the command's --help. */
@@ -17,6 +19,11 @@ interface Convention {
   raw?: boolean;
   /** Draws a progress bar on a terminal: gets -q. */
   progress?: boolean;
+  /**
+   * The exit code for an input that is a bad artifact, where the command keeps 1 for its own
+   * verdict (diff: 1 is --fail-on tripping, so a side it cannot read is 2).
+   */
+  badArtifactExit?: number;
 }
 
 /** One entry per command, by its path ("card add"); a command without one fails the CLI tests. */
@@ -127,8 +134,20 @@ export const CONVENTIONS: ReadonlyMap<string, Convention> = new Map<string, Conv
       progress: true,
       examples: [
         'fnnx-kit upload model.fnnx --details details.json --descriptor descriptor.json',
-        'fnnx-kit upload --initiate "$(jq -r .url create-answer.json)"',
+        'fnnx-kit upload --initiate create-answer.json',
         'fnnx-kit upload model.fnnx --details parts.json --sha256 <64 hex> --size <bytes> --concurrency 8',
+      ],
+    },
+  ],
+  ['page', { examples: ['fnnx-kit page --open', 'fnnx-kit page --port 8080', 'fnnx-kit page --json'] }],
+  [
+    'diff',
+    {
+      badArtifactExit: EXIT_USAGE,
+      examples: [
+        'fnnx-kit diff old.fnnx new.fnnx',
+        'fnnx-kit diff "$REGISTRY_URL" build/model.fnnx --fail-on breaking',
+        'fnnx-kit diff old.fnnx new/ --content --json > changes.json',
       ],
     },
   ],
@@ -141,8 +160,8 @@ export const CONVENTIONS: ReadonlyMap<string, Convention> = new Map<string, Conv
 const EXIT_CODES = `
 Exit codes:
   ${EXIT_OK}  done; for validate: the artifact is sound (warnings allowed)
-  ${EXIT_BAD_ARTIFACT}  the artifact is bad: broken, refused, or not what was expected
-  ${EXIT_USAGE}  could not do what was asked: bad usage, missing file, network or disk error
+  ${EXIT_BAD_ARTIFACT}  the artifact is bad: broken, refused, or not what was expected; for diff: --fail-on found a change
+  ${EXIT_USAGE}  could not do what was asked: bad usage, missing file, network or disk error; for diff: a side cannot be read
 
 Errors print one line, "fnnx-kit: <member>: <what happened> (<CODE>)", and a hint line;
 with --json they print {"error": {"code", "message", "member", "hint"}} on stdout instead.
@@ -161,12 +180,15 @@ function leaves(cmd: Command): Command[] {
 let jsonRequested = false;
 /** Set once options are parsed: stdout carries data (`pack -o -`), so JSON goes to stderr. */
 let stdoutIsData = false;
+/** Set once options are parsed: the running command's conventions. */
+let running: Convention | undefined;
 
 export function applyConventions(program: Command): void {
   program.addHelpText('after', EXIT_CODES);
   program.hook('preAction', (_root, action) => {
     jsonRequested = action.opts().json === true;
     stdoutIsData = action.opts().output === '-';
+    running = CONVENTIONS.get(commandPath(action));
   });
   for (const cmd of leaves(program)) {
     if (cmd === program) continue;
@@ -195,15 +217,17 @@ function argvAsksJson(argv: string[]): boolean {
 }
 
 /** The error as the JSON object `--json` promises. */
-export function errorJson(e: unknown): { error: { code: string; message: string; member: string | null; hint: string | null } } {
-  if (isFnnxError(e)) return { error: { code: e.code, message: e.message, member: e.member ?? null, hint: e.hint ?? null } };
+export function errorJson(e: unknown): { error: { code: string; message: string; member: string | null; hint: string } } {
+  if (isFnnxError(e))
+    return { error: { code: e.code, message: e.message, member: e.member ?? null, hint: e.hint ?? defaultHint(e.code, e.kind) } };
   const message = e instanceof Error ? e.message : String(e);
   return { error: { code: 'INTERNAL', message, member: null, hint: 'this is a bug in fnnx-kit; rerun with --debug and report it' } };
 }
 
 /** Prints a failure in the form the user asked for and returns the exit code. */
 export function reportFailure(e: unknown, argv: string[]): number {
-  if (jsonRequested || argvAsksJson(argv)) void (stdoutIsData ? writeErr : writeOut)(`${JSON.stringify(errorJson(e), null, 2)}\n`);
+  if (jsonRequested || argvAsksJson(argv)) void (stdoutIsData ? writeErr : writeOut)(`${jsonText(errorJson(e))}\n`);
   else void writeErr(formatError(e, argv.includes('--debug')));
-  return exitCodeOf(e);
+  const code = exitCodeOf(e);
+  return code === EXIT_BAD_ARTIFACT ? (running?.badArtifactExit ?? code) : code;
 }

@@ -1,6 +1,7 @@
 import { isFnnxError } from '../errors.js';
 import { ioError, isErrnoError } from '../node/file-source.js';
 import { printable } from '../safety/printable.js';
+import { defaultHint } from './hints.js';
 
 export const EXIT_OK = 0;
 /** The artifact is bad (or, for validate, broken). */
@@ -28,7 +29,7 @@ export function formatError(error: unknown, debug = false): string {
   let out: string;
   if (isFnnxError(e)) {
     out = `fnnx-kit: ${e.member ? `${printable(e.member)}: ` : ''}${printable(e.message)} (${e.code})\n`;
-    if (e.hint) out += `  hint: ${printable(e.hint)}\n`;
+    out += `  hint: ${printable(e.hint ?? defaultHint(e.code, e.kind))}\n`;
   } else {
     const msg = e instanceof Error ? e.message : String(e);
     out = `fnnx-kit: ${printable(msg.split('\n')[0] ?? '')} (INTERNAL)\n  hint: this is a bug in fnnx-kit; rerun with --debug and report it\n`;

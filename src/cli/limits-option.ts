@@ -7,12 +7,14 @@ import { DEFAULT_TAR_LIMITS } from '../tar/limits.js';
 import { DEFAULT_JSON_LIMITS } from '../artifact/json-member.js';
 import { DEFAULT_EXTRACT_LIMITS } from '../node/extract-limits.js';
 import { DEFAULT_ZIP_LIMITS } from '../safety/zip-limits.js';
+import { DEFAULT_RUN_LIMITS } from '../run/run-limits.js';
 
 export const KNOWN_LIMITS: Readonly<Record<string, number>> = {
   ...DEFAULT_TAR_LIMITS,
   ...DEFAULT_JSON_LIMITS,
   ...DEFAULT_EXTRACT_LIMITS,
   ...DEFAULT_ZIP_LIMITS,
+  ...DEFAULT_RUN_LIMITS,
 };
 
 /** Commander collector: accumulates repeated `--limit` flags into one object. */

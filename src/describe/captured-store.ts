@@ -30,9 +30,14 @@ export class CapturedStore implements MemberStore {
     return rangeIn(this.index, name)?.[1];
   }
 
+  /**
+   * Hands a member's bytes over once (readArtifact reads each root file once and keeps what it
+   * parses): held until the describe ended, four 63 MiB JSON members cost it their size again.
+   */
   async read(name: string): Promise<Uint8Array> {
     const bytes = this.scan.captured.get(name);
     if (!bytes) throw new UsageError('NOT_CAPTURED', `member was not kept while streaming (only root JSON files are)`, { member: name });
+    this.scan.captured.delete(name);
     return bytes;
   }
 

@@ -80,7 +80,10 @@ export class Describer {
 
   async finish(): Promise<DescribeResult> {
     const scan: ScanResult = this.scanner.finish();
-    const contents = await readArtifact(new CapturedStore(scan, this.options.fileName), { limits: this.options.jsonLimits });
+    const contents = await readArtifact(new CapturedStore(scan, this.options.fileName), {
+      limits: this.options.jsonLimits,
+      metricsOnly: true,
+    });
     const digests: Partial<Record<HashAlgorithm, string>> = {};
     for (const [alg, h] of this.hashers) digests[alg] = h.digestHex();
     const warnings = [...scan.warnings.map((message) => ({ code: 'TAR_WARNING' as const, message })), ...contents.warnings];

@@ -9,22 +9,25 @@
  * Concurrent writers: the whole append (read, plan, write) runs under `<target>.lock`
  * (write-lock.ts), and just before writing it re-checks that the file is the one it planned from
  * (same inode, size and mtime, a zero block still at endOffset); otherwise TARGET_CHANGED and
- * nothing is written. Every byte the append overwrites is first copied to `<target>.lock.undo`:
- * a failed append copies them back and truncates to the old size (the file is byte-identical),
- * and an append whose process died is undone the same way by the next writer that finds its
- * lock stale (the lock's journal says where it wrote).
+ * nothing is written. Every byte the append overwrites is first copied to a private undo file
+ * (`<target>.lock.<token>.undo`), and the lock's journal names its digest: a failed append copies
+ * them back and truncates to the old size (the file is byte-identical), and an append whose
+ * process died is undone the same way by the next writer that finds its lock stale, if the
+ * journal is provably this user's (otherwise FOREIGN_STATE, nothing touched). After writing, the
+ * members are read back before success is reported (TARGET_CHANGED when another writer undid them).
  *
  * Bytes after the end blocks that are not zero are refused (TRAILING_BYTES) unless the caller
  * asks to drop them: they are someone's data, or an earlier write's remains, and uploaded with
  * the file. A directory: the new files are created, never overwritten.
  */
-import { lstat, mkdir, unlink, type FileHandle } from 'node:fs/promises';
-import type { Stats } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { constants, type Stats } from 'node:fs';
+import { lstat, mkdir, open, unlink, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { readArtifact, type ArtifactContents } from '../artifact/reader.js';
 import type { MemberStore } from '../artifact/member-store.js';
 import { TarStore } from '../artifact/tar-store.js';
-import type { MemberInput } from '../build/member-input.js';
+import { bodySize, type MemberInput } from '../build/member-input.js';
 import { checkWritableName, writeTar } from '../build/tar-writer.js';
 import { ArtifactError, FnnxError, SourceError, UsageError } from '../errors.js';
 import { BLOCK, isZeroBlock } from '../tar/header.js';
@@ -35,7 +38,8 @@ import { DirStore } from './dir-store.js';
 import { FileSource, ioError, linkRefused } from './file-source.js';
 import { writeFully } from './file-sink.js';
 import { NOFOLLOW, openNoFollow } from './no-follow.js';
-import { WriteLock, type LockRecord } from './write-lock.js';
+import { OWN_FILE_FLAGS, kindOf, notOurs } from './output-file.js';
+import { WriteLock, untrustedJournal, type LockRecord } from './write-lock.js';
 
 export interface AppendResult {
   target: string;
@@ -64,7 +68,10 @@ export async function appendToArtifact(target: string, plan: AppendPlanner, opti
   const st = await lstat(target).catch((e: unknown) => {
     throw ioError(e, target);
   });
-  const lock = await WriteLock.acquire(target, { waitMs: options.lockWaitMs, onStale: (dead) => undoDeadAppend(target, dead) });
+  const lock = await WriteLock.acquire(target, {
+    waitMs: options.lockWaitMs,
+    onStale: (dead, lockPath) => undoDeadAppend(target, dead, lockPath),
+  });
   try {
     return st.isDirectory() ? await appendToDirectory(target, plan) : await appendToTar(target, plan, options, lock);
   } finally {
@@ -72,27 +79,44 @@ export async function appendToArtifact(target: string, plan: AppendPlanner, opti
   }
 }
 
-/** Where a tar append writes, as recorded in the lock for whoever must undo it. */
+/**
+ * Where a tar append writes, as recorded in the lock for whoever must undo it. The bytes it
+ * overwrites are all in the undo file (`<lock>.<token>.undo`, private) before the first write,
+ * and the journal names their digest: a recovery uses exactly those bytes, or none.
+ */
 interface AppendJournal {
   at: number;
   originalSize: number;
-  undo: string;
+  /** The target's inode (a string: inode numbers pass 2^53), so a recovery acts on no other file. */
+  ino: string;
+  /** SHA-256 of the lock's token followed by the undo file's bytes. */
+  undoSha256: string;
 }
 
 async function appendToTar(path: string, plan: AppendPlanner, options: AppendOptions, lock: WriteLock): Promise<AppendResult> {
-  const handle = await openNoFollow(path, NOFOLLOW.update);
+  const handle = await openNoFollow(path, NOFOLLOW.update | constants.O_NONBLOCK);
   try {
     const planned = await handle.stat();
-    if (!planned.isFile()) throw new SourceError('NOT_A_FILE', `${path} is not a regular file`);
+    if (!planned.isFile())
+      throw new SourceError(
+        'NOT_A_FILE',
+        `${path} is ${kindOf(planned)}, not a regular file: an append changes only a tar file; nothing was written`,
+      );
     const { members, endOffset } = await planAppend(path, plan, options);
     await recheck(path, handle, planned, endOffset);
-    const journal: AppendJournal = { at: endOffset, originalSize: planned.size, undo: `${lock.path}.undo` };
-    await lock.journal({ ...journal });
-    const end = await writeTail(handle, members, journal);
+    const undo = await UndoFile.saveAll(undoPathOf(lock.path, lock.token), handle, endOffset, planned.size, lock.token);
+    const ino = String((await handle.stat({ bigint: true })).ino);
+    await lock.journal({ at: endOffset, originalSize: planned.size, ino, undoSha256: undo.sha256 } satisfies AppendJournal);
+    const { end, first } = await writeTail(handle, members, undo);
+    await readBack(path, handle, members, endOffset, end, first);
     return { target: path, members: members.map((m) => m.name), appendedAt: endOffset, size: end };
   } finally {
     await handle.close();
   }
+}
+
+function undoPathOf(lockPath: string, token: string): string {
+  return `${lockPath}.${token}.undo`;
 }
 
 async function planAppend(
@@ -153,37 +177,46 @@ async function recheck(path: string, handle: FileHandle, planned: Stats, at: num
 }
 
 /**
- * Writes members + end blocks at `journal.at`, head block last. Every byte it is about to
- * overwrite is copied to the undo file first; on failure they are copied back.
+ * How much of what an append wrote, from its start, is kept to compare after writing: a writer
+ * that ignores the lock appends at the end it saw, the old end, so its bytes land here first.
  */
-async function writeTail(handle: FileHandle, members: MemberInput[], journal: AppendJournal): Promise<number> {
-  const { at } = journal;
-  const undo = await UndoFile.create(journal.undo, handle, journal);
-  const head = new Uint8Array(BLOCK);
-  let headFill = 0;
+const READ_BACK_BYTES = 64 << 10;
+
+/**
+ * Writes members + end blocks at the undo file's offset, head block last; on failure the saved
+ * bytes go back. Returns the new end and a copy of the first bytes written (for readBack).
+ */
+async function writeTail(handle: FileHandle, members: MemberInput[], undo: UndoFile): Promise<{ end: number; first: Uint8Array }> {
+  const { at } = undo;
+  const first = new Uint8Array(READ_BACK_BYTES);
+  let kept = 0;
   let pos = at;
   try {
     await writeTar(members, async (chunk) => {
-      if (headFill < BLOCK) {
-        const take = Math.min(BLOCK - headFill, chunk.length);
-        head.set(chunk.subarray(0, take), headFill);
-        headFill += take;
-        pos += take;
-        chunk = chunk.subarray(take);
+      if (kept < READ_BACK_BYTES) {
+        const take = Math.min(READ_BACK_BYTES - kept, chunk.length);
+        first.set(chunk.subarray(0, take), kept);
+        kept += take;
       }
+      // The head block (the commit point) waits in `first` until everything after it is written.
+      const skip = Math.max(0, Math.min(at + BLOCK - pos, chunk.length));
+      pos += skip;
+      chunk = chunk.subarray(skip);
       if (chunk.length === 0) return;
-      await undo.save(pos + chunk.length);
       await writeFully(handle, chunk, pos);
       pos += chunk.length;
     });
     await handle.sync();
-    await undo.save(at + BLOCK);
-    await writeFully(handle, head, at);
+    await writeFully(handle, first.subarray(0, BLOCK), at);
     await handle.sync();
-    await handle.truncate(pos);
-    await handle.sync();
+    // Cut only our own dropped tail: bytes past both ends are another writer's (readBack reports them).
+    const size = (await handle.stat()).size;
+    if (size > pos && size <= undo.originalSize) {
+      await handle.truncate(pos);
+      await handle.sync();
+    }
     await undo.discard();
-    return pos;
+    return { end: pos, first: first.subarray(0, kept) };
   } catch (e) {
     await undo.restore().catch(() => undefined);
     throw e;
@@ -191,39 +224,42 @@ async function writeTail(handle: FileHandle, members: MemberInput[], journal: Ap
 }
 
 /**
- * `<target>.lock.undo`: the bytes from `at` that an append overwrites, saved just before it does,
- * so a failed or killed append can put the file back exactly.
+ * The bytes from `at` to the old end of the file, which an append overwrites: saved whole (and
+ * synced) before the first write, so a failed or killed append can put the file back exactly.
  */
 class UndoFile {
-  private saved = 0;
-
   private constructor(
     private readonly path: string,
     private readonly undo: FileHandle,
     private readonly target: FileHandle,
-    private readonly journal: AppendJournal,
+    readonly at: number,
+    readonly originalSize: number,
+    readonly sha256: string,
   ) {}
 
-  static async create(path: string, target: FileHandle, journal: AppendJournal): Promise<UndoFile> {
-    await unlink(path).catch(() => undefined);
-    return new UndoFile(path, await openNoFollow(path, NOFOLLOW.scratch, 0o600), target, journal);
-  }
-
-  /** Copies the original bytes up to offset `upTo` (those before the old end of file) aside. */
-  async save(upTo: number): Promise<void> {
-    const { at, originalSize } = this.journal;
-    const until = Math.min(upTo, originalSize) - at;
-    while (this.saved < until) {
-      const piece = new Uint8Array(Math.min(UNDO_PIECE, until - this.saved));
-      const { bytesRead } = await this.target.read(piece, 0, piece.length, at + this.saved);
-      if (bytesRead !== piece.length) throw new Error(`short read at ${at + this.saved}`);
-      await writeFully(this.undo, piece, this.saved);
-      this.saved += piece.length;
+  static async saveAll(path: string, target: FileHandle, at: number, originalSize: number, token: string): Promise<UndoFile> {
+    const undo = await openNoFollow(path, NOFOLLOW.scratch, 0o600);
+    try {
+      const hash = createHash('sha256').update(token);
+      for (let saved = 0; saved < originalSize - at;) {
+        const piece = new Uint8Array(Math.min(UNDO_PIECE, originalSize - at - saved));
+        const { bytesRead } = await target.read(piece, 0, piece.length, at + saved);
+        if (bytesRead !== piece.length) throw new Error(`short read at ${at + saved}`);
+        await writeFully(undo, piece, saved);
+        hash.update(piece);
+        saved += piece.length;
+      }
+      await undo.sync();
+      return new UndoFile(path, undo, target, at, originalSize, hash.digest('hex'));
+    } catch (e) {
+      await undo.close().catch(() => undefined);
+      await unlink(path).catch(() => undefined);
+      throw e;
     }
   }
 
   async restore(): Promise<void> {
-    await copyBack(this.undo, this.saved, this.target, this.journal);
+    await copyBack(this.undo, this.originalSize - this.at, this.target, this.at, this.originalSize);
     await this.discard();
   }
 
@@ -236,45 +272,126 @@ class UndoFile {
 const UNDO_PIECE = 1 << 20;
 
 /** Writes the undo file's first `length` bytes back at `at` and truncates to the old size. */
-async function copyBack(undo: FileHandle, length: number, target: FileHandle, journal: AppendJournal): Promise<void> {
+async function copyBack(undo: FileHandle, length: number, target: FileHandle, at: number, originalSize: number): Promise<void> {
   const piece = new Uint8Array(Math.min(UNDO_PIECE, Math.max(length, 1)));
   for (let done = 0; done < length;) {
     const { bytesRead } = await undo.read(piece, 0, Math.min(piece.length, length - done), done);
     if (bytesRead === 0) break;
-    await writeFully(target, piece.subarray(0, bytesRead), journal.at + done);
+    await writeFully(target, piece.subarray(0, bytesRead), at + done);
     done += bytesRead;
   }
-  await target.truncate(journal.originalSize);
+  await target.truncate(originalSize);
   await target.sync();
 }
 
 /**
- * A lock left by an append whose process died: if it never wrote its head block (the commit
- * point), its bytes are dead weight after the end blocks; put back what it overwrote.
+ * After the append, before saying done: the file at `path` is still the one written, its first
+ * bytes from `at` are the ones written, and walking it shows exactly the members written, from
+ * `at`, then zeros to the end `end`. A writer that
+ * ignores the lock (Python's tarfile in append mode) and wrote over or after them is caught here:
+ * TARGET_CHANGED, and nothing is claimed.
  */
-async function undoDeadAppend(target: string, dead: LockRecord): Promise<void> {
-  const j = dead.journal as Partial<AppendJournal> | undefined;
-  if (!j || typeof j.at !== 'number' || typeof j.originalSize !== 'number' || typeof j.undo !== 'string') return;
-  const journal = j as AppendJournal;
-  const handle = await openNoFollow(target, NOFOLLOW.update);
+async function readBack(
+  path: string,
+  handle: FileHandle,
+  members: MemberInput[],
+  at: number,
+  end: number,
+  first: Uint8Array,
+): Promise<void> {
+  const [mine, named] = await Promise.all([handle.stat(), lstat(path).catch(() => undefined)]);
+  const onDisk = new Uint8Array(first.length);
+  await handle.read(onDisk, 0, first.length, at);
+  let why: string | undefined;
+  if (named === undefined || named.ino !== mine.ino || named.dev !== mine.dev) why = 'the file at its name was replaced';
+  else if (mine.size !== end) why = `its size is ${mine.size}, not the ${end} bytes written`;
+  else if (!Buffer.from(onDisk.buffer, onDisk.byteOffset, onDisk.length).equals(first))
+    why = 'the bytes written at the old end are not there';
+  else {
+    const source = await FileSource.open(path, { noFollow: true });
+    try {
+      const walk = await walkTar(source).catch(() => undefined);
+      const ours = walk?.entries.filter((e) => e.headerOffset >= at);
+      if (walk === undefined || ours === undefined) why = 'it no longer reads as a tar';
+      else if (
+        ours.length !== members.length ||
+        ours.some((e, i) => e.name !== members[i]!.name || e.size !== bodySize(members[i]!.body)) ||
+        ours[0]?.headerOffset !== at
+      )
+        why = 'its members after the old end are not the ones written';
+      else if ((await firstNonZeroAfter(source, walk.endOffset)) !== undefined) why = 'bytes follow the new end of the archive';
+    } finally {
+      await source.close();
+    }
+  }
+  if (why === undefined) return;
+  throw new ArtifactError(
+    'TARGET_CHANGED',
+    `${path} changed while the append was being written (${why}): another writer that ignores the lock? The append cannot be said to have happened`,
+    {
+      hint: 'look at the file (fnnx-kit describe), then run the command again',
+    },
+  );
+}
+
+/**
+ * A lock left by an append whose process died: if it never wrote its head block (the commit
+ * point), its bytes are dead weight after the end blocks; put back what it overwrote. The lock is
+ * input from the disk: its journal is acted on only when bound to the lock's token, about this
+ * very file, and backed by a private undo file of this user's whose digest it names.
+ */
+async function undoDeadAppend(target: string, dead: LockRecord, lockPath: string): Promise<void> {
+  if (dead.journal === undefined) return;
+  const j = dead.journal as Partial<AppendJournal> & { token?: unknown };
+  const refuse = (why: string) => untrustedJournal(target, why);
+  const offset = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+  if (
+    j.token !== dead.token ||
+    !offset(j.at) ||
+    !offset(j.originalSize) ||
+    j.at > j.originalSize ||
+    j.at % BLOCK !== 0 ||
+    typeof j.ino !== 'string' ||
+    typeof j.undoSha256 !== 'string' ||
+    !/^[0-9a-f]{64}$/.test(j.undoSha256)
+  )
+    throw refuse('is not one fnnx-kit writes');
+  const { at, originalSize } = j;
+  const handle = await openNoFollow(target, NOFOLLOW.update | constants.O_NONBLOCK);
   try {
+    const st = await handle.stat({ bigint: true });
+    if (!st.isFile() || String(st.ino) !== j.ino) throw refuse('is about another file than the one at this name');
     const block = new Uint8Array(BLOCK);
-    const { bytesRead } = await handle.read(block, 0, BLOCK, journal.at);
-    const committed = bytesRead === BLOCK && !isZeroBlock(block);
-    if (!committed) {
-      const undo = await openNoFollow(journal.undo, NOFOLLOW.read).catch(() => undefined);
-      try {
-        const saved = undo ? (await undo.stat()).size : 0;
-        if (undo) await copyBack(undo, saved, handle, journal);
-        else await handle.truncate(journal.originalSize);
-      } finally {
-        await undo?.close();
-      }
+    const { bytesRead } = await handle.read(block, 0, BLOCK, at);
+    // Committed (the head block is in place): the append finished; there is nothing to undo.
+    if (bytesRead === BLOCK && !isZeroBlock(block)) return;
+    const undoPath = undoPathOf(lockPath, dead.token);
+    const undo = await open(undoPath, OWN_FILE_FLAGS.read).catch(() => undefined);
+    if (undo === undefined) throw refuse('names undo bytes that are not there');
+    try {
+      const why = notOurs(await undo.stat());
+      if (why !== undefined) throw refuse(`names an undo file that ${why}`);
+      if ((await undo.stat()).size !== originalSize - at || (await digestOf(undo, dead.token)) !== j.undoSha256)
+        throw refuse('names undo bytes that do not match their digest');
+      await copyBack(undo, originalSize - at, handle, at, originalSize);
+    } finally {
+      await undo.close();
     }
   } finally {
     await handle.close();
   }
-  await unlink(journal.undo).catch(() => undefined);
+}
+
+async function digestOf(file: FileHandle, token: string): Promise<string> {
+  const hash = createHash('sha256').update(token);
+  const piece = new Uint8Array(UNDO_PIECE);
+  for (let at = 0; ;) {
+    const { bytesRead } = await file.read(piece, 0, piece.length, at);
+    if (bytesRead === 0) break;
+    hash.update(piece.subarray(0, bytesRead));
+    at += bytesRead;
+  }
+  return hash.digest('hex');
 }
 
 function refuseCompressed(path: string): (e: unknown) => never {

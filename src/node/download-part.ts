@@ -1,9 +1,12 @@
-import { lstat, open, rename, rm, type FileHandle } from 'node:fs/promises';
+import { lstat, open, readdir, rename, rm, unlink, type FileHandle } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { createReadStream } from 'node:fs';
 import type { Hash } from 'node:crypto';
 import type { ObjectIdentity } from '../source/http-identity.js';
 import { ioError, linkRefused } from './file-source.js';
 import { NOFOLLOW, openNoFollow } from './no-follow.js';
+import { readStateFile } from './state-file.js';
+import { OWN_FILE_FLAGS, foreignState, notOurs, placeOutput, refuseSpecialOutput } from './output-file.js';
 
 /**
  * The `<file>.part` a download writes into, and its sidecar `<file>.part.json` recording which
@@ -34,20 +37,20 @@ export class PartFile {
    */
   static async open(file: string, url: string): Promise<{ part: PartFile; sidecar?: PartSidecar; resumeFrom: number; startOver?: string }> {
     const partPath = `${file}.part`;
-    await refuseLink(file);
+    await refuseSpecialOutput(file);
+    await dropDeadSidecarTemps(file);
     await refuseLink(`${partPath}.json`);
     const read = await readSidecar(`${partPath}.json`);
-    const onDisk = await lstat(partPath).then(
-      (s) => (s.isFile() ? s.size : -1),
-      () => -1,
-    );
-    const startOver = onDisk > 0 ? distrust(read, url, onDisk, partPath) : undefined;
+    const found = await openExisting(partPath);
+    const foreign = found && 'foreign' in found ? found.foreign : undefined;
+    const mine = found && 'handle' in found ? found : undefined;
+    const startOver = foreign ?? (mine && mine.size > 0 ? distrust(read, url, mine.size, partPath) : undefined);
     const sidecar = typeof read === 'string' ? undefined : read;
-    const usable = onDisk > 0 && startOver === undefined;
-    const handle = await openPart(partPath, usable);
-    const part = new PartFile(file, handle);
-    if (!usable) await part.forgetIdentity();
-    return usable ? { part, sidecar, resumeFrom: onDisk } : { part, resumeFrom: 0, startOver };
+    if (mine && mine.size > 0 && startOver === undefined) return { part: new PartFile(file, mine.handle), sidecar, resumeFrom: mine.size };
+    await mine?.handle.close();
+    const part = new PartFile(file, await createPart(partPath, foreign));
+    await part.forgetIdentity();
+    return { part, resumeFrom: 0, startOver };
   }
 
   /** Feeds the part's first `length` bytes to `hash`: what a resume across runs costs locally. */
@@ -69,10 +72,11 @@ export class PartFile {
     await this.handle.truncate(length);
   }
 
-  /** Written under a private name and renamed into place: never through a planted link, never half-written. */
+  /** Written under a private name (`dropDeadSidecarTemps` knows it) and renamed into place: never through a planted link, never half-written. */
   async pin(sidecar: PartSidecar): Promise<void> {
     const temp = `${this.sidecarPath}.${process.pid}.tmp`;
-    const handle = await openNoFollow(temp, NOFOLLOW.replace);
+    await rm(temp, { force: true });
+    const handle = await openNoFollow(temp, NOFOLLOW.create, 0o600);
     try {
       await handle.writeFile(`${JSON.stringify(sidecar)}\n`);
     } finally {
@@ -84,7 +88,15 @@ export class PartFile {
   }
 
   async forgetIdentity(): Promise<void> {
-    await rm(this.sidecarPath, { force: true });
+    await unlink(this.sidecarPath).catch((e: unknown) => {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw unremovable(e, this.sidecarPath);
+    });
+  }
+
+  /** The verified part becomes the output: a file of this user's, with the mode a new file gets. */
+  async finish(): Promise<void> {
+    await placeOutput(this.handle, this.path, this.file);
+    await this.close();
   }
 
   async close(): Promise<void> {
@@ -100,22 +112,68 @@ export class PartFile {
 }
 
 /**
- * No link is ever written through: a symbolic link at the part's name is refused (O_NOFOLLOW); a
- * part started afresh is a new file (the old name unlinked, then O_EXCL), so a hard link planted
- * there is dropped, not truncated; a part resumed must have no other name.
+ * A run killed between writing its sidecar under `<file>.part.json.<pid>.tmp` and renaming it
+ * leaves that file. Only the lock's holder writes one, and this run holds the lock: every such
+ * file of this user's is a dead run's.
  */
-async function openPart(partPath: string, resume: boolean): Promise<FileHandle> {
-  await refuseLink(partPath);
-  if (!resume) {
-    await rm(partPath, { force: true });
-    return openNoFollow(partPath, NOFOLLOW.create);
+async function dropDeadSidecarTemps(file: string): Promise<void> {
+  const prefix = `${basename(file)}.part.json.`;
+  const uid = process.getuid?.();
+  const names = await readdir(dirname(file)).catch(() => [] as string[]);
+  for (const name of names) {
+    if (!name.startsWith(prefix) || !/^\d+\.tmp$/.test(name.slice(prefix.length))) continue;
+    const path = join(dirname(file), name);
+    const st = await lstat(path).catch(() => undefined);
+    if (st?.isFile() && (uid === undefined || st.uid === uid)) await unlink(path).catch(() => undefined);
   }
-  const handle = await openNoFollow(partPath, NOFOLLOW.resume);
-  if ((await handle.stat()).nlink > 1) {
-    await handle.close();
-    throw linkRefused(partPath, 'has another name (a hard link)');
+}
+
+/**
+ * The part an earlier run left, opened without following a link or blocking on a FIFO, or
+ * undefined when there is none; `foreign` says why it cannot be this user's own (another user's,
+ * not private, a second name, not a regular file): such a part is never resumed.
+ */
+async function openExisting(partPath: string): Promise<{ handle: FileHandle; size: number } | { foreign: string } | undefined> {
+  let handle: FileHandle;
+  try {
+    handle = await open(partPath, OWN_FILE_FLAGS.update);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return undefined;
+    if (code === 'ELOOP') throw linkRefused(partPath);
+    // Not ours to open (another user's private file, a directory): never resumed.
+    const st = await lstat(partPath).catch(() => undefined);
+    if (st === undefined) throw ioError(e, partPath);
+    return { foreign: `${partPath} ${notOurs(st) ?? 'cannot be opened'}` };
   }
-  return handle;
+  const st = await handle.stat();
+  const why = notOurs(st);
+  if (why === undefined) return { handle, size: st.size };
+  await handle.close();
+  return { foreign: `${partPath} ${why}` };
+}
+
+/**
+ * A part started afresh is a new private file: the old name unlinked, then O_EXCL (a link planted
+ * there is dropped, never written through). A foreign part that cannot be unlinked (another
+ * user's, in a sticky folder) is refused: it is not ours to remove, and never ours to use.
+ */
+async function createPart(partPath: string, foreign: string | undefined): Promise<FileHandle> {
+  // unlink, not rm: rm takes EPERM for a directory and reports ENOTDIR.
+  await unlink(partPath).catch((e: unknown) => {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw foreign === undefined ? ioError(e, partPath) : unremovable(e, partPath);
+  });
+  return openNoFollow(partPath, NOFOLLOW.create, 0o600);
+}
+
+function unremovable(e: unknown, path: string): Error {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code !== 'EPERM' && code !== 'EACCES' && code !== 'EISDIR') return ioError(e, path);
+  return foreignState(
+    `${path} is not a file this user's earlier download made, and cannot be removed to start over; it was not used`,
+    'its owner (or root) can remove it; or download to a folder of your own',
+  );
 }
 
 /** The final name and the sidecar are replaced by rename, which would not write through a link; still, a link there was not made by us. */
@@ -136,6 +194,9 @@ function distrust(read: PartSidecar | string | undefined, url: string, onDisk: n
   return undefined;
 }
 
+/** A sidecar is a URL and an identity: a few hundred bytes. */
+const MAX_SIDECAR_BYTES = 64 << 10;
+
 /** Header-safe text: no CR, LF or other control characters (it is sent back as If-Match). */
 const HEADER_SAFE = /^[\x20-\x7e\x80-\xff]*$/;
 
@@ -145,19 +206,16 @@ const HEADER_SAFE = /^[\x20-\x7e\x80-\xff]*$/;
  * means the part is started over, never that the download fails.
  */
 async function readSidecar(path: string): Promise<PartSidecar | string | undefined> {
-  let text: string;
-  try {
-    // No-follow: a link planted at the sidecar's name is refused, never read through.
-    const handle = await open(path, NOFOLLOW.read);
-    text = await handle.readFile('utf8').finally(() => handle.close());
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw ioError(e, path);
-  }
+  // No-follow and no blocking read: a link is refused, a FIFO refused unopened for reading (state-file.ts).
+  const read = await readStateFile(path, MAX_SIDECAR_BYTES);
+  if (read === 'absent') return undefined;
+  const why = read === 'oversized' ? undefined : notOurs(read.stat);
+  if (why !== undefined) return `${path} ${why}`;
   const unusable = `${path} is not a record this kit wrote (garbage, or values that are not header-safe)`;
+  if (read === 'oversized') return unusable;
   let doc: unknown;
   try {
-    doc = JSON.parse(text);
+    doc = JSON.parse(read.text);
   } catch {
     return unusable;
   }

@@ -1,5 +1,4 @@
 import { createHash, type Hash } from 'node:crypto';
-import { rename } from 'node:fs/promises';
 import { AbortError, FnnxError, SourceError } from '../errors.js';
 import { identityOf, ifMatchHeader, sameObject, sourceChanged, type ObjectIdentity } from '../source/http-identity.js';
 import { HttpExchange, parseContentRange, redact, statusError, type FetchFn } from '../source/http-request.js';
@@ -7,8 +6,8 @@ import { DEFAULT_RETRY, isRetriable, retryDelay, sleep, type RetryPolicy } from 
 import { PartFile } from './download-part.js';
 import { expectedOf, verifyPart, type Check, type DownloadDescriptor, type Expected } from './download-verify.js';
 import { WriteLock } from './write-lock.js';
+import { refuseSpecialOutput } from './output-file.js';
 import { nodeFetch } from './http-fetch.js';
-import { youngGarbageCollector } from './young-garbage.js';
 
 export interface DownloadProgress {
   /** Bytes of the object in the part so far (including what an earlier run left). */
@@ -32,11 +31,7 @@ export interface DownloadOptions {
   speedLimit?: number;
   speedTimeMs?: number;
   fetch?: FetchFn;
-  /**
-   * Run a young-generation GC after every this many bytes received, so dead socket buffers are
-   * freed before tens of MiB of them pile up (see youngGarbageCollector). Off by default: it
-   * turns on V8's --expose-gc, which is the host process's business; the CLI sets it to 4 MiB.
-   */
+  /** @deprecated Ignored: a download no longer runs garbage collections of its own (it needed V8's --expose-gc). */
   collectGarbageEvery?: number;
 }
 
@@ -110,6 +105,8 @@ class BatchedWriter {
  */
 export async function download(url: string, file: string, options: DownloadOptions = {}): Promise<DownloadResult> {
   const expected = expectedOf(options);
+  // Before the lock: `-o /dev/null` must not even leave `/dev/null.lock` behind.
+  await refuseSpecialOutput(file);
   // One download per output at a time: a second one fails with LOCKED, touching nothing.
   const lock = await WriteLock.acquire(file, { waitMs: 0 });
   try {
@@ -124,17 +121,23 @@ async function downloadLocked(url: string, file: string, expected: Expected, opt
   let got: { size: number; sha256: string };
   try {
     got = await run.fetchAll();
-  } finally {
+  } catch (e) {
     await run.part.close();
+    throw e;
   }
   let verified: Check[];
   try {
     verified = await verifyPart(run.part.path, got, expected);
   } catch (e) {
     if (e instanceof FnnxError && e.kind === 'artifact') await run.part.discard();
+    else await run.part.close();
     throw e;
   }
-  await rename(run.part.path, file);
+  try {
+    await run.part.finish();
+  } finally {
+    await run.part.close();
+  }
   await run.part.forgetIdentity();
   return { file, ...got, ...run.stats(), verified };
 }
@@ -151,7 +154,6 @@ class Transfer {
   private readonly label: string;
   private readonly retry: RetryPolicy;
   private readonly fetchFn: FetchFn;
-  private readonly received: (bytes: number) => void;
 
   private constructor(
     private readonly url: string,
@@ -165,7 +167,6 @@ class Transfer {
     this.written = resumedFrom;
     this.retry = options.retry ?? DEFAULT_RETRY;
     this.fetchFn = options.fetch ?? nodeFetch;
-    this.received = options.collectGarbageEvery ? youngGarbageCollector(options.collectGarbageEvery) : () => undefined;
   }
 
   static async start(url: string, file: string, options: DownloadOptions): Promise<Transfer> {
@@ -222,7 +223,6 @@ class Transfer {
         this.hash.update(chunk);
         this.transferred += chunk.length;
         await writer.push(chunk);
-        this.received(chunk.length);
       }
     } finally {
       // What did arrive is good: keep it, so the next request starts after it.

@@ -20,6 +20,7 @@ import { checkMemberPath, memberSegments } from '../safety/member-path.js';
 import { DEFAULT_EXTRACT_LIMITS, type ExtractLimits } from './extract-limits.js';
 import { ioError } from './file-source.js';
 import { checkTargetNames } from './extract-names.js';
+import { makeDirs } from './make-dirs.js';
 
 export { DEFAULT_EXTRACT_LIMITS, type ExtractLimits };
 
@@ -253,7 +254,9 @@ async function openDir(path: string): Promise<FileHandle> {
 
 async function prepareRoot(target: string): Promise<Dir> {
   try {
-    await mkdir(target, { recursive: true, mode: DIR_MODE });
+    await makeDirs(target, DIR_MODE).catch((e: unknown) => {
+      throw new UsageError('BAD_TARGET', `cannot use ${target} as the extraction directory: ${(e as Error).message}`, { cause: e });
+    });
     const root = await realpath(target);
     if (!(await lstat(root)).isDirectory()) throw new UsageError('NOT_A_DIRECTORY', `${target} is not a directory`);
     return { path: root, handle: PROC_FD ? await openDir(root) : undefined };

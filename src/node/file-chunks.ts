@@ -1,6 +1,7 @@
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { SourceError, throwIfAborted } from '../errors.js';
 import { ioError } from './file-source.js';
+import { kindOf, notRegular } from './open-checked.js';
 import { closeAsync, fstatAsync, openAsync, readAsync } from './fs-async.js';
 
 /**
@@ -17,15 +18,18 @@ export const FILE_HASH_CHUNK = 64 * 1024;
  * round trip (async 64 KiB reads measured 1.3-1.5x slower than sync ones), so this blocks the
  * thread it runs on: run it on a worker, or where blocking is fine (the CLI).
  */
-export function* syncFileChunks(path: string, chunkSize: number, expectedSize?: number): Generator<Uint8Array> {
+export function* syncFileChunks(path: string, chunkSize: number, expectedSize?: number, opened?: number): Generator<Uint8Array> {
   let fd: number;
   try {
-    fd = openSync(path, 'r');
+    fd = opened ?? openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (e) {
     throw ioError(e, path);
   }
   try {
-    const size = expectedSize ?? fstatSync(fd).size;
+    // O_NONBLOCK above and this check: a FIFO or a device is refused, never read (or waited on).
+    const st = fstatSync(fd);
+    if (!st.isFile()) throw notRegular(path, kindOf(st));
+    const size = expectedSize ?? st.size;
     const buffer = new Uint8Array(chunkSize);
     for (let pos = 0; pos < size;) {
       const want = Math.min(chunkSize, size - pos);
@@ -56,6 +60,8 @@ export interface RecycledChunkOptions {
   buffers?: number;
   signal?: AbortSignal;
   expectedSize?: number;
+  /** A descriptor already open on `path` (openChecked), read and closed instead of opening the path again. */
+  fd?: number;
 }
 
 /**
@@ -64,11 +70,15 @@ export interface RecycledChunkOptions {
  * buffers per read cost page faults and garbage collection).
  */
 export async function* recycledFileChunks(path: string, options: RecycledChunkOptions): AsyncGenerator<Uint8Array> {
-  const fd = await openAsync(path, 'r').catch((e: unknown) => {
-    throw ioError(e, path);
-  });
+  const fd =
+    options.fd ??
+    (await openAsync(path, constants.O_RDONLY | constants.O_NONBLOCK).catch((e: unknown) => {
+      throw ioError(e, path);
+    }));
   try {
-    const size = options.expectedSize ?? (await fstatAsync(fd)).size;
+    const st = await fstatAsync(fd);
+    if (!st.isFile()) throw notRegular(path, kindOf(st));
+    const size = options.expectedSize ?? st.size;
     const ring = Array.from({ length: Math.max(2, options.buffers ?? 2) }, () => new Uint8Array(options.chunkSize));
     const readAt = (slot: number, pos: number) => readFull(fd, ring[slot]!, Math.min(options.chunkSize, size - pos), pos, path);
     let slot = 0;

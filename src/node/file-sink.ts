@@ -1,7 +1,8 @@
 import { writeSync } from 'node:fs';
-import { lstat, readdir, rename, rm, type FileHandle } from 'node:fs/promises';
+import { readdir, rm, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { ioError, linkRefused } from './file-source.js';
+import { ioError } from './file-source.js';
+import { placeOutput, refuseSpecialOutput } from './output-file.js';
 import { NOFOLLOW, openNoFollow } from './no-follow.js';
 
 /**
@@ -34,11 +35,12 @@ export class AtomicFileSink {
    */
   static async create(path: string, options: { blocking?: boolean } = {}): Promise<AtomicFileSink> {
     // Why blocking wins: docs/design.md, "The CLI packs in blocking mode" (a line comment: .d.ts files name no unshipped document).
-    // The output is replaced by rename (never written through), but a link there is not ours to replace.
-    if ((await lstat(path).catch(() => undefined))?.isSymbolicLink()) throw linkRefused(path);
+    // The output is replaced by rename (never written through), but only a regular file is ours to replace.
+    await refuseSpecialOutput(path);
     // isTempFileOf below recognises this name: keep the two in step.
     const tempPath = join(dirname(path), `${tempPrefix(basename(path), process.pid)}${Date.now()}.partial`);
-    return new AtomicFileSink(await openNoFollow(tempPath, NOFOLLOW.create), tempPath, path, options.blocking === true);
+    // Private while it is written; it gets the mode a new file gets when it takes the output's name.
+    return new AtomicFileSink(await openNoFollow(tempPath, NOFOLLOW.create, 0o600), tempPath, path, options.blocking === true);
   }
 
   readonly write = async (chunk: Uint8Array): Promise<void> => {
@@ -84,10 +86,11 @@ export class AtomicFileSink {
     await this.pending;
     await this.flushing;
     await this.handle.sync();
-    await this.handle.close();
-    await rename(this.tempPath, this.path).catch((e: unknown) => {
-      throw ioError(e, this.path);
-    });
+    try {
+      await placeOutput(this.handle, this.tempPath, this.path);
+    } finally {
+      await this.handle.close();
+    }
   }
 
   /** Removes the temporary files a killed process `pid` left for `path` (found stale by its lock). */

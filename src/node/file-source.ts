@@ -1,8 +1,8 @@
-import { constants } from 'node:fs';
 import type { ErrorCode } from '../codes.js';
 import { checkLength, checkRange, type ByteSource } from '../source/byte-source.js';
 import { SourceError, throwIfAborted } from '../errors.js';
-import { fileCalls, type FileCalls } from './fs-async.js';
+import type { FileCalls } from './fs-async.js';
+import { openChecked, type OpenCheckedOptions } from './open-checked.js';
 
 /** A local file read by position (pread), so offsets past 4 GiB and concurrent reads just work. */
 export class FileSource implements ByteSource {
@@ -15,24 +15,18 @@ export class FileSource implements ByteSource {
 
   /**
    * `noFollow`: refuse a symbolic link at `path` (for files we are about to change). `blocking`:
-   * read on the calling thread (blockingCalls), for a caller with nothing else to run.
+   * read on the calling thread (blockingCalls), for a caller with nothing else to run. Opened
+   * O_NONBLOCK, so a FIFO or a device at `path` is refused (NOT_A_FILE) instead of blocking the open.
    */
   static async open(path: string, options: { noFollow?: boolean; blocking?: boolean } = {}): Promise<FileSource> {
-    const calls = fileCalls(options.blocking);
-    let fd: number;
-    try {
-      fd = await calls.open(path, options.noFollow ? constants.O_RDONLY | constants.O_NOFOLLOW : constants.O_RDONLY);
-    } catch (e) {
-      throw options.noFollow && (e as NodeJS.ErrnoException).code === 'ELOOP' ? linkRefused(path) : ioError(e, path);
-    }
-    try {
-      const stat = await calls.fstat(fd);
-      if (!stat.isFile()) throw new SourceError('NOT_A_FILE', `${path} is not a regular file`);
-      return new FileSource(fd, calls, stat.size, path);
-    } catch (e) {
-      await calls.close(fd);
-      throw e;
-    }
+    const linkError = options.noFollow ? (p: string) => linkRefused(p) : undefined;
+    return FileSource.openChecked(path, { follow: !options.noFollow, blocking: options.blocking, linkError });
+  }
+
+  /** An input file opened, then checked (openChecked: never through a link, the file a walk saw). */
+  static async openChecked(path: string, options: OpenCheckedOptions = {}): Promise<FileSource> {
+    const file = await openChecked(path, options);
+    return new FileSource(file.fd, file.calls, file.stats.size, file.path);
   }
 
   async read(offset: number, length: number, signal?: AbortSignal): Promise<Uint8Array> {

@@ -20,6 +20,7 @@ import {
   readSync,
   stat,
   statSync,
+  type Dirent,
   type Stats,
 } from 'node:fs';
 
@@ -35,6 +36,8 @@ export const fstatAsync = (fd: number) => settle<Stats>((done) => fstat(fd, done
 export const openAsync = (path: string, flags: string | number) => settle<number>((done) => open(path, flags, done));
 export const closeAsync = (fd: number) => settle<void>((done) => close(fd, (e) => done(e, undefined)));
 export const readdirAsync = (path: string) => settle<string[]>((done) => readdir(path, done));
+/** Names with the types the directory itself records (d_type): no stat per entry. */
+export const readdirTypedAsync = (path: string) => settle<Dirent[]>((done) => readdir(path, { withFileTypes: true }, done));
 export function readFileAsync(path: string): Promise<Buffer>;
 export function readFileAsync(path: string, encoding: 'utf8'): Promise<string>;
 export function readFileAsync(path: string, encoding?: 'utf8'): Promise<Buffer | string> {

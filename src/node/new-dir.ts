@@ -4,12 +4,15 @@
  * staging folder next to it and moved in at the end, so a refused or failed `new` leaves nothing
  * half-written, and `--force` can replace a previous result even when the models come from it.
  */
-import { lstat, mkdir, mkdtemp, open, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { lstat, mkdtemp, open, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { orderedMembers, type ArtifactInput } from '../build/builder.js';
 import type { OnnxModelFile } from '../build/new-onnx.js';
-import { SourceError, UsageError } from '../errors.js';
+import { SourceError, UsageError, isFnnxError } from '../errors.js';
+import type { Diagnostic } from '../validate/diagnostics.js';
+import { refuseInvalidResult } from '../validate/would-be.js';
 import { FileSource, ioError } from './file-source.js';
+import { makeDirs } from './make-dirs.js';
 
 export interface OpenedModels {
   models: OnnxModelFile[];
@@ -28,15 +31,15 @@ export async function openOnnxFiles(paths: string[]): Promise<OpenedModels> {
     for (const path of paths) {
       const source = await FileSource.open(path);
       opened.push(source);
+      // Resolved one segment at a time below the model's folder: never through a link (a file or
+      // a folder on the way), never a FIFO or a device, which would hang or leak another file.
       const externalData = async (location: string) => {
-        const file = join(dirname(path), location);
         try {
-          const s = await FileSource.open(file);
+          const s = await FileSource.openChecked(location, { under: dirname(path) });
           opened.push(s);
           return s;
         } catch (e) {
-          if (e instanceof SourceError && e.code === 'IO_ERROR' && (e.cause as NodeJS.ErrnoException | undefined)?.code === 'ENOENT')
-            return undefined;
+          if (isFnnxError(e, 'NOT_FOUND')) return undefined;
           throw e;
         }
       };
@@ -52,6 +55,11 @@ export async function openOnnxFiles(paths: string[]): Promise<OpenedModels> {
 export interface WriteDirOptions {
   /** Write into a directory that is not empty: the root files and ops_artifacts/ are replaced, other files stay. */
   force?: boolean;
+  /**
+   * Refuse, before writing anything, what `pack` would refuse of the result (what `validate`
+   * calls an error, e.g. a manifest over the JSON limits): default true.
+   */
+  check?: boolean;
 }
 
 export interface WrittenFile {
@@ -63,9 +71,8 @@ export interface WrittenFile {
 export async function writeArtifactDir(dir: string, input: ArtifactInput, options: WriteDirOptions = {}): Promise<WrittenFile[]> {
   const target = resolve(dir);
   const exists = await checkTarget(target, dir, options.force === true);
-  await mkdir(dirname(target), { recursive: true }).catch((e: unknown) => {
-    throw ioError(e, dirname(dir));
-  });
+  if (options.check !== false) await refuseWhatPackWould(input, dir);
+  await makeDirs(dirname(target));
   const staging = await mkdtemp(join(dirname(target), `.${basename(target)}.new-`)).catch((e: unknown) => {
     throw ioError(e, dirname(dir));
   });
@@ -73,7 +80,7 @@ export async function writeArtifactDir(dir: string, input: ArtifactInput, option
     const written: WrittenFile[] = [];
     for (const m of orderedMembers(input)) {
       const path = join(staging, ...m.name.split('/'));
-      await mkdir(dirname(path), { recursive: true });
+      await makeDirs(dirname(path));
       if (m.body instanceof Uint8Array) await writeFile(path, m.body);
       else await writeStream(path, m.body.open(), m.body.size, m.name);
       written.push({ path: m.name, size: m.body instanceof Uint8Array ? m.body.length : m.body.size });
@@ -89,6 +96,15 @@ export async function writeArtifactDir(dir: string, input: ArtifactInput, option
   } finally {
     await rm(staging, { recursive: true, force: true });
   }
+}
+
+/** The check pack runs before writing (refuseInvalidPack's), on the folder `new` is about to write. */
+async function refuseWhatPackWould(input: ArtifactInput, dir: string): Promise<void> {
+  const blame = (d: Diagnostic) => ({
+    place: d.member === null ? dir : join(dir, d.member),
+    fix: `new would write a folder that pack refuses; change the models given to new (their names, inputs or outputs)`,
+  });
+  await refuseInvalidResult({ planned: orderedMembers(input), label: dir, refuse: 'error', blame });
 }
 
 /** Whether the target exists; refuses a file, and a non-empty directory unless forced. */

@@ -8,13 +8,16 @@ import { assertValidManifest } from '../build/manifest-check.js';
 import type { MemberInput } from '../build/member-input.js';
 import { ArtifactError, LimitError, UsageError } from '../errors.js';
 import { DEFAULT_PACK_EXCLUDES, excludeFilter, pathGlob } from '../build/path-glob.js';
-import type { MemberInfo } from '../artifact/member-store.js';
+import { KIND_WORDS, type MemberInfo } from '../artifact/member-store.js';
 import type { Diagnostic } from '../validate/diagnostics.js';
 import { refuseInvalidResult } from '../validate/would-be.js';
+import type { ValidateOptions } from '../validate/validate.js';
+import { DEFAULT_TAR_LIMITS } from '../tar/limits.js';
 import { DirStore } from './dir-store.js';
 import { fileBody, type FileBodyOptions } from './file-body.js';
 import { ioError } from './file-source.js';
 import { isTempFileOf } from './file-sink.js';
+import { IGNORE_FILE, readIgnoreFile } from './ignore-file.js';
 
 export interface PackDirOptions {
   /**
@@ -28,6 +31,10 @@ export interface PackDirOptions {
   defaultExcludes?: boolean;
   /** How member files are read (fileBody): `blocking` reads synchronously, for the CLI. */
   blocking?: FileBodyOptions['blocking'];
+  /** The most members the artifact may have (default: the readers' limit, DEFAULT_TAR_LIMITS.maxMembers). */
+  maxMembers?: number;
+  /** Told each path left out (a folder once, not its contents), to say how much was left out. */
+  onExcluded?: (path: string, isDirectory: boolean) => void;
 }
 
 export async function artifactInputFromDir(dir: string, options: PackDirOptions = {}): Promise<ArtifactInput> {
@@ -39,15 +46,22 @@ export async function artifactInputFromDir(dir: string, options: PackDirOptions 
       hint: `to check an artifact file, run: fnnx-kit validate ${dir}`,
     });
   }
-  const store = new DirStore(dir);
+  const maxMembers = options.maxMembers ?? DEFAULT_TAR_LIMITS.maxMembers;
+  const ignored = await readIgnoreFile(dir);
+  const store = new DirStore(dir, { skip: excludedPaths(options, ignored), maxFiles: maxMembers });
   const members = await packedMembers(dir, await store.members(), options);
   for (const m of members) {
     if (m.kind !== 'file' && m.kind !== 'directory') {
-      throw new UsageError('UNSUPPORTED_MEMBER', `is a ${m.kind}; an artifact holds only regular files (links are never followed)`, {
-        member: m.name,
-      });
+      throw new UsageError(
+        'UNSUPPORTED_MEMBER',
+        `is ${KIND_WORDS[m.kind]}; an artifact holds only regular files (links are never followed)`,
+        {
+          member: m.name,
+        },
+      );
     }
   }
+  refuseTooMany(dir, members, maxMembers);
   const root = async (name: string): Promise<Uint8Array | undefined> => {
     const size = await store.sizeOf(name);
     if (size === undefined) return undefined;
@@ -63,7 +77,8 @@ export async function artifactInputFromDir(dir: string, options: PackDirOptions 
   const files: MemberInput[] = [];
   for (const m of members) {
     if (m.kind === 'file' && !(ROOT_FILES as readonly string[]).includes(m.name)) {
-      files.push({ name: m.name, body: await fileBody(join(dir, m.name), { blocking: options.blocking }) });
+      const seen = await store.identity(m.name);
+      files.push({ name: m.name, body: await fileBody(join(dir, m.name), { blocking: options.blocking, seen }) });
     }
   }
   return {
@@ -77,15 +92,49 @@ export async function artifactInputFromDir(dir: string, options: PackDirOptions 
   };
 }
 
-/** The listing minus what must not be packed: the output (in any of its names) and the excluded paths. */
+/**
+ * The excluded paths, left out as the folder is walked (an excluded folder is not entered): the
+ * defaults, `.fnnxignore`'s patterns and `--exclude`'s; the ignore file itself is never packed.
+ */
+function excludedPaths(options: PackDirOptions, ignored: readonly string[]): (path: string, isDirectory: boolean) => boolean {
+  const patterns = [...(options.defaultExcludes === false ? [] : DEFAULT_PACK_EXCLUDES), ...ignored, ...(options.exclude ?? [])];
+  const excluded = excludeFilter(patterns.map(pathGlob));
+  // The walk may ask twice about one path (counting a folder's files, then listing them): tell once.
+  const told = new Set<string>();
+  return (path, isDirectory) => {
+    const out = path === IGNORE_FILE || excluded(path, isDirectory);
+    if (out && options.onExcluded && !told.has(path)) {
+      told.add(path);
+      options.onExcluded(path, isDirectory);
+    }
+    return out;
+  };
+}
+
+/**
+ * The artifact holds every kept file and the six root files (written empty when missing): over
+ * the member limit, readers would refuse it, so pack refuses it before reading a byte.
+ */
+function refuseTooMany(dir: string, members: readonly MemberInfo[], maxMembers: number): void {
+  let count = ROOT_FILES.length;
+  for (const m of members) if (m.kind === 'file' && !(ROOT_FILES as readonly string[]).includes(m.name)) count++;
+  if (count > maxMembers) {
+    throw new LimitError(
+      'maxMembers',
+      `${dir} would make an artifact of ${count} members, over the limit of ${maxMembers}; nothing was written`,
+      {
+        hint: 'leave out what the artifact does not need (--exclude), or split the folder',
+      },
+    );
+  }
+}
+
+/** The listing minus what must not be packed: the output, in any of its names (excluded paths are left out by the walk). */
 async function packedMembers(dir: string, listing: MemberInfo[], options: PackDirOptions): Promise<MemberInfo[]> {
-  const globs = [...(options.defaultExcludes === false ? [] : DEFAULT_PACK_EXCLUDES), ...(options.exclude ?? [])].map(pathGlob);
-  const excluded = excludeFilter(globs);
   const isOutput =
     options.output === undefined || options.output === '-' ? () => Promise.resolve(false) : await outputMatcher(dir, options.output);
   const kept: MemberInfo[] = [];
   for (const m of listing) {
-    if (excluded(m.name, m.kind === 'directory')) continue;
     if (m.kind === 'file' && (await isOutput(m))) continue;
     kept.push(m);
   }
@@ -132,7 +181,7 @@ const ROOT_VALUE: ReadonlyMap<string, keyof ArtifactInput> = new Map<string, key
  * stored, every other file read by range only where a rule needs it: ONNX headers) and refuses
  * what `validate` would call an error, before the output file is created.
  */
-export async function refuseInvalidPack(input: ArtifactInput, dir: string): Promise<void> {
+export async function refuseInvalidPack(input: ArtifactInput, dir: string, limits?: ValidateOptions['limits']): Promise<Diagnostic[]> {
   const blame = (d: Diagnostic) => {
     const skip = 'or pack --no-check to write it anyway';
     if (d.member === null) return { place: dir, fix: `fix the folder ${dir}, ${skip}` };
@@ -143,5 +192,5 @@ export async function refuseInvalidPack(input: ArtifactInput, dir: string): Prom
       return { place, fix: `${dir} has no ${d.member} (pack would write an empty one): add it, ${skip}` };
     return { place, fix: `fix ${place}, ${skip}` };
   };
-  await refuseInvalidResult({ planned: orderedMembers(input), label: dir, refuse: 'error', blame });
+  return refuseInvalidResult({ planned: orderedMembers(input), label: dir, refuse: 'error', blame, limits });
 }

@@ -4,6 +4,7 @@ import type { DescribeResult } from '../describe/descriptor.js';
 import { cryptoHasher } from './crypto-hasher.js';
 import { AtomicFileSink } from './file-sink.js';
 import { WriteLock } from './write-lock.js';
+import { refuseSpecialOutput } from './output-file.js';
 
 /**
  * Builds an artifact into a file (atomically: complete and synced, or not there at all).
@@ -15,6 +16,8 @@ export async function packToFile(
   options: Partial<BuildOptions> & { blocking?: boolean } = {},
 ): Promise<DescribeResult> {
   const { blocking, ...build } = options;
+  // Before the lock: `-o /dev/null` must not even leave `/dev/null.lock` behind.
+  await refuseSpecialOutput(outPath);
   // One pack per output at a time: a second one fails with LOCKED before writing anything.
   const lock = await WriteLock.acquire(outPath, { waitMs: 0, onStale: (dead) => AtomicFileSink.dropLeftovers(outPath, dead.pid) });
   try {

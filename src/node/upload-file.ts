@@ -1,19 +1,17 @@
-import { createHash } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { ArtifactError, FnnxError, SourceError } from '../errors.js';
 import type { UploadBody } from '../upload/upload-body.js';
 import { initiateMultipart, upload, type UploadOptions, type UploadResult } from '../upload/upload.js';
 import type { RetryPolicy } from '../source/retry.js';
+import { cryptoHasher } from './crypto-hasher.js';
 import { FILE_HASH_CHUNK, recycledFileChunks } from './file-chunks.js';
 import { ioError } from './file-source.js';
-import { sendStorageRequest } from './upload-send.js';
+import { sendStorageRequest, type SendLimits } from './upload-send.js';
 import { readUploadState, removeUploadState, statePathOf, writeUploadState } from './upload-state-file.js';
 
-export interface UploadFileOptions extends Omit<UploadOptions, 'state' | 'onState'> {
+export interface UploadFileOptions extends Omit<UploadOptions, 'state' | 'onState'>, SendLimits {
   /** Keep and use `<file>.upload.json` (default true). */
   resume?: boolean;
-  /** Give up on a request that sends or receives nothing for this long (then retry). */
-  timeoutMs?: number;
 }
 
 export interface UploadFileResult extends UploadResult {
@@ -22,11 +20,12 @@ export interface UploadFileResult extends UploadResult {
 
 /**
  * Uploads a local file by the registry's upload details (see upload.ts), resumable across runs:
- * each finished part is recorded in `<file>.upload.json`, which a later run with the same details
- * and an unchanged file picks up; it is removed once the upload is completed.
+ * each finished part is recorded in `<file>.upload.json`; a later run with the same details skips
+ * the recorded parts whose bytes it proves unchanged (their MD5) and sends the rest. The record is
+ * removed once the upload is completed.
  */
 export async function uploadFile(path: string, details: unknown, options: UploadFileOptions = {}): Promise<UploadFileResult> {
-  const body = await FileUploadBody.open(path, options.timeoutMs);
+  const body = await FileUploadBody.open(path, options);
   const statePath = statePathOf(path);
   const resume = options.resume !== false;
   const state = resume ? await readUploadState(statePath) : undefined;
@@ -48,36 +47,36 @@ export async function uploadFile(path: string, details: unknown, options: Upload
 /** POSTs an S3 "?uploads" URL; returns the UploadId. */
 export function initiateMultipartUpload(
   url: string,
-  options: { signal?: AbortSignal; retry?: RetryPolicy; timeoutMs?: number } = {},
+  options: { signal?: AbortSignal; retry?: RetryPolicy } & SendLimits = {},
 ): Promise<string> {
-  return initiateMultipart((request, signal) => sendStorageRequest('', request, signal, options.timeoutMs), url, options);
+  return initiateMultipart((request, signal) => sendStorageRequest('', request, signal, options), url, options);
 }
 
 class FileUploadBody implements UploadBody {
+  readonly hasher = cryptoHasher;
+
   private constructor(
     readonly label: string,
     readonly size: number,
-    readonly mtimeMs: number,
-    private readonly timeoutMs: number | undefined,
+    private readonly mtimeMs: number,
+    private readonly limits: SendLimits,
   ) {}
 
-  static async open(path: string, timeoutMs?: number): Promise<FileUploadBody> {
+  static async open(path: string, limits: SendLimits): Promise<FileUploadBody> {
     const st = await stat(path).catch((e: unknown) => {
       throw ioError(e, path);
     });
     if (!st.isFile()) throw new SourceError('NOT_A_FILE', `${path} is not a regular file`);
-    return new FileUploadBody(path, st.size, st.mtimeMs, timeoutMs);
+    const { timeoutMs, speedLimit, speedTimeMs } = limits;
+    return new FileUploadBody(path, st.size, st.mtimeMs, { timeoutMs, speedLimit, speedTimeMs });
   }
 
   send(request: Parameters<UploadBody['send']>[0], signal?: AbortSignal): Promise<Response> {
-    return sendStorageRequest(this.label, request, signal, this.timeoutMs);
+    return sendStorageRequest(this.label, request, signal, this.limits);
   }
 
-  async sha256(signal?: AbortSignal): Promise<string> {
-    const hash = createHash('sha256');
-    for await (const chunk of recycledFileChunks(this.label, { chunkSize: FILE_HASH_CHUNK, expectedSize: this.size, signal }))
-      hash.update(chunk);
-    return hash.digest('hex');
+  chunks(signal?: AbortSignal): AsyncIterable<Uint8Array> {
+    return recycledFileChunks(this.label, { chunkSize: FILE_HASH_CHUNK, expectedSize: this.size, signal });
   }
 
   async checkUnchanged(): Promise<void> {

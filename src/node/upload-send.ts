@@ -2,10 +2,11 @@ import { createHash, type Hash } from 'node:crypto';
 import { open } from 'node:fs/promises';
 import { request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { AbortError, ArtifactError, SourceError } from '../errors.js';
-import { DEFAULT_TIMEOUT_MS, redact } from '../source/http-request.js';
+import { AbortError, ArtifactError, FnnxError, SourceError } from '../errors.js';
+import { DEFAULT_TIMEOUT_MS, redact, SpeedCheck, type RequestOptions } from '../source/http-request.js';
 import type { ByteRange, StorageRequest } from '../upload/upload-body.js';
 import { ioError } from './file-source.js';
+import { abortWith, responseOf } from './http-fetch.js';
 
 /**
  * Reads of a part's range: small enough that four parts in flight hold a few MiB, large enough
@@ -15,16 +16,30 @@ const PART_READ_CHUNK = 256 << 10;
 const PART_BUFFERS = 3;
 
 /**
+ * How long a reply's body may take once its headers came. S3 answers CompleteMultipartUpload with
+ * its headers at once and then may hold the body, sending spaces, for minutes while it assembles
+ * the object; the rate check cannot apply there, so this bounds it instead.
+ */
+export const REPLY_BODY_DEADLINE_MS = 15 * 60_000;
+
+/** The waits a storage request has: silence (retried), a rate until the reply's headers, the caller's signal. */
+export interface SendLimits extends Pick<RequestOptions, 'speedLimit' | 'speedTimeMs'> {
+  /** Nothing sent or received for this long: TIMEOUT (default 30 s). */
+  timeoutMs?: number;
+}
+
+/**
  * One storage request over node:http(s): a byte range of `path` streamed as the body (read as the
  * socket drains: backpressure, never the whole part in memory) or a small text body. Resolves
- * with the reply (its small XML body read); network failures and stalls become the retriable
- * NETWORK_ERROR / TIMEOUT the retry policy knows.
+ * with the reply once its headers came, its body a stream the caller reads (a bounded amount).
+ * Silence becomes the retriable TIMEOUT, too few bytes moved (body sent, or headers awaited)
+ * TOO_SLOW, a network failure NETWORK_ERROR, a status HTTP does not define HTTP_STATUS.
  */
 export async function sendStorageRequest(
   path: string,
   request: StorageRequest,
   signal?: AbortSignal,
-  timeoutMs = DEFAULT_TIMEOUT_MS,
+  limits: SendLimits = {},
 ): Promise<Response> {
   if (signal?.aborted) throw new AbortError();
   const url = new URL(request.url);
@@ -32,39 +47,29 @@ export async function sendStorageRequest(
   const body = request.body;
   const length = body === undefined ? 0 : typeof body === 'string' ? Buffer.byteLength(body) : body.end - body.start;
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
-  const req = send(url, { method: request.method, headers: { ...request.headers, 'content-length': String(length) }, signal });
+  const req = send(url, { method: request.method, headers: { ...request.headers, 'content-length': String(length) } });
+  // Not node:http's `signal` option: the upload's signal outlives many keep-alive requests (abortWith).
+  abortWith(req, signal);
+  const timeoutMs = limits.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   req.setTimeout(timeoutMs, () => req.destroy(new SourceError('TIMEOUT', `${label}: nothing sent or received for ${timeoutMs} ms`)));
+  // From the first byte to the reply's headers: a server that takes the body slowly, or takes it
+  // and never answers (or answers 1xx and then nothing), ends within --speed-time.
+  const speed = new SpeedCheck(limits, () => req.destroy(speed.error(label, undefined, 'were sent or arrived')));
+  speed.start();
   const reply = replyOf(req, label, signal);
-  reply.catch(() => undefined);
-  const md5 = request.checkEtag ? createHash('md5') : undefined;
+  reply.then(
+    () => speed.stop(),
+    () => speed.stop(),
+  );
   try {
-    if (typeof body === 'object') await writeRange(req, path, body, request, reply, md5);
+    if (typeof body === 'object') await writeRange(req, path, body, request, reply, speed);
     else req.end(body);
   } catch (e) {
+    speed.stop();
     req.destroy();
     throw e;
   }
-  const res = await reply;
-  if (md5 && res.ok) checkEtag(res.headers.get('etag'), md5.digest('hex'), label);
-  return res;
-}
-
-/**
- * S3 names a part (without SSE-KMS) by the MD5 of its bytes: an ETag of that shape that is not
- * the MD5 of what was sent means the bytes, or the reply, were changed on the way. Other shapes
- * (KMS, other stores) are taken as they are.
- */
-function checkEtag(etag: string | null, md5: string, label: string): void {
-  const m = etag?.match(/^"?([0-9a-fA-F]{32})"?$/);
-  if (m && m[1]!.toLowerCase() !== md5) {
-    throw new SourceError(
-      'UPLOAD_ETAG_MISMATCH',
-      `${label}: the store's ETag ${etag} is not the MD5 of the bytes sent (${md5}); the part was not recorded`,
-      {
-        hint: 'something between here and the store altered the part or its reply; run the upload again to resend it',
-      },
-    );
-  }
+  return reply;
 }
 
 async function writeRange(
@@ -73,9 +78,9 @@ async function writeRange(
   range: ByteRange,
   request: StorageRequest,
   reply: Promise<Response>,
-  md5: Hash | undefined,
+  speed: SpeedCheck,
 ): Promise<void> {
-  const hash = request.expectSha256 ? createHash('sha256') : undefined;
+  const hash: Hash | undefined = request.expectSha256 ? createHash('sha256') : undefined;
   // Settles when the server answered or the request failed: a writer waiting on it stops.
   let replied = false;
   const settled = reply.then(
@@ -99,7 +104,6 @@ async function writeRange(
       if (bytesRead === 0) break;
       const chunk = ring[slot]!.subarray(0, bytesRead);
       at += bytesRead;
-      md5?.update(chunk);
       if (hash) {
         hash.update(chunk);
         if (at === range.end && hash.digest('hex') !== request.expectSha256) {
@@ -113,7 +117,12 @@ async function writeRange(
           );
         }
       }
-      flushed[slot] = new Promise((resolve) => req.write(chunk, () => resolve()));
+      flushed[slot] = new Promise((resolve) =>
+        req.write(chunk, () => {
+          speed.add(bytesRead);
+          resolve();
+        }),
+      );
       request.onBytes?.(bytesRead);
     }
   } finally {
@@ -130,22 +139,24 @@ async function writeRange(
 
 function replyOf(req: ClientRequest, label: string, signal: AbortSignal | undefined): Promise<Response> {
   return new Promise((resolve, reject) => {
-    req.once('error', (e) => {
+    // `on`, not `once`: a request destroyed again after its reply must not throw an unheard error.
+    req.on('error', (e) => {
       if (signal?.aborted) reject(new AbortError());
-      else if (e instanceof SourceError) reject(e);
+      else if (e instanceof FnnxError) reject(e);
       else reject(new SourceError('NETWORK_ERROR', `${label}: ${(e as NodeJS.ErrnoException).code ?? e.message}`, { cause: e }));
     });
     req.once('response', (res: IncomingMessage) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.once('error', (e) => reject(new SourceError('NETWORK_ERROR', `${label}: ${e.message}`, { cause: e })));
-      res.once('end', () => {
-        const status = res.statusCode ?? 0;
-        const headers = new Headers();
-        for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
-        const text = [101, 204, 205, 304].includes(status) ? null : Buffer.concat(chunks).toString('utf8');
-        resolve(new Response(text, { status, statusText: res.statusMessage ?? '', headers }));
-      });
+      try {
+        resolve(responseOf(res, label));
+      } catch (e) {
+        reject(e);
+        return;
+      }
+      const deadline = setTimeout(
+        () => res.destroy(new SourceError('TIMEOUT', `${label}: the reply's body took more than ${REPLY_BODY_DEADLINE_MS / 60_000} min`)),
+        REPLY_BODY_DEADLINE_MS,
+      );
+      res.once('close', () => clearTimeout(deadline));
     });
   });
 }

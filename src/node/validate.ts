@@ -9,6 +9,8 @@ import type { ByteSource } from '../source/byte-source.js';
 import type { Diagnostic } from '../validate/diagnostics.js';
 import type { UploadFacts } from '../artifact/upload-rules.js';
 import { validate, type ValidateOptions, type ValidationReport } from '../validate/validate.js';
+import { countBySeverity, strictly } from '../validate/diagnostics.js';
+import type { RunCheckOptions } from './run-check.js';
 
 export interface ValidateTargetOptions extends Omit<ValidateOptions, 'upload' | 'memberRange'> {
   /** Apply the registry's upload rules too (extension, size limit, a plain tar file). */
@@ -21,10 +23,38 @@ export interface ValidateTargetOptions extends Omit<ValidateOptions, 'upload' | 
   remote?: OpenOptions['remote'];
   /** Read a local file on the calling thread (OpenOptions' `blocking`). */
   blocking?: boolean;
+  /**
+   * Also load every ONNX_v1 op in ONNX Runtime and run the pipeline once (`validate --run`):
+   * needs the optional peer dependency onnxruntime-node. `true` takes the defaults; a `timeoutMs`
+   * here counts from the start of the call, the static checks included.
+   */
+  run?: boolean | RunCheckOptions;
+}
+
+/** Validates the artifact at a path or URL; with `run`, its models in ONNX Runtime too. */
+export async function validateTarget(target: string, options: ValidateTargetOptions = {}): Promise<ValidationReport> {
+  const startedAt = Date.now();
+  const report = await validateStatic(target, options);
+  if (!options.run) return report;
+  // Loaded only when asked: the child process and, in it, the runtime.
+  const { runCheck } = await import('./run-check.js');
+  const run = options.run === true ? {} : options.run;
+  const found = await runCheck(target, {
+    index: options.index,
+    limits: options.limits,
+    remote: options.remote && { speedLimit: options.remote.speedLimit, speedTimeMs: options.remote.speedTimeMs },
+    signal: options.signal,
+    ...run,
+    // Counted from the start of this call: reading the artifact spent part of it.
+    timeoutMs: run.timeoutMs === undefined ? undefined : Math.max(1, run.timeoutMs - (Date.now() - startedAt)),
+  });
+  const diagnostics = [...report.diagnostics, ...(report.strict ? strictly(found) : found)];
+  const counts = countBySeverity(diagnostics);
+  return { ...report, diagnostics, counts, valid: counts.error === 0 };
 }
 
 /** Validates the artifact at a path or URL; findings are in the report, read failures throw. */
-export async function validateTarget(target: string, options: ValidateTargetOptions = {}): Promise<ValidationReport> {
+async function validateStatic(target: string, options: ValidateTargetOptions): Promise<ValidationReport> {
   if (await isDirectoryTarget(target, options.blocking)) return validateDirectory(target, options);
   const raw = await openSource(target, options.signal, { remote: options.remote, blocking: options.blocking });
   const source = options.wrap ? options.wrap(raw) : raw;

@@ -6,7 +6,7 @@
  * skipped by range, so the cost is a few small reads per tensor, whatever its size.
  */
 import type { ByteSource } from '../source/byte-source.js';
-import { WireReader, WireType } from './wire-reader.js';
+import { asInt64, WireReader, WireType } from './wire-reader.js';
 import { WireWindow, type WireField } from './wire-window.js';
 
 export interface OnnxOpset {
@@ -74,7 +74,7 @@ export async function readOnnxModel(
   const ctx: Ctx = { w, maxSmall: options.maxSmallMessage ?? 1 << 20 };
   const info: OnnxModelInfo = { opsets: [], inputs: [], outputs: [], initializers: new Set(), externalData: [], operators: new Map() };
   await w.each(offset, offset + size, (f) => {
-    if (f.fieldNo === MODEL.irVersion && f.varint !== undefined) info.irVersion = f.varint;
+    if (f.fieldNo === MODEL.irVersion && f.varint !== undefined) info.irVersion = safeInt(ctx, f.start, 'ir_version', asInt64(f.varint));
     else if (f.fieldNo === MODEL.opsetImport && isLen(f)) return small(ctx, f, (b) => void info.opsets.push(parseOpset(b)));
     else if (f.fieldNo === MODEL.graph && isLen(f)) return readGraph(ctx, f, info);
   });
@@ -124,7 +124,14 @@ async function readTensorHead(ctx: Ctx, tensor: WireField, info: OnnxModelInfo, 
   if (initializer) info.initializers.add(name);
   if (!external) return;
   const entries = new Map(refs.flatMap((m) => [...m]));
-  const num = (k: string) => (entries.has(k) ? Number(entries.get(k)) : undefined);
+  const num = (k: string) => {
+    const text = entries.get(k);
+    if (text === undefined) return undefined;
+    // A decimal string past 2^53 would round to another offset: refused, as varints are.
+    if (/^[0-9]+$/.test(text) && !Number.isSafeInteger(Number(text)))
+      throw ctx.w.outOfRange(tensor.start, `the external data ${k} of tensor "${name}"`, BigInt(text));
+    return Number(text);
+  };
   info.externalData.push({ tensor: name, location: entries.get('location') ?? '', offset: num('offset'), length: num('length') });
 }
 
@@ -171,9 +178,30 @@ function parseSmall(ctx: Ctx, f: WireField, bytes: Uint8Array, use: (bytes: Uint
   try {
     use(bytes);
   } catch (e) {
+    if (e instanceof IntOutOfRange) throw ctx.w.outOfRange(f.start, e.what, e.value);
     if (!(e instanceof RangeError)) throw e;
     throw ctx.w.malformed(f.start, e.message);
   }
+}
+
+/** An int64 outside ±(2^53 − 1) met inside a small message; parseSmall says where. */
+class IntOutOfRange extends Error {
+  constructor(
+    readonly what: string,
+    readonly value: bigint,
+  ) {
+    super(`${what} is ${value}`);
+  }
+}
+
+function exact(what: string, v: number | bigint): number {
+  if (typeof v === 'bigint') throw new IntOutOfRange(what, v);
+  return v;
+}
+
+function safeInt(ctx: Ctx, pos: number, what: string, v: number | bigint): number {
+  if (typeof v === 'bigint') throw ctx.w.outOfRange(pos, what, v);
+  return v;
 }
 
 const utf8 = new TextDecoder();
@@ -194,7 +222,7 @@ function parseOpset(bytes: Uint8Array): OnnxOpset {
   const out: OnnxOpset = { domain: '', version: 0 };
   eachField(bytes, (n, t, r) => {
     if (n === 1 && t === WireType.LengthDelimited) out.domain = r.string();
-    else if (n === 2 && t === WireType.Varint) out.version = r.int();
+    else if (n === 2 && t === WireType.Varint) out.version = exact('an opset version', r.int64());
     else return false;
     return true;
   });
@@ -257,7 +285,7 @@ function parseShape(bytes: Uint8Array): Array<number | string | null> {
     if (n !== 1 || t !== WireType.LengthDelimited) return false;
     let dim: number | string | null = null;
     eachField(r.bytes(), (m, u, d) => {
-      if (m === 1 && u === WireType.Varint) dim = d.int();
+      if (m === 1 && u === WireType.Varint) dim = exact('a dimension', d.int64());
       else if (m === 2 && u === WireType.LengthDelimited) dim = d.string();
       else return false;
       return true;

@@ -37,10 +37,18 @@ export class WireReader {
     return typeof v === 'number' ? v : Number(v);
   }
 
-  /** An int64 varint: negative values are ten bytes of two's complement. */
-  int(): number {
+  /**
+   * An int64 varint (negative values are ten bytes of two's complement), exact: a number within
+   * ±(2^53 − 1), else the BigInt. Never rounded: a rounded dimension or version is a wrong one.
+   */
+  int64(): number | bigint {
+    return asInt64(this.varint());
+  }
+
+  /** An unsigned varint, exact: a number up to 2^53 − 1, else the uint64 BigInt. */
+  uint64(): number | bigint {
     const v = this.varint();
-    return typeof v === 'number' ? v : Number(BigInt.asIntN(64, v));
+    return typeof v === 'number' || v > MAX_SAFE ? v : Number(v);
   }
 
   /** An int32 varint: the low 32 bits, signed. */
@@ -113,6 +121,15 @@ export class WireReader {
     if (n > this.end - this.pos) throw new RangeError(`a ${n}-byte field runs past the end of its message`);
     this.pos += n;
   }
+}
+
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
+/** A varint's value (a number, or a uint64 BigInt) read as int64: a number when safe, else the BigInt. */
+export function asInt64(v: number | bigint): number | bigint {
+  if (typeof v === 'number') return v;
+  const signed = BigInt.asIntN(64, v);
+  return signed >= -MAX_SAFE && signed <= MAX_SAFE ? Number(signed) : signed;
 }
 
 const utf8 = new TextDecoder();

@@ -16,8 +16,8 @@ export interface WireField {
   /** Start and end of the value (for length-delimited fields: the payload, after the length). */
   start: number;
   end: number;
-  /** The value of a varint field (unsigned). */
-  varint?: number;
+  /** The value of a varint field (unsigned): a number up to 2^53 − 1, else the exact BigInt. */
+  varint?: number | bigint;
 }
 
 /** Longest field header: a 5-byte tag and a 10-byte varint. */
@@ -63,6 +63,15 @@ export class WireWindow {
     return this.bytesAt(start, end) ?? this.source.read(start, end - start, this.signal);
   }
 
+  /** A value that does not fit a JS number exactly, refused rather than rounded. */
+  outOfRange(pos: number, what: string, value: bigint): ArtifactError {
+    return new ArtifactError(
+      'ONNX_INT_OUT_OF_RANGE',
+      `${what} is ${value}, outside ±(2^53 − 1): JSON numbers cannot hold it exactly, and rounded it would be wrong (at byte ${pos - this.begin} of the model)`,
+      { member: this.member },
+    );
+  }
+
   malformed(pos: number, why: string): ArtifactError {
     return new ArtifactError('ONNX_MALFORMED', `not a readable ONNX ModelProto: ${why} (at byte ${pos - this.begin} of the model)`, {
       member: this.member,
@@ -102,8 +111,8 @@ export class WireWindow {
     const fieldNo = tag >>> 3;
     const wireType = tag & 7;
     let length = 0;
-    let varint: number | undefined;
-    if (wireType === WireType.Varint) varint = r.uint();
+    let varint: number | bigint | undefined;
+    if (wireType === WireType.Varint) varint = r.uint64();
     else if (wireType === WireType.LengthDelimited) length = r.uint();
     else if (wireType === WireType.Bit32) length = 4;
     else if (wireType === WireType.Bit64) length = 8;

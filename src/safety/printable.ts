@@ -34,7 +34,8 @@ const RAW_IN_JSON = /[\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]
  * JSON.stringify output for a person to read: the same JSON value, with the characters it leaves
  * raw written as `\uXXXX` escapes. They can only stand inside strings, where such an escape means
  * the same character, so the text still parses to the exact value; its own line breaks and
- * indentation stay. (`--json` output stays as JSON.stringify wrote it: a program reads that.)
+ * indentation stay. Every JSON the CLI prints goes through it (`--json`, describe's descriptor,
+ * errors as JSON): stdout is often a terminal, and a program's JSON.parse sees no difference.
  */
 export function printableJson(json: string): string {
   return json.replace(RAW_IN_JSON, unicodeEscape);

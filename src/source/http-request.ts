@@ -1,4 +1,4 @@
-import { AbortError, SourceError } from '../errors.js';
+import { AbortError, FnnxError, SourceError } from '../errors.js';
 
 /**
  * One HTTP GET and the reading of its reply, with the rules every remote read shares: only the
@@ -49,9 +49,7 @@ export class HttpExchange {
   private readonly controller = new AbortController();
   private timer: ReturnType<typeof setTimeout> | undefined;
   private timedOut = false;
-  private speedTimer: ReturnType<typeof setTimeout> | undefined;
-  private windowBytes = 0;
-  private tooSlow = false;
+  private readonly speed: SpeedCheck;
   private readonly onAbort = () => this.controller.abort();
 
   private constructor(
@@ -59,12 +57,16 @@ export class HttpExchange {
     private readonly options: RequestOptions,
   ) {
     options.signal?.addEventListener('abort', this.onAbort, { once: true });
+    this.speed = new SpeedCheck(options, () => this.controller.abort());
   }
 
   static async get(fetchFn: FetchFn, url: string, label: string, headers: Record<string, string>, options: RequestOptions = {}) {
     if (options.signal?.aborted) throw new AbortError();
     const ex = new HttpExchange(label, options);
     ex.arm();
+    // The rate check runs from the request on: a server that never sends its headers (or sends
+    // a 1xx and then nothing) brings no bytes either, and ends as TOO_SLOW within --speed-time.
+    ex.speed.start();
     try {
       const response = await fetchFn(url, { headers, signal: ex.controller.signal, redirect: 'follow' });
       ex.arm();
@@ -79,7 +81,6 @@ export class HttpExchange {
   async *chunks(response: Response): AsyncGenerator<Uint8Array> {
     if (!response.body) return this.done();
     const reader = response.body.getReader();
-    this.startSpeedWindow();
     try {
       for (;;) {
         let step: ReadableStreamReadResult<Uint8Array>;
@@ -90,7 +91,7 @@ export class HttpExchange {
         }
         if (step.done) return;
         this.arm();
-        this.windowBytes += step.value.length;
+        this.speed.add(step.value.length);
         yield step.value;
       }
     } finally {
@@ -132,43 +133,24 @@ export class HttpExchange {
     }, ms);
   }
 
-  /**
-   * Each window of speedTimeMs must bring speedLimit bytes a second on average, or the exchange is
-   * aborted as TOO_SLOW. Time the consumer spends between chunks counts too: a reader that stops
-   * consuming also holds the socket, and the stall timer treats it the same way.
-   */
-  private startSpeedWindow(): void {
-    const limit = this.options.speedLimit ?? DEFAULT_SPEED_LIMIT;
-    const ms = this.options.speedTimeMs ?? DEFAULT_SPEED_TIME_MS;
-    if (limit <= 0 || ms <= 0) return;
-    this.windowBytes = 0;
-    this.speedTimer = setTimeout(() => {
-      if (this.windowBytes < (limit * ms) / 1000) {
-        this.tooSlow = true;
-        this.controller.abort();
-      } else this.startSpeedWindow();
-    }, ms);
-  }
-
   private done(): void {
     clearTimeout(this.timer);
-    clearTimeout(this.speedTimer);
+    this.speed.stop();
     this.options.signal?.removeEventListener('abort', this.onAbort);
   }
 
   private translate(e: unknown): Error {
     if (this.options.signal?.aborted) return new AbortError();
-    if (this.tooSlow) {
-      const limit = this.options.speedLimit ?? DEFAULT_SPEED_LIMIT;
-      const seconds = (this.options.speedTimeMs ?? DEFAULT_SPEED_TIME_MS) / 1000;
-      return new SourceError('TOO_SLOW', `${this.label}: fewer than ${limit} bytes a second arrived over ${seconds} s`, {
-        cause: e,
-        hint: 'the server is trickling data; on a slow but honest link lower --speed-limit or raise --speed-time',
-      });
-    }
+    // Our own watchdogs abort the fetch, which some fetches (nodeFetch on Node 22+) report as a typed
+    // ABORTED: the reason we aborted wins over how the fetch describes the abort.
+    if (this.speed.tooSlow) return this.speed.error(this.label, e);
     if (this.timedOut) {
       return new SourceError('TIMEOUT', `${this.label}: no reply for ${this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS} ms`, { cause: e });
     }
+    // A fetch that already says why it failed (the browser's CORS check, src/web/cors-fetch.ts) keeps its error.
+    if (e instanceof FnnxError) return e;
+    // Already typed by the fetch (a status HTTP does not define): kept as it is.
+    if (e instanceof SourceError) return e;
     const cause = (e as { cause?: { code?: string; message?: string } }).cause;
     const detail = `${cause?.code ?? ''} ${cause?.message ?? ''} ${(e as Error).message}`;
     if (/^https:/i.test(this.label) && /EPROTO|wrong version number|packet length too long|SSL routines/i.test(detail)) {
@@ -180,6 +162,109 @@ export class HttpExchange {
     const why = cause?.code ?? cause?.message ?? (e as Error).message;
     return new SourceError('NETWORK_ERROR', `${this.label}: ${why}`, { cause: e });
   }
+}
+
+/**
+ * curl's --speed-limit / --speed-time: each window of `speedTimeMs` must move `speedLimit` bytes a
+ * second on average, or `onSlow` runs (once). A window with no bytes at all (waiting for headers,
+ * a stalled body) fails like a trickle. Time a consumer spends between chunks counts too: a reader
+ * that stops consuming also holds the socket, and the stall timer treats it the same way.
+ */
+export class SpeedCheck {
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private bytes = 0;
+  tooSlow = false;
+  private readonly limit: number;
+  private readonly ms: number;
+
+  constructor(
+    options: Pick<RequestOptions, 'speedLimit' | 'speedTimeMs'>,
+    private readonly onSlow: () => void,
+  ) {
+    this.limit = options.speedLimit ?? DEFAULT_SPEED_LIMIT;
+    this.ms = options.speedTimeMs ?? DEFAULT_SPEED_TIME_MS;
+  }
+
+  start(): void {
+    if (this.limit <= 0 || this.ms <= 0 || this.tooSlow) return;
+    clearTimeout(this.timer);
+    this.bytes = 0;
+    this.timer = setTimeout(() => {
+      if (this.bytes >= (this.limit * this.ms) / 1000) return this.start();
+      this.tooSlow = true;
+      this.onSlow();
+    }, this.ms);
+  }
+
+  add(n: number): void {
+    this.bytes += n;
+  }
+
+  stop(): void {
+    clearTimeout(this.timer);
+  }
+
+  /** `moved`: what the bytes did (a download's arrive; an upload's are sent, then its reply arrives). */
+  error(label: string, cause?: unknown, moved = 'arrived'): SourceError {
+    return new SourceError('TOO_SLOW', `${label}: fewer than ${this.limit} bytes a second ${moved} over ${this.ms / 1000} s`, {
+      cause,
+      hint: 'the server is trickling data or not answering; on a slow but honest link lower --speed-limit or raise --speed-time',
+    });
+  }
+}
+
+/**
+ * HTTP defines final statuses 200-599; the Response type (and any caller) cannot hold another. A
+ * server that answers 600, or 199 as if final, is refused here with a typed error, not retried.
+ */
+export function unknownStatus(status: number, label: string): SourceError | undefined {
+  if (status >= 200 && status <= 599) return undefined;
+  return new SourceError('HTTP_STATUS', `${label}: server replied with status ${status}, which HTTP does not define`, {
+    hint: 'the URL does not lead to an HTTP storage server (or something between here and it is broken)',
+  });
+}
+
+/** The most of a storage reply's body read (an XML document or an error page): enough for any real one. */
+export const REPLY_TEXT_LIMIT = 64 * 1024;
+
+/**
+ * A reply's body as text, read up to `limit` bytes and the rest dropped unread (the connection is
+ * closed), so a server sending a gigabyte costs a bounded read. `complete` is false when cut.
+ */
+export async function boundedText(res: Response, label: string, limit = REPLY_TEXT_LIMIT): Promise<{ text: string; complete: boolean }> {
+  if (!res.body) return { text: '', complete: true };
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  let complete = false;
+  try {
+    for (;;) {
+      let step: ReadableStreamReadResult<Uint8Array>;
+      try {
+        step = await reader.read();
+      } catch (e) {
+        if (e instanceof SourceError) throw e;
+        throw new SourceError('NETWORK_ERROR', `${label}: the reply broke off: ${(e as Error).message}`, { cause: e });
+      }
+      if (step.done) {
+        complete = true;
+        break;
+      }
+      const take = Math.min(step.value.length, limit - size);
+      chunks.push(step.value.subarray(0, take));
+      size += take;
+      if (take < step.value.length) break;
+    }
+  } finally {
+    if (!complete) await reader.cancel().catch(() => undefined);
+  }
+  const bytes = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) {
+    bytes.set(c, at);
+    at += c.length;
+  }
+  return { text: new TextDecoder().decode(bytes), complete };
 }
 
 /** The status check every ranged read shares; the body of a refused reply is never read. */

@@ -1,4 +1,5 @@
 import { UsageError } from '../errors.js';
+import { AZURE_MAX_BLOCKS } from './storage-xml.js';
 
 /**
  * The registry's upload details (its create call's answer, then its part-URL call's), checked
@@ -25,7 +26,7 @@ export type UploadDetails =
 
 const bad = (what: string) =>
   new UsageError('UPLOAD_DETAILS_INVALID', `upload details: ${what}`, {
-    hint: 'pass the JSON the registry answered (its create call, or its part-URL call for a multipart upload)',
+    hint: 'pass the JSON the registry answered (its create call, or its part-URL call for a multipart upload); docs/upload.md shows each shape',
   });
 
 export function parseUploadDetails(doc: unknown): UploadDetails {
@@ -36,17 +37,23 @@ export function parseUploadDetails(doc: unknown): UploadDetails {
     const parts = doc.parts.map(partOf);
     checkContiguous(parts);
     const completeUrl = urlField(doc, 'complete_url');
-    if (type === 'azure') return { shape: 'azure-blocks', parts, completeUrl };
+    if (type === 'azure') {
+      if (parts.length > AZURE_MAX_BLOCKS) throw bad(`${parts.length} parts: Azure takes at most ${AZURE_MAX_BLOCKS} blocks a blob`);
+      return { shape: 'azure-blocks', parts, completeUrl };
+    }
     const uploadId = doc.upload_id;
     if (typeof uploadId !== 'string' || uploadId === '') throw bad('"upload_id" must be a non-empty string');
     const abortUrl = doc.abort_url === undefined || doc.abort_url === null ? undefined : urlField(doc, 'abort_url');
     return { shape: 's3-parts', uploadId, parts, completeUrl, abortUrl };
   }
-  const url = urlField(doc, 'url');
-  if (doc.multipart === true) {
-    if (type !== 's3') throw bad('an Azure multipart upload comes with "parts" and "complete_url"');
-    return { shape: 's3-initiate', url };
+  if (doc.multipart === true && type === 'azure') {
+    // The registry's first answer for a large Azure upload has no URL: its part-URL call gives the blocks.
+    throw bad(
+      'these are the first details of an Azure multipart upload: ask the registry for its part URLs and pass that answer (it has "parts" and "complete_url")',
+    );
   }
+  const url = urlField(doc, 'url');
+  if (doc.multipart === true) return { shape: 's3-initiate', url };
   return { shape: 'single', type, url };
 }
 

@@ -1,3 +1,5 @@
+import type { HasherFactory } from '../hash/hasher.js';
+
 /**
  * The platform seam of the uploader: the file's bytes and the one way to send them. Node sends a
  * byte range of a file over node:http as a stream with backpressure; the browser hands fetch a
@@ -20,11 +22,6 @@ export interface StorageRequest {
    * withholds its last bytes when they differ, so the store never receives a complete object.
    */
   expectSha256?: string;
-  /**
-   * Only for an S3 part: a body that can hash as it sends compares an MD5-shaped ETag with the
-   * MD5 of the bytes sent, and fails with UPLOAD_ETAG_MISMATCH when they differ.
-   */
-  checkEtag?: boolean;
   /** Bytes of a range handed to the network so far in this attempt (called with each increment). */
   onBytes?: (n: number) => void;
 }
@@ -33,12 +30,16 @@ export interface UploadBody {
   /** For messages: the file's name. */
   readonly label: string;
   readonly size: number;
-  /** Modification time, where the platform has one (resume keys on it). */
-  readonly mtimeMs?: number;
-  /** Resolves once the reply's headers arrived; network failures reject with a retriable SourceError. */
+  /**
+   * Resolves once the reply's headers arrived, with its body still to read (the core reads at
+   * most a small bound of it). Network failures reject with a retriable SourceError; a status
+   * outside 200-599 with HTTP_STATUS.
+   */
   send(request: StorageRequest, signal?: AbortSignal): Promise<Response>;
-  /** One sequential hashing read of the whole file. */
-  sha256(signal?: AbortSignal): Promise<string>;
+  /** The file from its first byte to its last, in order; a chunk is valid until the next is asked for. */
+  chunks(signal?: AbortSignal): AsyncIterable<Uint8Array>;
+  /** The platform's hashers: the core hashes the chunks (the file's SHA-256, each part's MD5). */
+  readonly hasher: HasherFactory;
   /** Rejects when the file is no longer the one measured at open (size or mtime moved). */
   checkUnchanged(): Promise<void>;
 }

@@ -1,11 +1,21 @@
 import { expectedOf, type TransferDescriptor } from '../describe/expected.js';
 import { ArtifactError, SourceError, UsageError } from '../errors.js';
-import { redact, statusError } from '../source/http-request.js';
+import { boundedText, redact, statusError } from '../source/http-request.js';
 import { DEFAULT_RETRY, withRetry, type RetryPolicy } from '../source/retry.js';
 import { detailsSize, parseUploadDetails, type PartTarget, type UploadDetails } from './details.js';
-import { azureBlockId, blockListXml, completeMultipartXml, parseUploadId, xmlError } from './storage-xml.js';
+import { startFilePass, type FilePass } from './file-pass.js';
+import {
+  azureBlockId,
+  blockListXml,
+  completeMultipartXml,
+  contentMd5,
+  etagMd5,
+  parseUploadId,
+  withBlockId,
+  xmlError,
+} from './storage-xml.js';
 import type { StorageRequest, UploadBody } from './upload-body.js';
-import { detailsIdentity, staleReason, type FinishedPart, type UploadState } from './upload-state.js';
+import { detailsIdentity, resumableParts, type FinishedPart, type UploadState } from './upload-state.js';
 
 export interface UploadProgress {
   /** Bytes of the file the store holds or is receiving (parts an earlier run sent count). */
@@ -25,11 +35,14 @@ export interface UploadOptions extends UploadExpectation {
   concurrency?: number;
   onProgress?: (progress: UploadProgress) => void;
   signal?: AbortSignal;
-  /** What an earlier, interrupted run reported through `onState`: its finished parts are not sent again. */
+  /**
+   * What an earlier, interrupted run reported through `onState`: its finished parts are not sent
+   * again, each once proven to hold the file's bytes now (its MD5).
+   */
   state?: UploadState;
   /** Called after each finished part with the state to keep for a resume. */
   onState?: (state: UploadState) => void | Promise<void>;
-  /** Why a given state was not used (it belongs to other details, or the file changed). */
+  /** Why a given state, or a part of it, was not used (other details, or the file's bytes differ). */
   onWarning?: (message: string) => void;
   retry?: RetryPolicy;
 }
@@ -59,6 +72,11 @@ export async function initiateMultipart(
     options.retry ?? DEFAULT_RETRY,
     options.signal,
   );
+}
+
+/** The SHA-256 of what was sent (or, for a single PUT, is about to be), from the one read of the file. */
+function filePass(body: UploadBody, ranges: readonly PartTarget[], signal: AbortSignal | undefined): FilePass {
+  return startFilePass(body.label, body.chunks(signal), body.hasher, ranges);
 }
 
 /**
@@ -117,8 +135,7 @@ async function sendSingle(
   // A single PUT is complete once its last byte lands, so a wrong file must be caught before
   // that: hashed first (a store may keep even a body cut short), then, where the body can, hashed
   // again while sent with its last bytes withheld if the file changed in between.
-  const hashing = body.sha256(options.signal);
-  hashing.catch(() => undefined);
+  const hashing = filePass(body, [], options.signal).sha256;
   const sha256 = want === undefined ? undefined : await hashing;
   if (sha256 !== undefined && sha256 !== want) throw hashMismatch(body, sha256, want!, 'nothing was sent');
   const headers: Record<string, string> = type === 'azure' ? { 'x-ms-blob-type': 'BlockBlob' } : {};
@@ -146,7 +163,9 @@ async function sendRange(
       let sent = 0;
       try {
         const res = await body.send({ ...request, body: range, onBytes: (n) => ((sent += n), onBytes(n)) }, options.signal);
-        await okText(res, `${label} to ${redact(request.url)}`);
+        // A part's reply says all in its status and headers: its body is not read.
+        checkOk(res, `${label} to ${redact(request.url)}`);
+        res.body?.cancel().catch(() => undefined);
         return res.headers;
       } catch (e) {
         onBytes(-sent);
@@ -158,21 +177,41 @@ async function sendRange(
   );
 }
 
-/** The reply's text when its status is 2xx; else the status error the retry policy classifies. */
-async function okText(res: Response, label: string): Promise<string> {
-  if (!res.ok) {
-    res.body?.cancel().catch(() => undefined);
-    throw statusError(res, label);
-  }
-  return res.text();
+/** A 2xx reply passes; else the status error the retry policy classifies (the body is dropped unread). */
+function checkOk(res: Response, label: string): void {
+  if (res.ok) return;
+  res.body?.cancel().catch(() => undefined);
+  throw statusError(res, label);
 }
 
-/** S3 multipart parts or Azure blocks: parts in parallel, the hash alongside, completed last. */
+/**
+ * A 2xx reply's XML document, read up to a small bound: a store's answer (an upload id, a
+ * completion result or an error) is a few hundred bytes, so one larger than the bound is not
+ * one, and the rest is never read.
+ */
+async function okText(res: Response, label: string): Promise<string> {
+  checkOk(res, label);
+  const { text, complete } = await boundedText(res, label);
+  if (!complete) throw new SourceError('UPLOAD_PROTOCOL', `${label}: the reply is larger than a storage answer can be; it was not read`);
+  return text;
+}
+
+/**
+ * S3 multipart parts or Azure blocks: parts in parallel, the file's one in-order read alongside
+ * (its SHA-256 and each part's MD5), completed last. Every part in the completion is proven to
+ * hold the bytes that read hashed: a part sent now by its store's ETag (S3 computes it from what
+ * it received) or by Content-MD5 (Azure checks it on receipt), a resumed part by the MD5 its ETag
+ * or block id names. So the SHA-256 compared with the descriptor's is that of what the store holds.
+ */
 class PartedUpload {
   private readonly finished = new Map<number, FinishedPart>();
   private readonly identity: string;
+  private readonly s3: boolean;
+  private pass!: FilePass;
   private sent = 0;
-  private resumed = 0;
+  private partsSent = 0;
+  private partsResumed = 0;
+  private warnedUnproven = false;
   private stateWrites: Promise<void> = Promise.resolve();
 
   constructor(
@@ -182,20 +221,20 @@ class PartedUpload {
     private readonly options: UploadOptions,
   ) {
     this.identity = detailsIdentity(details);
+    this.s3 = details.shape === 's3-parts';
   }
 
   async run(verified: UploadResult['verified']): Promise<UploadResult> {
-    this.adoptState();
-    const missing = this.details.parts.filter((p) => !this.finished.has(p.partNumber));
-    this.sent = this.resumed;
+    const earlier = this.earlierParts();
     this.progress();
-    // The hash is one sequential read beside the parts (which never wait for it): parts may
-    // finish in any order, and SHA-256 can only take the bytes in order.
+    // The hash is one sequential read beside the parts: parts may finish in any order, and
+    // SHA-256 can only take the bytes in order. Each part's MD5 is ready once the read passed it.
     const hashStop = new AbortController();
-    const hashing = this.body.sha256(AbortSignal.any([hashStop.signal, ...(this.options.signal ? [this.options.signal] : [])]));
-    hashing.catch(() => undefined);
+    const signal = AbortSignal.any([hashStop.signal, ...(this.options.signal ? [this.options.signal] : [])]);
+    this.pass = filePass(this.body, this.details.parts, signal);
+    this.pass.sha256.catch(() => undefined);
     try {
-      await this.sendAll(missing);
+      await this.sendAll(earlier);
     } catch (e) {
       // A failed upload needs no hash: stop reading the file.
       hashStop.abort();
@@ -205,7 +244,7 @@ class PartedUpload {
       await this.stateWrites.catch(() => undefined);
     }
     await this.stateWrites;
-    const sha256 = await hashing;
+    const sha256 = await this.pass.sha256;
     await this.body.checkUnchanged();
     if (this.want !== undefined && sha256 !== this.want) {
       await this.abandon();
@@ -217,42 +256,39 @@ class PartedUpload {
       shape: this.details.shape,
       size: this.body.size,
       sha256,
-      partsSent: missing.length,
-      partsResumed: this.details.parts.length - missing.length,
+      partsSent: this.partsSent,
+      partsResumed: this.partsResumed,
       verified,
     };
   }
 
-  private adoptState(): void {
+  /** The parts an earlier run recorded for these details, still to be proven against the file. */
+  private earlierParts(): Map<number, FinishedPart> {
     const state = this.options.state;
-    if (!state) return;
-    const why = staleReason(state, this.identity, this.body.size, this.body.mtimeMs);
-    if (why) {
-      this.options.onWarning?.(`not resuming the earlier upload state: ${why}; sending every part`);
-      return;
+    if (!state) return new Map();
+    const parts = resumableParts(state, this.identity, this.body.size);
+    if (typeof parts === 'string') {
+      this.options.onWarning?.(`not resuming the earlier upload state: ${parts}; sending every part`);
+      return new Map();
     }
-    const byNumber = new Map(this.details.parts.map((p) => [p.partNumber, p]));
-    for (const p of state.parts) {
-      const target = byNumber.get(p.partNumber);
-      if (target && target.start === p.start && target.end === p.end && typeof p.etag === 'string') {
-        this.finished.set(p.partNumber, p);
-        this.resumed += p.end - p.start;
-      }
-    }
+    return parts;
   }
 
-  private async sendAll(parts: PartTarget[]): Promise<void> {
-    const queue = parts.slice();
+  private async sendAll(earlier: Map<number, FinishedPart>): Promise<void> {
+    const queue = this.details.parts.map((part, index) => ({ part, index }));
     const controller = new AbortController();
     const stop = () => controller.abort();
     this.options.signal?.addEventListener('abort', stop, { once: true });
     const worker = async () => {
-      for (let p = queue.shift(); p; p = queue.shift()) {
+      for (let job = queue.shift(); job; job = queue.shift()) {
         if (controller.signal.aborted) return;
-        await this.sendPart(p, controller.signal);
+        const prior = earlier.get(job.part.partNumber);
+        if (prior && (await this.proven(job.part, job.index, prior))) continue;
+        await this.sendPart(job.part, job.index, controller.signal);
       }
     };
-    const workers = Array.from({ length: Math.max(1, Math.min(this.options.concurrency ?? DEFAULT_CONCURRENCY, parts.length)) }, worker);
+    const count = Math.max(1, Math.min(this.options.concurrency ?? DEFAULT_CONCURRENCY, queue.length));
+    const workers = Array.from({ length: count }, worker);
     try {
       // The first failure stops the others (their finished parts stay recorded for a resume).
       await Promise.all(workers.map((w) => w.catch((e: unknown) => (stop(), Promise.reject(e)))));
@@ -262,28 +298,92 @@ class PartedUpload {
     }
   }
 
-  private async sendPart(part: PartTarget, signal: AbortSignal): Promise<void> {
-    const s3 = this.details.shape === 's3-parts';
-    const headers = await sendRange(this.body, part, { method: 'PUT', url: part.url, checkEtag: s3 }, { ...this.options, signal }, (n) => {
-      this.sent += n;
-      this.progress();
-    });
-    let etag = azureBlockId(part.partNumber);
-    if (s3) {
-      const got = headers.get('etag');
-      if (!got) {
-        throw new SourceError(
-          'UPLOAD_NO_ETAG',
-          `part ${part.partNumber}: the store's reply carries no ETag, so the part cannot be completed`,
-          {
-            hint: "in a browser, the bucket's CORS rules must expose the ETag header (ExposeHeaders: ETag)",
-          },
+  /**
+   * Whether a part an earlier run sent holds the file's bytes now: its range is the same and the
+   * MD5 its S3 ETag or Azure block id names is the MD5 of the local bytes. A store holds what an
+   * ETag or block id names (S3 refuses to complete with an ETag it does not hold; a block id
+   * names its content), so a state file cannot vouch for bytes it only claims.
+   */
+  private async proven(part: PartTarget, index: number, prior: FinishedPart): Promise<boolean> {
+    if (prior.start !== part.start || prior.end !== part.end) return false;
+    const md5 = await this.pass.md5(index);
+    const same = this.s3 ? etagMd5(prior.etag) === md5 : prior.etag === azureBlockId(index, md5);
+    if (!same) {
+      if (!this.warnedUnproven) {
+        this.options.onWarning?.(
+          `part ${part.partNumber} and any others like it are sent again: the file's bytes there differ from what the earlier run sent (or its record proves nothing)`,
         );
       }
-      etag = got;
+      this.warnedUnproven = true;
+      return false;
     }
+    this.finished.set(part.partNumber, prior);
+    this.partsResumed++;
+    this.sent += part.end - part.start;
+    this.progress();
+    return true;
+  }
+
+  private async sendPart(part: PartTarget, index: number, signal: AbortSignal): Promise<void> {
+    const block = this.s3 ? undefined : await this.azureBlock(part, index);
+    const headers = await sendRange(
+      this.body,
+      part,
+      { method: 'PUT', url: block?.url ?? part.url, headers: block?.headers },
+      { ...this.options, signal },
+      (n) => {
+        this.sent += n;
+        this.progress();
+      },
+    );
+    const etag = block ? block.id : await this.checkedEtag(part, index, headers.get('etag'));
     this.finished.set(part.partNumber, { partNumber: part.partNumber, start: part.start, end: part.end, etag });
+    this.partsSent++;
     this.saveState();
+  }
+
+  /** An Azure block's URL and headers: an id made from the block's MD5, which the store checks as Content-MD5. */
+  private async azureBlock(part: PartTarget, index: number): Promise<{ url: string; headers: Record<string, string>; id: string }> {
+    const md5 = await this.pass.md5(index);
+    const id = azureBlockId(index, md5);
+    const url = withBlockId(part.url, id);
+    if (url === undefined) {
+      throw new UsageError('UPLOAD_DETAILS_INVALID', `upload details: part ${part.partNumber}'s URL names no blockid`, {
+        hint: "pass the JSON the registry answered: each Azure part's URL carries comp=block&blockid=…",
+      });
+    }
+    return { url, headers: { 'content-md5': contentMd5(md5) }, id };
+  }
+
+  /**
+   * S3 names a part (without SSE-KMS) by the MD5 of the bytes it received: an ETag of that shape
+   * that is not the MD5 the file's read computed means the bytes, or the reply, changed on the
+   * way (or the file changed between the two reads). Other shapes (KMS, other stores) are taken
+   * as they are; the file's size and mtime are checked before completing.
+   */
+  private async checkedEtag(part: PartTarget, index: number, etag: string | null): Promise<string> {
+    if (!etag) {
+      throw new SourceError(
+        'UPLOAD_NO_ETAG',
+        `part ${part.partNumber}: the store's reply carries no ETag, so the part cannot be completed`,
+        {
+          hint: "in a browser, the bucket's CORS rules must expose the ETag header (ExposeHeaders: ETag)",
+        },
+      );
+    }
+    const named = etagMd5(etag);
+    const md5 = await this.pass.md5(index);
+    if (named !== undefined && named !== md5) {
+      throw new SourceError(
+        'UPLOAD_ETAG_MISMATCH',
+        `part ${part.partNumber}: the store's ETag ${etag} is not the MD5 of the file's bytes there (${md5}); the part was not recorded`,
+        {
+          member: this.body.label,
+          hint: 'something between here and the store altered the part or its reply; run the upload again to resend it',
+        },
+      );
+    }
+    return etag;
   }
 
   private saveState(): void {
@@ -293,7 +393,6 @@ class PartedUpload {
       version: 1,
       details: this.identity,
       size: this.body.size,
-      mtimeMs: this.body.mtimeMs,
       parts: [...this.finished.values()].sort((a, b) => a.partNumber - b.partNumber),
     };
     // In order, one at a time: a later state never lands before an earlier one.
@@ -302,8 +401,7 @@ class PartedUpload {
 
   private async complete(): Promise<void> {
     const parts = this.details.parts.map((p) => this.finished.get(p.partNumber)!);
-    const s3 = this.details.shape === 's3-parts';
-    const request: StorageRequest = s3
+    const request: StorageRequest = this.s3
       ? { method: 'POST', url: this.details.completeUrl, headers: { 'content-type': 'application/xml' }, body: completeMultipartXml(parts) }
       : {
           method: 'PUT',
@@ -321,8 +419,8 @@ class PartedUpload {
     if (error) {
       throw new SourceError('UPLOAD_COMPLETE_FAILED', `${label}: the store answered ${error.code}: ${error.message}`, {
         hint:
-          error.code === 'InvalidPart'
-            ? "a part's ETag does not match what the store holds: delete the .upload.json state and run again"
+          error.code === 'InvalidPart' || error.code === 'InvalidBlockList'
+            ? 'a part the earlier run recorded is not what the store holds: delete the .upload.json state and run again'
             : undefined,
       });
     }

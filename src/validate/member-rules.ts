@@ -1,5 +1,5 @@
 /** Rules on the member list itself: safe paths, no links or devices, repeated names, order. */
-import type { MemberInfo } from '../artifact/member-store.js';
+import { KIND_WORDS, type MemberInfo } from '../artifact/member-store.js';
 import { MANIFEST } from '../artifact/root-files.js';
 import { checkMemberPath } from '../safety/member-path.js';
 import type { TarEntry } from '../tar/entry.js';
@@ -13,9 +13,9 @@ export function memberRules(members: readonly MemberInfo[]): Diagnostic[] {
     const at = { member: m.name, pointer: '' };
     const problem = checkMemberPath(m.name);
     if (problem) out.push(diag(problem.code, 'error', `${problem.message}; readers must ignore it and never write it to disk`, at));
-    if (LINKS.has(m.kind)) out.push(diag('MEMBER_LINK', 'error', `is a ${m.kind}: artifacts hold no links`, at));
+    if (LINKS.has(m.kind)) out.push(diag('MEMBER_LINK', 'error', `is ${KIND_WORDS[m.kind]}: artifacts hold no links`, at));
     else if (m.kind !== 'file' && m.kind !== 'directory') {
-      out.push(diag('MEMBER_SPECIAL', 'error', `is a ${m.kind}: artifacts hold only regular files and directories`, at));
+      out.push(diag('MEMBER_SPECIAL', 'error', `is ${KIND_WORDS[m.kind]}: artifacts hold only regular files and directories`, at));
     }
   }
   return out;

@@ -1,9 +1,11 @@
 /** Metadata entries (meta.json and sidecars) and the meta_artifacts/<id>/ folders they own. */
 import { isObject, type Json } from '../artifact/json-member.js';
 import type { MemberInfo } from '../artifact/member-store.js';
-import { classifyEntry } from '../artifact/metadata.js';
+import { classifyEntry, type ReadMetaEntry } from '../artifact/metadata.js';
+import { ignoredMetrics } from '../artifact/metrics.js';
 import { child, diag, FindingList, type Diagnostic } from './diagnostics.js';
 import { checkSchema } from './schema-check.js';
+import { unknownKeyRules } from './unknown-key-rules.js';
 
 export interface MetaFile {
   member: string;
@@ -17,6 +19,7 @@ export function metadataRules(files: MetaFile[], members: readonly MemberInfo[])
   const owners = folderOwners(members);
   const memberFiles = sortedFileNames(members);
   const idsSeen = new Map<string, string>();
+  const read: ReadMetaEntry[] = [];
   for (const { member, entries } of files) {
     entries.forEach((entry, i) => {
       const at = child({ member, pointer: '' }, i);
@@ -24,8 +27,10 @@ export function metadataRules(files: MetaFile[], members: readonly MemberInfo[])
         out.push(diag('META_ENTRY_NOT_OBJECT', 'error', `entry ${i} is not an object`, at));
         return;
       }
-      const read = classifyEntry(entry, member, i);
-      if (read.legacy) {
+      const entryRead = classifyEntry(entry, member, i);
+      read.push(entryRead);
+      if (!entryRead.legacy) for (const d of unknownKeyRules(entry, 'metaEntry', at)) out.push(d);
+      if (entryRead.legacy) {
         out.push(
           diag(
             'META_ENTRY_LEGACY',
@@ -34,7 +39,7 @@ export function metadataRules(files: MetaFile[], members: readonly MemberInfo[])
             at,
           ),
         );
-      } else if (!read.conforms) {
+      } else if (!entryRead.conforms) {
         // Past the cap, building each entry's findings only to drop them cost a million bad entries
         // hundreds of MiB of garbage: count the entry instead.
         if (out.full('META_ENTRY_INCOMPLETE')) out.tally('META_ENTRY_INCOMPLETE', 'error');
@@ -44,7 +49,20 @@ export function metadataRules(files: MetaFile[], members: readonly MemberInfo[])
         for (const d of idRules(entry.id, owners, memberFiles, idsSeen, `${member}#${i}`, child(at, 'id'))) out.push(d);
     });
   }
+  for (const d of ignoredMetricsRule(read)) out.push(d);
   return out.list();
+}
+
+/** A second metrics entry of a kind is kept but never shown: readers take the first (see src/artifact/metrics.ts). */
+function ignoredMetricsRule(read: readonly ReadMetaEntry[]): Diagnostic[] {
+  return ignoredMetrics(read).map(({ ignored, by, tag }) =>
+    diag(
+      'META_ENTRY_IGNORED',
+      'info',
+      `entry ${ignored.index} ("${String(ignored.entry.id)}") is never shown: readers take the metrics of the first entry tagged ${tag}, "${String(by.entry.id)}" in ${by.member}`,
+      { member: ignored.member, pointer: `/${ignored.index}` },
+    ),
+  );
 }
 
 function idRules(

@@ -53,7 +53,9 @@ async function readModel(path: string, ctx: RuleContext, out: Diagnostic[]): Pro
     return await readOnnxModel(range.source, range.offset, range.size, { member: path, signal: ctx.signal });
   } catch (e) {
     if (e instanceof FnnxError && e.kind === 'artifact') {
-      out.push(diag('ONNX_MALFORMED', 'error', e.message, { member: path, pointer: '' }));
+      // Out of range is its own fact: the model is well-formed, its value just has no exact JSON form.
+      const code = e.code === 'ONNX_INT_OUT_OF_RANGE' ? e.code : 'ONNX_MALFORMED';
+      out.push(diag(code, 'error', e.message, { member: path, pointer: '' }));
       return undefined;
     }
     throw e;

@@ -4,7 +4,7 @@
  */
 import type { Json } from '../artifact/json-member.js';
 import { isObject } from '../artifact/json-member.js';
-import { applyPatch, checkPatch } from '../artifact/patches.js';
+import { checkPatch, PatchedDocument } from '../artifact/patches.js';
 import { FnnxError } from '../errors.js';
 import { diag, type Diagnostic, pushAll } from './diagnostics.js';
 import type { JsonObject } from './context.js';
@@ -23,7 +23,7 @@ export interface PatchOutcome {
 
 export function patchRules(stored: JsonObject, patches: PatchFile[], dtypes: Json | undefined): PatchOutcome {
   const out: Diagnostic[] = [];
-  let manifest: Json = stored;
+  const patched = new PatchedDocument(stored);
   for (const { member, doc } of patches) {
     const shape = checkSchema('manifestPatch', doc, { member, pointer: '' }, 'PATCH_INVALID', (e) =>
       /^\/\d+\/op$/.test(e.instancePath) && e.keyword === 'enum' ? 'PATCH_OP_NOT_ALLOWED' : undefined,
@@ -31,12 +31,13 @@ export function patchRules(stored: JsonObject, patches: PatchFile[], dtypes: Jso
     pushAll(out, shape);
     if (shape.length) continue;
     try {
-      manifest = applyPatch(manifest, checkPatch(doc, member), member);
+      patched.apply(checkPatch(doc, member), member);
     } catch (e) {
       if (!(e instanceof FnnxError)) throw e;
       out.push(diag('PATCH_NOT_APPLICABLE', 'error', e.message, { member, pointer: '' }));
     }
   }
+  const manifest = patched.root;
   if (!isObject(manifest)) return { manifest: stored, diagnostics: out };
   if (patches.length) pushAll(out, resultRules(stored, manifest, patches.at(-1)!.member, dtypes));
   return { manifest, diagnostics: out };

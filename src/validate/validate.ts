@@ -1,8 +1,11 @@
 /**
  * validate(): every rule of the format over one artifact, as diagnostics. Reads only what the
- * rules need: the root JSON members, the member list, and each ONNX model's small fields by range.
+ * rules need: the root JSON members, the member list, each ONNX model's small fields by range, and
+ * the model cards' zips by range (card-rules.ts).
  * Browser-safe (no `node:` imports); src/node/validate.ts opens paths and URLs.
  */
+import { rootKeyRules } from './unknown-key-rules.js';
+import { unwantedMemberRules } from './unwanted-member-rules.js';
 import { DEFAULT_JSON_LIMITS, budgetedJsonReader, isObject, type Json, type JsonLimits } from '../artifact/json-member.js';
 import type { MemberStore } from '../artifact/member-store.js';
 import { DTYPES, ENV, MANIFEST, MANIFEST_PATCH, META, META_SIDECAR, OPS, VARIANT_CONFIG, byteOrder } from '../artifact/root-files.js';
@@ -15,6 +18,8 @@ import { peekFirst } from '../source/peek-first.js';
 import type { FileIndex } from '../tar/entry.js';
 import { rangeIn } from '../tar/file-index.js';
 import type { MemberRange, JsonObject, RuleContext } from './context.js';
+import type { ZipLimits } from '../safety/zip-limits.js';
+import { cardRules } from './card-rules.js';
 import { customDtypeRules } from './custom-dtype-rules.js';
 import { countBySeverity, diag, strictly, type Diagnostic, type Severity, pushAll } from './diagnostics.js';
 import { customDtypeNames } from './dtype-rules.js';
@@ -25,6 +30,7 @@ import { metadataRules, type MetaFile } from './metadata-rules.js';
 import { onnxRules } from './onnx-rules.js';
 import { opRules } from './op-rules.js';
 import { patchRules } from './patch-rules.js';
+import { checkPatchCount } from '../artifact/patches.js';
 import { uploadProblems, type UploadFacts } from '../artifact/upload-rules.js';
 import { loneSurrogateRules } from './string-rules.js';
 import { tarEndRules } from './tar-end-rules.js';
@@ -37,7 +43,8 @@ export interface ValidateOptions {
   upload?: UploadFacts;
   /** A known file_index: members are read without walking the archive (sources only). */
   index?: FileIndex;
-  limits?: Partial<JsonLimits>;
+  /** JSON limits for the members read, zip limits for the model cards opened (the ones `card show` takes). */
+  limits?: Partial<JsonLimits> & Partial<ZipLimits>;
   /** Where a member's bytes are, for stores that are not tars (the directory form). */
   memberRange?: (name: string) => Promise<MemberRange | undefined>;
   signal?: AbortSignal;
@@ -97,14 +104,15 @@ async function runRules(store: MemberStore, raw: ByteSource | undefined, options
   const out: Diagnostic[] = [];
   const members = await store.members(signal);
   const files = await store.fileIndex(signal);
-  pushAll(out, memberRules(members));
+  pushAll(out, memberRules(members), unwantedMemberRules(members));
   if (store instanceof TarStore && !options.index) {
     const walk = await store.walk(signal);
     pushAll(out, tarEntryRules(walk.entries));
     pushAll(out, await tarEndRules(walk, raw ?? store.source, options.upload !== undefined, signal));
   }
 
-  const json = jsonLoader(store, { ...DEFAULT_JSON_LIMITS, ...options.limits }, out, signal);
+  const limits = { ...DEFAULT_JSON_LIMITS, ...options.limits };
+  const json = jsonLoader(store, limits, out, signal);
   const stored = (await json.root(MANIFEST, 'object', 'required')) as JsonObject | undefined;
   const ops = (await json.root(OPS, 'array', 'required')) as Json[] | undefined;
   const variantConfig = (await json.root(VARIANT_CONFIG, 'object', 'required')) as JsonObject | undefined;
@@ -118,8 +126,10 @@ async function runRules(store: MemberStore, raw: ByteSource | undefined, options
   let manifest = stored;
   if (stored) {
     pushAll(out, validateManifest(stored, { dtypes: dtypes ?? {} }));
+    const patchNames = rootNames.filter((n) => MANIFEST_PATCH.test(n));
+    checkPatchCount(patchNames.length, limits.maxManifestPatches, patchNames.at(-1));
     const patches = [];
-    for (const member of rootNames.filter((n) => MANIFEST_PATCH.test(n))) {
+    for (const member of patchNames) {
       const doc = await json.read(member);
       if (doc !== undefined) patches.push({ member, doc });
     }
@@ -139,10 +149,12 @@ async function runRules(store: MemberStore, raw: ByteSource | undefined, options
     memberRange: (name) => memberRange(store, raw, files, name, options),
     signal,
   };
+  pushAll(out, rootKeyRules(stored, { member: MANIFEST, pointer: '' }, ops, { member: OPS, pointer: '' }));
   if (ops) pushAll(out, opRules(ops, ctx.customDtypes), await onnxOpRules(ops, ctx));
   if (manifest) pushAll(out, variantRules(ctx));
   if (env) pushAll(out, envRules(env));
   pushAll(out, metadataRules(await metaFiles(json, rootNames), members));
+  pushAll(out, await cardRules(ctx, options.limits ?? {}));
   return out;
 }
 

@@ -30,19 +30,22 @@ export interface WouldBeCheck {
 
 const key = (d: Diagnostic) => `${d.code}\u0000${d.member ?? ''}\u0000${d.pointer}\u0000${d.message}`;
 
-/** Resolves when the result would be sound; otherwise throws the first new finding as an ArtifactError. */
-export async function refuseInvalidResult(check: WouldBeCheck): Promise<void> {
+/** Resolves with the result's warnings and notes when it would be sound; otherwise throws the first new finding as an ArtifactError. */
+export async function refuseInvalidResult(check: WouldBeCheck): Promise<Diagnostic[]> {
   const baseRange = check.baseRange ?? ownRanges(check.base);
   const after = new PlannedStore(check.base, check.planned, check.label, baseRange);
   const options = { strict: check.refuse === 'strict', limits: check.limits, signal: check.signal, memberRange: after.memberRange };
-  const found = (await validate(after, options)).diagnostics.filter((d) => d.severity === 'error');
-  if (found.length === 0) return;
+  const all = (await validate(after, options)).diagnostics;
+  const found = all.filter((d) => d.severity === 'error');
+  // What is not refused (warnings and notes) goes back to the writer, which may show it.
+  const rest = all.filter((d) => d.severity !== 'error');
+  if (found.length === 0) return rest;
   // Only findings this write brings: an artifact that already breaks a rule may still be edited.
   const before = check.base
     ? new Set((await validate(check.base, { ...options, memberRange: baseRange })).diagnostics.map(key))
     : new Set<string>();
   const introduced = found.filter((d) => !before.has(key(d)));
-  if (introduced.length === 0) return;
+  if (introduced.length === 0) return rest;
   throw refusal(introduced, check);
 }
 

@@ -12,9 +12,11 @@ export { openBlob, openUrl } from './open.js';
 export { describeBlob, type DescribeBlobOptions } from './describe-blob.js';
 export { blobChunks } from './blob-chunks.js';
 
-// Model cards and zips, read by ranges.
-export { readNewestCard } from './model-card.js';
-export { ZipReader, DEFAULT_ZIP_LIMITS, type ZipEntry, type ZipLimits } from './zip-reader.js';
-
 // Uploading a File/Blob to the registry's storage (the details its create call returns).
 export { uploadBlob, initiateMultipartUpload, type UploadBlobOptions } from './upload-blob.js';
+
+// validate --run's checks in onnxruntime-web, which the caller loads and passes in. Their code
+// loads on the first call: a page that never runs a model does not carry it.
+export type { OrtWeb, OrtWebTensor, RunCheckWebOptions } from './run-web.js';
+export const runCheckWeb: typeof import('./run-web.js').runCheckWeb = async (...args) =>
+  (await import('./run-web.js')).runCheckWeb(...args);

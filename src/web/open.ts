@@ -1,4 +1,5 @@
 import { BlobSource } from '../source/blob-source.js';
+import { corsAwareFetch } from './cors-fetch.js';
 import { openHttpSource, type RemoteOptions } from '../source/http-open.js';
 import { openingRange, tarStoreOver, type TarStore, type TarStoreOptions } from '../artifact/tar-store.js';
 
@@ -10,9 +11,11 @@ export function openBlob(blob: Blob, options: TarStoreOptions = {}): TarStore {
 /**
  * An artifact behind a (presigned) URL, read by Range requests only, through the same hardened
  * source as Node (retries with backoff, a bound on requests in flight, identity pinned). With a
- * known index, the opening request fetches manifest.json's range.
+ * known index, the opening request fetches manifest.json's range. A reply the browser withholds
+ * for CORS fails at once with CORS_BLOCKED, naming the headers the server must send.
  */
 export async function openUrl(url: string, options: Omit<RemoteOptions, 'openRange'> & TarStoreOptions = {}): Promise<TarStore> {
-  const source = await openHttpSource(url, { ...options, openRange: openingRange(options.index) });
+  const fetch = corsAwareFetch(options.fetch);
+  const source = await openHttpSource(url, { ...options, fetch, openRange: openingRange(options.index) });
   return tarStoreOver(source, options);
 }

@@ -1,7 +1,6 @@
 import { AbortError, SourceError } from '../errors.js';
 import { wasmHasher } from '../hash/wasm-hasher.js';
-import type { FetchFn } from '../source/http-request.js';
-import { redact } from '../source/http-request.js';
+import { redact, unknownStatus, type FetchFn } from '../source/http-request.js';
 import type { RetryPolicy } from '../source/retry.js';
 import type { StorageRequest, UploadBody } from '../upload/upload-body.js';
 import { initiateMultipart, upload, type UploadOptions, type UploadResult } from '../upload/upload.js';
@@ -33,7 +32,7 @@ export function initiateMultipartUpload(
 class BlobUploadBody implements UploadBody {
   readonly label: string;
   readonly size: number;
-  readonly mtimeMs: number | undefined;
+  readonly hasher = wasmHasher;
 
   constructor(
     private readonly blob: Blob,
@@ -41,17 +40,14 @@ class BlobUploadBody implements UploadBody {
   ) {
     this.label = 'name' in blob && typeof blob.name === 'string' ? blob.name : 'blob';
     this.size = blob.size;
-    this.mtimeMs = 'lastModified' in blob && typeof blob.lastModified === 'number' ? blob.lastModified : undefined;
   }
 
   send(request: StorageRequest, signal?: AbortSignal): Promise<Response> {
     return sendWithFetch(this.fetchFn, this.blob, request, signal);
   }
 
-  async sha256(signal?: AbortSignal): Promise<string> {
-    const hasher = await wasmHasher('sha256');
-    for await (const chunk of blobChunks(this.blob, signal)) hasher.update(chunk);
-    return hasher.digestHex();
+  chunks(signal?: AbortSignal): AsyncIterable<Uint8Array> {
+    return blobChunks(this.blob, signal);
   }
 
   /** A File the user changed after choosing it fails to read (the browser checks); nothing more to ask here. */
@@ -63,13 +59,21 @@ class BlobUploadBody implements UploadBody {
 async function sendWithFetch(fetchFn: FetchFn, blob: Blob | undefined, request: StorageRequest, signal?: AbortSignal): Promise<Response> {
   const range = typeof request.body === 'object' ? request.body : undefined;
   const body = range && blob ? blob.slice(range.start, range.end) : (request.body as string | undefined);
+  const label = `${request.method} ${redact(request.url)}`;
+  let res: Response;
   try {
-    const res = await fetchFn(request.url, { method: request.method, headers: request.headers, body, signal });
-    // fetch reports no upload progress: a part counts once the store answered.
-    if (range && res.ok) request.onBytes?.(range.end - range.start);
-    return res;
+    res = await fetchFn(request.url, { method: request.method, headers: request.headers, body, signal });
   } catch (e) {
     if (signal?.aborted) throw new AbortError();
-    throw new SourceError('NETWORK_ERROR', `${request.method} ${redact(request.url)}: ${(e as Error).message}`, { cause: e });
+    throw new SourceError('NETWORK_ERROR', `${label}: ${(e as Error).message}`, { cause: e });
   }
+  // A fetch of another kind (a caller's) may hold any status; the core takes 200-599 only.
+  const refused = unknownStatus(res.status, label);
+  if (refused) {
+    res.body?.cancel().catch(() => undefined);
+    throw refused;
+  }
+  // fetch reports no upload progress: a part counts once the store answered.
+  if (range && res.ok) request.onBytes?.(range.end - range.start);
+  return res;
 }

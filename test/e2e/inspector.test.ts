@@ -150,7 +150,7 @@ describe('inspector page', () => {
     expect(await page.isVisible('#panel-metadata')).toBe(true);
     expect(await page.isVisible('#panel-summary')).toBe(false);
     await page.keyboard.press('End');
-    expect(await page.getAttribute('#tab-descriptor', 'aria-selected')).toBe('true');
+    expect(await page.getAttribute('#tab-compare', 'aria-selected')).toBe('true');
   });
 
   it('says in one line why a file that is not a tar cannot be read, and clears the last artifact’s views', async () => {

@@ -51,7 +51,7 @@ async function uploadThroughPage(details: unknown): Promise<string> {
   await page.fill('#upload-details', JSON.stringify(details));
   await page.click('#upload');
   await page.waitForFunction(() => ['uploaded', 'error'].includes(document.body.dataset.state ?? ''), undefined, { timeout: 30_000 });
-  const error = await page.locator('#error').textContent();
+  const error = await page.locator('#upload-error').textContent();
   expect(await page.evaluate(() => document.body.dataset.state), error ?? '').toBe('uploaded');
   return (await page.locator('#upload-result').textContent()) ?? '';
 }

@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import type { NewOnnxOptions } from '../../src/build/new-onnx.js';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
@@ -39,6 +40,8 @@ const PAGE = `<!doctype html>
 
 /** The inspector page, built by the e2e global setup. */
 const PAGE_DIR = fileURLToPath(new URL('../../dist-web/page/', import.meta.url));
+/** What the page writes as the producer's version when its field is left empty, as `fnnx-kit new` does. */
+const KIT_VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 let data: string;
 let models: ModelFile[];
@@ -85,17 +88,22 @@ describe('building in the browser', () => {
   });
 });
 
-/** Picks the files in the page's "new from ONNX models" field, waits for the build, and downloads the artifact. */
-async function buildOnPage(names: string[]): Promise<{ name: string; bytes: Buffer }> {
+/**
+ * Picks the files in the page's "new from ONNX models" field, fills in the manifest fields given,
+ * builds, and downloads the artifact.
+ */
+async function buildOnPage(names: string[], fields: Record<string, string> = {}): Promise<{ name: string; bytes: Buffer }> {
   await page.goto(`${server.origin}/page/index.html`);
   await page.setInputFiles(
     '#onnx',
     names.map((n) => join(data, n)),
   );
+  for (const [label, value] of Object.entries(fields)) await page.getByLabel(label, { exact: true }).fill(value);
+  await page.getByRole('button', { name: 'Build artifact' }).click();
   await page.waitForFunction(() => ['ready', 'error'].includes(document.body.dataset.state ?? ''));
-  expect(await page.evaluate(() => (document.getElementById('error')!.hidden ? '' : document.getElementById('error')!.textContent))).toBe(
-    '',
-  );
+  expect(
+    await page.evaluate(() => (document.getElementById('build-error')!.hidden ? '' : document.getElementById('build-error')!.textContent)),
+  ).toBe('');
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download')]);
   return { name: download.suggestedFilename(), bytes: readFileSync((await download.path())!) };
 }
@@ -106,7 +114,10 @@ describe('the page: new from ONNX models', () => {
   it('builds a chain from the picked models in the order given, shows it sound, and downloads the bytes Node builds', async () => {
     const got = await buildOnPage(models.map((m) => m.name));
     expect(got.name).toBe('scaler.fnnx');
-    expect(sha256(got.bytes)).toBe((await nodeBuild(models, {})).sha256);
+    // Fields left empty: no name or version, and this kit as the producer, as `fnnx-kit new` writes.
+    const defaults: NewOnnxOptions = { producerName: 'fnnx-kit', producerVersion: KIT_VERSION };
+    expect(sha256(got.bytes)).toBe((await nodeBuild(models, defaults)).sha256);
+    expect(await page.textContent('[data-testid="manifest-summary"]')).toContain(`Producerfnnx-kit ${KIT_VERSION}`);
     expect(await page.$$eval('[data-testid="ops-table"] tbody tr', (rows) => rows.map((r) => r.children[0]!.textContent!.trim()))).toEqual([
       'scaler',
       'reg',
@@ -120,18 +131,44 @@ describe('the page: new from ONNX models', () => {
     expect(await page.isHidden('#download')).toBe(true);
   });
 
+  it('writes the name, version and producer typed into its fields, and names the file after the model', async () => {
+    const got = await buildOnPage(
+      models.map((m) => m.name),
+      {
+        Name: CHAIN_OPTIONS.name,
+        Version: CHAIN_OPTIONS.version,
+        'Producer name': CHAIN_OPTIONS.producerName,
+        'Producer version': CHAIN_OPTIONS.producerVersion,
+      },
+    );
+    expect(got.name).toBe(CHAIN_FILE_NAME);
+    expect(sha256(got.bytes)).toBe((await nodeBuild(models, CHAIN_OPTIONS)).sha256);
+    const summary = await page.textContent('[data-testid="manifest-summary"]');
+    expect(summary).toContain(`Name${CHAIN_OPTIONS.name}`);
+    expect(summary).toContain(`Version${CHAIN_OPTIONS.version}`);
+    expect(summary).toContain(`Produceracme-train 0.3`);
+  });
+
   it('packs a model’s external data file picked beside it', async () => {
     const model = externalDataModel();
     const got = await buildOnPage([model.name, ...Object.keys(model.beside!)]);
-    expect(sha256(got.bytes)).toBe((await nodeBuild([model], {})).sha256);
+    expect(sha256(got.bytes)).toBe((await nodeBuild([model], { producerName: 'fnnx-kit', producerVersion: KIT_VERSION })).sha256);
     expect(got.bytes.includes(Buffer.from('ops_artifacts/ext/ext.weights'))).toBe(true);
   });
 
-  it('says in one line why a model cannot be packed when its external data is not picked', async () => {
+  it('says in one line, beside the build button, why a model cannot be packed when its external data is not picked', async () => {
     await page.goto(`${server.origin}/page/index.html`);
     await page.setInputFiles('#onnx', join(data, 'ext.onnx'));
+    await page.getByRole('button', { name: 'Build artifact' }).click();
     await page.waitForFunction(() => ['ready', 'error'].includes(document.body.dataset.state ?? ''));
-    expect(await page.textContent('#error')).toContain('ONNX_EXTERNAL_DATA_MISSING');
+    expect(await page.textContent('#build-error')).toContain('ONNX_EXTERNAL_DATA_MISSING');
+    expect(await page.isHidden('#error')).toBe(true);
     expect(await page.isHidden('#download')).toBe(true);
+  });
+
+  it('asks for models when Build is pressed with none picked', async () => {
+    await page.goto(`${server.origin}/page/index.html`);
+    await page.getByRole('button', { name: 'Build artifact' }).click();
+    expect(await page.textContent('#build-error')).toMatch(/pick one or more \.onnx models first.*\(NO_MODELS\)/);
   });
 });

@@ -116,7 +116,7 @@ export async function cardArtifact(zip: Uint8Array): Promise<Uint8Array> {
   return soundTar([pax({ path: CARD_MEMBER }), file('model_card.zip', zip)]);
 }
 
-/** The zip-bomb cases, checked through openZipSafely (the builder's `card show` reads cards that way). */
+/** The zip-bomb cases, checked through ZipReader (`card show` reads cards that way). */
 export const ZIP_CASES: Array<{ name: string; zip: () => Promise<Uint8Array>; code: string; limit?: string }> = [
   {
     name: 'zip declaring 4 GiB uncompressed',
@@ -141,7 +141,7 @@ export const ZIP_CASES: Array<{ name: string; zip: () => Promise<Uint8Array>; co
       const z = await cardZip([['xx/xx/evil.html', enc.encode('x')]]);
       return replaceAll(z, enc.encode('xx/xx/'), enc.encode('../../'));
     },
-    code: 'BAD_ZIP',
+    code: 'PATH_TRAVERSAL',
   },
   { name: 'zip that is random bytes', zip: async () => randomBytes(4096, 7), code: 'BAD_ZIP' },
 ];

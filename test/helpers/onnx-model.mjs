@@ -55,7 +55,16 @@ function graphBody(spec, initializers) {
 
 /** NodeProto: op_type, domain, and attributes holding subgraphs (g, as If's branches carry them) or a tensor (t, as Constant's value). */
 function nodeBody(n) {
-  const node = new BinaryWriter().tag(4, WireType.LengthDelimited).string(n.opType);
+  const node = new BinaryWriter();
+  // input (1) and output (2) names make a node the runtime can execute; the reader only needs op_type.
+  for (const name of n.inputs ?? []) node.tag(1, WireType.LengthDelimited).string(name);
+  for (const name of n.outputs ?? []) node.tag(2, WireType.LengthDelimited).string(name);
+  node.tag(4, WireType.LengthDelimited).string(n.opType);
+  for (const [name, value] of Object.entries(n.ints ?? {})) {
+    // AttributeProto: name (1), i (3), type (20) = INT (2).
+    const attr = new BinaryWriter().tag(1, WireType.LengthDelimited).string(name).tag(3, WireType.Varint).int64(value);
+    node.tag(5, WireType.LengthDelimited).bytes(attr.tag(20, WireType.Varint).int32(2).finish());
+  }
   for (const [k, g] of (n.subgraphs ?? []).entries()) {
     const attr = new BinaryWriter()
       .tag(1, WireType.LengthDelimited)
@@ -63,6 +72,17 @@ function nodeBody(n) {
       .tag(6, WireType.LengthDelimited)
       .bytes(graphBody(g, g.initializers ?? []));
     node.tag(5, WireType.LengthDelimited).bytes(attr.finish());
+  }
+  for (const [name, g] of Object.entries(n.graphs ?? {})) {
+    // AttributeProto: name (1), g (6), type (20) = GRAPH (5): how Loop holds its body.
+    const attr = new BinaryWriter().tag(1, WireType.LengthDelimited).string(name).tag(6, WireType.LengthDelimited);
+    node.tag(5, WireType.LengthDelimited).bytes(
+      attr
+        .bytes(graphBody(g, g.initializers ?? []))
+        .tag(20, WireType.Varint)
+        .int32(5)
+        .finish(),
+    );
   }
   if (n.tensor)
     node
@@ -80,7 +100,12 @@ function nodeBody(n) {
 }
 
 function tensor(t) {
-  const w = new BinaryWriter().tag(2, WireType.Varint).int32(FLOAT).tag(8, WireType.LengthDelimited).string(t.name);
+  const w = new BinaryWriter();
+  for (const d of t.dims ?? []) w.tag(1, WireType.Varint).int64(d);
+  w.tag(2, WireType.Varint)
+    .int32(t.dataType ?? FLOAT)
+    .tag(8, WireType.LengthDelimited)
+    .string(t.name);
   if (t.raw) w.tag(9, WireType.LengthDelimited).bytes(t.raw);
   if (t.external) {
     const entries = [['location', t.external.location]];
@@ -112,7 +137,7 @@ function valueInfo(v) {
     const shape = new BinaryWriter();
     for (const d of v.shape) {
       const dim = new BinaryWriter();
-      if (typeof d === 'number') dim.tag(1, WireType.Varint).int64(d);
+      if (typeof d === 'number' || typeof d === 'bigint') dim.tag(1, WireType.Varint).int64(d);
       else if (typeof d === 'string') dim.tag(2, WireType.LengthDelimited).string(d);
       shape.tag(1, WireType.LengthDelimited).bytes(dim.finish());
     }
@@ -144,12 +169,13 @@ function concat(parts) {
  * A model whose initializers each carry `rawSize` bytes of raw_data, laid out as pieces: only
  * the field headers are bytes, the tensor data are holes.
  */
-export function hugeModelPieces(spec, count, rawSize) {
-  const graphHead = graphBody({ ...spec, initializers: [] }, []);
+export function hugeModelPieces(spec, count, rawSize, dims) {
+  // The spec's own (small) initializers stay inline; the huge ones follow the graph's head.
+  const graphHead = graphBody(spec, spec.initializers ?? []);
   const tensors = [];
   let tensorsSize = 0;
   for (let i = 0; i < count; i++) {
-    const head = concat([tensor({ name: `w${i}` }), lenHeader(9, rawSize)]);
+    const head = concat([tensor({ name: `w${i}`, dims }), lenHeader(9, rawSize)]);
     const field = lenHeader(5, head.length + rawSize);
     tensors.push(field, head, rawSize);
     tensorsSize += field.length + head.length + rawSize;

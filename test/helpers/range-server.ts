@@ -55,6 +55,11 @@ export interface RangeServer {
 export interface RangeServerOptions {
   /** Send a strong ETag (inode, size, mtime) instead of send's weak one, as object stores do. */
   strongEtag?: boolean;
+  /**
+   * Answer pages of any origin (Access-Control-Allow-Origin: *, preflights for Range), exposing
+   * the reply headers listed (none when empty: a bucket whose CORS rule forgot ExposeHeaders).
+   */
+  cors?: { exposeHeaders: string[] };
 }
 
 export async function startRangeServer(root: string, options: RangeServerOptions = {}): Promise<RangeServer> {
@@ -87,6 +92,16 @@ export async function startRangeServer(root: string, options: RangeServerOptions
       fault: fault?.kind,
     };
     requests.push(record);
+    if (options.cors) {
+      res.setHeader('Access-Control-Allow-Origin', '*');
+      if (options.cors.exposeHeaders.length) res.setHeader('Access-Control-Expose-Headers', options.cors.exposeHeaders.join(', '));
+      if (req.method === 'OPTIONS') {
+        record.status = 204;
+        res.writeHead(204, { 'Access-Control-Allow-Methods': 'GET, HEAD', 'Access-Control-Allow-Headers': 'Range' });
+        res.end();
+        return;
+      }
+    }
     peak = Math.max(peak, ++inFlight);
     res.on('close', () => {
       inFlight--;

@@ -13,11 +13,16 @@ export function runCliAsync(
     onSpawn?: (child: import('node:child_process').ChildProcess) => void;
     /** A command to run the CLI under, e.g. GNU time to measure its peak memory. */
     wrap?: string[];
+    cwd?: string;
   } = {},
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const [cmd, ...pre] = [...(options.wrap ?? []), process.execPath];
-    const child = spawn(cmd!, [...pre, BIN, ...args], { env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(cmd!, [...pre, BIN, ...args], {
+      cwd: options.cwd,
+      env: options.env ?? process.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (b: Buffer) => out.push(b));

@@ -57,6 +57,7 @@ export class Command {
   }
 
   argument(name: string, description: string): this {
+    if (this.arguments.at(-1)?.variadic) throw new Error(`${this.commandName}: an argument after a variadic one (${name})`);
     this.arguments.push(argumentSpec(name, description));
     return this;
   }

@@ -8,7 +8,7 @@ import { EXIT_USAGE } from '../errors.js';
 import type { Command } from './command.js';
 import { writeHelp } from './help.js';
 import { isHelpFlag } from './spec.js';
-import { suggestSimilar } from './suggest.js';
+import { suggestSimilar } from '../../suggest.js';
 import { usageError } from './usage-error.js';
 import { walk } from './walk.js';
 
@@ -52,7 +52,7 @@ function checkArguments(cmd: Command, operands: readonly string[]): void {
   const missing = cmd.arguments.find((a, i) => a.required && operands[i] === undefined);
   if (missing) throw usageError('MISSING_ARGUMENT', `missing required argument '${missing.name}'`, cmd);
   const expected = cmd.arguments.length;
-  if (operands.length > expected) {
+  if (operands.length > expected && !cmd.arguments.at(-1)?.variadic) {
     const message = `too many arguments for '${cmd.name()}'. Expected ${expected} argument${expected === 1 ? '' : 's'} but got ${operands.length}.`;
     throw usageError('TOO_MANY_ARGUMENTS', message, cmd);
   }
@@ -90,7 +90,7 @@ async function runCommand(cmd: Command, before: readonly string[], args: readonl
   if (unknown.length > 0) throw unknownOption(cmd, unknown[0]!);
   checkArguments(cmd, operands);
   for (const hooked of cmd.lineage().reverse()) for (const hook of hooked.preActionHooks) hook(hooked, cmd);
-  const values = cmd.arguments.map((_, i) => operands[i]);
+  const values = cmd.arguments.map((a, i) => (a.variadic ? operands.slice(i) : operands[i]));
   // The action's parameter list is its module's to type (command.ts, Action).
   await (action as (...args: unknown[]) => void | Promise<void>)(...values, cmd.opts(), cmd);
   return undefined;

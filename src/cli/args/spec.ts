@@ -30,6 +30,8 @@ export interface OptionSpec {
 export interface ArgumentSpec {
   readonly name: string;
   readonly required: boolean;
+  /** `<artifact...>`: takes every operand from here on, as an array (commander's syntax); only last. */
+  readonly variadic: boolean;
   readonly description: string;
 }
 
@@ -53,16 +55,19 @@ export function optionSpec(
   return { flags, short, long, key, takesValue: value !== undefined, negate, mandatory, description, defaultValue, parse };
 }
 
-/** `'<artifact>'` (required) or `'[file]'` (optional). */
+/** `'<artifact>'` (required), `'[file]'` (optional), `'<artifact...>'` (one or more). */
 export function argumentSpec(name: string, description: string): ArgumentSpec {
   const m = /^(?:<([^>]+)>|\[([^\]]+)\])$/.exec(name);
   if (!m) throw new Error(`unsupported argument declaration: ${name}`);
-  return { name: m[1] ?? m[2]!, required: m[1] !== undefined, description };
+  const inner = m[1] ?? m[2]!;
+  const variadic = inner.endsWith('...');
+  return { name: variadic ? inner.slice(0, -3) : inner, required: m[1] !== undefined, variadic, description };
 }
 
-/** How an argument reads in a usage line: `<artifact>`, `[file]`. */
+/** How an argument reads in a usage line: `<artifact>`, `[file]`, `<artifact...>`. */
 export function argumentTerm(a: ArgumentSpec): string {
-  return a.required ? `<${a.name}>` : `[${a.name}]`;
+  const name = a.variadic ? `${a.name}...` : a.name;
+  return a.required ? `<${name}>` : `[${name}]`;
 }
 
 /** The help flag every command takes; not an OptionSpec, so that it reaches the walk as "not an option of ours" (as commander did). */

@@ -1,6 +1,6 @@
 /**
- * One command's share of the command line, split into tokens as node:util's parseArgs splits it
- * (tokens.ts) and interpreted the way commander did, so command lines mean what they meant:
+ * One command's share of the command line, split into tokens by node:util's parseArgs and
+ * interpreted the way commander did, so command lines mean what they meant:
  *
  * - an option that takes a value takes the next argument whatever it looks like (`-o -`);
  * - the first option that is not the command's own, and every operand after it, are "unknown";
@@ -10,9 +10,9 @@
  *   the rest belongs to the subcommand (`new --version 1.2.0` is the model's version);
  * - in a command without subcommands, a negative number is an operand, not an option.
  */
+import { parseArgs } from 'node:util';
 import type { Command } from './command.js';
 import type { OptionSpec } from './spec.js';
-import { tokenize, type TokenOption } from './tokens.js';
 import { usageError } from './usage-error.js';
 
 export interface Walked {
@@ -27,9 +27,19 @@ export interface Walked {
 /** A negative number: commander's test, so `-5` stays an operand where it was one. */
 const NEGATIVE_NUMBER = /^-(\d+|\d*\.\d+)(e[+-]?\d+)?$/;
 
-/** The command's options keyed by long name (`--help` left out on purpose: it must come back as unknown). */
-function tokenOptions(cmd: Command): Map<string, TokenOption> {
-  return new Map(cmd.options.map((o) => [o.long.slice(2), { takesValue: o.takesValue, short: o.short?.slice(1) }]));
+type ParseArgsOptions = NonNullable<NonNullable<Parameters<typeof parseArgs>[0]>['options']>;
+
+/**
+ * `args` as parseArgs splits it, knowing the command's options (`--help` left out on purpose: it
+ * must come back as unknown). Not strict: walk() decides what is unknown, as commander did.
+ */
+function tokenize(cmd: Command, args: readonly string[]) {
+  const options: ParseArgsOptions = {};
+  for (const o of cmd.options) {
+    const type = o.takesValue ? 'string' : 'boolean';
+    options[o.long.slice(2)] = o.short ? { type, short: o.short.slice(1) } : { type };
+  }
+  return parseArgs({ args: [...args], options, strict: false, allowPositionals: true, tokens: true }).tokens;
 }
 
 function apply(cmd: Command, option: OptionSpec, value: string | undefined): void {
@@ -43,7 +53,7 @@ function apply(cmd: Command, option: OptionSpec, value: string | undefined): voi
 }
 
 export function walk(cmd: Command, args: readonly string[]): Walked {
-  const tokens = tokenize(args, tokenOptions(cmd));
+  const tokens = tokenize(cmd, args);
   const hasSubcommands = cmd.commands.length > 0;
   const operands: string[] = [];
   const unknown: string[] = [];

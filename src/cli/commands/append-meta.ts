@@ -11,6 +11,7 @@ interface AppendMetaOptions {
   attach?: string[];
   json?: boolean;
   dropTrailing?: boolean;
+  force?: boolean;
 }
 
 async function attachment(spec: string): Promise<Attachment> {
@@ -33,17 +34,26 @@ export function registerAppendMeta(program: Command): void {
     )
     .option('--attach <name=path>', "a file to store under the entry's folder, repeatable (needs exactly one entry)", collectRepeated)
     .option('--drop-trailing', DROP_TRAILING_HELP)
+    .option('--force', 'append a metrics entry even though an earlier one is the one readers show')
     .option('--json', 'print the result as JSON')
     .action(async (target: string, opts: AppendMetaOptions) => {
-      const { checkEntries, metaAppendMembers } = await import('../../append/meta.js');
+      const { checkEntries, metaAppendMembers, refuseIgnoredMetrics } = await import('../../append/meta.js');
       const { appendToArtifact } = await import('../../node/append-file.js');
       const { checkedPlanner } = await import('../../append/checked.js');
       const entries = checkEntries(await readJsonFile(opts.entry), opts.entry);
       const attachments = await Promise.all((opts.attach ?? []).map(attachment));
-      const plan = checkedPlanner(async () => metaAppendMembers(entries, attachments, newHexId()), target, {
-        file: opts.entry,
-        as: 'the --entry file',
-      });
+      const plan = checkedPlanner(
+        async (_store, contents) => {
+          const members = metaAppendMembers(entries, attachments, newHexId());
+          if (opts.force !== true) refuseIgnoredMetrics(contents.metadata, entries, members[0]!.name);
+          return members;
+        },
+        target,
+        {
+          file: opts.entry,
+          as: 'the --entry file',
+        },
+      );
       const result = await appendToArtifact(target, plan, { dropTrailing: opts.dropTrailing === true });
       await printAppendResult(result, opts.json === true);
     });

@@ -1,44 +1,22 @@
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Command } from '../args/command.js';
 import { newHexId } from '../../append/ids.js';
-import { ioError } from '../../node/file-source.js';
-import { UsageError } from '../../errors.js';
 import type { CardFile } from '../../node/card-zip.js';
 import { printAppendResult } from '../render/append-text.js';
 import { writeOut } from '../stdout.js';
 import { collectRepeated, DROP_TRAILING_HELP, openFromCli, withSourceOptions, type SourceOptions } from '../common.js';
+import { collectLimit, limitsHelp } from '../limits-option.js';
 import { progressBar } from '../progress.js';
 import { withDeadline } from '../network-options.js';
 
 const PRODUCER = { name: 'fnnx-kit', version: '0.1.0' };
 
-/** Reads a card file in chunks, reporting each, so a large asset shows progress. */
-async function cardFile(name: string, path: string, onBytes: (n: number) => void): Promise<CardFile> {
-  const parts: Buffer[] = [];
-  try {
-    for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
-      parts.push(chunk as Buffer);
-      onBytes((chunk as Buffer).length);
-    }
-  } catch (e) {
-    throw ioError(e, path);
-  }
-  return { name, bytes: new Uint8Array(Buffer.concat(parts)) };
-}
-
-/** The card files' total size, for the progress bar (a file that cannot be stat'ed fails when read). */
-async function totalSize(paths: string[]): Promise<number> {
-  const sizes = await Promise.all(
-    paths.map((p) =>
-      stat(p).then(
-        (s) => s.size,
-        () => 0,
-      ),
-    ),
-  );
-  return sizes.reduce((a, b) => a + b, 0);
+interface CardAddOptions {
+  asset?: string[];
+  json?: boolean;
+  quiet?: boolean;
+  dropTrailing?: boolean;
+  limit?: Record<string, number>;
 }
 
 export function registerCard(program: Command): void {
@@ -54,30 +32,31 @@ export function registerCard(program: Command): void {
     .argument('<card.html>', 'the card page; stored as index.html')
     .option('--asset <path>', 'a file the page refers to, stored beside index.html under its base name; repeatable', collectRepeated)
     .option('--drop-trailing', DROP_TRAILING_HELP)
+    .option('--limit <name=value>', limitsHelp(), collectLimit)
     .option('--json', 'print the result as JSON')
-    .action(async (target: string, html: string, opts: { asset?: string[]; json?: boolean; quiet?: boolean; dropTrailing?: boolean }) => {
+    .action(async (target: string, html: string, opts: CardAddOptions) => {
       const { cardAppendMembers } = await import('../../append/card.js');
       const { appendToArtifact } = await import('../../node/append-file.js');
-      const { buildCardZip } = await import('../../node/card-zip.js');
+      const { cardZipFile, planCardFiles } = await import('../../node/card-zip.js');
       const { checkedPlanner } = await import('../../append/checked.js');
-      const bar = progressBar('card add: reading', await totalSize([html, ...(opts.asset ?? [])]), { quiet: opts.quiet });
+      const files: CardFile[] = [{ name: 'index.html', path: html }, ...(opts.asset ?? []).map((a) => ({ name: basename(a), path: a }))];
+      // Refused here, before any file is read, if card show or validate would refuse the card.
+      const planned = await planCardFiles(files, opts.limit);
+      const bar = progressBar(
+        'card add: reading',
+        planned.reduce((n, f) => n + f.size, 0),
+        { quiet: opts.quiet },
+      );
       let read = 0;
-      const onBytes = (n: number) => bar.update((read += n));
-      const files: CardFile[] = [];
+      const zip = await cardZipFile(planned, { limits: opts.limit, onBytes: (n) => bar.update((read += n)) }).finally(() => bar.finish());
       try {
-        files.push(await cardFile('index.html', html, onBytes));
-        for (const a of opts.asset ?? []) {
-          const name = basename(a);
-          if (files.some((f) => f.name === name)) throw new UsageError('DUPLICATE_ASSET', `two card files would be named "${name}"`);
-          files.push(await cardFile(name, a, onBytes));
-        }
+        const input = { file: html, as: 'the card page' };
+        const plan = checkedPlanner(async () => cardAppendMembers(zip.body, newHexId(), PRODUCER), target, input, { limits: opts.limit });
+        const result = await appendToArtifact(target, plan, { dropTrailing: opts.dropTrailing === true });
+        await printAppendResult(result, opts.json === true);
       } finally {
-        bar.finish();
+        await zip.close();
       }
-      const zip = await buildCardZip(files);
-      const plan = checkedPlanner(async () => cardAppendMembers(zip, newHexId(), PRODUCER), target, { file: html, as: 'the card page' });
-      const result = await appendToArtifact(target, plan, { dropTrailing: opts.dropTrailing === true });
-      await printAppendResult(result, opts.json === true);
     });
   withSourceOptions(
     card
@@ -85,11 +64,11 @@ export function registerCard(program: Command): void {
       .description("print the newest model card's index.html (read by byte range: works on URLs without downloading the artifact)")
       .argument('<artifact>', 'a tar artifact file, a directory, or an http(s) URL'),
   ).action(async (target: string, opts: SourceOptions) => {
-    const { streamNewestCard } = await import('../../node/card-zip.js');
+    const { streamNewestCard } = await import('../../artifact/model-card.js');
     await withDeadline(opts, async (signal) => {
       const store = await openFromCli(target, opts, signal);
       try {
-        for await (const chunk of streamNewestCard(store, opts.limit)) await writeOut(chunk);
+        for await (const chunk of streamNewestCard(store, { limits: opts.limit, signal })) await writeOut(chunk);
       } finally {
         await store.close();
       }

@@ -1,5 +1,6 @@
+import { lstat } from 'node:fs/promises';
 import type { Command } from '../args/command.js';
-import { UsageError } from '../../errors.js';
+import { SourceError, UsageError } from '../../errors.js';
 import type { DownloadResult } from '../../node/download.js';
 import { isUrl } from '../../node/open.js';
 import { printJson } from '../common.js';
@@ -10,7 +11,8 @@ import { line, printable } from '../../safety/printable.js';
 import { writeErr, writeOut } from '../stdout.js';
 
 interface DownloadCliOptions extends NetworkOptions {
-  output: string;
+  output?: string;
+  force?: boolean;
   sha256?: string;
   size?: string;
   descriptor?: string;
@@ -25,7 +27,11 @@ export function registerDownload(program: Command): void {
       .command('download')
       .description('download an artifact to a file: resumable (<file>.part), hashed while writing, verified before it takes the name')
       .argument('<url>', 'an http(s) URL (a presigned object-store URL works: only Range and If-Match are sent)')
-      .requiredOption('-o, --output <file>', 'where to save it; the transfer goes to <file>.part until verified')
+      .option(
+        '-o, --output <file>',
+        "where to save it (default: the URL's file name in this folder); the transfer goes to <file>.part until verified",
+      )
+      .option('--force', "without -o: replace a file already at the URL's file name (with -o the file given is always replaced)")
       .option('--sha256 <hex>', 'expected SHA-256 of the whole file')
       .option('--size <bytes>', 'expected size in bytes')
       .option('--descriptor <descriptor.json>', 'upload descriptor: checks its size, file_hash and file_index')
@@ -44,17 +50,16 @@ export function registerDownload(program: Command): void {
     const { download } = await import('../../node/download.js');
     const { loadDescriptor } = await import('../../node/download-verify.js');
     const descriptor = opts.descriptor ? await loadDescriptor(opts.descriptor) : undefined;
+    const output = opts.output ?? (await outputFromUrl(url, opts.force === true));
     try {
       result = await withDeadline(opts, (deadline) =>
-        download(url, opts.output, {
+        download(url, output, {
           sha256: opts.sha256,
           size: opts.size === undefined ? undefined : count(opts.size, '--size'),
           descriptor,
           timeoutMs: count(opts.stallTimeout ?? '30000', '--stall-timeout'),
           ...rate,
           signal: deadline ? AbortSignal.any([controller.signal, deadline]) : controller.signal,
-          // This process is ours: keep its peak memory flat (why: docs/design.md, HTTP and downloads).
-          collectGarbageEvery: 4 << 20,
           onProgress: (p) => (bar ??= progressBar('download', p.total, { quiet: opts.quiet })).update(p.done),
           onWarning: (message) => void writeErr(`fnnx-kit: warning: ${printable(message)}\n`),
         }),
@@ -79,4 +84,34 @@ function summary(r: DownloadResult): string {
   const checks = r.verified.length ? `verified ${r.verified.join(', ')}` : 'not verified (no --sha256, --size or --descriptor)';
   const resumed = r.resumedFrom > 0 ? `, resumed at ${formatBytes(r.resumedFrom)}` : '';
   return line`${r.file}: ` + `${formatBytes(r.size)}, sha256 ${r.sha256}; ${checks}${resumed}\n`;
+}
+
+/**
+ * Without -o, the URL's last path segment names the file, in this folder, as curl -O does: only a
+ * plain name (no path, no control characters), and never over a file already there unless --force.
+ */
+async function outputFromUrl(url: string, force: boolean): Promise<string> {
+  const { uploadFileName } = await import('../../node/describe-file.js');
+  let name = '';
+  try {
+    // A path ending in "/" names a folder, whatever its last segment.
+    if (!new URL(url).pathname.endsWith('/')) name = uploadFileName(url);
+  } catch {
+    // A malformed %-escape: no usable name, as below.
+  }
+  if (name === '' || name === '.' || name === '..' || name.length > 255 || /[/\\\u0000-\u001f\u007f]/.test(name)) {
+    throw new UsageError('NO_OUTPUT', `the URL's path ends in no usable file name: give the file to write with -o`);
+  }
+  if (
+    !force &&
+    (await lstat(name).then(
+      () => true,
+      () => false,
+    ))
+  ) {
+    throw new SourceError('ALREADY_EXISTS', `${name} (the URL's file name) already exists here; nothing was downloaded`, {
+      hint: `give --force to replace it, or -o another name`,
+    });
+  }
+  return name;
 }

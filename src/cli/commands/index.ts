@@ -21,4 +21,6 @@ export const commandLoaders: ReadonlyMap<string, () => Promise<Register>> = new 
   ['card', async () => (await import('./card.js')).registerCard],
   ['new', async () => (await import('./new.js')).registerNew],
   ['upload', async () => (await import('./upload.js')).registerUpload],
+  ['page', async () => (await import('./page.js')).registerPage],
+  ['diff', async () => (await import('./diff.js')).registerDiff],
 ]);

@@ -35,6 +35,12 @@ async function expectedFrom(opts: VerifyOptions): Promise<Expected> {
     expected.md5 = opts.md5;
   }
   if (expected.file_hash === undefined && expected.md5 === undefined) {
+    // A descriptor was given but holds no hash: asking for --descriptor again would not help.
+    if (opts.descriptor !== undefined) {
+      throw new UsageError('NOTHING_TO_VERIFY', `descriptor ${opts.descriptor} has no file_hash, and no --sha256 or --md5 was given`, {
+        hint: 'give --sha256 <hex> (or --md5 <hex>) with it, or the descriptor `fnnx-kit describe` prints',
+      });
+    }
     throw new UsageError('NOTHING_TO_VERIFY', 'give --descriptor <file>, or --sha256 <hex> (with --size, --md5 as wanted)');
   }
   return expected;

@@ -2,6 +2,7 @@ import type { AppendResult } from '../../node/append-file.js';
 import { line } from '../../safety/printable.js';
 import { shortList } from './table.js';
 import { writeErr, writeOut } from '../stdout.js';
+import { jsonText } from './json-text.js';
 
 /**
  * What an append did, and the one thing a user must not miss: the file's hash and size have
@@ -11,7 +12,7 @@ export async function printAppendResult(result: AppendResult, json: boolean): Pr
   const note =
     'the file changed: its SHA-256, size and file_index differ from any earlier descriptor; run `fnnx-kit describe` again before uploading';
   if (json) {
-    await writeOut(`${JSON.stringify({ ...result, descriptor_changed: true, note }, null, 2)}\n`);
+    await writeOut(`${jsonText({ ...result, descriptor_changed: true, note })}\n`);
     return;
   }
   const where = result.appendedAt === undefined ? '' : ` at offset ${result.appendedAt} (size now ${result.size} bytes)`;

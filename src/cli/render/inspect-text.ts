@@ -1,7 +1,8 @@
 import type { ArtifactContents } from '../../artifact/reader.js';
 import { isObject, type Json } from '../../artifact/json-member.js';
+import { ignoredMetrics, metricsSource } from '../../artifact/metrics.js';
 import { line } from '../../safety/printable.js';
-import { formatBytes, shortList, table, TEXT_LIST_MAX } from './table.js';
+import { clip, formatBytes, shortList, table, TEXT_LIST_MAX } from './table.js';
 
 const str = (v: Json | undefined): string => (v === undefined || v === null ? '-' : typeof v === 'string' ? v : JSON.stringify(v));
 
@@ -9,8 +10,10 @@ const str = (v: Json | undefined): string => (v === undefined || v === null ? '-
 export function renderInspect(a: ArtifactContents, label: string): string {
   const m = a.manifest;
   let out = line`${label}\n`;
-  out += line`  variant   ${str(m.variant)}\n  name      ${str(m.name)}\n  version   ${str(m.version)}\n`;
-  out += line`  producer  ${str(m.producer_name)} ${str(m.producer_version)}\n`;
+  // Header fields are clipped as table cells are: a manifest's name is the artifact's choice too.
+  const shown = (v: Json | undefined) => clip(str(v));
+  out += line`  variant   ${shown(m.variant)}\n  name      ${shown(m.name)}\n  version   ${shown(m.version)}\n`;
+  out += line`  producer  ${shown(m.producer_name)} ${shown(m.producer_version)}\n`;
   out += line`  tags      ${Array.isArray(m.producer_tags) && m.producer_tags.length ? firstFew(m.producer_tags.map(str)) : '-'}\n`;
   if (a.patches.length) out += line`  patches   ${firstFew(a.patches)}\n`;
   out += section('Inputs / outputs', ioRows(a));
@@ -23,15 +26,7 @@ export function renderInspect(a: ArtifactContents, label: string): string {
         )
       : '',
   );
-  out += section(
-    'Metadata',
-    a.metadata.length
-      ? table(
-          ['id', 'tags', 'from'],
-          a.metadata.map((e) => [str(e.entry.id), firstFew(e.tags) || '-', e.member]),
-        )
-      : '',
-  );
+  out += section('Metadata', metadataRows(a));
   out += section(
     'Metrics',
     Object.keys(a.metrics).length
@@ -46,9 +41,29 @@ export function renderInspect(a: ArtifactContents, label: string): string {
   return out;
 }
 
+/** The entries, and when metrics entries repeat, which one readers show and which they ignore. */
+function metadataRows(a: ArtifactContents): string {
+  if (!a.metadata.length) return '';
+  const tags = Array.isArray(a.manifest.producer_tags) ? a.manifest.producer_tags.filter((t) => typeof t === 'string') : [];
+  const ignored = ignoredMetrics(a.metadata);
+  const rows = a.metadata.map((e) => [str(e.entry.id), firstFew(e.tags) || '-', e.member]);
+  if (!ignored.length) return table(['id', 'tags', 'from'], rows);
+  const shown = metricsSource(tags, a.metadata)?.entry;
+  const skip = new Set(ignored.map((x) => x.ignored));
+  const note = (i: number) =>
+    a.metadata[i] === shown ? 'metrics shown' : skip.has(a.metadata[i]!) ? 'ignored: an earlier one is shown' : '';
+  return table(
+    ['id', 'tags', 'from', 'note'],
+    rows.map((r, i) => [...r, note(i)]),
+  );
+}
+
 /** A comma-separated list of at most TEXT_LIST_MAX items, with the count of the rest. */
 function firstFew(items: readonly string[]): string {
-  const head = items.slice(0, TEXT_LIST_MAX).join(', ');
+  const head = items
+    .slice(0, TEXT_LIST_MAX)
+    .map((i) => clip(i))
+    .join(', ');
   return items.length > TEXT_LIST_MAX ? `${head}, … (${items.length} in all; use --json for all)` : head;
 }
 

@@ -1,7 +1,12 @@
+import { printableJson } from '../../safety/printable.js';
+
 /**
  * JSON.stringify(value, null, 2), produced piece by piece: `inspect --json` of 499,000 metadata
  * entries is a 70 MB string, and building it whole (plus V8's intermediate copies) took the process
- * to 490 MiB. The text is the same byte for byte; only plain data is expected (what the CLI prints).
+ * to 490 MiB. The text is the same JSON value, with what JSON.stringify leaves raw in strings (DEL,
+ * C1, bidi controls, U+2028/2029) written as `\uXXXX` (printableJson): `--json` on a terminal is
+ * read by a person too, and JSON.parse gives back the exact strings. Only plain data is expected
+ * (what the CLI prints).
  */
 export function* jsonPieces(value: unknown, pad = ''): Generator<string> {
   if (Array.isArray(value)) {
@@ -27,14 +32,14 @@ export function* jsonPieces(value: unknown, pad = ''): Generator<string> {
     const inner = `${pad}  `;
     yield '{\n';
     for (let i = 0; i < keys.length; i++) {
-      yield `${inner}${JSON.stringify(keys[i])}: `;
+      yield `${inner}${printableJson(JSON.stringify(keys[i]))}: `;
       yield* jsonPieces(value[keys[i]!], inner);
       yield i < keys.length - 1 ? ',\n' : '\n';
     }
     return yield `${pad}}`;
   }
   // Scalars, and objects with their own toJSON: JSON.stringify itself (strings hold no raw newline).
-  yield (JSON.stringify(value, null, 2) ?? 'null').replace(/\n/g, `\n${pad}`);
+  yield printableJson((JSON.stringify(value, null, 2) ?? 'null').replace(/\n/g, `\n${pad}`));
 }
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
@@ -57,4 +62,9 @@ export async function writeJson(value: unknown, write: (text: string) => Promise
     }
   }
   await write(`${batch}\n`);
+}
+
+/** A small value as `--json` prints it whole: JSON.stringify(value, null, 2) escaped as jsonPieces escapes it. */
+export function jsonText(value: unknown): string {
+  return printableJson(JSON.stringify(value, null, 2) ?? 'null');
 }

@@ -28,6 +28,21 @@ export function renderValidation(report: ValidationReport): string {
   return `${lines.join('\n')}\n`;
 }
 
+/**
+ * The warnings and notes a writer found in what it wrote, one line each as validate prints them,
+ * naming the file in the folder the user gave (`dir/manifest.json`); at most TEXT_FINDINGS_MAX.
+ */
+export function renderFindingLines(findings: readonly Diagnostic[], dir: string): string {
+  const lines = findings.slice(0, TEXT_FINDINGS_MAX).map((d) => {
+    const place = d.member === null ? dir : `${dir.replace(/\/+$/, '')}/${d.member}`;
+    const where = d.pointer ? line` ${d.pointer}` : '';
+    return line`${place}: ` + `${d.severity} ${d.code}${where}: ` + line`${d.message}`;
+  });
+  const rest = findings.length - lines.length;
+  if (rest > 0) lines.push(`… and ${rest} more finding(s): run \`fnnx-kit validate\` on the result for all`);
+  return lines.length ? `${lines.join('\n')}\n` : '';
+}
+
 /** Artifact-wide findings first, then members in the order they were first mentioned. */
 function byMember(diagnostics: readonly Diagnostic[]): Map<string, Diagnostic[]> {
   const groups = new Map<string, Diagnostic[]>([[ARTIFACT, []]]);

@@ -1,0 +1,4 @@
+export const STAMP: string;
+export function inputsDigest(): string;
+export function builtFromCurrentInputs(): boolean;
+export function writeStamp(): void;
