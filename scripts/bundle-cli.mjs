@@ -31,7 +31,7 @@ const CHUNK_GROUPS = [
       /^dist\/source\/(byte-source|chunks|http-request|shared-work|block-cache)\.js$/,
       /^dist\/tar\/(file-index|trailing|decompress-hint|header|foreign|limits|member|decoder|walk)\.js$/,
       /^dist\/artifact\/(json-member|metadata|patches|metrics|reader|root-files|tar-store|upload-rules)\.js$/,
-      /^dist\/node\/(open|extract-limits|fs-async|file-source)\.js$/,
+      /^dist\/node\/(open|extract-limits|fs-async|file-source|io-error)\.js$/,
       /^dist\/safety\/(zip-limits|member-path|printable)\.js$/,
       // Installed by the entry for every command (src/cli/main.ts); node:zlib itself loads on first use.
       /^dist\/(zip\/inflate|node\/zlib-inflate)\.js$/,

@@ -8,9 +8,9 @@
 
 // Errors: every failure is an FnnxError with a stable code from one table (src/codes.ts).
 export { FnnxError, ArtifactError, TarFormatError, LimitError, SourceError, UsageError, AbortError, isFnnxError } from './errors.js';
-export type { ErrorKind, FnnxErrorOptions } from './errors.js';
+export type { FnnxErrorOptions } from './errors.js';
 export { printable, printableJson } from './safety/printable.js';
-export { CODES, type Code, type ErrorCode, type DiagnosticCode, type WarningCode } from './codes.js';
+export { CODES, type Code, type ErrorCode, type ErrorKind, type DiagnosticCode, type WarningCode } from './codes.js';
 
 // The format's documents, typed from schemas/ (src/types/generated/).
 export type * from './types/generated/index.js';
@@ -74,7 +74,7 @@ export { wasmHasher } from './hash/wasm-hasher.js';
 // Building an artifact: root values and members in, one deterministic tar out, with its descriptor.
 export { buildArtifact, type ArtifactInput, type BuildOptions, type RootValue } from './build/builder.js';
 export type { ChunkSink } from './build/tar-writer.js';
-export type { MemberInput, MemberBody, StreamBody } from './build/member-input.js';
+export type { MemberInput, MemberBody, StreamBody } from './artifact/member-input.js';
 
 // Making an artifact from ONNX models: the root files and members, every declaration read from the models.
 export { newFromOnnx, type OnnxModelFile, type NewOnnxOptions, type NewArtifact } from './build/new-onnx.js';

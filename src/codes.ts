@@ -5,7 +5,8 @@
  * A thrown 'artifact' code is also a diagnostic: validate reports what it cannot read as a finding.
  * To add a code: add one line here (tsc then accepts it in `new FnnxError` and `diag`).
  */
-import type { ErrorKind } from './errors.js';
+/** What a thrown error means: 'artifact' (the artifact is bad, exit 1), 'usage' or 'io' (exit 2). */
+export type ErrorKind = 'artifact' | 'usage' | 'io';
 
 interface CodeEntry {
   /** The kinds an FnnxError with this code is thrown as (empty: never thrown). */

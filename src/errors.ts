@@ -4,9 +4,7 @@
  * or "we could not do what was asked" (usage / I/O, exit 2). The CLI maps these to one line.
  */
 
-import type { ErrorCode } from './codes.js';
-
-export type ErrorKind = 'artifact' | 'usage' | 'io';
+import type { ErrorCode, ErrorKind } from './codes.js';
 
 export interface FnnxErrorOptions {
   member?: string;

@@ -38,12 +38,12 @@ export { packToFile } from './node/pack.js';
 export { artifactInputFromDir, type PackDirOptions } from './node/pack-dir.js';
 
 // Appending in place: metadata entries, manifest patches, model cards.
-export { appendToArtifact, type AppendResult, type AppendPlanner, type AppendOptions } from './node/append-file.js';
+export { appendToArtifact, type AppendResult, type AppendOptions } from './node/append-file.js';
 export { newHexId } from './append/ids.js';
 export { checkEntries, metaAppendMembers, type Attachment } from './append/meta.js';
 export { patchAppendMembers } from './append/patch.js';
 export { cardAppendMembers, type Producer } from './append/card.js';
-export { checkedPlanner, type AppendInput } from './append/checked.js';
+export { checkedPlanner, type AppendInput, type AppendPlanner } from './append/checked.js';
 
 // Checking what a write would leave, with the validator's own rules, before writing it.
 export { PlannedStore, type BaseRange } from './validate/planned-store.js';

@@ -1,10 +1,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CODES, type Code } from '../src/codes.js';
+import { CODES, type Code, type ErrorKind } from '../src/codes.js';
 import { errorJson } from '../src/cli/conventions.js';
 import { formatError } from '../src/cli/errors.js';
-import { FnnxError, type ErrorKind } from '../src/errors.js';
+import { FnnxError } from '../src/errors.js';
 import { runCli } from './helpers/cli.js';
 import { CORPUS_TAR, tempDir } from './helpers/paths.js';
 

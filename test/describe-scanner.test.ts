@@ -5,7 +5,7 @@ import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { MemorySource, walkTar, type TarLimits } from '../src/index.js';
 import { END, concat, craftMember, craftPax } from './helpers/foreign-craft.js';
-import { TarScanner } from '../src/describe/tar-scanner.js';
+import { TarScanner } from '../src/tar/scanner.js';
 import { CORPUS_TAR, tempDir } from './helpers/paths.js';
 
 /** Feeds `bytes` to a scanner in pieces of the given sizes (cycled). */

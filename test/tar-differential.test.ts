@@ -8,7 +8,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LimitError, MemorySource, walkTar, type TarLimits } from '../src/index.js';
-import { TarScanner } from '../src/describe/tar-scanner.js';
+import { TarScanner } from '../src/tar/scanner.js';
 import type { TarEntry } from '../src/tar/entry.js';
 import { concat, gnuLongName, header, pad, pax, type HeaderSpec } from './helpers/hostile-tar.js';
 import { PythonTarLister, type PythonListing } from './helpers/python-tar-list.js';

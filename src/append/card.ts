@@ -1,6 +1,6 @@
 /** Model cards as the registry lays them out: meta_artifacts/<id>/model_card.zip plus a sidecar entry. */
 import type { Json } from '../artifact/json-member.js';
-import type { MemberBody, MemberInput } from '../build/member-input.js';
+import type { MemberBody, MemberInput } from '../artifact/member-input.js';
 import { entryIdFor } from './ids.js';
 import { metaAppendMembers } from './meta.js';
 import { MODEL_CARD_FILE, MODEL_CARD_TAG } from '../artifact/model-card.js';

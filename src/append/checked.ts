@@ -2,10 +2,15 @@
  * Every append runs the validator on the artifact as it would be, inside the planner, so a refusal
  * happens before the first byte is written (appends cannot be undone, so there is no bypass).
  */
-import type { AppendPlanner } from '../node/append-file.js';
+import type { ArtifactContents } from '../artifact/reader.js';
+import type { MemberInput } from '../artifact/member-input.js';
+import type { MemberStore } from '../artifact/member-store.js';
 import type { Diagnostic } from '../validate/diagnostics.js';
 import type { ValidateOptions } from '../validate/validate.js';
 import { refuseInvalidResult } from '../validate/would-be.js';
+
+/** Decides what to append once the artifact has been read (and may refuse, before any write). */
+export type AppendPlanner = (store: MemberStore, contents: ArtifactContents) => Promise<MemberInput[]>;
 
 /** What the user gave that a refused append came from, e.g. `--entry report.json`. */
 export interface AppendInput {

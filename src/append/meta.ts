@@ -3,7 +3,7 @@ import { isObject, type Json } from '../artifact/json-member.js';
 import { classifyEntry, entryProblems, type ReadMetaEntry } from '../artifact/metadata.js';
 import { ignoredMetrics } from '../artifact/metrics.js';
 import { jsonBytes } from '../build/builder.js';
-import type { MemberBody, MemberInput } from '../build/member-input.js';
+import type { MemberBody, MemberInput } from '../artifact/member-input.js';
 import { checkWritableName } from '../build/tar-writer.js';
 import { ArtifactError, UsageError } from '../errors.js';
 import { isPathSafeId, sidecarName } from './ids.js';

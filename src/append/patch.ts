@@ -4,7 +4,7 @@ import { checkPatch, checkPatchCount, PatchedDocument } from '../artifact/patche
 import type { ArtifactContents } from '../artifact/reader.js';
 import { byteOrder } from '../artifact/root-files.js';
 import { jsonBytes } from '../build/builder.js';
-import type { MemberInput } from '../build/member-input.js';
+import type { MemberInput } from '../artifact/member-input.js';
 import type { MemberStore } from '../artifact/member-store.js';
 import { readJsonMember } from '../artifact/json-member.js';
 import { patchName } from './ids.js';

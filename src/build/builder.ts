@@ -8,7 +8,7 @@ import { UsageError } from '../errors.js';
 import type { HasherFactory } from '../hash/hasher.js';
 import { Describer, type DescribeResult } from '../describe/descriptor.js';
 import { assertValidManifest } from './manifest-check.js';
-import type { MemberInput } from './member-input.js';
+import type { MemberInput } from '../artifact/member-input.js';
 import { writeTar, type ChunkSink } from './tar-writer.js';
 
 /** A root file as a JSON value (serialized by the builder) or as the exact bytes to store. */

@@ -6,7 +6,7 @@
  * the same thing, so a body's buffer is reused exactly when it is safe, and never waited on for a
  * chunk object that will not come.
  */
-import { TarScanner } from '../describe/tar-scanner.js';
+import { TarScanner } from '../tar/scanner.js';
 
 interface Waiter {
   member: number;

@@ -15,7 +15,7 @@ import type { ByteSource } from '../source/byte-source.js';
 import { readChunks } from '../source/chunks.js';
 import type { ArtifactInput } from './builder.js';
 import { assertValidManifest } from './manifest-check.js';
-import type { MemberInput, StreamBody } from './member-input.js';
+import type { MemberInput, StreamBody } from '../artifact/member-input.js';
 
 export interface OnnxModelFile {
   /** The model's file name (e.g. "scaler.onnx"): the op id is made from it, and messages name it. */

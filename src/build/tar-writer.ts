@@ -7,7 +7,7 @@ import { pack as createPack, type Pack } from 'tar-stream';
 import { SourceError, UsageError } from '../errors.js';
 import { checkMemberPath } from '../safety/member-path.js';
 import { fileHeader } from './tar-header.js';
-import { bodySize, type MemberInput } from './member-input.js';
+import { bodySize, type MemberInput } from '../artifact/member-input.js';
 import { DeliveryTracker } from './delivery.js';
 
 /**

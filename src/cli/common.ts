@@ -3,7 +3,7 @@ import { AbortError, FnnxError, UsageError } from '../errors.js';
 import { errorJson } from './conventions.js';
 import { exitCodeOf, formatError } from './errors.js';
 import { isObject, parseJson, type Json } from '../artifact/json-member.js';
-import { ioError } from '../node/file-source.js';
+import { ioError } from '../node/io-error.js';
 import { readFileAsync } from '../node/fs-async.js';
 import type { FileIndex } from '../tar/entry.js';
 import { openStore } from '../node/open.js';

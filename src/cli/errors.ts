@@ -1,5 +1,5 @@
 import { isFnnxError } from '../errors.js';
-import { ioError, isErrnoError } from '../node/file-source.js';
+import { ioError, isErrnoError } from '../node/io-error.js';
 import { printable } from '../safety/printable.js';
 import { defaultHint } from './hints.js';
 

@@ -3,8 +3,7 @@
  * error the CLI prints ends with a `hint:` line (the README promises one). A thrower's own hint,
  * which knows the file and the value, always wins.
  */
-import type { Code } from '../codes.js';
-import type { ErrorKind } from '../errors.js';
+import type { Code, ErrorKind } from '../codes.js';
 
 const VALIDATE = 'run `fnnx-kit validate` on it to see every finding';
 

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { writeSync } from 'node:fs';
 import type { Writable } from 'node:stream';
-import { ioError } from '../node/file-source.js';
+import { ioError } from '../node/io-error.js';
 import { EXIT_USAGE } from './errors.js';
 
 /** 128 + SIGPIPE: what a shell reports for `cat big | head`'s cat. */

@@ -2,7 +2,7 @@ import type { MemberInfo, MemberStore } from '../artifact/member-store.js';
 import { UsageError } from '../errors.js';
 import type { FileIndex } from '../tar/entry.js';
 import { fileIndexOf, lastWins, rangeIn } from '../tar/file-index.js';
-import type { ScanResult } from './tar-scanner.js';
+import type { ScanResult } from '../tar/scanner.js';
 
 /**
  * The members a scan captured, as a member store, so readArtifact computes the effective

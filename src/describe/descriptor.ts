@@ -10,7 +10,7 @@ import type { Manifest } from '../types/generated/index.js';
 import type { FileIndex } from '../tar/entry.js';
 import type { TarLimits } from '../tar/limits.js';
 import { CapturedStore } from './captured-store.js';
-import { TarScanner, type ScanResult } from './tar-scanner.js';
+import { TarScanner, type ScanResult } from '../tar/scanner.js';
 
 type JsonObject = { [key: string]: Json };
 

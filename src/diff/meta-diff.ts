@@ -1,44 +1,7 @@
 /** Metadata entries by id, the registry's metrics, and the newest model card. */
 import type { Json } from '../artifact/json-member.js';
-import type { ReadMetaEntry } from '../artifact/metadata.js';
 import { change, own, pointer, same, unionKeys, type Change } from './change.js';
-import type { ArtifactSnapshot } from './snapshot.js';
-
-/**
- * Effective metadata entries: by id where an entry has one (a repeated id gets `#2`, `#3`: appends
- * may repeat one), else by its place (member, index). Places need no key string per entry: a
- * sidecar may hold half a million entries a side, and building and hashing a key for each cost
- * more time and memory than reading them.
- */
-export interface MetaEntries {
-  byId: Map<string, Json>;
-  /** Member → its id-less entries at their indexes (holes where an entry had an id). */
-  byPlace: Map<string, Json[]>;
-}
-
-/** The snapshot keeps only these, not the reader's wrappers. */
-export function metaEntries(entries: readonly ReadMetaEntry[]): MetaEntries {
-  const byId = new Map<string, Json>();
-  const byPlace = new Map<string, Json[]>();
-  const repeats = new Map<string, number>();
-  for (const e of entries) {
-    const id = own(e.entry, 'id');
-    if (typeof id !== 'string') {
-      let list = byPlace.get(e.member);
-      if (!list) byPlace.set(e.member, (list = []));
-      list[e.index] = e.entry;
-      continue;
-    }
-    let key = id;
-    if (byId.has(id)) {
-      const n = (repeats.get(id) ?? 1) + 1;
-      repeats.set(id, n);
-      key = `${id}#${n}`;
-    }
-    byId.set(key, e.entry);
-  }
-  return { byId, byPlace };
-}
+import type { ArtifactSnapshot, MetaEntries } from './snapshot.js';
 
 export function diffMetadata(x: MetaEntries, y: MetaEntries): Change[] {
   const out: Change[] = [];

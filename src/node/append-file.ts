@@ -24,10 +24,10 @@ import { createHash } from 'node:crypto';
 import { constants, type Stats } from 'node:fs';
 import { lstat, mkdir, open, unlink, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { readArtifact, type ArtifactContents } from '../artifact/reader.js';
-import type { MemberStore } from '../artifact/member-store.js';
+import { readArtifact } from '../artifact/reader.js';
 import { TarStore } from '../artifact/tar-store.js';
-import { bodySize, type MemberInput } from '../build/member-input.js';
+import { bodySize, type MemberInput } from '../artifact/member-input.js';
+import type { AppendPlanner } from '../append/checked.js';
 import { checkWritableName, writeTar } from '../build/tar-writer.js';
 import { ArtifactError, FnnxError, SourceError, UsageError } from '../errors.js';
 import { BLOCK, isZeroBlock } from '../tar/header.js';
@@ -35,7 +35,8 @@ import { fileIndexOf } from '../tar/file-index.js';
 import { firstNonZeroAfter } from '../tar/trailing.js';
 import { walkTar } from '../tar/walk.js';
 import { DirStore } from './dir-store.js';
-import { FileSource, ioError, linkRefused } from './file-source.js';
+import { FileSource } from './file-source.js';
+import { ioError, linkRefused } from './io-error.js';
 import { writeFully } from './file-sink.js';
 import { NOFOLLOW, openNoFollow } from './no-follow.js';
 import { OWN_FILE_FLAGS, kindOf, notOurs } from './output-file.js';
@@ -60,9 +61,6 @@ export interface AppendOptions {
   /** How long to wait for another writer's lock before failing with LOCKED. Default 10 s. */
   lockWaitMs?: number;
 }
-
-/** Decides what to append once the artifact has been read (and may refuse, before any write). */
-export type AppendPlanner = (store: MemberStore, contents: ArtifactContents) => Promise<MemberInput[]>;
 
 export async function appendToArtifact(target: string, plan: AppendPlanner, options: AppendOptions = {}): Promise<AppendResult> {
   const st = await lstat(target).catch((e: unknown) => {

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import yazl from 'yazl';
-import type { StreamBody } from '../build/member-input.js';
+import type { StreamBody } from '../artifact/member-input.js';
 import { FIXED_MTIME } from '../build/tar-header.js';
 import { checkWritableName } from '../build/tar-writer.js';
 import { AbortError, ArtifactError, LimitError, SourceError, UsageError, isFnnxError, throwIfAborted } from '../errors.js';
@@ -18,7 +18,8 @@ import { DEFAULT_ZIP_LIMITS, type ZipLimits } from '../safety/zip-limits.js';
 import type { ByteSource } from '../source/byte-source.js';
 import { readChunks } from '../source/chunks.js';
 import { writeFully } from './file-sink.js';
-import { FileSource, ioError } from './file-source.js';
+import { FileSource } from './file-source.js';
+import { ioError } from './io-error.js';
 import { NOFOLLOW, openNoFollow } from './no-follow.js';
 import type { Identity } from './open-checked.js';
 

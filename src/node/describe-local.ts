@@ -7,7 +7,7 @@
 import type { DescribeSourceOptions } from '../describe/describe-source.js';
 import { Describer, type DescribeResult } from '../describe/descriptor.js';
 import { AbortError, SourceError, throwIfAborted } from '../errors.js';
-import { fromWire, type WireError } from '../web/describe-protocol.js';
+import { fromWire, type WireError } from '../describe/worker-protocol.js';
 import { cryptoHasher } from './crypto-hasher.js';
 import { FILE_HASH_CHUNK, syncFileChunks } from './file-chunks.js';
 

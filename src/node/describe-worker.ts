@@ -1,6 +1,6 @@
 /** The worker half of describeLocalInWorker: one describe pass, progress now and then, one answer. */
 import { parentPort } from 'node:worker_threads';
-import { toWire } from '../web/describe-protocol.js';
+import { toWire } from '../describe/worker-protocol.js';
 import { describeLocalHere, WORKER_PROGRESS_EVERY, type FromDescribeWorker, type ToDescribeWorker } from './describe-local.js';
 
 const port = parentPort!;

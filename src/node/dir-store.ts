@@ -6,7 +6,8 @@ import type { MemberInfo, MemberStore } from '../artifact/member-store.js';
 import { LimitError, SourceError, UsageError } from '../errors.js';
 import { readChunks } from '../source/chunks.js';
 import type { MemberRange } from '../validate/context.js';
-import { FileSource, ioError } from './file-source.js';
+import { FileSource } from './file-source.js';
+import { ioError } from './io-error.js';
 import { closeAsync, fstatAsync, lstatAsync, openAsync, readdirTypedAsync } from './fs-async.js';
 import type { Identity } from './open-checked.js';
 

@@ -3,7 +3,7 @@ import { basename, dirname, join } from 'node:path';
 import { createReadStream } from 'node:fs';
 import type { Hash } from 'node:crypto';
 import type { ObjectIdentity } from '../source/http-identity.js';
-import { ioError, linkRefused } from './file-source.js';
+import { ioError, linkRefused } from './io-error.js';
 import { NOFOLLOW, openNoFollow } from './no-follow.js';
 import { readStateFile } from './state-file.js';
 import { OWN_FILE_FLAGS, foreignState, notOurs, placeOutput, refuseSpecialOutput } from './output-file.js';

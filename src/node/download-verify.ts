@@ -4,7 +4,8 @@ import { expectedOf, type TransferDescriptor, type TransferExpected } from '../d
 import type { FileIndex } from '../tar/entry.js';
 import { fileIndexOf, rangeIn } from '../tar/file-index.js';
 import { walkTar } from '../tar/walk.js';
-import { FileSource, ioError } from './file-source.js';
+import { FileSource } from './file-source.js';
+import { ioError } from './io-error.js';
 
 /** What a download can be checked against: the fields of the registry's upload descriptor it uses. */
 export type DownloadDescriptor = TransferDescriptor;

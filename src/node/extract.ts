@@ -18,7 +18,7 @@ import type { TarLimits } from '../tar/limits.js';
 import { walkTar } from '../tar/walk.js';
 import { checkMemberPath, memberSegments } from '../safety/member-path.js';
 import { DEFAULT_EXTRACT_LIMITS, type ExtractLimits } from './extract-limits.js';
-import { ioError } from './file-source.js';
+import { ioError } from './io-error.js';
 import { checkTargetNames } from './extract-names.js';
 import { makeDirs } from './make-dirs.js';
 

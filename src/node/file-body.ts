@@ -1,7 +1,8 @@
 import { stat } from 'node:fs/promises';
-import type { StreamBody } from '../build/member-input.js';
+import type { StreamBody } from '../artifact/member-input.js';
 import { FILE_HASH_CHUNK, recycledFileChunks, syncFileChunks } from './file-chunks.js';
-import { FileSource, ioError } from './file-source.js';
+import { FileSource } from './file-source.js';
+import { ioError } from './io-error.js';
 import { kindOf, notRegular, openChecked, type Identity } from './open-checked.js';
 
 export const PACK_CHUNK = 8 * 1024 * 1024;

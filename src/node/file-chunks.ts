@@ -1,6 +1,6 @@
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { SourceError, throwIfAborted } from '../errors.js';
-import { ioError } from './file-source.js';
+import { ioError } from './io-error.js';
 import { kindOf, notRegular } from './open-checked.js';
 import { closeAsync, fstatAsync, openAsync, readAsync } from './fs-async.js';
 

@@ -1,7 +1,7 @@
 import { writeSync } from 'node:fs';
 import { readdir, rm, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { ioError } from './file-source.js';
+import { ioError } from './io-error.js';
 import { placeOutput, refuseSpecialOutput } from './output-file.js';
 import { NOFOLLOW, openNoFollow } from './no-follow.js';
 

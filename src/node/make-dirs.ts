@@ -8,7 +8,7 @@
 import { mkdir, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { SourceError, UsageError } from '../errors.js';
-import { ioError } from './file-source.js';
+import { ioError } from './io-error.js';
 
 /** Makes `path` a folder (with its missing parents); an existing folder is fine, anything else is refused. */
 export async function makeDirs(path: string, mode = 0o777): Promise<void> {

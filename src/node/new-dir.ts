@@ -11,7 +11,8 @@ import type { OnnxModelFile } from '../build/new-onnx.js';
 import { SourceError, UsageError, isFnnxError } from '../errors.js';
 import type { Diagnostic } from '../validate/diagnostics.js';
 import { refuseInvalidResult } from '../validate/would-be.js';
-import { FileSource, ioError } from './file-source.js';
+import { FileSource } from './file-source.js';
+import { ioError } from './io-error.js';
 import { makeDirs } from './make-dirs.js';
 
 export interface OpenedModels {

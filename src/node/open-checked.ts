@@ -9,7 +9,7 @@
 import { constants, existsSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import { SourceError, isFnnxError } from '../errors.js';
-import { ioError } from './file-source.js';
+import { ioError } from './io-error.js';
 import { fileCalls, lstatAsync, type FileCalls } from './fs-async.js';
 
 const { O_RDONLY, O_NOFOLLOW, O_NONBLOCK, O_DIRECTORY } = constants;

@@ -5,7 +5,8 @@ import type { MemberStore } from '../artifact/member-store.js';
 import type { FileIndex } from '../tar/entry.js';
 import type { TarLimits } from '../tar/limits.js';
 import { UsageError } from '../errors.js';
-import { FileSource, ioError } from './file-source.js';
+import { FileSource } from './file-source.js';
+import { ioError } from './io-error.js';
 import { fileCalls } from './fs-async.js';
 
 export interface OpenOptions {

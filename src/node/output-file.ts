@@ -13,7 +13,7 @@
 import { constants, type Stats } from 'node:fs';
 import { lstat, rename, type FileHandle } from 'node:fs/promises';
 import { FnnxError, SourceError } from '../errors.js';
-import { ioError, linkRefused } from './file-source.js';
+import { ioError, linkRefused } from './io-error.js';
 
 /** What a file is, in words for a message: "a FIFO", "a directory". */
 export function kindOf(st: Stats): string {

@@ -5,7 +5,7 @@ import { DEFAULT_JSON_LIMITS, parseJson } from '../artifact/json-member.js';
 import { DTYPES, ENV, MANIFEST, META, OPS, ROOT_FILES, VARIANT_CONFIG } from '../artifact/root-files.js';
 import { orderedMembers, type ArtifactInput } from '../build/builder.js';
 import { assertValidManifest } from '../build/manifest-check.js';
-import type { MemberInput } from '../build/member-input.js';
+import type { MemberInput } from '../artifact/member-input.js';
 import { ArtifactError, LimitError, UsageError } from '../errors.js';
 import { DEFAULT_PACK_EXCLUDES, excludeFilter, pathGlob } from '../build/path-glob.js';
 import { KIND_WORDS, type MemberInfo } from '../artifact/member-store.js';
@@ -15,7 +15,7 @@ import type { ValidateOptions } from '../validate/validate.js';
 import { DEFAULT_TAR_LIMITS } from '../tar/limits.js';
 import { DirStore } from './dir-store.js';
 import { fileBody, type FileBodyOptions } from './file-body.js';
-import { ioError } from './file-source.js';
+import { ioError } from './io-error.js';
 import { isTempFileOf } from './file-sink.js';
 import { IGNORE_FILE, readIgnoreFile } from './ignore-file.js';
 

@@ -1,7 +1,7 @@
 import { constants, type Stats } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { SourceError } from '../errors.js';
-import { ioError, linkRefused } from './file-source.js';
+import { ioError, linkRefused } from './io-error.js';
 import { kindOf } from './output-file.js';
 
 /**

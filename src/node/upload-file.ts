@@ -5,7 +5,7 @@ import { initiateMultipart, upload, type UploadOptions, type UploadResult } from
 import type { RetryPolicy } from '../source/retry.js';
 import { cryptoHasher } from './crypto-hasher.js';
 import { FILE_HASH_CHUNK, recycledFileChunks } from './file-chunks.js';
-import { ioError } from './file-source.js';
+import { ioError } from './io-error.js';
 import { sendStorageRequest, type SendLimits } from './upload-send.js';
 import { readUploadState, removeUploadState, statePathOf, writeUploadState } from './upload-state-file.js';
 

@@ -5,7 +5,7 @@ import { request as httpsRequest } from 'node:https';
 import { AbortError, ArtifactError, FnnxError, SourceError } from '../errors.js';
 import { DEFAULT_TIMEOUT_MS, redact, SpeedCheck, type RequestOptions } from '../source/http-request.js';
 import type { ByteRange, StorageRequest } from '../upload/upload-body.js';
-import { ioError } from './file-source.js';
+import { ioError } from './io-error.js';
 import { abortWith, responseOf } from './http-fetch.js';
 
 /**

@@ -2,7 +2,7 @@ import { constants } from 'node:fs';
 import { open, rename, rm } from 'node:fs/promises';
 import { isFnnxError } from '../errors.js';
 import type { UploadState } from '../upload/upload-state.js';
-import { ioError } from './file-source.js';
+import { ioError } from './io-error.js';
 import { readStateFile } from './state-file.js';
 
 /**

@@ -20,7 +20,7 @@ import { link, open, readdir, rename, stat, unlink, writeFile } from 'node:fs/pr
 import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { FnnxError } from '../errors.js';
-import { ioError } from './file-source.js';
+import { ioError } from './io-error.js';
 import { OWN_FILE_FLAGS, foreignState } from './output-file.js';
 
 export interface LockRecord {

@@ -3,7 +3,7 @@
  * into members, with every rule (format detection, checksums, PAX and GNU long names, old-GNU
  * sparse extensions, limits, truncation, the end). It does no I/O: a driver feeds it what its
  * `step` asks for, from wherever the bytes are. The pull walk (walk.ts) reads each step by range
- * and hops over member data; the push scanner (describe/tar-scanner.ts) sees every byte go past.
+ * and hops over member data; the push scanner (tar/scanner.ts) sees every byte go past.
  * Both refuse the same archives with the same codes because both ask this one machine.
  */
 import { LimitError, TarFormatError } from '../errors.js';

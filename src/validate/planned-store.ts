@@ -5,7 +5,7 @@
  */
 import type { MemberInfo, MemberStore } from '../artifact/member-store.js';
 import { TarStore } from '../artifact/tar-store.js';
-import { bodySize, type MemberBody, type MemberInput } from '../build/member-input.js';
+import { bodySize, type MemberBody, type MemberInput } from '../artifact/member-input.js';
 import { UsageError } from '../errors.js';
 import { MemorySource } from '../source/memory-source.js';
 import type { FileIndex } from '../tar/entry.js';

@@ -4,7 +4,7 @@
  * cannot be undone, so this runs before the first byte is written. Browser-safe.
  */
 import type { MemberStore } from '../artifact/member-store.js';
-import type { MemberInput } from '../build/member-input.js';
+import type { MemberInput } from '../artifact/member-input.js';
 import { ArtifactError } from '../errors.js';
 import type { Diagnostic } from './diagnostics.js';
 import { PlannedStore, ownRanges, type BaseRange } from './planned-store.js';

@@ -4,7 +4,7 @@ import type { HasherFactory } from '../hash/hasher.js';
 import { wasmHasher } from '../hash/wasm-hasher.js';
 import { AbortError, SourceError } from '../errors.js';
 import { describeBlobHere } from './blob-describer.js';
-import { fromWire, type FromWorker, type ToWorker } from './describe-protocol.js';
+import { fromWire, type FromWorker, type ToWorker } from '../describe/worker-protocol.js';
 
 export interface DescribeBlobOptions {
   /** Called as chunks are hashed, with the bytes done so far. */

@@ -4,7 +4,7 @@
  */
 import { wasmHasher } from '../hash/wasm-hasher.js';
 import { describeBlobHere } from './blob-describer.js';
-import { toWire, type FromWorker, type ToWorker } from './describe-protocol.js';
+import { toWire, type FromWorker, type ToWorker } from '../describe/worker-protocol.js';
 
 const scope = globalThis as unknown as {
   postMessage(message: FromWorker): void;

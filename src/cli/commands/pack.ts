@@ -46,7 +46,7 @@ export function registerPack(program: Command): void {
       // Loaded when run, not when the CLI starts: startup is paid by every command.
       const { artifactInputFromDir, refuseInvalidPack } = await import('../../node/pack-dir.js');
       const { packToFile } = await import('../../node/pack.js');
-      const { bodySize } = await import('../../build/member-input.js');
+      const { bodySize } = await import('../../artifact/member-input.js');
       const { buildArtifact } = await import('../../build/builder.js');
       const { cryptoHasher } = await import('../../node/crypto-hasher.js');
       if (!opts.output) throw new UsageError('NO_OUTPUT', 'give the output file with -o');

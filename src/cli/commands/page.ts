@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from '../args/command.js';
 import { SourceError, UsageError } from '../../errors.js';
-import { ioError } from '../../node/file-source.js';
+import { ioError } from '../../node/io-error.js';
 import { startPageServer, type PageServer } from '../../node/page-server.js';
 import { printable } from '../../safety/printable.js';
 import { printJson } from '../common.js';

@@ -6,7 +6,7 @@
 import { createWriteStream, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import yazl from 'yazl';
-import type { MemberInput } from '../../../src/build/member-input.js';
+import type { MemberInput } from '../../../src/artifact/member-input.js';
 import { writeTar } from '../../../src/build/tar-writer.js';
 import { writeSparseTar } from '../../helpers/foreign-sparse.js';
 import { CORPUS_DIR } from '../../helpers/paths.js';

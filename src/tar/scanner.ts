@@ -5,10 +5,10 @@
  * (src/tar/decoder.ts), which walkTar drives by ranges; this driver only routes bytes to it and
  * captures the few small members a caller asks for (manifest, metadata, patches) on the way.
  */
-import type { TarEntry } from '../tar/entry.js';
-import { TarDecoder, type WalkResult } from '../tar/decoder.js';
-import { BLOCK } from '../tar/header.js';
-import type { TarLimits } from '../tar/limits.js';
+import type { TarEntry } from './entry.js';
+import { TarDecoder, type WalkResult } from './decoder.js';
+import { BLOCK } from './header.js';
+import type { TarLimits } from './limits.js';
 
 export interface ScanOptions {
   limits?: Partial<TarLimits>;

@@ -1,12 +1,13 @@
 /**
- * Messages between describeBlob and its worker. The worker is sent the File itself (a handle, not
- * its bytes) and reads and hashes it there: faster in Chromium than reading on the page and
- * shipping buffers to the worker.
+ * Messages between a describe and its worker, on both platforms: errors cross as `WireError`
+ * (Node's describeFile worker uses only that). The browser's worker is sent the File itself (a
+ * handle, not its bytes) and reads and hashes it there: faster in Chromium than reading on the
+ * page and shipping buffers to the worker.
  */
 // Figures: bench/README.md, "Browser".
-import type { ErrorCode } from '../codes.js';
-import { FnnxError, type ErrorKind } from '../errors.js';
-import type { DescribeResult } from '../describe/descriptor.js';
+import type { ErrorCode, ErrorKind } from '../codes.js';
+import { FnnxError } from '../errors.js';
+import type { DescribeResult } from './descriptor.js';
 
 export type ToWorker = { describe: { blob: Blob; fileName: string } };
 
