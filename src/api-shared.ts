@@ -44,7 +44,6 @@ export { DEFAULT_ZIP_LIMITS, type ZipLimits } from './safety/zip-limits.js';
 // The tar layer: the header walk and the file index.
 export type { TarEntry, FileIndex, EntryKind } from './tar/entry.js';
 export { walkTar, type WalkResult } from './tar/walk.js';
-export { fileIndexOf } from './tar/file-index.js';
 export { DEFAULT_TAR_LIMITS, type TarLimits } from './tar/limits.js';
 export { checkMemberPath, type MemberPathProblem, type MemberPathCode } from './safety/member-path.js';
 
@@ -80,14 +79,7 @@ export type { MemberInput, MemberBody, StreamBody } from './build/member-input.j
 export { newFromOnnx, type OnnxModelFile, type NewOnnxOptions, type NewArtifact } from './build/new-onnx.js';
 
 // Uploading: the storage protocols of the registry's upload details, and its create-call payloads.
-export {
-  upload,
-  initiateMultipart,
-  DEFAULT_CONCURRENCY,
-  type UploadOptions,
-  type UploadResult,
-  type UploadProgress,
-} from './upload/upload.js';
+export { upload, DEFAULT_CONCURRENCY, type UploadOptions, type UploadResult, type UploadProgress } from './upload/upload.js';
 export { parseUploadDetails, type UploadDetails, type PartTarget } from './upload/details.js';
 export type { UploadBody, StorageRequest, ByteRange } from './upload/upload-body.js';
 export type { UploadState, FinishedPart } from './upload/upload-state.js';
