@@ -79,7 +79,14 @@ export type { MemberInput, MemberBody, StreamBody } from './build/member-input.j
 export { newFromOnnx, type OnnxModelFile, type NewOnnxOptions, type NewArtifact } from './build/new-onnx.js';
 
 // Uploading: the storage protocols of the registry's upload details, and its create-call payloads.
-export { upload, DEFAULT_CONCURRENCY, type UploadOptions, type UploadResult, type UploadProgress } from './upload/upload.js';
+export {
+  upload,
+  DEFAULT_CONCURRENCY,
+  type UploadOptions,
+  type UploadResult,
+  type UploadProgress,
+  type InitiateMultipartOptions,
+} from './upload/upload.js';
 export { parseUploadDetails, type UploadDetails, type PartTarget } from './upload/details.js';
 export type { UploadBody, StorageRequest, ByteRange } from './upload/upload-body.js';
 export type { UploadState, FinishedPart } from './upload/upload-state.js';
