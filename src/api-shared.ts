@@ -44,7 +44,6 @@ export { DEFAULT_ZIP_LIMITS, type ZipLimits } from './safety/zip-limits.js';
 // The tar layer: the header walk and the file index.
 export type { TarEntry, FileIndex, EntryKind } from './tar/entry.js';
 export { walkTar, type WalkResult } from './tar/walk.js';
-export { fileIndexOf } from './tar/file-index.js';
 export { DEFAULT_TAR_LIMITS, type TarLimits } from './tar/limits.js';
 export { checkMemberPath, type MemberPathProblem, type MemberPathCode } from './safety/member-path.js';
 
@@ -82,11 +81,11 @@ export { newFromOnnx, type OnnxModelFile, type NewOnnxOptions, type NewArtifact 
 // Uploading: the storage protocols of the registry's upload details, and its create-call payloads.
 export {
   upload,
-  initiateMultipart,
   DEFAULT_CONCURRENCY,
   type UploadOptions,
   type UploadResult,
   type UploadProgress,
+  type InitiateMultipartOptions,
 } from './upload/upload.js';
 export { parseUploadDetails, type UploadDetails, type PartTarget } from './upload/details.js';
 export type { UploadBody, StorageRequest, ByteRange } from './upload/upload-body.js';

@@ -25,8 +25,7 @@ export { runCheck, type RunCheckOptions } from './node/run-check.js';
 
 // Describing a file for upload, and verifying a file against a descriptor.
 export { describeFile, uploadFileName, type DescribeFileOptions } from './node/describe-file.js';
-export { cryptoHasher } from './node/crypto-hasher.js';
-export { differences, type Expected } from './describe/verify.js';
+export type { Expected } from './describe/verify.js';
 
 // Downloading by ranges, resumable, verified.
 export { download, type DownloadOptions, type DownloadResult, type DownloadProgress } from './node/download.js';
@@ -40,14 +39,14 @@ export { artifactInputFromDir, type PackDirOptions } from './node/pack-dir.js';
 // Appending in place: metadata entries, manifest patches, model cards.
 export { appendToArtifact, type AppendResult, type AppendOptions } from './node/append-file.js';
 export { newHexId } from './append/ids.js';
-export { checkEntries, metaAppendMembers, type Attachment } from './append/meta.js';
+export { metaAppendMembers, type Attachment } from './append/meta.js';
 export { patchAppendMembers } from './append/patch.js';
 export { cardAppendMembers, type Producer } from './append/card.js';
 export { checkedPlanner, type AppendInput, type AppendPlanner } from './append/checked.js';
 
 // Checking what a write would leave, with the validator's own rules, before writing it.
-export { PlannedStore, type BaseRange } from './validate/planned-store.js';
-export { refuseInvalidResult, type WouldBeCheck } from './validate/would-be.js';
+export type { BaseRange } from './validate/planned-store.js';
+export type { WouldBeCheck } from './validate/would-be.js';
 export { refuseInvalidPack } from './node/pack-dir.js';
 export { buildCardZip, type CardFile, type CardZipOptions } from './node/card-zip.js';
 

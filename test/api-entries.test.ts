@@ -43,6 +43,14 @@ describe('the entries', () => {
       'lastWins',
       'writeTar',
       'TarScanner',
+      'initiateMultipart',
+      'fileIndexOf',
+      'blobChunks',
+      'cryptoHasher',
+      'differences',
+      'checkEntries',
+      'PlannedStore',
+      'refuseInvalidResult',
     ]) {
       expect(Object.hasOwn(node, name) || Object.hasOwn(web, name), name).toBe(false);
     }

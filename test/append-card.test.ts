@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { CountingSource, openStore, readArtifact, readNewestCard } from '../src/index.js';
 import { buildCardZip } from '../src/node/card-zip.js';
 import { packToFile } from '../src/node/pack.js';
+import { openStoreWith } from '../src/node/open.js';
 import { CORPUS_DIR, tempDir } from './helpers/paths.js';
 import { cpSync } from 'node:fs';
 import { appendToArtifact } from '../src/node/append-file.js';
@@ -83,7 +84,7 @@ describe('model cards', () => {
     const path = await artifactWithModel(dir);
     addCard(dir, path, '<h1>ranged</h1>');
     let counter: CountingSource | undefined;
-    const store = await openStore(path, { wrap: (s) => (counter = new CountingSource(s)) });
+    const store = await openStoreWith(path, { wrap: (s) => (counter = new CountingSource(s)) });
     const { html } = await readNewestCard(store);
     await store.close();
     expect(new TextDecoder().decode(html)).toBe('<h1>ranged</h1>');

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { FileSource, MemorySource, TarStore, walkTar, fileIndexOf, readArtifact, openStore, CountingSource } from '../src/index.js';
+import { FileSource, MemorySource, TarStore, walkTar, readArtifact, openStore, CountingSource } from '../src/index.js';
+import { fileIndexOf } from '../src/tar/file-index.js';
 import { pythonFileIndex } from './helpers/python.js';
 import { CORPUS_DIR, CORPUS_TAR, TESTOP_DIR } from './helpers/paths.js';
 

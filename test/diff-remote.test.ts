@@ -15,6 +15,7 @@ import {
   isFnnxError,
   type DiffReport,
 } from '../src/index.js';
+import { openStoreWith } from '../src/node/open.js';
 import { concat, file, writeSparse } from './helpers/hostile-tar.js';
 import { renderDiff } from '../src/cli/render/diff-text.js';
 import { startRangeServer, type RangeServer } from './helpers/range-server.js';
@@ -60,7 +61,7 @@ describe('diff against a URL, read by range from a real server', () => {
   it('reads kilobytes of a 1 GiB artifact behind a URL, and finds what a local diff finds', async () => {
     server.reset();
     let counting: CountingSource | undefined;
-    const remote = await openStore(server.url('old.fnnx'), { wrap: (s) => (counting = new CountingSource(s)) });
+    const remote = await openStoreWith(server.url('old.fnnx'), { wrap: (s) => (counting = new CountingSource(s)) });
     const local = await openStore(join(dir, 'new.fnnx'));
     let report: DiffReport;
     try {

@@ -7,8 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { artifactInputFromDir } from '../src/node/pack-dir.js';
-import { packToFile } from '../src/node/pack.js';
+import { artifactInputFromDir, artifactInputFromDirWith } from '../src/node/pack-dir.js';
+import { packToFileWith } from '../src/node/pack.js';
 import { DirStore } from '../src/node/dir-store.js';
 import { runCli } from './helpers/cli.js';
 import { soundPipeline, writeDirArtifact } from './helpers/validate-artifact.js';
@@ -76,9 +76,9 @@ describe('pack: a member swapped between the walk and the read', () => {
     for (const [what, swap, message] of swaps) {
       it(`refuses ${what} with SOURCE_CHANGED naming the member, and writes no output (${blocking ? 'blocking' : 'thread pool'})`, async () => {
         const f = folder();
-        const input = await artifactInputFromDir(f.src, { blocking });
+        const input = await artifactInputFromDirWith(f.src, { blocking });
         swap(f);
-        const err = await packToFile(input, f.out, { blocking }).catch((e: unknown) => e);
+        const err = await packToFileWith(input, f.out, { blocking }).catch((e: unknown) => e);
         expect(err).toMatchObject({ code: 'SOURCE_CHANGED' });
         expect(String((err as Error).message)).toMatch(message);
         expect(String((err as Error).message)).toContain('ops_artifacts/reg/sub/data.bin');

@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { isFnnxError } from '../src/errors.js';
-import { artifactInputFromDir } from '../src/node/pack-dir.js';
-import { packToFile } from '../src/node/pack.js';
+import { artifactInputFromDirWith } from '../src/node/pack-dir.js';
+import { packToFileWith } from '../src/node/pack.js';
 import { soundPipeline, writeDirArtifact } from './helpers/validate-artifact.js';
 import { tempDir } from './helpers/paths.js';
 
@@ -48,8 +48,8 @@ describe('pack with a racing process', () => {
         for (let round = 0; round < 30; round++) {
           const out = join(base, `r${round}.fnnx`);
           try {
-            const input = await artifactInputFromDir(src, { blocking: round % 2 === 0 });
-            await packToFile(input, out, { blocking: round % 2 === 0 });
+            const input = await artifactInputFromDirWith(src, { blocking: round % 2 === 0 });
+            await packToFileWith(input, out, { blocking: round % 2 === 0 });
             ends.push('packed');
             expect(readFileSync(out).includes(SECRET)).toBe(false);
           } catch (e) {

@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { existsSync, mkdirSync, readdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FILE_HASH_CHUNK } from '../src/node/file-chunks.js';
-import { artifactInputFromDir } from '../src/node/pack-dir.js';
-import { packToFile } from '../src/node/pack.js';
+import { artifactInputFromDir, artifactInputFromDirWith } from '../src/node/pack-dir.js';
+import { packToFile, packToFileWith } from '../src/node/pack.js';
 import { gnuTarExtract, minimalManifest, sha256File } from './helpers/build-fixtures.js';
 import { tempDir } from './helpers/paths.js';
 
@@ -24,7 +24,7 @@ describe('pack, blocking (the CLI writing a file)', () => {
   it('writes the same bytes and descriptor as the non-blocking pack, and the member intact although one buffer is reused', async () => {
     const dir = tempDir();
     const model = modelDir(dir);
-    const blocking = await packToFile(await artifactInputFromDir(join(dir, 'm'), { blocking: true }), join(dir, 'b.fnnx'), {
+    const blocking = await packToFileWith(await artifactInputFromDirWith(join(dir, 'm'), { blocking: true }), join(dir, 'b.fnnx'), {
       blocking: true,
       mtime: new Date(0),
     });
@@ -39,10 +39,10 @@ describe('pack, blocking (the CLI writing a file)', () => {
   it('a member that shrinks while being packed fails with SIZE_CHANGED and leaves no output file', async () => {
     const dir = tempDir();
     modelDir(dir);
-    const input = await artifactInputFromDir(join(dir, 'm'), { blocking: true });
+    const input = await artifactInputFromDirWith(join(dir, 'm'), { blocking: true });
     truncateSync(join(dir, `m/${MODEL}`), 5 * FILE_HASH_CHUNK);
     const out = join(dir, 'out.fnnx');
-    await expect(packToFile(input, out, { blocking: true })).rejects.toMatchObject({ code: 'SIZE_CHANGED', kind: 'io' });
+    await expect(packToFileWith(input, out, { blocking: true })).rejects.toMatchObject({ code: 'SIZE_CHANGED', kind: 'io' });
     expect(existsSync(out)).toBe(false);
     expect(readdirSync(dir).filter((n) => n.includes('partial'))).toEqual([]);
   });

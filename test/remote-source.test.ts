@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { CountingSource, HttpSource, openSource, openStore, readArtifact, type ByteSource, type FnnxError } from '../src/index.js';
+import { openStoreWith } from '../src/node/open.js';
 import { openHttpSource } from '../src/source/http-open.js';
 import { LimitedSource } from '../src/source/limited-source.js';
 import { openUrl } from '../src/web/open.js';
@@ -70,7 +71,7 @@ async function rejection(p: Promise<unknown>): Promise<FnnxError> {
 describe('remote inspect and index-driven reads', () => {
   it('inspects a 1 GiB artifact whose manifest comes first in at most 2 requests and 256 KiB', async () => {
     const counted: CountingSource[] = [];
-    const store = await openStore(weak.url('big.fnnx'), { wrap: (s) => (counted.push(new CountingSource(s)), counted[0]!) });
+    const store = await openStoreWith(weak.url('big.fnnx'), { wrap: (s) => (counted.push(new CountingSource(s)), counted[0]!) });
     const contents = await readArtifact(store);
     await store.close();
     expect(contents.manifest.producer_name).toBe('fnnx-kit-tests');
@@ -84,7 +85,7 @@ describe('remote inspect and index-driven reads', () => {
   it('with a known index, reading manifest.json is exactly one request of exactly its bytes, and no probe', async () => {
     const counted: CountingSource[] = [];
     const wrap = (s: ByteSource) => (counted.push(new CountingSource(s)), counted[0]!);
-    const store = await openStore(weak.url('big.fnnx'), { index: big.index, wrap });
+    const store = await openStoreWith(weak.url('big.fnnx'), { index: big.index, wrap });
     const manifest = JSON.parse(new TextDecoder().decode(await store.read('manifest.json'))) as { variant: string };
     await store.close();
     const [offset, size] = big.index['manifest.json']!;

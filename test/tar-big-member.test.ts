@@ -5,7 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { FileSource, TarStore, fileIndexOf, walkTar } from '../src/index.js';
+import { FileSource, TarStore, walkTar } from '../src/index.js';
+import { fileIndexOf } from '../src/tar/file-index.js';
 import { tempDir } from './helpers/paths.js';
 import { gnuTar, pythonRead } from './helpers/foreign-tar.js';
 import { writeSparseTar } from './helpers/foreign-sparse.js';

@@ -1,7 +1,7 @@
 /** The foreign-writer matrix, GNU tar half: every --format, sparse and incremental archives. */
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { fileIndexOf } from '../src/index.js';
+import { fileIndexOf } from '../src/tar/file-index.js';
 import { tempDir } from './helpers/paths.js';
 import { LONG_COMPONENT, NON_ASCII, OVER_255, buildTree, gnuTar, gnuTarWrite, pythonRead, type GnuFormat } from './helpers/foreign-tar.js';
 import { expectLastManifestWins, expectSameAsPython, linkKinds, rewriteManifest, walkFile } from './helpers/foreign-compare.js';

@@ -1,7 +1,7 @@
 /** The foreign-writer matrix, Python half: tarfile's USTAR/GNU/PAX formats, and the index command on both writers' archives. */
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { fileIndexOf } from '../src/index.js';
+import { fileIndexOf } from '../src/tar/file-index.js';
 import { runCli } from './helpers/cli.js';
 import { tempDir } from './helpers/paths.js';
 import { pythonFileIndex } from './helpers/python.js';

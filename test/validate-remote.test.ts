@@ -2,7 +2,7 @@ import { closeSync, copyFileSync, ftruncateSync, openSync, writeSync } from 'nod
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CountingSource } from '../src/source/counting-source.js';
-import { validateTarget } from '../src/node/validate.js';
+import { validateTarget, validateTargetWith } from '../src/node/validate.js';
 import type { ValidationReport } from '../src/validate/validate.js';
 import { hugeModelPieces, modelSpec, writePieces } from './helpers/onnx-model.mjs';
 import { startRangeServer, type RangeServer } from './helpers/range-server.js';
@@ -58,7 +58,7 @@ describe('validate over HTTP Range against a real server', () => {
   it('validates a 64 MiB model by range: about one small read per initializer, a few hundred KiB on the wire', async () => {
     server.reset();
     let counting: CountingSource | undefined;
-    const report = await validateTarget(server.url('big.fnnx'), { wrap: (s) => (counting = new CountingSource(s)) });
+    const report = await validateTargetWith(server.url('big.fnnx'), { wrap: (s) => (counting = new CountingSource(s)) });
     expect(report.diagnostics).toEqual([]);
     expect(bigSize).toBeGreaterThan(INITIALIZERS * TENSOR);
     expect(counting!.reads).toBeLessThanOrEqual(INITIALIZERS + 8);

@@ -4,7 +4,7 @@
  */
 import type { Json } from '../artifact/json-member.js';
 import { DTYPES, ENV, MANIFEST, META, OPS, ROOT_FILES, VARIANT_CONFIG, byteOrder } from '../artifact/root-files.js';
-import { UsageError } from '../errors.js';
+import { UsageError, throwIfAborted } from '../errors.js';
 import type { HasherFactory } from '../hash/hasher.js';
 import { Describer, type DescribeResult } from '../describe/descriptor.js';
 import { assertValidManifest } from './manifest-check.js';
@@ -31,6 +31,8 @@ export interface BuildOptions {
   hasher: HasherFactory;
   mtime?: Date;
   onProgress?: (bytesWritten: number) => void;
+  /** Checked before each chunk reaches the sink: an aborted build sends nothing more and throws ABORTED. */
+  signal?: AbortSignal;
 }
 
 const encoder = new TextEncoder();
@@ -65,6 +67,7 @@ export function orderedMembers(input: ArtifactInput): MemberInput[] {
 
 /** Writes the artifact to `sink` and returns its descriptor. */
 export async function buildArtifact(input: ArtifactInput, sink: ChunkSink, options: BuildOptions): Promise<DescribeResult> {
+  throwIfAborted(options.signal);
   if (!(input.manifest instanceof Uint8Array)) {
     assertValidManifest(input.manifest, { dtypes: input.dtypes instanceof Uint8Array ? undefined : input.dtypes });
   }
@@ -73,6 +76,7 @@ export async function buildArtifact(input: ArtifactInput, sink: ChunkSink, optio
   await writeTar(
     members,
     async (chunk) => {
+      throwIfAborted(options.signal);
       describer.push(chunk);
       options.onProgress?.(describer.bytesSeen);
       await sink(chunk);

@@ -6,7 +6,7 @@ import { isObject, parseJson, type Json } from '../artifact/json-member.js';
 import { ioError } from '../node/io-error.js';
 import { readFileAsync } from '../node/fs-async.js';
 import type { FileIndex } from '../tar/entry.js';
-import { openStore } from '../node/open.js';
+import { openStoreWith } from '../node/open.js';
 import type { MemberStore } from '../artifact/member-store.js';
 import { collectLimit, limitsHelp } from './limits-option.js';
 import { rateOptions, withNetworkOptions, type NetworkOptions } from './network-options.js';
@@ -48,7 +48,13 @@ export async function loadIndex(path: string | undefined): Promise<FileIndex | u
 
 export async function openFromCli(target: string, opts: SourceOptions, signal?: AbortSignal): Promise<MemberStore> {
   // Blocking reads: the CLI has nothing else to run, and each thread-pool round trip costs it time.
-  return openStore(target, { index: await loadIndex(opts.index), limits: opts.limit, remote: rateOptions(opts), signal, blocking: true });
+  return openStoreWith(target, {
+    index: await loadIndex(opts.index),
+    limits: opts.limit,
+    remote: rateOptions(opts),
+    signal,
+    blocking: true,
+  });
 }
 
 /** `--json` output: JSON.stringify(value, null, 2) and a newline, written in pieces (json-text.ts). */

@@ -29,7 +29,7 @@ import { TarStore } from '../artifact/tar-store.js';
 import { bodySize, type MemberInput } from '../artifact/member-input.js';
 import type { AppendPlanner } from '../append/checked.js';
 import { checkWritableName, writeTar } from '../build/tar-writer.js';
-import { ArtifactError, FnnxError, SourceError, UsageError } from '../errors.js';
+import { ArtifactError, FnnxError, SourceError, UsageError, throwIfAborted } from '../errors.js';
 import { BLOCK, isZeroBlock } from '../tar/header.js';
 import { fileIndexOf } from '../tar/file-index.js';
 import { firstNonZeroAfter } from '../tar/trailing.js';
@@ -60,9 +60,15 @@ export interface AppendOptions {
   dropTrailing?: boolean;
   /** How long to wait for another writer's lock before failing with LOCKED. Default 10 s. */
   lockWaitMs?: number;
+  /**
+   * Checked while reading and between written chunks, up to the commit point (the head block):
+   * an aborted append puts the file back as it was, releases the lock and throws ABORTED.
+   */
+  signal?: AbortSignal;
 }
 
 export async function appendToArtifact(target: string, plan: AppendPlanner, options: AppendOptions = {}): Promise<AppendResult> {
+  throwIfAborted(options.signal);
   const st = await lstat(target).catch((e: unknown) => {
     throw ioError(e, target);
   });
@@ -71,7 +77,7 @@ export async function appendToArtifact(target: string, plan: AppendPlanner, opti
     onStale: (dead, lockPath) => undoDeadAppend(target, dead, lockPath),
   });
   try {
-    return st.isDirectory() ? await appendToDirectory(target, plan) : await appendToTar(target, plan, options, lock);
+    return st.isDirectory() ? await appendToDirectory(target, plan, options.signal) : await appendToTar(target, plan, options, lock);
   } finally {
     await lock.release();
   }
@@ -105,7 +111,7 @@ async function appendToTar(path: string, plan: AppendPlanner, options: AppendOpt
     const undo = await UndoFile.saveAll(undoPathOf(lock.path, lock.token), handle, endOffset, planned.size, lock.token);
     const ino = String((await handle.stat({ bigint: true })).ino);
     await lock.journal({ at: endOffset, originalSize: planned.size, ino, undoSha256: undo.sha256 } satisfies AppendJournal);
-    const { end, first } = await writeTail(handle, members, undo);
+    const { end, first } = await writeTail(handle, members, undo, options.signal);
     await readBack(path, handle, members, endOffset, end, first);
     return { target: path, members: members.map((m) => m.name), appendedAt: endOffset, size: end };
   } finally {
@@ -124,11 +130,12 @@ async function planAppend(
 ): Promise<{ members: MemberInput[]; endOffset: number }> {
   const source = await FileSource.open(path, { noFollow: true });
   try {
-    const walk = await walkTar(source).catch(refuseCompressed(path));
+    const walk = await walkTar(source, { signal: options.signal }).catch(refuseCompressed(path));
     if (!options.dropTrailing) await refuseTrailing(source, walk.endOffset);
     const index = fileIndexOf(walk.entries);
     const store = new TarStore(source, { index });
-    const members = await plan(store, await readArtifact(store));
+    const members = await plan(store, await readArtifact(store, { signal: options.signal }));
+    throwIfAborted(options.signal);
     refuseExisting(members, index);
     return { members, endOffset: walk.endOffset };
   } finally {
@@ -184,13 +191,19 @@ const READ_BACK_BYTES = 64 << 10;
  * Writes members + end blocks at the undo file's offset, head block last; on failure the saved
  * bytes go back. Returns the new end and a copy of the first bytes written (for readBack).
  */
-async function writeTail(handle: FileHandle, members: MemberInput[], undo: UndoFile): Promise<{ end: number; first: Uint8Array }> {
+async function writeTail(
+  handle: FileHandle,
+  members: MemberInput[],
+  undo: UndoFile,
+  signal: AbortSignal | undefined,
+): Promise<{ end: number; first: Uint8Array }> {
   const { at } = undo;
   const first = new Uint8Array(READ_BACK_BYTES);
   let kept = 0;
   let pos = at;
   try {
     await writeTar(members, async (chunk) => {
+      throwIfAborted(signal);
       if (kept < READ_BACK_BYTES) {
         const take = Math.min(READ_BACK_BYTES - kept, chunk.length);
         first.set(chunk.subarray(0, take), kept);
@@ -205,6 +218,8 @@ async function writeTail(handle: FileHandle, members: MemberInput[], undo: UndoF
       pos += chunk.length;
     });
     await handle.sync();
+    // The last moment to give up: after the head block the append has happened.
+    throwIfAborted(signal);
     await writeFully(handle, first.subarray(0, BLOCK), at);
     await handle.sync();
     // Cut only our own dropped tail: bytes past both ends are another writer's (readBack reports them).
@@ -415,9 +430,9 @@ function refuseExisting(members: MemberInput[], index: Record<string, unknown>):
   }
 }
 
-async function appendToDirectory(root: string, plan: AppendPlanner): Promise<AppendResult> {
+async function appendToDirectory(root: string, plan: AppendPlanner, signal: AbortSignal | undefined): Promise<AppendResult> {
   const store = new DirStore(root);
-  const members = await plan(store, await readArtifact(store));
+  const members = await plan(store, await readArtifact(store, { signal }));
   refuseExisting(members, await store.fileIndex());
   // Every name is checked before the first file is made: a refusal leaves no trace.
   for (const m of members) {
@@ -427,6 +442,7 @@ async function appendToDirectory(root: string, plan: AppendPlanner): Promise<App
   const created: string[] = [];
   try {
     for (const m of members) {
+      throwIfAborted(signal);
       const path = join(root, m.name);
       await mkdir(dirname(path), { recursive: true });
       const handle = await openNoFollow(path, NOFOLLOW.create);
@@ -435,6 +451,7 @@ async function appendToDirectory(root: string, plan: AppendPlanner): Promise<App
         let pos = 0;
         const chunks = m.body instanceof Uint8Array ? [m.body] : m.body.open();
         for await (const chunk of chunks) {
+          throwIfAborted(signal);
           await writeFully(handle, chunk, pos);
           pos += chunk.length;
         }

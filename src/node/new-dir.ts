@@ -8,7 +8,7 @@ import { lstat, mkdtemp, open, readdir, rename, rm, writeFile } from 'node:fs/pr
 import { basename, dirname, join, resolve } from 'node:path';
 import { orderedMembers, type ArtifactInput } from '../build/builder.js';
 import type { OnnxModelFile } from '../build/new-onnx.js';
-import { SourceError, UsageError, isFnnxError } from '../errors.js';
+import { SourceError, UsageError, isFnnxError, throwIfAborted } from '../errors.js';
 import type { Diagnostic } from '../validate/diagnostics.js';
 import { refuseInvalidResult } from '../validate/would-be.js';
 import { FileSource } from './file-source.js';
@@ -61,6 +61,8 @@ export interface WriteDirOptions {
    * calls an error, e.g. a manifest over the JSON limits): default true.
    */
   check?: boolean;
+  /** Checked between members and chunks, before the result moves in: an aborted write leaves nothing and throws ABORTED. */
+  signal?: AbortSignal;
 }
 
 export interface WrittenFile {
@@ -70,6 +72,7 @@ export interface WrittenFile {
 
 /** Writes the artifact's members under `dir` (created if need be) and returns them in order. */
 export async function writeArtifactDir(dir: string, input: ArtifactInput, options: WriteDirOptions = {}): Promise<WrittenFile[]> {
+  throwIfAborted(options.signal);
   const target = resolve(dir);
   const exists = await checkTarget(target, dir, options.force === true);
   if (options.check !== false) await refuseWhatPackWould(input, dir);
@@ -80,12 +83,14 @@ export async function writeArtifactDir(dir: string, input: ArtifactInput, option
   try {
     const written: WrittenFile[] = [];
     for (const m of orderedMembers(input)) {
+      throwIfAborted(options.signal);
       const path = join(staging, ...m.name.split('/'));
       await makeDirs(dirname(path));
       if (m.body instanceof Uint8Array) await writeFile(path, m.body);
-      else await writeStream(path, m.body.open(), m.body.size, m.name);
+      else await writeStream(path, m.body.open(), m.body.size, m.name, options.signal);
       written.push({ path: m.name, size: m.body instanceof Uint8Array ? m.body.length : m.body.size });
     }
+    throwIfAborted(options.signal);
     if (!exists) await rename(staging, target);
     else {
       for (const entry of await readdir(staging)) {
@@ -124,11 +129,18 @@ async function checkTarget(target: string, shown: string, force: boolean): Promi
   return true;
 }
 
-async function writeStream(path: string, chunks: AsyncIterable<Uint8Array>, size: number, member: string): Promise<void> {
+async function writeStream(
+  path: string,
+  chunks: AsyncIterable<Uint8Array>,
+  size: number,
+  member: string,
+  signal: AbortSignal | undefined,
+): Promise<void> {
   const handle = await open(path, 'wx');
   try {
     let at = 0;
     for await (const chunk of chunks) {
+      throwIfAborted(signal);
       for (let done = 0; done < chunk.length;) done += (await handle.write(chunk, done, chunk.length - done, at + done)).bytesWritten;
       at += chunk.length;
     }

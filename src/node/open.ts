@@ -13,10 +13,14 @@ export interface OpenOptions {
   index?: FileIndex;
   limits?: Partial<TarLimits>;
   signal?: AbortSignal;
-  /** Wraps the raw source (before the cache): how tests and benches count reads. */
-  wrap?: (source: ByteSource) => ByteSource;
   /** Retry policy, timeouts, concurrency and fetch for URLs. */
   remote?: Omit<RemoteOptions, 'openRange' | 'signal'>;
+}
+
+/** OpenOptions plus the CLI's and tests' knobs, kept off the public type (openStoreWith). */
+export interface OpenKnobs extends OpenOptions {
+  /** Wraps the raw source (before the cache): how tests and benches count reads. */
+  wrap?: (source: ByteSource) => ByteSource;
   /** Read a local file on the calling thread (FileSource's `blocking`): the CLI's choice. */
   blocking?: boolean;
 }
@@ -40,7 +44,16 @@ export function refuseOtherSchemes(target: string): void {
  * A byte source for a path or an http(s) URL, without the cache. URLs get the hardened source:
  * identity pinned (with If-Match: no CORS here), retries, timeouts, bounded concurrency.
  */
-export async function openSource(
+export function openSource(
+  target: string,
+  signal?: AbortSignal,
+  options: { index?: FileIndex; remote?: OpenOptions['remote'] } = {},
+): Promise<ByteSource> {
+  return openSourceWith(target, signal, options);
+}
+
+/** openSource with the CLI's `blocking` knob. */
+export async function openSourceWith(
   target: string,
   signal?: AbortSignal,
   options: { index?: FileIndex; remote?: OpenOptions['remote']; blocking?: boolean } = {},
@@ -68,10 +81,15 @@ export async function isDirectoryTarget(target: string, blocking?: boolean): Pro
 }
 
 /** Opens an artifact wherever it is: a directory (the directory form), a tar file, or a URL. */
-export async function openStore(target: string, options: OpenOptions = {}): Promise<MemberStore> {
+export function openStore(target: string, options: OpenOptions = {}): Promise<MemberStore> {
+  return openStoreWith(target, options);
+}
+
+/** openStore with the CLI's and tests' knobs (OpenKnobs). */
+export async function openStoreWith(target: string, options: OpenKnobs = {}): Promise<MemberStore> {
   // Loaded for directories only: a tar file, the common case, does not pay for the module at start-up.
   if (await isDirectoryTarget(target, options.blocking)) return new (await import('./dir-store.js')).DirStore(target);
-  const raw = await openSource(target, options.signal, { index: options.index, remote: options.remote, blocking: options.blocking });
+  const raw = await openSourceWith(target, options.signal, { index: options.index, remote: options.remote, blocking: options.blocking });
   return tarStoreOver(options.wrap ? options.wrap(raw) : raw, { index: options.index, limits: options.limits });
 }
 

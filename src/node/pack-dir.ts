@@ -29,15 +29,24 @@ export interface PackDirOptions {
   exclude?: readonly string[];
   /** Leave out `__pycache__/` and `*.pyc` as the reference FNNX builder does (default true). */
   defaultExcludes?: boolean;
-  /** How member files are read (fileBody): `blocking` reads synchronously, for the CLI. */
-  blocking?: FileBodyOptions['blocking'];
   /** The most members the artifact may have (default: the readers' limit, DEFAULT_TAR_LIMITS.maxMembers). */
   maxMembers?: number;
   /** Told each path left out (a folder once, not its contents), to say how much was left out. */
   onExcluded?: (path: string, isDirectory: boolean) => void;
 }
 
-export async function artifactInputFromDir(dir: string, options: PackDirOptions = {}): Promise<ArtifactInput> {
+/** PackDirOptions plus the CLI's knob, kept off the public type (artifactInputFromDirWith). */
+export interface PackDirKnobs extends PackDirOptions {
+  /** How member files are read (fileBody): `blocking` reads synchronously, for the CLI. */
+  blocking?: FileBodyOptions['blocking'];
+}
+
+export function artifactInputFromDir(dir: string, options: PackDirOptions = {}): Promise<ArtifactInput> {
+  return artifactInputFromDirWith(dir, options);
+}
+
+/** artifactInputFromDir with the CLI's knob (PackDirKnobs). */
+export async function artifactInputFromDirWith(dir: string, options: PackDirKnobs = {}): Promise<ArtifactInput> {
   const st = await stat(dir).catch((e: unknown) => {
     throw ioError(e, dir);
   });

@@ -6,11 +6,13 @@ import { AtomicFileSink } from './file-sink.js';
 import { WriteLock } from './write-lock.js';
 import { refuseSpecialOutput } from './output-file.js';
 
-/**
- * Builds an artifact into a file (atomically: complete and synced, or not there at all).
- * `blocking`: write on this thread as the bytes come (AtomicFileSink), for the CLI.
- */
-export async function packToFile(
+/** Builds an artifact into a file (atomically: complete and synced, or not there at all). */
+export function packToFile(input: ArtifactInput, outPath: string, options: Partial<BuildOptions> = {}): Promise<DescribeResult> {
+  return packToFileWith(input, outPath, options);
+}
+
+/** packToFile with the CLI's knob `blocking`: write on this thread as the bytes come (AtomicFileSink). */
+export async function packToFileWith(
   input: ArtifactInput,
   outPath: string,
   options: Partial<BuildOptions> & { blocking?: boolean } = {},

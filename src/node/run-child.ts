@@ -15,7 +15,7 @@ import { checkMemberPath, memberSegments } from '../safety/member-path.js';
 import { opFiles } from '../run/op-files.js';
 import { zeroData } from '../run/run-values.js';
 import { runChecks, type RunOp, type RunRuntime, type RunSession } from '../run/run-pipeline.js';
-import { openStore, type OpenOptions } from './open.js';
+import { openStoreWith, type OpenKnobs } from './open.js';
 import type { ChildAnswer, ChildJob } from './run-protocol.js';
 
 type Ort = typeof import('onnxruntime-node');
@@ -48,8 +48,8 @@ async function main(job: ChildJob): Promise<void> {
     await send({ type: 'missing', message: e instanceof Error ? e.message : String(e) });
     return;
   }
-  const open: OpenOptions = { index: job.index, limits: job.limits, remote: job.remote, blocking: true };
-  const store = await openStore(job.target, open);
+  const open: OpenKnobs = { index: job.index, limits: job.limits, remote: job.remote, blocking: true };
+  const store = await openStoreWith(job.target, open);
   try {
     const contents = await readArtifact(store, { limits: job.limits });
     const runtime = ortRuntime(ort, store, contents.fileIndex, job);

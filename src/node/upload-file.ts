@@ -1,8 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { ArtifactError, FnnxError, SourceError } from '../errors.js';
 import type { UploadBody } from '../upload/upload-body.js';
-import { initiateMultipart, upload, type UploadOptions, type UploadResult } from '../upload/upload.js';
-import type { RetryPolicy } from '../source/retry.js';
+import { initiateMultipart, upload, type InitiateMultipartOptions, type UploadOptions, type UploadResult } from '../upload/upload.js';
 import { cryptoHasher } from './crypto-hasher.js';
 import { FILE_HASH_CHUNK, recycledFileChunks } from './file-chunks.js';
 import { ioError } from './io-error.js';
@@ -45,10 +44,7 @@ export async function uploadFile(path: string, details: unknown, options: Upload
 }
 
 /** POSTs an S3 "?uploads" URL; returns the UploadId. */
-export function initiateMultipartUpload(
-  url: string,
-  options: { signal?: AbortSignal; retry?: RetryPolicy } & SendLimits = {},
-): Promise<string> {
+export function initiateMultipartUpload(url: string, options: InitiateMultipartOptions & SendLimits = {}): Promise<string> {
   return initiateMultipart((request, signal) => sendStorageRequest('', request, signal, options), url, options);
 }
 

@@ -4,7 +4,7 @@
  */
 import { basename } from 'node:path';
 import { ArtifactError } from '../errors.js';
-import { isDirectoryTarget, isUrl, openSource, type OpenOptions } from './open.js';
+import { isDirectoryTarget, isUrl, openSourceWith, type OpenOptions } from './open.js';
 import type { ByteSource } from '../source/byte-source.js';
 import type { Diagnostic } from '../validate/diagnostics.js';
 import type { UploadFacts } from '../artifact/upload-rules.js';
@@ -17,12 +17,8 @@ export interface ValidateTargetOptions extends Omit<ValidateOptions, 'upload' | 
   forUpload?: boolean;
   /** The upload size limit in bytes (default 5,368,709,120). */
   maxSize?: number;
-  /** Wraps the raw source (how tests and benches count reads). */
-  wrap?: (source: ByteSource) => ByteSource;
   /** Options of the HTTP source for URLs (rate bounds, timeouts). */
   remote?: OpenOptions['remote'];
-  /** Read a local file on the calling thread (OpenOptions' `blocking`). */
-  blocking?: boolean;
   /**
    * Also load every ONNX_v1 op in ONNX Runtime and run the pipeline once (`validate --run`):
    * needs the optional peer dependency onnxruntime-node. `true` takes the defaults; a `timeoutMs`
@@ -31,8 +27,21 @@ export interface ValidateTargetOptions extends Omit<ValidateOptions, 'upload' | 
   run?: boolean | RunCheckOptions;
 }
 
+/** ValidateTargetOptions plus the CLI's and tests' knobs, kept off the public type (validateTargetWith). */
+export interface ValidateTargetKnobs extends ValidateTargetOptions {
+  /** Wraps the raw source (how tests and benches count reads). */
+  wrap?: (source: ByteSource) => ByteSource;
+  /** Read a local file on the calling thread (OpenKnobs' `blocking`). */
+  blocking?: boolean;
+}
+
 /** Validates the artifact at a path or URL; with `run`, its models in ONNX Runtime too. */
-export async function validateTarget(target: string, options: ValidateTargetOptions = {}): Promise<ValidationReport> {
+export function validateTarget(target: string, options: ValidateTargetOptions = {}): Promise<ValidationReport> {
+  return validateTargetWith(target, options);
+}
+
+/** validateTarget with the CLI's and tests' knobs (ValidateTargetKnobs). */
+export async function validateTargetWith(target: string, options: ValidateTargetKnobs = {}): Promise<ValidationReport> {
   const startedAt = Date.now();
   const report = await validateStatic(target, options);
   if (!options.run) return report;
@@ -54,9 +63,9 @@ export async function validateTarget(target: string, options: ValidateTargetOpti
 }
 
 /** Validates the artifact at a path or URL; findings are in the report, read failures throw. */
-async function validateStatic(target: string, options: ValidateTargetOptions): Promise<ValidationReport> {
+async function validateStatic(target: string, options: ValidateTargetKnobs): Promise<ValidationReport> {
   if (await isDirectoryTarget(target, options.blocking)) return validateDirectory(target, options);
-  const raw = await openSource(target, options.signal, { remote: options.remote, blocking: options.blocking });
+  const raw = await openSourceWith(target, options.signal, { remote: options.remote, blocking: options.blocking });
   const source = options.wrap ? options.wrap(raw) : raw;
   try {
     const upload = options.forUpload ? await uploadFacts(target, source, options.maxSize) : undefined;
@@ -66,7 +75,7 @@ async function validateStatic(target: string, options: ValidateTargetOptions): P
   }
 }
 
-async function validateDirectory(root: string, options: ValidateTargetOptions): Promise<ValidationReport> {
+async function validateDirectory(root: string, options: ValidateTargetKnobs): Promise<ValidationReport> {
   const store = new (await import('./dir-store.js')).DirStore(root);
   const size = (await store.members()).reduce((n, m) => n + m.size, 0);
   const upload: UploadFacts | undefined = options.forUpload

@@ -60,11 +60,17 @@ export interface UploadResult {
 
 export const DEFAULT_CONCURRENCY = 4;
 
+/** What initiateMultipartUpload takes on both platforms; each adds its own transport's options. */
+export interface InitiateMultipartOptions {
+  signal?: AbortSignal;
+  retry?: RetryPolicy;
+}
+
 /** POSTs an S3 "?uploads" URL and returns the UploadId its reply carries. */
 export async function initiateMultipart(
   send: (request: StorageRequest, signal?: AbortSignal) => Promise<Response>,
   url: string,
-  options: { signal?: AbortSignal; retry?: RetryPolicy } = {},
+  options: InitiateMultipartOptions = {},
 ): Promise<string> {
   const label = redact(url);
   return withRetry(

@@ -10,7 +10,6 @@ export { openBlob, openUrl } from './open.js';
 
 // Describing a File for upload, hashed in a worker.
 export { describeBlob, type DescribeBlobOptions } from './describe-blob.js';
-export { blobChunks } from './blob-chunks.js';
 
 // Uploading a File/Blob to the registry's storage (the details its create call returns).
 export { uploadBlob, initiateMultipartUpload, type UploadBlobOptions } from './upload-blob.js';

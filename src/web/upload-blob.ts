@@ -1,9 +1,8 @@
 import { AbortError, SourceError } from '../errors.js';
 import { wasmHasher } from '../hash/wasm-hasher.js';
 import { redact, unknownStatus, type FetchFn } from '../source/http-request.js';
-import type { RetryPolicy } from '../source/retry.js';
 import type { StorageRequest, UploadBody } from '../upload/upload-body.js';
-import { initiateMultipart, upload, type UploadOptions, type UploadResult } from '../upload/upload.js';
+import { initiateMultipart, upload, type InitiateMultipartOptions, type UploadOptions, type UploadResult } from '../upload/upload.js';
 import { blobChunks } from './blob-chunks.js';
 
 export interface UploadBlobOptions extends UploadOptions {
@@ -21,10 +20,7 @@ export function uploadBlob(blob: Blob, details: unknown, options: UploadBlobOpti
 }
 
 /** POSTs an S3 "?uploads" URL from the page; returns the UploadId (the bucket's CORS must allow POST). */
-export function initiateMultipartUpload(
-  url: string,
-  options: { signal?: AbortSignal; retry?: RetryPolicy; fetch?: FetchFn } = {},
-): Promise<string> {
+export function initiateMultipartUpload(url: string, options: InitiateMultipartOptions & { fetch?: FetchFn } = {}): Promise<string> {
   const fetchFn = options.fetch ?? globalThis.fetch.bind(globalThis);
   return initiateMultipart((request, signal) => sendWithFetch(fetchFn, undefined, request, signal), url, options);
 }

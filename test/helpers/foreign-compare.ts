@@ -4,7 +4,8 @@
 import { expect } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { FileSource, fileIndexOf, walkTar, type TarEntry, type WalkResult } from '../../src/index.js';
+import { FileSource, walkTar, type TarEntry, type WalkResult } from '../../src/index.js';
+import { fileIndexOf } from '../../src/tar/file-index.js';
 import { pythonRead, type PyMember } from './foreign-tar.js';
 
 export async function walkFile(path: string): Promise<WalkResult> {

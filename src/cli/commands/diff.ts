@@ -3,7 +3,7 @@ import { UsageError } from '../../errors.js';
 import type { MemberStore } from '../../artifact/member-store.js';
 import { collectLimit, limitsHelp } from '../limits-option.js';
 import { rateOptions, withDeadline, withNetworkOptions, type NetworkOptions } from '../network-options.js';
-import { openStore } from '../../node/open.js';
+import { openStoreWith } from '../../node/open.js';
 import { EXIT_BAD_ARTIFACT } from '../errors.js';
 import { printJson } from '../common.js';
 import { renderDiff } from '../render/diff-text.js';
@@ -35,7 +35,7 @@ export function registerDiff(program: Command): void {
     const { diffArtifacts, onSide, tripsFailOn } = await import('../../diff/diff.js');
     const report = await withDeadline(opts, async (signal) => {
       const open = (target: string, side: 'old' | 'new') =>
-        onSide(side, openStore(target, { limits: opts.limit, remote: rateOptions(opts), signal, blocking: true }));
+        onSide(side, openStoreWith(target, { limits: opts.limit, remote: rateOptions(opts), signal, blocking: true }));
       const stores: MemberStore[] = [];
       try {
         // One at a time: a second side that fails to open still leaves the first to be closed.

@@ -44,8 +44,8 @@ export function registerPack(program: Command): void {
     .option('--no-check', 'skip validating the result before writing it (pack refuses, by default, what `validate` would call an error)')
     .action(async (dir: string, opts: PackOptions) => {
       // Loaded when run, not when the CLI starts: startup is paid by every command.
-      const { artifactInputFromDir, refuseInvalidPack } = await import('../../node/pack-dir.js');
-      const { packToFile } = await import('../../node/pack.js');
+      const { artifactInputFromDirWith, refuseInvalidPack } = await import('../../node/pack-dir.js');
+      const { packToFileWith } = await import('../../node/pack.js');
       const { bodySize } = await import('../../artifact/member-input.js');
       const { buildArtifact } = await import('../../build/builder.js');
       const { cryptoHasher } = await import('../../node/crypto-hasher.js');
@@ -56,7 +56,7 @@ export function registerPack(program: Command): void {
       // Before reading the folder: an output that cannot be written (a FIFO, a device) costs nothing.
       if (blocking) await (await import('../../node/output-file.js')).refuseSpecialOutput(opts.output);
       const leftOut: string[] = [];
-      const input = await artifactInputFromDir(dir, {
+      const input = await artifactInputFromDirWith(dir, {
         output: opts.output,
         exclude: opts.exclude,
         defaultExcludes: opts.defaultExcludes,
@@ -79,7 +79,7 @@ export function registerPack(program: Command): void {
                 hasher: cryptoHasher,
                 onProgress,
               })
-            : await packToFile(input, opts.output, { onProgress, blocking });
+            : await packToFileWith(input, opts.output, { onProgress, blocking });
       } finally {
         bar?.finish();
       }

@@ -37,11 +37,11 @@ export function registerValidate(program: Command): void {
   ).action(async (targets: string[], opts: ValidateCliOptions) => {
     // Loaded when run: the validator and its compiled schemas are the CLI's heaviest modules.
     if (opts.dim && !opts.run) throw new UsageError('BAD_OPTION', '--dim sets the synthetic inputs of --run: give --run too');
-    const { validateTarget } = await import('../../node/validate.js');
+    const { validateTargetWith } = await import('../../node/validate.js');
     const index = await loadIndex(opts.index);
     const validateOne = (target: string) =>
       withDeadline(opts, (signal) =>
-        validateTarget(target, {
+        validateTargetWith(target, {
           strict: opts.strict,
           forUpload: opts.forUpload,
           maxSize: parseSize(opts.maxSize),
