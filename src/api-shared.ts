@@ -14,7 +14,7 @@ export { CODES, type Code, type ErrorCode, type ErrorKind, type DiagnosticCode, 
 
 // The format's documents, typed from schemas/ (src/types/generated/).
 export type * from './types/generated/index.js';
-export type { Json } from './artifact/json-member.js';
+export type { Json, JsonObject } from './artifact/json-member.js';
 
 // Byte sources: where an artifact's bytes come from (memory, a Blob, HTTP ranges).
 export type { ByteSource } from './source/byte-source.js';

@@ -8,7 +8,7 @@ import { describe, expect, expectTypeOf, it } from 'vitest';
 import * as node from '../src/index.js';
 import * as web from '../src/web/index.js';
 import * as shared from '../src/api-shared.js';
-import type { Descriptor, Manifest, OpInstance, UploadDescriptor } from '../src/index.js';
+import type { Descriptor, JsonObject, Manifest, OpInstance, UploadDescriptor } from '../src/index.js';
 import { generatedTypes } from '../scripts/generate-types.mjs';
 import { CORPUS_TAR } from './helpers/paths.js';
 
@@ -64,19 +64,24 @@ describe('the format types', () => {
     }
   });
 
-  it('type what the reader returns: contents.manifest.inputs and contents.ops type-check', async () => {
+  it('type what the reader returns once checkDocument passed it: manifest.inputs and ops type-check', async () => {
     const contents = await node.readArtifact(await node.openStore(CORPUS_TAR));
-    expectTypeOf(contents.manifest).toEqualTypeOf<Manifest>();
-    expectTypeOf(contents.manifest.inputs[0]!.dtype).toEqualTypeOf<string>();
-    expectTypeOf(contents.ops[0]!).toEqualTypeOf<OpInstance>();
-    const names: string[] = contents.manifest.inputs.map((io) => io.name);
+    const manifestCheck = node.checkDocument('manifest', contents.manifest);
+    const opsCheck = node.checkDocument('ops', contents.ops);
+    if (!manifestCheck.ok || !opsCheck.ok) throw new Error('the corpus breaks its schemas');
+    const [manifest, ops] = [manifestCheck.document, opsCheck.document];
+    expectTypeOf(manifest).toEqualTypeOf<Manifest>();
+    expectTypeOf(manifest.inputs[0]!.dtype).toEqualTypeOf<string>();
+    expectTypeOf(ops[0]!).toEqualTypeOf<OpInstance>();
+    const names: string[] = manifest.inputs.map((io) => io.name);
     expect(names.length).toBeGreaterThan(0);
-    expect(contents.ops.map((op) => op.op)).toContain('ONNX_v1');
+    expect(ops.map((op) => op.op)).toContain('ONNX_v1');
     // @ts-expect-error a key the schema does not declare does not type-check
-    expect(contents.manifest.inputz).toBeUndefined();
+    expect(manifest.inputz).toBeUndefined();
   });
 
-  it('type the descriptor: what describe returns is an UploadDescriptor as the schema has it', () => {
-    expectTypeOf<Descriptor>().toExtend<UploadDescriptor>();
+  it('type the descriptor: what describe returns is an UploadDescriptor as the schema has it, its manifest as read (JSON)', () => {
+    expectTypeOf<Omit<Descriptor, 'manifest'>>().toExtend<Omit<UploadDescriptor, 'manifest'>>();
+    expectTypeOf<Descriptor['manifest']>().toEqualTypeOf<JsonObject>();
   });
 });

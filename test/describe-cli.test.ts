@@ -3,8 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, openSync, readFileSync, readSync, writeFileSync, writeSync, closeSync } from 'node:fs';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
-import type { Json } from '../src/artifact/json-member.js';
-import type { Manifest } from '../src/types/generated/index.js';
+import type { Json, JsonObject } from '../src/artifact/json-member.js';
 import { packToFile } from '../src/node/pack.js';
 import { describeFile } from '../src/node/describe-file.js';
 import { describeSource } from '../src/describe/describe-source.js';
@@ -40,7 +39,7 @@ type Described = {
   file_hash: string;
   size: number;
   file_index: Record<string, [number, number]>;
-  manifest: Manifest;
+  manifest: JsonObject;
   metrics: Json;
 };
 

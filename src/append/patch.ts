@@ -1,5 +1,5 @@
 /** patch-manifest: an RFC 6902 patch (add/replace only) appended as a manifest-<hex>.patch.json. */
-import { asParsedJson, DEFAULT_JSON_LIMITS, type Json } from '../artifact/json-member.js';
+import { DEFAULT_JSON_LIMITS, type Json } from '../artifact/json-member.js';
 import { checkPatch, checkPatchCount, PatchedDocument } from '../artifact/patches.js';
 import type { ArtifactContents } from '../artifact/reader.js';
 import { byteOrder } from '../artifact/root-files.js';
@@ -29,7 +29,7 @@ export async function patchAppendMembers(
   const order = [...contents.patches, name].sort(byteOrder);
   // Refused before writing: an artifact this append took past the limit would be refused by every reader.
   checkPatchCount(order.length, options.maxManifestPatches ?? DEFAULT_JSON_LIMITS.maxManifestPatches, label);
-  const manifest = new PatchedDocument(asParsedJson(contents.storedManifest));
+  const manifest = new PatchedDocument(contents.storedManifest);
   for (const p of order) {
     manifest.apply(p === name ? ops : checkPatch((await readJsonMember(store, p)) ?? null, p), p === name ? label : p);
   }

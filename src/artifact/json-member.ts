@@ -39,6 +39,8 @@ export const DEFAULT_JSON_LIMITS: JsonLimits = {
 };
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+/** A JSON object: what a root document is once readArtifact has checked its JSON type. */
+export type JsonObject = { [key: string]: Json };
 
 /**
  * Reads and parses one JSON member, refusing sizes over the limit before reading a byte and
@@ -188,14 +190,6 @@ function closingQuote(text: string, open: number): number {
   return text.length;
 }
 
-/**
- * A document ArtifactContents types by its schema, seen again as the JSON it was parsed from:
- * readArtifact checks only JSON types, so code that must not trust the shape reads it as Json.
- */
-export function asParsedJson(document: object): Json {
-  return document as unknown as Json;
-}
-
-export function isObject(v: unknown): v is { [key: string]: Json } {
+export function isObject(v: unknown): v is JsonObject {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

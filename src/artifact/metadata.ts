@@ -1,15 +1,5 @@
 import { isObject, type Json } from './json-member.js';
 
-/** A metadata entry as the format defines it; extra keys are kept. */
-export interface MetaEntry {
-  id: string;
-  producer: string;
-  producer_version: string;
-  producer_tags: string[];
-  payload: { [key: string]: Json };
-  [extra: string]: Json;
-}
-
 /** An entry as read: conforming or not, with where it came from. */
 export interface ReadMetaEntry {
   entry: { [key: string]: Json };

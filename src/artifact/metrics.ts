@@ -1,11 +1,9 @@
-import { isObject, type Json } from './json-member.js';
+import { isObject, type Json, type JsonObject } from './json-member.js';
 import type { ReadMetaEntry } from './metadata.js';
 
 const TABULAR_TASKS = ['dataforce.studio::tabular_classification:v1', 'dataforce.studio::tabular_regression:v1'];
 const TABULAR_METRICS = ['falcon.beastbyte.ai::tabular_classification_metrics:v1', 'falcon.beastbyte.ai::tabular_regression_metrics:v1'];
 const REGISTRY_METRICS = 'dataforce.studio::registry_metrics:v1';
-
-type JsonObject = { [key: string]: Json };
 
 /** `metrics` exactly as the registry's client computes it (see the README, "Metrics and model cards in the registry"). */
 /**

@@ -5,8 +5,7 @@
 import { artifactCodeOf, type WarningCode } from '../codes.js';
 import { ArtifactError, FnnxError, LimitError } from '../errors.js';
 import type { FileIndex } from '../tar/entry.js';
-import type { Manifest, Ops } from '../types/generated/index.js';
-import { DEFAULT_JSON_LIMITS, budgetedJsonReader, isObject, type Json, type JsonLimits } from './json-member.js';
+import { DEFAULT_JSON_LIMITS, budgetedJsonReader, isObject, type Json, type JsonLimits, type JsonObject } from './json-member.js';
 import type { MemberInfo, MemberStore } from './member-store.js';
 import { classifyEntry, entryProblems, type ReadMetaEntry } from './metadata.js';
 import { mayHoldMetrics, registryMetrics } from './metrics.js';
@@ -24,8 +23,6 @@ import {
   byteOrder,
 } from './root-files.js';
 
-type JsonObject = { [key: string]: Json };
-
 export interface Warning {
   code: WarningCode;
   message: string;
@@ -33,17 +30,18 @@ export interface Warning {
 }
 
 /**
- * What readArtifact found. The documents are typed as the format's schemas describe them
- * (src/types/generated/); readArtifact checks only their JSON types (object, array), so an
- * artifact that validate() rejects may hold other shapes.
+ * What readArtifact found. The root documents are typed as what readArtifact checked: their JSON
+ * type (object, array), not their schema, since inspect must still read an artifact validate()
+ * rejects. To use one as a Manifest, Ops, ..., pass it through isDocument or checkDocument
+ * (src/validate/documents.ts), which run the format's schemas.
  */
 export interface ArtifactContents {
   /** The effective manifest: manifest.json with every patch applied in byte order of name. */
-  manifest: Manifest;
+  manifest: JsonObject;
   /** manifest.json as stored, before patches. */
-  storedManifest: Manifest;
+  storedManifest: JsonObject;
   patches: string[];
-  ops: Ops;
+  ops: Json[];
   variantConfig: JsonObject;
   dtypes: JsonObject;
   env: JsonObject;
@@ -80,10 +78,10 @@ export async function readArtifact(store: MemberStore, options: ReadOptions = {}
   const metadata = await effectiveMetadata(names, json, warnings, options.metricsOnly ?? false);
   const producerTags = Array.isArray(manifest.producer_tags) ? manifest.producer_tags.filter((t) => typeof t === 'string') : [];
   return {
-    manifest: manifest as unknown as Manifest,
-    storedManifest: storedManifest as unknown as Manifest,
+    manifest,
+    storedManifest,
     patches,
-    ops: expectType(await json(OPS), OPS, 'array') as unknown as Ops,
+    ops: expectType(await json(OPS), OPS, 'array') as Json[],
     variantConfig: expectType(await json(VARIANT_CONFIG), VARIANT_CONFIG, 'object') as JsonObject,
     dtypes: expectType(await json(DTYPES), DTYPES, 'object') as JsonObject,
     env: expectType(await json(ENV), ENV, 'object') as JsonObject,

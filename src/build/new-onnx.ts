@@ -5,7 +5,7 @@
  * Models are read by range (src/onnx): their weights are streamed into the artifact when it is
  * written, never held. No `node:` import: the browser builds the same artifact from Blobs.
  */
-import type { Json } from '../artifact/json-member.js';
+import type { Json, JsonObject } from '../artifact/json-member.js';
 import { byteOrder } from '../artifact/root-files.js';
 import { ArtifactError, UsageError } from '../errors.js';
 import { portOf, type FnnxPort } from '../onnx/fnnx-ports.js';
@@ -46,8 +46,6 @@ export interface NewOnnxOptions {
   outputNames?: Record<string, string> | ReadonlyMap<string, string>;
   signal?: AbortSignal;
 }
-
-type JsonObject = { [key: string]: Json };
 
 /** Builder input with the root files as JSON values, ready for `buildArtifact` or a directory writer. */
 export interface NewArtifact extends ArtifactInput {

@@ -2,17 +2,14 @@
  * The upload descriptor: what the registry's `create` call takes for an artifact, computed in one
  * pass over the file's bytes (hash, size, file_index, effective manifest, metrics).
  */
-import { DEFAULT_JSON_LIMITS, type Json, type JsonLimits } from '../artifact/json-member.js';
+import { DEFAULT_JSON_LIMITS, type JsonLimits, type JsonObject } from '../artifact/json-member.js';
 import { readArtifact, type Warning } from '../artifact/reader.js';
 import { MANIFEST_PATCH, META_SIDECAR, ROOT_FILES } from '../artifact/root-files.js';
 import { createHashers, type HashAlgorithm, type Hasher, type HasherFactory } from '../hash/hasher.js';
-import type { Manifest } from '../types/generated/index.js';
 import type { FileIndex } from '../tar/entry.js';
 import type { TarLimits } from '../tar/limits.js';
 import { CapturedStore } from './captured-store.js';
 import { TarScanner, type ScanResult } from '../tar/scanner.js';
-
-type JsonObject = { [key: string]: Json };
 
 export interface Descriptor {
   file_name: string;
@@ -20,8 +17,11 @@ export interface Descriptor {
   file_hash: string;
   size: number;
   file_index: FileIndex;
-  /** The effective manifest (patches applied). */
-  manifest: Manifest;
+  /**
+   * The effective manifest (patches applied), as read: describe does not hold it to the schema
+   * (assertUploadable and validate do), so it is JSON until isDocument('manifest', ...) says more.
+   */
+  manifest: JsonObject;
   metrics: JsonObject;
 }
 

@@ -1,10 +1,8 @@
 /** The effective manifest beyond its IO: variant, dynamic attributes, env vars, descriptive fields. */
-import type { Json } from '../artifact/json-member.js';
+import type { JsonObject } from '../artifact/json-member.js';
 import { change, keyed, own, pointer, same, unionKeys, type Change } from './change.js';
 import type { DiffRuleId } from './rules.js';
 import { diffIo } from './io-diff.js';
-
-type JsonObject = { [key: string]: Json };
 
 /** Keys compared by their own rules; every other key is descriptive (manifest-info-changed). */
 const STRUCTURAL = new Set(['inputs', 'outputs', 'variant', 'dynamic_attributes', 'env_vars']);

@@ -1,9 +1,7 @@
 /** variant_config.json, dtypes.json and env.json: objects compared key by key. */
-import type { Json } from '../artifact/json-member.js';
+import type { JsonObject } from '../artifact/json-member.js';
 import { change, own, pointer, same, unionKeys, type Change } from './change.js';
 import type { DiffRuleId } from './rules.js';
-
-type JsonObject = { [key: string]: Json };
 
 interface KeyRules {
   area: string;

@@ -2,14 +2,12 @@
  * One side of a diff as plain data, loaded through the same reader every command uses
  * (readArtifact over any member store), so it has the same limits and errors.
  */
-import type { Json } from '../artifact/json-member.js';
+import type { Json, JsonObject } from '../artifact/json-member.js';
 import type { MemberStore } from '../artifact/member-store.js';
 import { newestCard } from '../artifact/model-card.js';
 import { readArtifact, type ReadOptions, type Warning } from '../artifact/reader.js';
 import type { ReadMetaEntry } from '../artifact/metadata.js';
 import { own } from './change.js';
-
-type JsonObject = { [key: string]: Json };
 
 export interface ArtifactSnapshot {
   label: string;
@@ -73,8 +71,8 @@ export async function snapshotOf(store: MemberStore, options: ReadOptions = {}):
   const card = newestCard(a.members);
   return {
     label: store.label,
-    manifest: a.manifest as unknown as JsonObject,
-    ops: a.ops as unknown as Json[],
+    manifest: a.manifest,
+    ops: a.ops,
     variantConfig: a.variantConfig,
     dtypes: a.dtypes,
     env: a.env,

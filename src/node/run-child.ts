@@ -7,7 +7,6 @@
  */
 import { mkdir, open } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { asParsedJson } from '../artifact/json-member.js';
 import { readArtifact } from '../artifact/reader.js';
 import type { MemberStore } from '../artifact/member-store.js';
 import { FnnxError } from '../errors.js';
@@ -55,7 +54,7 @@ async function main(job: ChildJob): Promise<void> {
     const runtime = ortRuntime(ort, store, contents.fileIndex, job);
     // Findings go to the parent as they are made: a timeout or a crash later keeps them.
     let sent = 0;
-    const docs = { manifest: asParsedJson(contents.manifest), ops: asParsedJson(contents.ops), variantConfig: contents.variantConfig };
+    const docs = { manifest: contents.manifest, ops: contents.ops, variantConfig: contents.variantConfig };
     const diagnostics = await runChecks(docs, runtime, {
       dims: job.dims,
       onStep: (what, found) => {

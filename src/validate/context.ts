@@ -1,11 +1,11 @@
 /** What every rule may look at: the members, and the root JSON already read and type-checked. */
-import type { Json } from '../artifact/json-member.js';
+import type { Json, JsonObject } from '../artifact/json-member.js';
 import type { MemberInfo, MemberStore } from '../artifact/member-store.js';
 import type { ByteSource } from '../source/byte-source.js';
 import type { FileIndex } from '../tar/entry.js';
 import { rangeIn } from '../tar/file-index.js';
 
-export type JsonObject = { [key: string]: Json };
+export type { JsonObject } from '../artifact/json-member.js';
 
 /** Where a member's bytes are, for readers that must not load it whole (the ONNX reader). */
 export interface MemberRange {

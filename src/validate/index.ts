@@ -13,3 +13,4 @@ export {
   type OnnxExternalData,
   type OnnxReadOptions,
 } from '../onnx/model-info.js';
+export { isDocument, checkDocument, type DocumentTypes, type DocumentKind, type DocumentCheck } from './documents.js';

@@ -18,6 +18,11 @@ interface AjvError {
 
 type CompiledValidator = ((data: unknown) => boolean) & { errors?: AjvError[] | null };
 
+/** Whether `value` conforms to one of our schemas: the compiled validator's verdict. */
+export function conforms(name: SchemaName, value: unknown): boolean {
+  return (compiled[name] as CompiledValidator)(value);
+}
+
 /** The raw schema failures of `value` against one of our schemas (empty when it conforms). */
 export function schemaErrors(name: SchemaName, value: unknown): AjvError[] {
   const validate = compiled[name] as CompiledValidator;

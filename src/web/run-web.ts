@@ -4,7 +4,6 @@
  * entry neither bundles nor requires it. The models are read from the member store: a file, or a
  * URL by ranges.
  */
-import { asParsedJson } from '../artifact/json-member.js';
 import type { MemberStore } from '../artifact/member-store.js';
 import { readArtifact } from '../artifact/reader.js';
 import { opFiles } from '../run/op-files.js';
@@ -69,6 +68,6 @@ export async function runCheckWeb(store: MemberStore, ort: OrtWeb, options: RunC
       ),
     facts: (t) => ({ type: t.type, dims: t.dims }),
   };
-  const docs = { manifest: asParsedJson(contents.manifest), ops: asParsedJson(contents.ops), variantConfig: contents.variantConfig };
+  const docs = { manifest: contents.manifest, ops: contents.ops, variantConfig: contents.variantConfig };
   return runChecks(docs, runtime, { dims: options.dims, onStep: () => options.signal?.throwIfAborted() });
 }
