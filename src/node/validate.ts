@@ -2,15 +2,16 @@
  * Node entry points: validate a path (tar file or directory) or an http(s) URL, and
  * assertUploadable() for upload pipelines. The rules themselves live in src/validate/validate.ts.
  */
-import { basename } from 'node:path';
 import { ArtifactError } from '../errors.js';
-import { isDirectoryTarget, isUrl, openSource, type OpenOptions } from './open.js';
+import { isDirectoryTarget, openSource, type OpenOptions } from './open.js';
 import type { ByteSource } from '../source/byte-source.js';
 import type { Diagnostic } from '../validate/diagnostics.js';
 import type { UploadFacts } from '../artifact/upload-rules.js';
 import { validate, type ValidateOptions, type ValidationReport } from '../validate/validate.js';
 import { countBySeverity, strictly } from '../validate/diagnostics.js';
 import type { RunCheckOptions } from './run-check.js';
+import { uploadFileName } from './upload-file-name.js';
+import { compressionOf } from '../tar/foreign.js';
 
 export interface ValidateTargetOptions extends Omit<ValidateOptions, 'upload' | 'memberRange'> {
   /** Apply the registry's upload rules too (extension, size limit, a plain tar file). */
@@ -70,7 +71,7 @@ async function validateDirectory(root: string, options: ValidateTargetOptions): 
   const store = new (await import('./dir-store.js')).DirStore(root);
   const size = (await store.members()).reduce((n, m) => n + m.size, 0);
   const upload: UploadFacts | undefined = options.forUpload
-    ? { fileName: basename(root), size, form: 'directory', maxSize: options.maxSize }
+    ? { fileName: uploadFileName(root), size, form: 'directory', maxSize: options.maxSize }
     : undefined;
   return validate(store, {
     ...options,
@@ -83,23 +84,10 @@ async function validateDirectory(root: string, options: ValidateTargetOptions): 
   });
 }
 
-const COMPRESSED_MAGIC = [
-  [0x1f, 0x8b], // gzip
-  [0x42, 0x5a, 0x68], // bzip2
-  [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00], // xz
-  [0x28, 0xb5, 0x2f, 0xfd], // zstd
-];
-
 async function uploadFacts(target: string, source: ByteSource, maxSize: number | undefined): Promise<UploadFacts> {
   const head = await source.read(0, Math.min(8, source.byteLength));
-  const compressed = COMPRESSED_MAGIC.some((m) => m.every((b, i) => head[i] === b));
-  return { fileName: fileNameOf(target), size: source.byteLength, form: compressed ? 'compressed' : 'tar', maxSize };
-}
-
-function fileNameOf(target: string): string {
-  if (!isUrl(target)) return basename(target);
-  const path = new URL(target).pathname;
-  return decodeURIComponent(path.slice(path.lastIndexOf('/') + 1));
+  const compressed = compressionOf(head) !== undefined;
+  return { fileName: uploadFileName(target), size: source.byteLength, form: compressed ? 'compressed' : 'tar', maxSize };
 }
 
 /** Thrown by assertUploadable: one error listing every problem, with the diagnostics attached. */
