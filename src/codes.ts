@@ -68,7 +68,6 @@ export const CODES = {
   BAD_TARGET: { error: U, about: 'the extraction directory cannot be used' },
   // Manifest, patches, dtypes
   MANIFEST_SCHEMA: { diagnostic: true, about: 'the manifest breaks the manifest schema' },
-  INVALID_MANIFEST: { error: A, about: 'the manifest to write has validation errors (pack and append refuse it)' },
   IO_NAME_DUPLICATE: { diagnostic: true, about: 'an input or output name is declared more than once' },
   JSON_IO_SHAPE: { diagnostic: true, about: 'a JSON input or output declares a shape' },
   PATCH_INVALID: { error: A, diagnostic: true, about: 'a manifest patch is not an array of {op, path, value} operations' },
