@@ -27,6 +27,7 @@ const AU = ['artifact', 'usage'] as const;
 export const CODES = {
   // Root files and JSON
   ROOT_FILE_MISSING: { error: A, diagnostic: true, about: 'a required root file (manifest.json, ops.json, variant_config.json) is missing' },
+  ROOT_FILE_DEFAULTED: { diagnostic: true, about: 'a folder lacks a root file other than manifest.json; pack writes it empty, and validate checks the folder so filled in' },
   ROOT_FILE_OMITTED: { diagnostic: true, about: 'an optional root file is missing (readers treat it as empty; producers write all six)' },
   ROOT_FILE_TYPE: { error: A, diagnostic: true, warning: true, about: 'a root file holds the wrong JSON type (e.g. meta.json not an array)' },
   ROOT_FILE_AS_MEMBER: { error: U, about: 'a root file was given to the builder as an extra member instead of a root value' },

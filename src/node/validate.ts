@@ -8,7 +8,11 @@ import type { ByteSource } from '../source/byte-source.js';
 import type { Diagnostic } from '../validate/diagnostics.js';
 import type { UploadFacts } from '../artifact/upload-rules.js';
 import { validate, type ValidateOptions, type ValidationReport } from '../validate/validate.js';
-import { countBySeverity, strictly } from '../validate/diagnostics.js';
+import { countBySeverity, diag, strictly } from '../validate/diagnostics.js';
+import { PlannedStore } from '../validate/planned-store.js';
+import { EMPTY_ROOT_VALUES } from '../artifact/root-files.js';
+import { jsonBytes } from '../build/builder.js';
+import type { MemberInput } from '../build/member-input.js';
 import type { RunCheckOptions } from './run-check.js';
 import { uploadFileName } from './upload-file-name.js';
 import { compressionOf } from '../tar/foreign.js';
@@ -67,13 +71,22 @@ async function validateStatic(target: string, options: ValidateTargetOptions): P
   }
 }
 
+/**
+ * A folder is judged as pack would write it: a root file it lacks (but manifest.json) is filled in
+ * empty, as pack does, and a ROOT_FILE_DEFAULTED note says which, so pack and validate agree.
+ */
 async function validateDirectory(root: string, options: ValidateTargetOptions): Promise<ValidationReport> {
   const store = new (await import('./dir-store.js')).DirStore(root);
   const size = (await store.members()).reduce((n, m) => n + m.size, 0);
   const upload: UploadFacts | undefined = options.forUpload
     ? { fileName: uploadFileName(root), size, form: 'directory', maxSize: options.maxSize }
     : undefined;
-  return validate(store, {
+  const defaulted: MemberInput[] = [];
+  for (const [name, empty] of Object.entries(EMPTY_ROOT_VALUES)) {
+    if ((await store.sizeOf(name)) === undefined) defaulted.push({ name, body: jsonBytes(empty) });
+  }
+  const view = defaulted.length === 0 ? store : new PlannedStore(store, defaulted, store.label);
+  const report = await validate(view, {
     ...options,
     upload,
     // The directory form has no offsets: the model is read by range from its own file.
@@ -82,6 +95,24 @@ async function validateDirectory(root: string, options: ValidateTargetOptions): 
       return range && options.wrap ? { ...range, source: options.wrap(range.source) } : range;
     },
   });
+  return withNotes(
+    report,
+    defaulted.map((m) => defaultedNote(m.name)),
+  );
+}
+
+function defaultedNote(member: string): Diagnostic {
+  const empty = JSON.stringify(EMPTY_ROOT_VALUES[member as keyof typeof EMPTY_ROOT_VALUES]);
+  return diag('ROOT_FILE_DEFAULTED', 'info', `the folder has no ${member}; checked as pack would write it: ${empty}`, {
+    member,
+    pointer: '',
+  });
+}
+
+function withNotes(report: ValidationReport, notes: Diagnostic[]): ValidationReport {
+  if (notes.length === 0) return report;
+  const diagnostics = [...notes, ...report.diagnostics];
+  return { ...report, counts: countBySeverity(diagnostics), diagnostics };
 }
 
 async function uploadFacts(target: string, source: ByteSource, maxSize: number | undefined): Promise<UploadFacts> {
