@@ -28,6 +28,7 @@ const AU = ['artifact', 'usage'] as const;
 export const CODES = {
   // Root files and JSON
   ROOT_FILE_MISSING: { error: A, diagnostic: true, about: 'a required root file (manifest.json, ops.json, variant_config.json) is missing' },
+  ROOT_FILE_DEFAULTED: { diagnostic: true, about: 'a folder lacks a root file other than manifest.json; pack writes it empty, and validate checks the folder so filled in' },
   ROOT_FILE_OMITTED: { diagnostic: true, about: 'an optional root file is missing (readers treat it as empty; producers write all six)' },
   ROOT_FILE_TYPE: { error: A, diagnostic: true, warning: true, about: 'a root file holds the wrong JSON type (e.g. meta.json not an array)' },
   ROOT_FILE_AS_MEMBER: { error: U, about: 'a root file was given to the builder as an extra member instead of a root value' },
@@ -69,7 +70,6 @@ export const CODES = {
   BAD_TARGET: { error: U, about: 'the extraction directory cannot be used' },
   // Manifest, patches, dtypes
   MANIFEST_SCHEMA: { diagnostic: true, about: 'the manifest breaks the manifest schema' },
-  INVALID_MANIFEST: { error: A, about: 'the manifest to write has validation errors (pack and append refuse it)' },
   IO_NAME_DUPLICATE: { diagnostic: true, about: 'an input or output name is declared more than once' },
   JSON_IO_SHAPE: { diagnostic: true, about: 'a JSON input or output declares a shape' },
   PATCH_INVALID: { error: A, diagnostic: true, about: 'a manifest patch is not an array of {op, path, value} operations' },

@@ -103,11 +103,11 @@ describe('pack: directory form to tar', () => {
     });
   });
 
-  it('refuses a directory whose manifest lacks required keys', async () => {
+  it("refuses a directory whose manifest lacks required keys, with validate's code", async () => {
     const dir = tempDir();
     mkdirSync(join(dir, 'm'));
     writeFileSync(join(dir, 'm/manifest.json'), JSON.stringify({ variant: 'pipeline' }));
-    await expect(packDir(join(dir, 'm'), join(dir, 'm.fnnx'))).rejects.toMatchObject({ code: 'INVALID_MANIFEST' });
+    await expect(packDir(join(dir, 'm'), join(dir, 'm.fnnx'))).rejects.toMatchObject({ code: 'MANIFEST_SCHEMA' });
   });
 
   it('streams a member larger than several read buffers intact (recycled buffers are never overwritten early)', async () => {

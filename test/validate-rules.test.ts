@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MemorySource } from '../src/source/memory-source.js';
 import { validate } from '../src/validate/validate.js';
+import { isPathSafeId } from '../src/artifact/metadata.js';
 import { findings, soundPipeline, soundPyfunc, validateMembers, type Members } from './helpers/validate-artifact.js';
 
 // Tests edit parsed JSON freely; its shape is what each test is about.
@@ -320,6 +321,16 @@ describe('validate: metadata', () => {
     expect(findings(r)).toEqual(['META_ID_UNSAFE meta.json /0/id']);
     expect(r.valid).toBe(false);
   });
+
+  for (const id of ['a\\b', 'a\\b\\c']) {
+    it(`META_ID_UNSAFE for ${JSON.stringify(id)} owning a folder: exactly what append-meta refuses (isPathSafeId)`, async () => {
+      expect(isPathSafeId(id)).toBe(false);
+      const m = { ...pipelineWith('meta.json', () => [entry({ id })]), [`meta_artifacts/${id}/x.txt`]: 'x' };
+      const r = await validateMembers(m);
+      expect(r.diagnostics.map((d) => d.code)).toContain('META_ID_UNSAFE');
+      expect(r.valid).toBe(false);
+    });
+  }
 
   it('META_ID_DUPLICATE (error) for two entries sharing an id that owns a folder', async () => {
     const m = { ...pipelineWith('meta.json', () => [entry(), entry()]), 'meta_artifacts/e1/x.txt': 'x' };

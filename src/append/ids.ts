@@ -17,8 +17,3 @@ export const patchName = (hex: string): string => `manifest-${hex}.patch.json`;
 export function entryIdFor(tag: string, hex: string): string {
   return `${tag.replace(/:/g, '~c~').replace(/\//g, '~s~')}~~et~~${hex}`;
 }
-
-/** An entry id that names a folder under meta_artifacts/: one plain path segment. */
-export function isPathSafeId(id: string): boolean {
-  return id !== '' && id !== '.' && id !== '..' && !/[/\\\u0000]/.test(id);
-}

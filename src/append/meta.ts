@@ -1,12 +1,12 @@
 /** append-meta: a sidecar with new metadata entries, and their attachments under meta_artifacts/<id>/. */
 import { isObject, type Json } from '../artifact/json-member.js';
-import { classifyEntry, entryProblems, type ReadMetaEntry } from '../artifact/metadata.js';
+import { classifyEntry, entryProblems, isPathSafeId, type ReadMetaEntry } from '../artifact/metadata.js';
 import { ignoredMetrics } from '../artifact/metrics.js';
 import { jsonBytes } from '../build/builder.js';
 import type { MemberBody, MemberInput } from '../artifact/member-input.js';
 import { checkWritableName } from '../build/tar-writer.js';
 import { ArtifactError, UsageError } from '../errors.js';
-import { isPathSafeId, sidecarName } from './ids.js';
+import { sidecarName } from './ids.js';
 
 export interface Attachment {
   /** Path under the entry's folder, e.g. `report.html` or `plots/a.png`. */

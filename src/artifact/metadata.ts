@@ -40,3 +40,11 @@ export function classifyEntry(entry: { [key: string]: Json }, member: string, in
   const tags = Array.isArray(rawTags) && rawTags.length > 0 ? rawTags.filter((t): t is string => typeof t === 'string') : NO_TAGS;
   return { entry, member, index, tags, conforms, legacy };
 }
+
+/**
+ * An entry id that can name a folder under meta_artifacts/: one plain path segment. append-meta
+ * refuses any other id and validate reports it (META_ID_UNSAFE): both ask this function.
+ */
+export function isPathSafeId(id: string): boolean {
+  return id !== '' && id !== '.' && id !== '..' && !/[/\\\u0000]/.test(id);
+}

@@ -3,7 +3,7 @@
  * descriptor computed from the very bytes written (hash, size, file_index, manifest, metrics).
  */
 import type { Json } from '../artifact/json-member.js';
-import { DTYPES, ENV, MANIFEST, META, OPS, ROOT_FILES, VARIANT_CONFIG, byteOrder } from '../artifact/root-files.js';
+import { DTYPES, EMPTY_ROOT_VALUES, ENV, MANIFEST, META, OPS, ROOT_FILES, VARIANT_CONFIG, byteOrder } from '../artifact/root-files.js';
 import { UsageError, throwIfAborted } from '../errors.js';
 import type { HasherFactory } from '../hash/hasher.js';
 import { Describer, type DescribeResult } from '../describe/descriptor.js';
@@ -46,11 +46,11 @@ export function jsonBytes(value: Json): Uint8Array {
 export function orderedMembers(input: ArtifactInput): MemberInput[] {
   const roots: Array<[string, RootValue<Json> | undefined, Json]> = [
     [MANIFEST, input.manifest, {}],
-    [OPS, input.ops, []],
-    [VARIANT_CONFIG, input.variantConfig, {}],
-    [DTYPES, input.dtypes, {}],
-    [ENV, input.env, {}],
-    [META, input.meta, []],
+    [OPS, input.ops, EMPTY_ROOT_VALUES[OPS]],
+    [VARIANT_CONFIG, input.variantConfig, EMPTY_ROOT_VALUES[VARIANT_CONFIG]],
+    [DTYPES, input.dtypes, EMPTY_ROOT_VALUES[DTYPES]],
+    [ENV, input.env, EMPTY_ROOT_VALUES[ENV]],
+    [META, input.meta, EMPTY_ROOT_VALUES[META]],
   ];
   const files = [...(input.files ?? [])].sort((a, b) => byteOrder(a.name, b.name));
   for (const f of files) {

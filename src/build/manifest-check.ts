@@ -5,7 +5,8 @@ import { validateManifest } from '../validate/index.js';
 
 /**
  * Refuses a manifest the validator finds errors in, before anything is written: the builder and
- * the appenders must never produce an artifact whose manifest a reader would reject.
+ * the appenders must never produce an artifact whose manifest a reader would reject. The refusal
+ * carries the first finding's own code, so pack says what validate says (one fact, one code).
  */
 export function assertValidManifest(manifest: Json, options: { dtypes?: Json; member?: string; what?: string } = {}): void {
   const errors = validateManifest(manifest, { dtypes: options.dtypes, member: options.member }).filter((d) => d.severity === 'error');
@@ -15,7 +16,7 @@ export function assertValidManifest(manifest: Json, options: { dtypes?: Json; me
   // Schema messages already start with their pointer; say it once.
   const where = first.pointer || '/';
   const what = first.message.startsWith(`${where}: `) ? first.message : `${where}: ${first.message}`;
-  throw new ArtifactError('INVALID_MANIFEST', `${options.what ?? 'the manifest'} is not valid: ${what}${more}`, {
+  throw new ArtifactError(first.code, `${options.what ?? 'the manifest'} is not valid: ${what}${more}`, {
     member: options.member ?? MANIFEST,
     hint: 'run `fnnx-kit validate` on the result for every finding',
   });

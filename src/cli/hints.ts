@@ -25,7 +25,6 @@ const BY_CODE: Partial<Record<Code, string>> = {
   NO_SUCH_ZIP_ENTRY: '`fnnx-kit card show FILE` shows the card; its assets keep the names card add gave them',
   MEMBER_EXISTS: 'rename one of the files: every member name appears once',
   UNSUPPORTED_MEMBER: 'replace links and special files in the folder with regular files, or leave them out with --exclude',
-  INVALID_MANIFEST: VALIDATE,
   PATCH_INVALID: 'a patch is an RFC 6902 array of {"op": "add" | "replace", "path", "value"}',
   PATCH_OP_NOT_ALLOWED: 'only "add" and "replace" are allowed: the format never removes from a manifest',
   PATCH_NOT_APPLICABLE: 'the path must exist for "replace" and its parent for "add"; `fnnx-kit inspect --json` shows the manifest',

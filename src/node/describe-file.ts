@@ -1,4 +1,3 @@
-import { basename } from 'node:path';
 import type { HashAlgorithm } from '../hash/hasher.js';
 import { describeSource } from '../describe/describe-source.js';
 import type { DescribeResult } from '../describe/descriptor.js';
@@ -8,6 +7,7 @@ import type { TarLimits } from '../tar/limits.js';
 import { cryptoHasher } from './crypto-hasher.js';
 import { statAsync } from './fs-async.js';
 import { directoryGiven, isUrl, openSource } from './open.js';
+import { uploadFileName } from './upload-file-name.js';
 import { describeLocalHere, describeLocalInWorker, type LocalDescribeOptions } from './describe-local.js';
 
 export interface DescribeFileOptions {
@@ -28,11 +28,7 @@ export interface DescribeFileOptions {
   worker?: boolean;
 }
 
-/** The base name a file or URL would be uploaded under. */
-export function uploadFileName(target: string): string {
-  if (!isUrl(target)) return basename(target);
-  return decodeURIComponent(new URL(target).pathname.split('/').filter(Boolean).at(-1) ?? '');
-}
+export { uploadFileName };
 
 /** Describes a local tar file or a URL in one pass, with node:crypto hashing (a local file's on a worker). */
 export async function describeFile(target: string, options: DescribeFileOptions = {}): Promise<DescribeResult> {

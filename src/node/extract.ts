@@ -21,6 +21,7 @@ import { DEFAULT_EXTRACT_LIMITS, type ExtractLimits } from './extract-limits.js'
 import { ioError } from './io-error.js';
 import { checkTargetNames } from './extract-names.js';
 import { makeDirs } from './make-dirs.js';
+import { writeFully } from './file-sink.js';
 
 export { DEFAULT_EXTRACT_LIMITS, type ExtractLimits };
 
@@ -344,7 +345,7 @@ async function writeMember(source: ByteSource, entry: TarEntry, dir: Dir, name: 
       chunkSize: options.chunkSize ?? 1 << 20,
       signal: options.signal,
     })) {
-      await writeFully(handle, chunk);
+      await writeFully(handle, chunk, written);
       written += chunk.length;
     }
     if (written !== entry.size) throw new SourceError('SHORT_READ', `read ${written} of ${entry.size} bytes`, { member: entry.name });
@@ -374,14 +375,6 @@ async function createTemp(dir: Dir): Promise<[FileHandle, string]> {
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || attempt >= 8) throw e;
     }
-  }
-}
-
-async function writeFully(handle: FileHandle, chunk: Uint8Array): Promise<void> {
-  let done = 0;
-  while (done < chunk.length) {
-    const { bytesWritten } = await handle.write(chunk, done, chunk.length - done);
-    done += bytesWritten;
   }
 }
 

@@ -2,15 +2,20 @@
  * Node entry points: validate a path (tar file or directory) or an http(s) URL, and
  * assertUploadable() for upload pipelines. The rules themselves live in src/validate/validate.ts.
  */
-import { basename } from 'node:path';
 import { ArtifactError } from '../errors.js';
-import { isDirectoryTarget, isUrl, openSourceWith, type OpenOptions } from './open.js';
+import { isDirectoryTarget, openSourceWith, type OpenOptions } from './open.js';
 import type { ByteSource } from '../source/byte-source.js';
 import type { Diagnostic } from '../validate/diagnostics.js';
 import type { UploadFacts } from '../artifact/upload-rules.js';
 import { validate, type ValidateOptions, type ValidationReport } from '../validate/validate.js';
-import { countBySeverity, strictly } from '../validate/diagnostics.js';
+import { countBySeverity, diag, strictly } from '../validate/diagnostics.js';
+import { PlannedStore } from '../validate/planned-store.js';
+import { EMPTY_ROOT_VALUES } from '../artifact/root-files.js';
+import { jsonBytes } from '../build/builder.js';
+import type { MemberInput } from '../build/member-input.js';
 import type { RunCheckOptions } from './run-check.js';
+import { uploadFileName } from './upload-file-name.js';
+import { compressionOf } from '../tar/foreign.js';
 
 export interface ValidateTargetOptions extends Omit<ValidateOptions, 'upload' | 'memberRange'> {
   /** Apply the registry's upload rules too (extension, size limit, a plain tar file). */
@@ -75,13 +80,22 @@ async function validateStatic(target: string, options: ValidateTargetKnobs): Pro
   }
 }
 
+/**
+ * A folder is judged as pack would write it: a root file it lacks (but manifest.json) is filled in
+ * empty, as pack does, and a ROOT_FILE_DEFAULTED note says which, so pack and validate agree.
+ */
 async function validateDirectory(root: string, options: ValidateTargetKnobs): Promise<ValidationReport> {
   const store = new (await import('./dir-store.js')).DirStore(root);
   const size = (await store.members()).reduce((n, m) => n + m.size, 0);
   const upload: UploadFacts | undefined = options.forUpload
-    ? { fileName: basename(root), size, form: 'directory', maxSize: options.maxSize }
+    ? { fileName: uploadFileName(root), size, form: 'directory', maxSize: options.maxSize }
     : undefined;
-  return validate(store, {
+  const defaulted: MemberInput[] = [];
+  for (const [name, empty] of Object.entries(EMPTY_ROOT_VALUES)) {
+    if ((await store.sizeOf(name)) === undefined) defaulted.push({ name, body: jsonBytes(empty) });
+  }
+  const view = defaulted.length === 0 ? store : new PlannedStore(store, defaulted, store.label);
+  const report = await validate(view, {
     ...options,
     upload,
     // The directory form has no offsets: the model is read by range from its own file.
@@ -90,25 +104,30 @@ async function validateDirectory(root: string, options: ValidateTargetKnobs): Pr
       return range && options.wrap ? { ...range, source: options.wrap(range.source) } : range;
     },
   });
+  return withNotes(
+    report,
+    defaulted.map((m) => defaultedNote(m.name)),
+  );
 }
 
-const COMPRESSED_MAGIC = [
-  [0x1f, 0x8b], // gzip
-  [0x42, 0x5a, 0x68], // bzip2
-  [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00], // xz
-  [0x28, 0xb5, 0x2f, 0xfd], // zstd
-];
+function defaultedNote(member: string): Diagnostic {
+  const empty = JSON.stringify(EMPTY_ROOT_VALUES[member as keyof typeof EMPTY_ROOT_VALUES]);
+  return diag('ROOT_FILE_DEFAULTED', 'info', `the folder has no ${member}; checked as pack would write it: ${empty}`, {
+    member,
+    pointer: '',
+  });
+}
+
+function withNotes(report: ValidationReport, notes: Diagnostic[]): ValidationReport {
+  if (notes.length === 0) return report;
+  const diagnostics = [...notes, ...report.diagnostics];
+  return { ...report, counts: countBySeverity(diagnostics), diagnostics };
+}
 
 async function uploadFacts(target: string, source: ByteSource, maxSize: number | undefined): Promise<UploadFacts> {
   const head = await source.read(0, Math.min(8, source.byteLength));
-  const compressed = COMPRESSED_MAGIC.some((m) => m.every((b, i) => head[i] === b));
-  return { fileName: fileNameOf(target), size: source.byteLength, form: compressed ? 'compressed' : 'tar', maxSize };
-}
-
-function fileNameOf(target: string): string {
-  if (!isUrl(target)) return basename(target);
-  const path = new URL(target).pathname;
-  return decodeURIComponent(path.slice(path.lastIndexOf('/') + 1));
+  const compressed = compressionOf(head) !== undefined;
+  return { fileName: uploadFileName(target), size: source.byteLength, form: compressed ? 'compressed' : 'tar', maxSize };
 }
 
 /** Thrown by assertUploadable: one error listing every problem, with the diagnostics attached. */

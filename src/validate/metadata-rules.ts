@@ -1,7 +1,7 @@
 /** Metadata entries (meta.json and sidecars) and the meta_artifacts/<id>/ folders they own. */
 import { isObject, type Json } from '../artifact/json-member.js';
 import type { MemberInfo } from '../artifact/member-store.js';
-import { classifyEntry, type ReadMetaEntry } from '../artifact/metadata.js';
+import { classifyEntry, isPathSafeId, type ReadMetaEntry } from '../artifact/metadata.js';
 import { ignoredMetrics } from '../artifact/metrics.js';
 import { child, diag, FindingList, type Diagnostic } from './diagnostics.js';
 import { checkSchema } from './schema-check.js';
@@ -75,7 +75,7 @@ function idRules(
 ): Diagnostic[] {
   const out: Diagnostic[] = [];
   const ownsFolder = hasPrefix(files, `${META_ARTIFACTS}${id}/`);
-  if (id === '' || id === '.' || id === '..' || id.includes('/')) {
+  if (!isPathSafeId(id)) {
     const severity = ownsFolder ? 'error' : 'warning';
     out.push(diag('META_ID_UNSAFE', severity, `entry id "${id}" is not path-safe, so it cannot name a meta_artifacts/<id>/ folder`, at));
   }
