@@ -12,7 +12,7 @@ import { countBySeverity, diag, strictly } from '../validate/diagnostics.js';
 import { PlannedStore } from '../validate/planned-store.js';
 import { EMPTY_ROOT_VALUES } from '../artifact/root-files.js';
 import { jsonBytes } from '../build/builder.js';
-import type { MemberInput } from '../build/member-input.js';
+import type { MemberInput } from '../artifact/member-input.js';
 import type { RunCheckOptions } from './run-check.js';
 import { uploadFileName } from './upload-file-name.js';
 import { compressionOf } from '../tar/foreign.js';

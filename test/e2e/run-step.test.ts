@@ -93,7 +93,7 @@ describe('the Run step', () => {
     await page.getByRole('tab', { name: 'Validation' }).click();
     await page.click('#run');
     await page.waitForFunction(() => ['ran', 'error'].includes(document.body.dataset.state ?? ''), undefined, { timeout: 120_000 });
-    expect(await page.isHidden('#run-error'), await page.textContent('#run-error')).toBe(true);
+    expect(await page.isHidden('#run-error'), (await page.textContent('#run-error')) ?? undefined).toBe(true);
     expect(await page.textContent('[data-testid="run-verdict"]')).toBe('Runs: every ONNX op loaded and the pipeline ran');
     const table = (await page.textContent('[data-testid="run-table"]'))!;
     expect(table).toContain("onnxruntime-web 1.31.1 loaded 4 of 4 ONNX_v1 op(s), and ran 4 of the pipeline's 4 node(s)");
@@ -106,7 +106,7 @@ describe('the Run step', () => {
     for (const members of cases) {
       const file = await fileOf(members);
       await runInPage(pageServer.url, file);
-      expect(await page.isHidden('#run-error'), await page.textContent('#run-error')).toBe(true);
+      expect(await page.isHidden('#run-error'), (await page.textContent('#run-error')) ?? undefined).toBe(true);
       const found = await pageFindings();
       expect(found).toEqual(await nodeFindings(file));
       seen.push(found);
@@ -120,7 +120,7 @@ describe('the Run step', () => {
   it('served without onnxruntime-web beside it: Run says RUN_RUNTIME_MISSING beside the step, and how to install it', async () => {
     await runInPage(`${bare.origin}/page/index.html`, CORPUS_TAR);
     expect(await page.isVisible('#run-error')).toBe(true);
-    const line = (await page.textContent('#run-error'))!;
+    const line = ((await page.textContent('#run-error')) ?? undefined)!;
     expect(line).toContain('(RUN_RUNTIME_MISSING)');
     expect(line).toContain('npm install onnxruntime-web');
     expect(await page.isHidden('#validation-error')).toBe(true);
