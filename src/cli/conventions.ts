@@ -59,7 +59,8 @@ export const CONVENTIONS: ReadonlyMap<string, Convention> = new Map<string, Conv
   [
     'download',
     {
-      prints: 'one line: the file, its size and SHA-256, what was verified; with --json {file, size, sha256, verified, resumed_from, ...}',
+      prints:
+        'one line: the file, its size and SHA-256, what was verified; with --json the same as one object (file, size, sha256, verified, ...)',
       progress: true,
       examples: [
         'fnnx-kit download https://example.com/model.fnnx -o model.fnnx',
@@ -118,7 +119,7 @@ export const CONVENTIONS: ReadonlyMap<string, Convention> = new Map<string, Conv
   [
     'append-meta',
     {
-      prints: 'the appended members and where; with --json {target, members, size, appended_at, descriptor_changed, note, ...}',
+      prints: 'the appended members and where; with --json the same as one object (target, members, size, descriptor_changed, note, ...)',
       examples: [
         'fnnx-kit append-meta model.fnnx --entry metrics.json',
         'fnnx-kit append-meta model.fnnx --entry report-entry.json --attach report.html=./out/report.html',
@@ -128,14 +129,14 @@ export const CONVENTIONS: ReadonlyMap<string, Convention> = new Map<string, Conv
   [
     'patch-manifest',
     {
-      prints: 'the appended members and where; with --json {target, members, size, appended_at, descriptor_changed, note, ...}',
+      prints: 'the appended members and where; with --json the same as one object (target, members, size, descriptor_changed, note, ...)',
       examples: ['fnnx-kit patch-manifest model.fnnx --patch patch.json', 'fnnx-kit patch-manifest model/ --patch patch.json --json'],
     },
   ],
   [
     'card add',
     {
-      prints: 'the appended members and where; with --json {target, members, size, appended_at, descriptor_changed, note, ...}',
+      prints: 'the appended members and where; with --json the same as one object (target, members, size, descriptor_changed, note, ...)',
       progress: true,
       examples: ['fnnx-kit card add model.fnnx card.html', 'fnnx-kit card add model.fnnx card.html --asset chart.png --asset style.css'],
     },
@@ -155,7 +156,7 @@ export const CONVENTIONS: ReadonlyMap<string, Convention> = new Map<string, Conv
     'upload',
     {
       prints:
-        'one line: the file, its size and SHA-256, parts sent, what was verified; with --json the result {file, size, sha256, parts_sent, ...}; with --initiate the upload id',
+        'one line: the file, its size and SHA-256, parts sent, what was verified; with --json the same as one object (file, size, sha256, verified, ...); with --initiate the upload id',
       progress: true,
       examples: [
         'fnnx-kit upload model.fnnx --details details.json --descriptor descriptor.json',
