@@ -421,7 +421,7 @@ describe('the fnnx-kit command line, as the commander-based CLI answered it', ()
     const r = runCli(['cat', '--json'], { cwd: tempDir() });
     expect(r.code).toBe(2);
     expect(JSON.parse(r.stdout)).toEqual({
-      error: { code: 'UNKNOWN_OPTION', message: "unknown option '--json'", member: null, hint: 'see fnnx-kit cat --help' },
+      error: { code: 'UNKNOWN_OPTION', message: "unknown option '--json'", member: null, hint: 'see fnnx-kit cat --help', artifact: null },
     });
   });
 });

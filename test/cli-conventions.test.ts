@@ -66,7 +66,7 @@ describe('every command follows the same conventions', () => {
     }
   });
 
-  it('with --json a failure is {"error": {code, message, member, hint}} on stdout, with the usual exit code', () => {
+  it('with --json a failure is {"error": {code, message, member, hint, artifact}} on stdout, with the usual exit code', () => {
     const missing = join(tempDir(), 'nope.fnnx');
     for (const path of jsonCommands) {
       const args = [...path.split(' '), '--json', missing];
@@ -79,7 +79,7 @@ describe('every command follows the same conventions', () => {
       const r = runCli(args);
       expect(r.code, `${path}: ${r.stdout}${r.stderr}`).toBe(2);
       const doc = JSON.parse(r.stdout) as { error: Record<string, unknown> };
-      expect(Object.keys(doc.error).sort(), path).toEqual(['code', 'hint', 'member', 'message']);
+      expect(Object.keys(doc.error).sort(), path).toEqual(['artifact', 'code', 'hint', 'member', 'message']);
       expect(doc.error.code, path).toMatch(/^[A-Z][A-Z0-9_]+$/);
       expect(r.stderr, path).toBe('');
     }

@@ -113,7 +113,8 @@ describe('exit codes and error lines', () => {
     const r = runCli(['inspect', path]);
     expect(r.code).toBe(1);
     expectErrorLine(r, 'ROOT_FILE_MISSING');
-    expect(r.stderr).toMatch(/^fnnx-kit: manifest\.json: /);
+    // The file first (the reader's message does not say it), then the member.
+    expect(r.stderr.startsWith(`fnnx-kit: ${path}: manifest.json: `)).toBe(true);
   });
 
   it('1 for an --index range outside the file (BAD_INDEX)', () => {

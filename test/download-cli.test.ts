@@ -69,7 +69,9 @@ describe('fnnx-kit download', () => {
     const file = join(out, 'b.fnnx');
     const r = await runCliAsync(['download', server.url('model.fnnx'), '-o', file, '--sha256', 'f'.repeat(64)]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^fnnx-kit: SHA-256 is [0-9a-f]{64}, expected f{64} \(HASH_MISMATCH\)\n {2}hint: [^\n]+\n$/);
+    expect(r.stderr).toMatch(
+      /^fnnx-kit: http:\/\/127\.0\.0\.1:\d+\/\S+: SHA-256 is [0-9a-f]{64}, expected f{64} \(HASH_MISMATCH\)\n {2}hint: [^\n]+\n$/,
+    );
     expect(existsSync(file) || existsSync(`${file}.part`) || existsSync(`${file}.part.json`)).toBe(false);
   });
 

@@ -93,7 +93,7 @@ describe('download --descriptor', () => {
       descriptorWithout(['toString']),
     ]);
     expect(r.code, r.stderr).toBe(1);
-    expect(r.stderr).toMatch(/^fnnx-kit: toString: .*\(INDEX_MISMATCH\)$/m);
+    expect(r.stderr).toMatch(/^fnnx-kit: http:\/\/127\.0\.0\.1:\d+\/\S*: toString: .*\(INDEX_MISMATCH\)$/m);
   });
 
   it('refuses a descriptor that lacks hasOwnProperty and expects a valueOf the file does not have', async () => {

@@ -123,8 +123,8 @@ export async function eachTarget<T>(
     } catch (e) {
       if (e instanceof AbortError) throw e;
       worst = Math.max(worst, exitCodeOf(e));
-      if (json) results.push({ target, ...errorJson(e) });
-      else await writeErr(formatError(e));
+      if (json) results.push({ target, ...errorJson(e, target) });
+      else await writeErr(formatError(e, false, target));
     }
   }
   if (json) await printJson(results);

@@ -12,8 +12,11 @@ import { argumentSpec, optionSpec, type ArgumentSpec, type OptionParser, type Op
  */
 export type Action = (...args: never[]) => void | Promise<void>;
 
-/** Runs before the action: `hooked` is the command the hook is on, `actionCommand` the one about to run. */
-export type PreActionHook = (hooked: Command, actionCommand: Command) => void;
+/**
+ * Runs before the action: `hooked` is the command the hook is on, `actionCommand` the one about to
+ * run, `operands` its arguments as given (the first names the artifact an error line names).
+ */
+export type PreActionHook = (hooked: Command, actionCommand: Command, operands: readonly string[]) => void;
 
 export class Command {
   readonly commands: Command[] = [];

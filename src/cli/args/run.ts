@@ -89,7 +89,7 @@ async function runCommand(cmd: Command, before: readonly string[], args: readonl
   }
   if (unknown.length > 0) throw unknownOption(cmd, unknown[0]!);
   checkArguments(cmd, operands);
-  for (const hooked of cmd.lineage().reverse()) for (const hook of hooked.preActionHooks) hook(hooked, cmd);
+  for (const hooked of cmd.lineage().reverse()) for (const hook of hooked.preActionHooks) hook(hooked, cmd, operands);
   const values = cmd.arguments.map((a, i) => (a.variadic ? operands.slice(i) : operands[i]));
   // The action's parameter list is its module's to type (command.ts, Action).
   await (action as (...args: unknown[]) => void | Promise<void>)(...values, cmd.opts(), cmd);

@@ -6,6 +6,7 @@ import { rateOptions, withDeadline, withNetworkOptions, type NetworkOptions } fr
 import { openStoreWith } from '../../node/open.js';
 import { EXIT_BAD_ARTIFACT } from '../errors.js';
 import { printJson } from '../common.js';
+import { concerning } from '../conventions.js';
 import { renderDiff } from '../render/diff-text.js';
 import { writeOut } from '../stdout.js';
 
@@ -33,16 +34,23 @@ export function registerDiff(program: Command): void {
   ).action(async (before: string, after: string, opts: DiffCliOptions) => {
     const failOn = parseFailOn(opts.failOn);
     const { diffArtifacts, onSide, tripsFailOn } = await import('../../diff/diff.js');
+    // Each side's failure starts "old artifact: " or "new artifact: " (diff.ts): its error line names that side's file.
+    concerning(undefined);
     const report = await withDeadline(opts, async (signal) => {
       const open = (target: string, side: 'old' | 'new') =>
         onSide(side, openStoreWith(target, { limits: opts.limit, remote: rateOptions(opts), signal, blocking: true }));
+      const named = (e: unknown): never => {
+        const side = e instanceof Error ? /^(old|new) artifact: /.exec(e.message)?.[1] : undefined;
+        concerning(side === 'old' ? before : side === 'new' ? after : undefined);
+        throw e;
+      };
       const stores: MemberStore[] = [];
       try {
         // One at a time: a second side that fails to open still leaves the first to be closed.
-        stores.push(await open(before, 'old'));
-        stores.push(await open(after, 'new'));
+        stores.push(await open(before, 'old').catch(named));
+        stores.push(await open(after, 'new').catch(named));
         const hasher = opts.content ? (await import('../../node/crypto-hasher.js')).cryptoHasher : undefined;
-        return await diffArtifacts(stores[0]!, stores[1]!, { content: opts.content, hasher, limits: opts.limit, signal });
+        return await diffArtifacts(stores[0]!, stores[1]!, { content: opts.content, hasher, limits: opts.limit, signal }).catch(named);
       } finally {
         await Promise.all(stores.map((s) => s.close()));
       }
