@@ -29,7 +29,7 @@ import type { MemberStore } from '../artifact/member-store.js';
 import { TarStore } from '../artifact/tar-store.js';
 import { bodySize, type MemberInput } from '../build/member-input.js';
 import { checkWritableName, writeTar } from '../build/tar-writer.js';
-import { ArtifactError, FnnxError, SourceError, UsageError } from '../errors.js';
+import { ArtifactError, FnnxError, SourceError, UsageError, throwIfAborted } from '../errors.js';
 import { BLOCK, isZeroBlock } from '../tar/header.js';
 import { fileIndexOf } from '../tar/file-index.js';
 import { firstNonZeroAfter } from '../tar/trailing.js';
@@ -59,6 +59,8 @@ export interface AppendOptions {
   dropTrailing?: boolean;
   /** How long to wait for another writer's lock before failing with LOCKED. Default 10 s. */
   lockWaitMs?: number;
+  /** Stops a tar append between writes, undone like any failed append (ABORTED). */
+  signal?: AbortSignal;
 }
 
 /** Decides what to append once the artifact has been read (and may refuse, before any write). */
@@ -107,7 +109,7 @@ async function appendToTar(path: string, plan: AppendPlanner, options: AppendOpt
     const undo = await UndoFile.saveAll(undoPathOf(lock.path, lock.token), handle, endOffset, planned.size, lock.token);
     const ino = String((await handle.stat({ bigint: true })).ino);
     await lock.journal({ at: endOffset, originalSize: planned.size, ino, undoSha256: undo.sha256 } satisfies AppendJournal);
-    const { end, first } = await writeTail(handle, members, undo);
+    const { end, first } = await writeTail(handle, members, undo, options.signal);
     await readBack(path, handle, members, endOffset, end, first);
     return { target: path, members: members.map((m) => m.name), appendedAt: endOffset, size: end };
   } finally {
@@ -186,13 +188,19 @@ const READ_BACK_BYTES = 64 << 10;
  * Writes members + end blocks at the undo file's offset, head block last; on failure the saved
  * bytes go back. Returns the new end and a copy of the first bytes written (for readBack).
  */
-async function writeTail(handle: FileHandle, members: MemberInput[], undo: UndoFile): Promise<{ end: number; first: Uint8Array }> {
+async function writeTail(
+  handle: FileHandle,
+  members: MemberInput[],
+  undo: UndoFile,
+  signal: AbortSignal | undefined,
+): Promise<{ end: number; first: Uint8Array }> {
   const { at } = undo;
   const first = new Uint8Array(READ_BACK_BYTES);
   let kept = 0;
   let pos = at;
   try {
     await writeTar(members, async (chunk) => {
+      throwIfAborted(signal);
       if (kept < READ_BACK_BYTES) {
         const take = Math.min(READ_BACK_BYTES - kept, chunk.length);
         first.set(chunk.subarray(0, take), kept);

@@ -8,7 +8,7 @@ import { lstat, mkdtemp, open, readdir, rename, rm, writeFile } from 'node:fs/pr
 import { basename, dirname, join, resolve } from 'node:path';
 import { orderedMembers, type ArtifactInput } from '../build/builder.js';
 import type { OnnxModelFile } from '../build/new-onnx.js';
-import { SourceError, UsageError, isFnnxError } from '../errors.js';
+import { SourceError, UsageError, isFnnxError, throwIfAborted } from '../errors.js';
 import type { Diagnostic } from '../validate/diagnostics.js';
 import { refuseInvalidResult } from '../validate/would-be.js';
 import { FileSource, ioError } from './file-source.js';
@@ -53,6 +53,8 @@ export async function openOnnxFiles(paths: string[]): Promise<OpenedModels> {
 }
 
 export interface WriteDirOptions {
+  /** Stops between members; the staging folder is removed and the target left as it was (ABORTED). */
+  signal?: AbortSignal;
   /** Write into a directory that is not empty: the root files and ops_artifacts/ are replaced, other files stay. */
   force?: boolean;
   /**
@@ -79,12 +81,14 @@ export async function writeArtifactDir(dir: string, input: ArtifactInput, option
   try {
     const written: WrittenFile[] = [];
     for (const m of orderedMembers(input)) {
+      throwIfAborted(options.signal);
       const path = join(staging, ...m.name.split('/'));
       await makeDirs(dirname(path));
       if (m.body instanceof Uint8Array) await writeFile(path, m.body);
       else await writeStream(path, m.body.open(), m.body.size, m.name);
       written.push({ path: m.name, size: m.body instanceof Uint8Array ? m.body.length : m.body.size });
     }
+    throwIfAborted(options.signal);
     if (!exists) await rename(staging, target);
     else {
       for (const entry of await readdir(staging)) {

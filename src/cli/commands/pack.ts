@@ -1,6 +1,7 @@
 import type { Command } from '../args/command.js';
 import { UsageError } from '../../errors.js';
 import { progressBar } from '../progress.js';
+import { interruptSignal } from '../interrupt.js';
 import { writeErr, writeOut } from '../stdout.js';
 import { collectRepeated } from '../common.js';
 import { collectLimit, limitsHelp } from '../limits-option.js';
@@ -79,7 +80,7 @@ export function registerPack(program: Command): void {
                 hasher: cryptoHasher,
                 onProgress,
               })
-            : await packToFile(input, opts.output, { onProgress, blocking });
+            : await packToFile(input, opts.output, { onProgress, blocking, signal: interruptSignal });
       } finally {
         bar?.finish();
       }
