@@ -8,6 +8,8 @@ import { runCli } from './helpers/cli.js';
 import { runCliAsync } from './helpers/run-cli-async.js';
 import { startRangeServer } from './helpers/range-server.js';
 import { sha256File } from './helpers/build-fixtures.js';
+import { endProgressLine, progressBar } from '../src/cli/progress.js';
+import { modelSpec, writeHugeModel } from './helpers/onnx-model.mjs';
 
 /** A sparse file: gigabytes to read and write, no disk taken until written. */
 const BIG = 4 * 1024 ** 3;
@@ -109,6 +111,18 @@ describe('Ctrl-C and SIGTERM', () => {
     expect(readdirSync(dir).sort()).toEqual(['big.bin', 'entry.json', 'model.fnnx']);
   });
 
+  it('new: SIGINT while the model is copied removes the staging folder; no artifact folder appears, exit 130', async () => {
+    const dir = tempDir();
+    const model = join(dir, 'huge.onnx');
+    writeHugeModel(model, modelSpec(), 2, 1 << 30);
+    const r = await runCliAsync(['new', join(dir, 'model'), '--onnx', model], {
+      onSpawn: signalMidWrite('SIGINT', () => largestUnder(dir, (n) => n === 'model.onnx')),
+    });
+    expect(r.code, r.stderr).toBe(130);
+    expect(r.stderr).toBe('fnnx-kit: interrupted (SIGINT)\n');
+    expect(readdirSync(dir)).toEqual(['huge.onnx']);
+  });
+
   it('card add: SIGINT while the card zip is built removes its temporary folder; the target is unchanged, exit 130', async () => {
     const dir = tempDir();
     const tmp = tempDir('fnnx-card-tmp-');
@@ -163,5 +177,19 @@ describe('Ctrl-C and SIGTERM', () => {
     } finally {
       await server.close();
     }
+  });
+});
+
+describe('the progress line on an interrupt', () => {
+  it('is ended with a newline, its last frame kept; the bar then clears nothing', () => {
+    let out = '';
+    const stream = { isTTY: true, write: (s: string) => void (out += s) } as unknown as NodeJS.WriteStream;
+    const bar = progressBar('pack', 100, { stream });
+    bar.update(40);
+    endProgressLine();
+    bar.finish();
+    expect(out).toMatch(/\r\x1b\[K.*pack.*\n$/);
+    endProgressLine();
+    expect(out.endsWith('\n\n')).toBe(false);
   });
 });

@@ -53,7 +53,7 @@ export async function openOnnxFiles(paths: string[]): Promise<OpenedModels> {
 }
 
 export interface WriteDirOptions {
-  /** Stops between members; the staging folder is removed and the target left as it was (ABORTED). */
+  /** Stops between chunks; the staging folder is removed and the target left as it was (ABORTED). */
   signal?: AbortSignal;
   /** Write into a directory that is not empty: the root files and ops_artifacts/ are replaced, other files stay. */
   force?: boolean;
@@ -85,7 +85,7 @@ export async function writeArtifactDir(dir: string, input: ArtifactInput, option
       const path = join(staging, ...m.name.split('/'));
       await makeDirs(dirname(path));
       if (m.body instanceof Uint8Array) await writeFile(path, m.body);
-      else await writeStream(path, m.body.open(), m.body.size, m.name);
+      else await writeStream(path, m.body.open(), m.body.size, m.name, options.signal);
       written.push({ path: m.name, size: m.body instanceof Uint8Array ? m.body.length : m.body.size });
     }
     throwIfAborted(options.signal);
@@ -127,11 +127,18 @@ async function checkTarget(target: string, shown: string, force: boolean): Promi
   return true;
 }
 
-async function writeStream(path: string, chunks: AsyncIterable<Uint8Array>, size: number, member: string): Promise<void> {
+async function writeStream(
+  path: string,
+  chunks: AsyncIterable<Uint8Array>,
+  size: number,
+  member: string,
+  signal: AbortSignal | undefined,
+): Promise<void> {
   const handle = await open(path, 'wx');
   try {
     let at = 0;
     for await (const chunk of chunks) {
+      throwIfAborted(signal);
       for (let done = 0; done < chunk.length;) done += (await handle.write(chunk, done, chunk.length - done, at + done)).bytesWritten;
       at += chunk.length;
     }
