@@ -69,8 +69,8 @@ export class UsageError extends FnnxError {
 }
 
 export class AbortError extends FnnxError {
-  constructor(message = 'the operation was aborted') {
-    super('ABORTED', 'io', message);
+  constructor(message = 'the operation was aborted', options: FnnxErrorOptions = {}) {
+    super('ABORTED', 'io', message, options);
   }
 }
 

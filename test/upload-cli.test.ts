@@ -87,8 +87,8 @@ describe('fnnx-kit upload', { timeout: 60_000 }, () => {
       const { file, bytes, detailsFile } = files(size, await partsDetails(s3, key, init.stdout.trim(), size, 100_000, proxy.origin));
       const args = ['upload', file, '--details', detailsFile, '--sha256', sha(bytes), '--concurrency', '1'];
       const first = await runCliAsync(args, { onSpawn: (child) => (interrupt = () => child.kill('SIGINT')) });
-      expect(first.code).toBe(2);
-      expect(first.stderr).toMatch(/interrupted \(ABORTED\)\n {2}hint: .*run the same command again/);
+      expect(first.code).toBe(130);
+      expect(first.stderr).toMatch(/^fnnx-kit: interrupted \(SIGINT\)\n {2}hint: .*run the same command again.*\n$/);
       expect(existsSync(`${file}.upload.json`)).toBe(true);
       const before = proxy.seen.length;
       const second = await runCliAsync(args);

@@ -138,7 +138,8 @@ describe('fnnx-kit validate --run', () => {
       },
     });
     await started;
-    expect(r.code).toBe(128); // ended by the signal itself: runCliAsync reports a signal death as 128
+    expect(r.code).toBe(130);
+    expect(r.stderr).toBe('fnnx-kit: interrupted (SIGINT)\n');
     expect(leftIn(tmp)).toEqual([]);
     await until(() => runtimeChildrenIn(tmp).length === 0, 5000);
   });

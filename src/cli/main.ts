@@ -4,6 +4,7 @@ import { runProgram } from './args/run.js';
 import { commandLoaders } from './commands/index.js';
 import { applyConventions, helpArgv, reportFailure } from './conventions.js';
 import { formatError } from './errors.js';
+import { installInterruptHandler, interruptedBy, reportInterrupt } from './interrupt.js';
 import { handleStdoutErrors } from './stdout.js';
 import { useInflater } from '../zip/inflate.js';
 import { zlibInflate } from '../node/zlib-inflate.js';
@@ -46,6 +47,7 @@ export async function buildProgram(args: readonly string[] = []): Promise<Comman
 /** Runs the CLI and resolves to the process exit code; never throws. */
 export async function main(argv: string[]): Promise<number> {
   handleStdoutErrors((e) => formatError(e, argv.includes('--debug')));
+  installInterruptHandler();
   try {
     const args = helpArgv(argv);
     const program = await buildProgram(args.slice(2));
@@ -53,7 +55,9 @@ export async function main(argv: string[]): Promise<number> {
     const ended = await runProgram(program, args.slice(2));
     return ended ?? (typeof process.exitCode === 'number' ? process.exitCode : 0);
   } catch (e) {
-    return reportFailure(e, argv);
+    // A command the signal cut short ends with the interrupt's one message, not with the error it caused.
+    const signal = interruptedBy();
+    return signal ? reportInterrupt(signal, e) : reportFailure(e, argv);
   }
 }
 

@@ -5,6 +5,7 @@
  */
 import type { Command } from './args/command.js';
 import { SourceError, UsageError } from '../errors.js';
+import { interruptSignal } from './interrupt.js';
 import { DEFAULT_SPEED_LIMIT, DEFAULT_SPEED_TIME_MS } from '../source/http-request.js';
 
 export interface NetworkOptions {
@@ -32,11 +33,12 @@ export function rateOptions(opts: NetworkOptions): { speedLimit?: number; speedT
 }
 
 /**
- * Runs `work` with a signal that aborts at the --timeout deadline; work that the deadline cut
- * short ends in TIMEOUT (exit 2), not in the AbortError the cut caused.
+ * Runs `work` with a signal that aborts at the --timeout deadline or on Ctrl-C / SIGTERM
+ * (src/cli/interrupt.ts); work that the deadline cut short ends in TIMEOUT (exit 2), not in the
+ * AbortError the cut caused.
  */
-export async function withDeadline<T>(opts: NetworkOptions, work: (signal: AbortSignal | undefined) => Promise<T>): Promise<T> {
-  if (opts.timeout === undefined) return work(undefined);
+export async function withDeadline<T>(opts: NetworkOptions, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  if (opts.timeout === undefined) return work(interruptSignal);
   const seconds = positive(opts.timeout, '--timeout');
   const controller = new AbortController();
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -51,7 +53,7 @@ export async function withDeadline<T>(opts: NetworkOptions, work: (signal: Abort
     }, seconds * 1000);
   });
   try {
-    return await Promise.race([work(controller.signal), deadline]);
+    return await Promise.race([work(AbortSignal.any([controller.signal, interruptSignal])), deadline]);
   } finally {
     clearTimeout(timer);
   }

@@ -33,6 +33,18 @@ export function progressLine(label: string, done: number, total: number | undefi
   return parts.join('  ');
 }
 
+/** The stream a bar has drawn on and not yet cleared: what an interrupt must end with a newline. */
+let openLine: NodeJS.WriteStream | undefined;
+
+/**
+ * Ends a bar's line where it stands (Ctrl-C, src/cli/interrupt.ts): the last frame stays
+ * visible and the next message starts on a line of its own.
+ */
+export function endProgressLine(): void {
+  openLine?.write('\n');
+  openLine = undefined;
+}
+
 export function progressBar(
   label: string,
   total: number | undefined,
@@ -50,9 +62,13 @@ export function progressBar(
       if (now - last < 100) return;
       last = now;
       stream.write(`\r\x1b[K${progressLine(label, Math.min(done, total ?? done), total, now - started)}`);
+      openLine = stream;
     },
     finish() {
+      // After an interrupt ended the line, there is nothing of the bar's left to clear.
+      if (openLine !== stream) return;
       stream.write('\r\x1b[K');
+      openLine = undefined;
     },
   };
 }

@@ -300,6 +300,8 @@ class Transfer {
 
   private interrupted(): AbortError {
     const of = this.pinned ? ` of ${this.pinned.size}` : '';
-    return new AbortError(`download interrupted after ${this.written}${of} bytes; run the same command again to resume`);
+    return new AbortError(`download interrupted after ${this.written}${of} bytes`, {
+      hint: 'the bytes so far are kept in the .part file: run the same command again to resume',
+    });
   }
 }

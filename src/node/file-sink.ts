@@ -4,6 +4,7 @@ import { basename, dirname, join } from 'node:path';
 import { ioError } from './io-error.js';
 import { placeOutput, refuseSpecialOutput } from './output-file.js';
 import { NOFOLLOW, openNoFollow } from './no-follow.js';
+import { loopTurns } from './fs-async.js';
 
 /**
  * Writes chunks to a file in order, one write in flight: `write` starts writing its chunk and
@@ -20,6 +21,8 @@ export class AtomicFileSink {
   private position = 0;
   private flushedAt = 0;
   private flushing?: Promise<void>;
+  /** Blocking writes give the event loop a turn now and then (a signal handler may be waiting). */
+  private readonly turns = loopTurns();
 
   private constructor(
     private readonly handle: FileHandle,
@@ -44,7 +47,10 @@ export class AtomicFileSink {
   }
 
   readonly write = async (chunk: Uint8Array): Promise<void> => {
-    if (this.blocking) return this.writeNow(chunk);
+    if (this.blocking) {
+      this.writeNow(chunk);
+      return this.turns(chunk.length);
+    }
     await this.pending;
     const at = this.position;
     this.position += chunk.length;

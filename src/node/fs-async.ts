@@ -65,6 +65,26 @@ export function fileCalls(blocking = false): FileCalls {
 }
 
 /**
+ * Blocking calls never return to the event loop by themselves: a long run of them would hold off
+ * signal handlers (Ctrl-C, src/cli/interrupt.ts) and timers until the whole command is done. So
+ * after every YIELD_BYTES of blocking I/O the loop gets a turn (one macrotask: microseconds).
+ */
+const YIELD_BYTES = 64 << 20;
+
+/** A counter of blocking I/O that resolves through a loop turn once YIELD_BYTES have passed since the last. */
+export function loopTurns(): (bytes: number) => Promise<void> | undefined {
+  let since = 0;
+  return (bytes) => {
+    since += bytes;
+    if (since < YIELD_BYTES) return undefined;
+    since = 0;
+    return new Promise((resolve) => setImmediate(resolve));
+  };
+}
+
+const readTurns = loopTurns();
+
+/**
  * Blocking the calling thread: no thread-pool round trip per call, each of which waits for the
  * main thread to be scheduled again. For a caller with nothing else to run (the CLI, whose reads
  * of a small artifact are a dozen calls of microseconds each).
@@ -73,6 +93,10 @@ const blockingCalls: FileCalls = {
   open: async (path, flags) => openSync(path, flags),
   fstat: async (fd) => fstatSync(fd),
   stat: async (path) => statSync(path),
-  read: async (fd, buffer, offset, length, position) => ({ bytesRead: readSync(fd, buffer, offset, length, position) }),
+  read: async (fd, buffer, offset, length, position) => {
+    const bytesRead = readSync(fd, buffer, offset, length, position);
+    await readTurns(bytesRead);
+    return { bytesRead };
+  },
   close: async (fd) => closeSync(fd),
 };

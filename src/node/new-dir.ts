@@ -14,6 +14,7 @@ import { refuseInvalidResult } from '../validate/would-be.js';
 import { FileSource } from './file-source.js';
 import { ioError } from './io-error.js';
 import { makeDirs } from './make-dirs.js';
+import { writeFully } from './file-sink.js';
 
 export interface OpenedModels {
   models: OnnxModelFile[];
@@ -141,7 +142,7 @@ async function writeStream(
     let at = 0;
     for await (const chunk of chunks) {
       throwIfAborted(signal);
-      for (let done = 0; done < chunk.length;) done += (await handle.write(chunk, done, chunk.length - done, at + done)).bytesWritten;
+      await writeFully(handle, chunk, at);
       at += chunk.length;
     }
     if (at !== size)

@@ -4,7 +4,7 @@
  * child is killed at the timeout and its state ends as a finding naming the op it was at. The
  * private temporary folder (external data) is removed on success, failure, timeout and Ctrl-C.
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,17 +41,8 @@ export async function runCheck(target: string, options: RunCheckOptions = {}): P
   options.signal?.throwIfAborted();
   const tempDir = mkdtempSync(join(tmpdir(), 'fnnx-kit-run-'));
   const removeTemp = () => rmSync(tempDir, { recursive: true, force: true });
-  // Ctrl-C: the child is killed and the folder removed, then the signal goes on to whatever would
-  // have handled it (Node's default: exit 130). A terminal's Ctrl-C reaches the child too; a
-  // SIGINT sent to this process alone must not leave it running.
-  const running: { child?: ChildProcess } = {};
-  const onSigint = () => {
-    running.child?.kill('SIGKILL');
-    removeTemp();
-    process.off('SIGINT', onSigint);
-    process.kill(process.pid, 'SIGINT');
-  };
-  process.on('SIGINT', onSigint);
+  // Ctrl-C reaches this function as options.signal (the CLI's interrupt, src/cli/interrupt.ts):
+  // the child is killed and the folder removed below. A terminal's Ctrl-C reaches the child too.
   process.on('exit', removeTemp);
   try {
     const job: ChildJob = {
@@ -63,20 +54,18 @@ export async function runCheck(target: string, options: RunCheckOptions = {}): P
       maxRunModel: options.maxRunModel ?? DEFAULT_RUN_LIMITS.maxRunModel,
       tempDir,
     };
-    return await inChild(job, options, running);
+    return await inChild(job, options);
   } finally {
-    process.off('SIGINT', onSigint);
     process.off('exit', removeTemp);
     removeTemp();
   }
 }
 
-function inChild(job: ChildJob, options: RunCheckOptions, running: { child?: ChildProcess }): Promise<Diagnostic[]> {
+function inChild(job: ChildJob, options: RunCheckOptions): Promise<Diagnostic[]> {
   return new Promise((resolve, reject) => {
     // The runtime's own temporary files (its telemetry keeps a ".ses" file in TMPDIR) go to the private folder too.
     const env = { ...process.env, TMPDIR: job.tempDir, TMP: job.tempDir, TEMP: job.tempDir };
     const child = fork(childScript(), [], { execArgv: [], env, stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'advanced' });
-    running.child = child;
     let step = 'starting ONNX Runtime';
     const found: Diagnostic[] = [];
     let answer: ChildAnswer | undefined;

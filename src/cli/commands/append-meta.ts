@@ -4,6 +4,7 @@ import { UsageError } from '../../errors.js';
 import type { Attachment } from '../../append/meta.js';
 import { fileBody } from '../../node/file-body.js';
 import { collectRepeated, DROP_TRAILING_HELP, readJsonFile } from '../common.js';
+import { interruptSignal } from '../interrupt.js';
 import { printAppendResult } from '../render/append-text.js';
 
 interface AppendMetaOptions {
@@ -54,7 +55,7 @@ export function registerAppendMeta(program: Command): void {
           as: 'the --entry file',
         },
       );
-      const result = await appendToArtifact(target, plan, { dropTrailing: opts.dropTrailing === true });
+      const result = await appendToArtifact(target, plan, { dropTrailing: opts.dropTrailing === true, signal: interruptSignal });
       await printAppendResult(result, opts.json === true);
     });
 }

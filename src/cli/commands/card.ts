@@ -4,6 +4,7 @@ import { newHexId } from '../../append/ids.js';
 import type { CardFile } from '../../node/card-zip.js';
 import { printAppendResult } from '../render/append-text.js';
 import { writeOut } from '../stdout.js';
+import { interruptSignal } from '../interrupt.js';
 import { collectRepeated, DROP_TRAILING_HELP, openFromCli, withSourceOptions, type SourceOptions } from '../common.js';
 import { collectLimit, limitsHelp } from '../limits-option.js';
 import { progressBar } from '../progress.js';
@@ -48,11 +49,15 @@ export function registerCard(program: Command): void {
         { quiet: opts.quiet },
       );
       let read = 0;
-      const zip = await cardZipFile(planned, { limits: opts.limit, onBytes: (n) => bar.update((read += n)) }).finally(() => bar.finish());
+      const zip = await cardZipFile(planned, {
+        limits: opts.limit,
+        signal: interruptSignal,
+        onBytes: (n) => bar.update((read += n)),
+      }).finally(() => bar.finish());
       try {
         const input = { file: html, as: 'the card page' };
         const plan = checkedPlanner(async () => cardAppendMembers(zip.body, newHexId(), PRODUCER), target, input, { limits: opts.limit });
-        const result = await appendToArtifact(target, plan, { dropTrailing: opts.dropTrailing === true });
+        const result = await appendToArtifact(target, plan, { dropTrailing: opts.dropTrailing === true, signal: interruptSignal });
         await printAppendResult(result, opts.json === true);
       } finally {
         await zip.close();

@@ -39,9 +39,6 @@ export function registerDownload(program: Command): void {
       .option('--json', 'print the result as JSON'),
   ).action(async (url: string, opts: DownloadCliOptions) => {
     if (!isUrl(url)) throw new UsageError('NOT_A_URL', `"${url}" is not an http(s) URL`);
-    const controller = new AbortController();
-    const onSigint = () => controller.abort();
-    process.once('SIGINT', onSigint);
     const rate = rateOptions(opts);
     // The total is known from the first reply, so the bar starts there.
     let bar: Progress | undefined;
@@ -52,21 +49,20 @@ export function registerDownload(program: Command): void {
     const descriptor = opts.descriptor ? await loadDescriptor(opts.descriptor) : undefined;
     const output = opts.output ?? (await outputFromUrl(url, opts.force === true));
     try {
-      result = await withDeadline(opts, (deadline) =>
+      result = await withDeadline(opts, (signal) =>
         download(url, output, {
           sha256: opts.sha256,
           size: opts.size === undefined ? undefined : count(opts.size, '--size'),
           descriptor,
           timeoutMs: count(opts.stallTimeout ?? '30000', '--stall-timeout'),
           ...rate,
-          signal: deadline ? AbortSignal.any([controller.signal, deadline]) : controller.signal,
+          signal,
           onProgress: (p) => (bar ??= progressBar('download', p.total, { quiet: opts.quiet })).update(p.done),
           onWarning: (message) => void writeErr(`fnnx-kit: warning: ${printable(message)}\n`),
         }),
       );
     } finally {
       bar?.finish();
-      process.off('SIGINT', onSigint);
     }
     if (opts.json) await printJson(result);
     else await writeOut(summary(result));

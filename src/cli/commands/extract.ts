@@ -8,6 +8,7 @@ import { printJson } from '../common.js';
 import { line } from '../../safety/printable.js';
 import { collectLimit, limitsHelp } from '../limits-option.js';
 import { progressBar, reportingReads } from '../progress.js';
+import { interruptSignal } from '../interrupt.js';
 import { TEXT_LIST_MAX } from '../render/table.js';
 import { writeErr, writeOut } from '../stdout.js';
 
@@ -35,7 +36,9 @@ export function registerExtract(program: Command): void {
       const source = new BlockCache(reportingReads(raw, (n) => bar.update(n)));
       try {
         const { extractTar } = await import('../../node/extract.js');
-        const result = await extractTar(source, opts.directory, { limits: opts.limit }).finally(() => bar.finish());
+        const result = await extractTar(source, opts.directory, { limits: opts.limit, signal: interruptSignal }).finally(() =>
+          bar.finish(),
+        );
         if (opts.json) {
           const refused = result.refused.map((e) => ({ member: e.member, code: e.code, message: e.message }));
           await printJson({

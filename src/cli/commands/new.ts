@@ -3,6 +3,7 @@ import { UsageError } from '../../errors.js';
 import { printJson } from '../common.js';
 import { printable } from '../../safety/printable.js';
 import { writeOut } from '../stdout.js';
+import { interruptSignal } from '../interrupt.js';
 
 interface NewCliOptions {
   onnx: string[];
@@ -76,7 +77,7 @@ export function registerNew(program: Command): void {
           inputNames: new Map(opts.inputName ?? []),
           outputNames: new Map(opts.outputName ?? []),
         });
-        const files = await writeArtifactDir(dir, artifact, { force: opts.force });
+        const files = await writeArtifactDir(dir, artifact, { force: opts.force, signal: interruptSignal });
         const ops = artifact.ops.map((op, i) => ({ id: String(op.id), model: opened.models[i]!.name }));
         const names = (side: 'inputs' | 'outputs') => (artifact.manifest[side] as Array<{ name: string }>).map((e) => e.name);
         if (opts.json) {

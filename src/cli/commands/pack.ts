@@ -1,6 +1,7 @@
 import type { Command } from '../args/command.js';
 import { UsageError } from '../../errors.js';
 import { progressBar } from '../progress.js';
+import { interruptSignal } from '../interrupt.js';
 import { writeErr, writeOut } from '../stdout.js';
 import { collectRepeated } from '../common.js';
 import { collectLimit, limitsHelp } from '../limits-option.js';
@@ -78,8 +79,9 @@ export function registerPack(program: Command): void {
                 fileName: 'artifact.fnnx',
                 hasher: cryptoHasher,
                 onProgress,
+                signal: interruptSignal,
               })
-            : await packToFileWith(input, opts.output, { onProgress, blocking });
+            : await packToFileWith(input, opts.output, { onProgress, blocking, signal: interruptSignal });
       } finally {
         bar?.finish();
       }

@@ -9,6 +9,7 @@ import { ioError } from '../../node/io-error.js';
 import { startPageServer, type PageServer } from '../../node/page-server.js';
 import { printable } from '../../safety/printable.js';
 import { printJson } from '../common.js';
+import { exitStatusOf, interruptedBy, interruptSignal } from '../interrupt.js';
 import { writeErr, writeOut } from '../stdout.js';
 
 interface PageOptions {
@@ -16,9 +17,6 @@ interface PageOptions {
   open?: boolean;
   json?: boolean;
 }
-
-/** 128 + the signal's number, as a shell reports a command a signal ended. */
-const SIGNAL_EXIT = { SIGINT: 130, SIGTERM: 143 } as const;
 
 export function registerPage(program: Command): void {
   program
@@ -116,18 +114,18 @@ function openInBrowser(url: string): void {
   child.unref();
 }
 
-/** Serves until SIGINT or SIGTERM, then closes the server and resolves to the shell's exit status for that signal. */
+/**
+ * Serves until SIGINT or SIGTERM (src/cli/interrupt.ts), then closes the server and resolves to
+ * the shell's exit status for that signal. Stopping is how page ends, not a failure: its own line.
+ */
 function untilSignal(server: PageServer): Promise<number> {
   return new Promise((resolve) => {
-    const stop = (signal: keyof typeof SIGNAL_EXIT) => {
-      process.off('SIGINT', onInt);
-      process.off('SIGTERM', onTerm);
+    const stop = () => {
+      const signal = interruptedBy() ?? 'SIGINT';
       void writeErr(`\nfnnx-kit: page: stopped (${signal})\n`);
-      void server.close().then(() => resolve(SIGNAL_EXIT[signal]));
+      void server.close().then(() => resolve(exitStatusOf(signal)));
     };
-    const onInt = () => stop('SIGINT');
-    const onTerm = () => stop('SIGTERM');
-    process.once('SIGINT', onInt);
-    process.once('SIGTERM', onTerm);
+    if (interruptSignal.aborted) stop();
+    else interruptSignal.addEventListener('abort', stop, { once: true });
   });
 }

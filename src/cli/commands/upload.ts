@@ -4,6 +4,7 @@ import { SourceError, UsageError } from '../../errors.js';
 import type { UploadFileResult } from '../../node/upload-file.js';
 import { isUrl } from '../../node/open.js';
 import { printJson, readJsonFile } from '../common.js';
+import { interruptSignal } from '../interrupt.js';
 import { rateOptions, withDeadline, withNetworkOptions, type NetworkOptions } from '../network-options.js';
 import { progressBar, type Progress } from '../progress.js';
 import { formatBytes } from '../render/table.js';
@@ -58,14 +59,11 @@ export function registerUpload(program: Command): void {
     const details = await readJsonFile(opts.details);
     const { loadDescriptor } = await import('../../node/download-verify.js');
     const { uploadFile } = await import('../../node/upload-file.js');
-    const controller = new AbortController();
-    const onSigint = () => controller.abort();
-    process.once('SIGINT', onSigint);
     let bar: Progress | undefined;
     let result: UploadFileResult;
     const descriptor = opts.descriptor ? await loadDescriptor(opts.descriptor) : undefined;
     try {
-      result = await withDeadline(opts, (deadline) =>
+      result = await withDeadline(opts, (signal) =>
         uploadFile(file, details, {
           descriptor,
           sha256: opts.sha256,
@@ -74,19 +72,18 @@ export function registerUpload(program: Command): void {
           timeoutMs: count(opts.stallTimeout, '--stall-timeout', 1),
           ...rateOptions(opts),
           resume: opts.resume,
-          signal: deadline ? AbortSignal.any([controller.signal, deadline]) : controller.signal,
+          signal,
           onWarning: opts.quiet ? undefined : (w) => void writeErr(`fnnx-kit: warning: ${printable(w)}\n`),
           onProgress: opts.quiet ? undefined : (p) => (bar ??= progressBar('upload', p.total)).update(p.sent),
         }),
       );
     } catch (e) {
-      if (!controller.signal.aborted || !opts.resume) throw e;
+      if (!interruptSignal.aborted || !opts.resume) throw e;
       throw new SourceError('ABORTED', 'the upload was interrupted', {
         hint: 'finished parts are recorded in the .upload.json beside the file: run the same command again to send only the rest',
       });
     } finally {
       bar?.finish();
-      process.off('SIGINT', onSigint);
     }
     if (opts.json) await printJson(result);
     else if (!opts.quiet) await writeOut(summary(result, descriptor !== undefined));
