@@ -99,8 +99,8 @@ describe('fnnx-kit download', () => {
     server.reset();
     const second = await runCliAsync(['download', server.url('model.fnnx'), '-o', file, '--sha256', sha(blob), '--json']);
     expect(second.code, second.stderr).toBe(0);
-    const result = JSON.parse(second.stdout) as { transferred: number; resumedFrom: number };
-    expect(result).toMatchObject({ resumedFrom: kept, transferred: SIZE - kept });
+    const result = JSON.parse(second.stdout) as { transferred: number; resumed_from: number };
+    expect(result).toMatchObject({ resumed_from: kept, transferred: SIZE - kept });
     expect(result.transferred).toBeLessThanOrEqual(0.8 * SIZE);
     expect(server.requests.map((q) => q.range)).toEqual([`bytes=${kept}-`]);
     expect(readFileSync(file).equals(blob)).toBe(true);

@@ -53,7 +53,7 @@ describe('fnnx-kit upload', { timeout: 60_000 }, () => {
     const r = await runCliAsync(['upload', file, '--details', detailsFile, '--descriptor', descriptor, '--json']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toBe('');
-    expect(JSON.parse(r.stdout)).toMatchObject({ file, sha256: sha(bytes), partsSent: 3, verified: ['size', 'sha256'] });
+    expect(JSON.parse(r.stdout)).toMatchObject({ file, sha256: sha(bytes), parts_sent: 3, verified: ['size', 'sha256'] });
     expect((await objectBytes(s3, key))?.equals(bytes)).toBe(true);
   });
 
@@ -113,7 +113,7 @@ describe('fnnx-kit upload', { timeout: 60_000 }, () => {
       wrap: ['/usr/bin/time', '-f', '%M', '-o', rssFile],
     });
     expect(r.code, r.stderr).toBe(0);
-    expect(JSON.parse(r.stdout)).toMatchObject({ size, partsSent: 2 });
+    expect(JSON.parse(r.stdout)).toMatchObject({ size, parts_sent: 2 });
     const peakMiB = Number(readFileSync(rssFile, 'utf8').trim().split('\n').pop()) / 1024;
     expect(peakMiB).toBeGreaterThan(20);
     expect(peakMiB).toBeLessThan(100);

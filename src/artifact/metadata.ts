@@ -1,4 +1,5 @@
-import { isObject, type Json } from './json-member.js';
+import type { Json } from './json-member.js';
+import { conforms, schemaErrors } from './schema-verdict.js';
 
 /** An entry as read: conforming or not, with where it came from. */
 export interface ReadMetaEntry {
@@ -15,30 +16,26 @@ export interface ReadMetaEntry {
 /** One frozen list for every entry without tags: a sidecar may hold half a million of them. */
 const NO_TAGS: readonly string[] = Object.freeze([]);
 
-const REQUIRED = ['id', 'producer', 'producer_version', 'producer_tags', 'payload'] as const;
-
-/** Missing or mistyped required keys of one entry, by name. */
+/**
+ * What keeps a metadata entry from the shape schemas/meta-entry.json gives it (empty when it
+ * conforms): the schema `validate` checks, compiled, so the reader, append-meta and validate
+ * judge an entry alike.
+ */
 export function entryProblems(entry: { [key: string]: Json }): string[] {
-  const problems: string[] = [];
-  for (const key of REQUIRED) {
-    const v = Object.hasOwn(entry, key) ? entry[key] : undefined;
-    const ok =
-      key === 'producer_tags'
-        ? Array.isArray(v) && v.every((t) => typeof t === 'string')
-        : key === 'payload'
-          ? isObject(v)
-          : typeof v === 'string';
-    if (!ok) problems.push(v === undefined ? `missing "${key}"` : `"${key}" has the wrong type`);
+  const problems = new Set<string>();
+  for (const e of schemaErrors('metaEntry', entry)) {
+    if (e.keyword === 'required') problems.add(`missing "${String(e.params.missingProperty)}"`);
+    else problems.add(`"${e.instancePath.split('/')[1] ?? ''}" has the wrong type`);
   }
-  return problems;
+  return [...problems];
 }
 
 export function classifyEntry(entry: { [key: string]: Json }, member: string, index: number): ReadMetaEntry {
-  const conforms = entryProblems(entry).length === 0;
-  const legacy = !conforms && Object.hasOwn(entry, 'tags') && !Object.hasOwn(entry, 'producer') && !Object.hasOwn(entry, 'producer_tags');
-  const rawTags = conforms ? entry.producer_tags : (entry.tags ?? entry.producer_tags);
+  const ok = conforms('metaEntry', entry);
+  const legacy = !ok && Object.hasOwn(entry, 'tags') && !Object.hasOwn(entry, 'producer') && !Object.hasOwn(entry, 'producer_tags');
+  const rawTags = ok ? entry.producer_tags : (entry.tags ?? entry.producer_tags);
   const tags = Array.isArray(rawTags) && rawTags.length > 0 ? rawTags.filter((t): t is string => typeof t === 'string') : NO_TAGS;
-  return { entry, member, index, tags, conforms, legacy };
+  return { entry, member, index, tags, conforms: ok, legacy };
 }
 
 /**

@@ -1,5 +1,6 @@
 import { ArtifactError, LimitError } from '../errors.js';
 import { isObject, type Json } from './json-member.js';
+import { schemaErrors } from './schema-verdict.js';
 
 export interface PatchOp {
   op: 'add' | 'replace';
@@ -7,24 +8,31 @@ export interface PatchOp {
   value: Json;
 }
 
-/** Checks a parsed patch file is an RFC 6902 array of only `add`/`replace` ops. */
+/**
+ * Checks a parsed patch file against schemas/manifest-patch.json (the schema `validate` uses: an
+ * RFC 6902 array of only `add`/`replace` ops with absolute pointers, "" the whole document), and
+ * throws for the first operation that breaks it, with the code `validate` gives the same fault.
+ */
 export function checkPatch(doc: Json, member: string): PatchOp[] {
+  const errors = schemaErrors('manifestPatch', doc);
+  if (errors.length === 0) return doc as unknown as PatchOp[];
   if (!Array.isArray(doc)) throw new ArtifactError('PATCH_INVALID', 'a manifest patch must be a JSON array of operations', { member });
-  return doc.map((op, i) => {
-    if (!isObject(op) || typeof op.op !== 'string' || typeof op.path !== 'string') {
-      throw new ArtifactError('PATCH_INVALID', `operation ${i} is not an {op, path, value} object`, { member });
-    }
-    if (op.op !== 'add' && op.op !== 'replace') {
-      throw new ArtifactError('PATCH_OP_NOT_ALLOWED', `operation ${i} is "${op.op}"; only "add" and "replace" are allowed`, {
-        member,
-      });
-    }
-    if (op.path !== '' && !op.path.startsWith('/')) {
-      throw new ArtifactError('PATCH_INVALID', `operation ${i} has a relative pointer "${op.path}"`, { member });
-    }
-    if (!Object.hasOwn(op, 'value')) throw new ArtifactError('PATCH_INVALID', `operation ${i} has no value`, { member });
-    return { op: op.op, path: op.path, value: op.value as Json };
-  });
+  const i = Math.min(...errors.map((e) => Number(e.instancePath.split('/')[1])));
+  throw patchFault(doc[i], i, member);
+}
+
+/** Why operation `i` breaks the schema, with validate's code: an op other than add/replace is PATCH_OP_NOT_ALLOWED. */
+function patchFault(op: Json | undefined, i: number, member: string): ArtifactError {
+  const invalid = (why: string) => new ArtifactError('PATCH_INVALID', `operation ${i} ${why}`, { member });
+  if (!isObject(op) || !Object.hasOwn(op, 'op')) return invalid('is not an {op, path, value} object');
+  if (op.op !== 'add' && op.op !== 'replace') {
+    return new ArtifactError('PATCH_OP_NOT_ALLOWED', `operation ${i} is ${JSON.stringify(op.op)}; only "add" and "replace" are allowed`, {
+      member,
+    });
+  }
+  if (typeof op.path !== 'string') return invalid('is not an {op, path, value} object');
+  if (op.path !== '' && !op.path.startsWith('/')) return invalid(`has a relative pointer "${op.path}"`);
+  return invalid('has no value');
 }
 
 /**

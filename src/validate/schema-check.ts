@@ -2,33 +2,9 @@
  * Runs the validators compiled from schemas/*.json (see scripts/compile-schemas.mjs) and turns
  * ajv's error objects into diagnostics.
  */
-import * as compiled from './generated/schemas.js';
 import type { DiagnosticCode } from '../codes.js';
+import { schemaErrors, type AjvError, type SchemaName } from '../artifact/schema-verdict.js';
 import { child, diag, type Diagnostic, type Place } from './diagnostics.js';
-
-export type SchemaName = keyof typeof compiled;
-
-interface AjvError {
-  instancePath: string;
-  schemaPath: string;
-  keyword: string;
-  params: Record<string, unknown>;
-  message?: string;
-}
-
-type CompiledValidator = ((data: unknown) => boolean) & { errors?: AjvError[] | null };
-
-/** Whether `value` conforms to one of our schemas: the compiled validator's verdict. */
-export function conforms(name: SchemaName, value: unknown): boolean {
-  return (compiled[name] as CompiledValidator)(value);
-}
-
-/** The raw schema failures of `value` against one of our schemas (empty when it conforms). */
-export function schemaErrors(name: SchemaName, value: unknown): AjvError[] {
-  const validate = compiled[name] as CompiledValidator;
-  if (validate(value)) return [];
-  return withoutNoise(validate.errors ?? []);
-}
 
 /**
  * Diagnostics for `value` against schema `name`, pointers relative to `at`. `codeFor` may give a
@@ -46,23 +22,6 @@ export function checkSchema(
     const where = e.keyword === 'required' ? child(place, String(e.params.missingProperty)) : place;
     return diag(codeFor(e) ?? fallback, 'error', describe(e), where);
   });
-}
-
-/**
- * ajv reports an `if` failure besides the real finding, and every failed branch of an `anyOf`
- * (at that value or inside it): keep only the one `anyOf` finding there.
- */
-function withoutNoise(errors: AjvError[]): AjvError[] {
-  const anyOfAt = new Set(errors.filter((e) => e.keyword === 'anyOf').map((e) => e.instancePath));
-  // The pointer and each of its ancestors, looked up in a set: linear in the errors, not quadratic.
-  const inside = (e: AjvError) => {
-    if (anyOfAt.size === 0) return false;
-    for (let p = e.instancePath; ; p = p.slice(0, p.lastIndexOf('/'))) {
-      if (anyOfAt.has(p)) return true;
-      if (p === '') return false;
-    }
-  };
-  return errors.filter((e) => e.keyword !== 'if' && (e.keyword === 'anyOf' || !inside(e)));
 }
 
 function describe(e: AjvError): string {

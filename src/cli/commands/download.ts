@@ -9,6 +9,7 @@ import { formatBytes } from '../render/table.js';
 import { rateOptions, withDeadline, withNetworkOptions, type NetworkOptions } from '../network-options.js';
 import { line, printable } from '../../safety/printable.js';
 import { writeErr, writeOut } from '../stdout.js';
+import { snakeCaseKeys } from '../render/json-keys.js';
 
 interface DownloadCliOptions extends NetworkOptions {
   output?: string;
@@ -64,7 +65,7 @@ export function registerDownload(program: Command): void {
     } finally {
       bar?.finish();
     }
-    if (opts.json) await printJson(result);
+    if (opts.json) await printJson(snakeCaseKeys(result));
     else await writeOut(summary(result));
   });
 }

@@ -9,6 +9,7 @@ import { rateOptions, withDeadline, withNetworkOptions, type NetworkOptions } fr
 import { progressBar, type Progress } from '../progress.js';
 import { formatBytes } from '../render/table.js';
 import { writeErr, writeOut } from '../stdout.js';
+import { snakeCaseKeys } from '../render/json-keys.js';
 
 interface UploadCliOptions extends NetworkOptions {
   details?: string;
@@ -85,7 +86,7 @@ export function registerUpload(program: Command): void {
     } finally {
       bar?.finish();
     }
-    if (opts.json) await printJson(result);
+    if (opts.json) await printJson(snakeCaseKeys(result));
     else if (!opts.quiet) await writeOut(summary(result, descriptor !== undefined));
   });
 }

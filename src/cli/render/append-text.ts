@@ -3,6 +3,7 @@ import { line } from '../../safety/printable.js';
 import { shortList } from './table.js';
 import { writeErr, writeOut } from '../stdout.js';
 import { jsonText } from './json-text.js';
+import { snakeCaseKeys } from './json-keys.js';
 
 /**
  * What an append did, and the one thing a user must not miss: the file's hash and size have
@@ -12,7 +13,7 @@ export async function printAppendResult(result: AppendResult, json: boolean): Pr
   const note =
     'the file changed: its SHA-256, size and file_index differ from any earlier descriptor; run `fnnx-kit describe` again before uploading';
   if (json) {
-    await writeOut(`${jsonText({ ...result, descriptor_changed: true, note })}\n`);
+    await writeOut(`${jsonText({ ...snakeCaseKeys(result), descriptor_changed: true, note })}\n`);
     return;
   }
   const where = result.appendedAt === undefined ? '' : ` at offset ${result.appendedAt} (size now ${result.size} bytes)`;

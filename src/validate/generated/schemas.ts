@@ -1119,8 +1119,8 @@ return errors === 0;
 
 export const manifestPatch = validate22;
 let schema27$: any;
-const schema27 = (): any => (schema27$ ??= {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://fnnx-kit.dev/schemas/manifest-patch.json","title":"A manifest-*.patch.json document","description":"An RFC 6902 patch restricted to add and replace, with absolute pointers.","type":"array","items":{"type":"object","required":["op","path"],"properties":{"op":{"enum":["add","replace"]},"path":{"type":"string","pattern":"^/"},"value":{"description":"any JSON value"}},"if":{"properties":{"op":{"enum":["add","replace"]}}},"then":{"required":["value"],"properties":{"value":{"description":"any JSON value"}}}}});
-const pattern1 = new RegExp("^/", "u");
+const schema27 = (): any => (schema27$ ??= {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://fnnx-kit.dev/schemas/manifest-patch.json","title":"A manifest-*.patch.json document","description":"An RFC 6902 patch restricted to add and replace, with absolute pointers (\"\" is the whole document).","type":"array","items":{"type":"object","required":["op","path"],"properties":{"op":{"enum":["add","replace"]},"path":{"type":"string","pattern":"^(/|$)"},"value":{"description":"any JSON value"}},"if":{"properties":{"op":{"enum":["add","replace"]}}},"then":{"required":["value"],"properties":{"value":{"description":"any JSON value"}}}}});
+const pattern1 = new RegExp("^(/|$)", "u");
 
 function validate22(data: any, {instancePath="", parentData, parentDataProperty, rootData=data}: any = {}): boolean {
 /*# sourceURL="https://fnnx-kit.dev/schemas/manifest-patch.json" */;
@@ -1223,7 +1223,7 @@ if(data0.path !== undefined){
 let data3 = data0.path;
 if(typeof data3 === "string"){
 if(!pattern1.test(data3)){
-const err6 = {instancePath:instancePath+"/" + i0+"/path",schemaPath:"#/items/properties/path/pattern",keyword:"pattern",params:{pattern: "^/"},message:"must match pattern \""+"^/"+"\""};
+const err6 = {instancePath:instancePath+"/" + i0+"/path",schemaPath:"#/items/properties/path/pattern",keyword:"pattern",params:{pattern: "^(/|$)"},message:"must match pattern \""+"^(/|$)"+"\""};
 if(vErrors === null){
 vErrors = [err6];
 }
