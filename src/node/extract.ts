@@ -230,7 +230,7 @@ function refuse(code: ErrorCode, message: string, member: string): never {
  * /proc/self/fd/<fd>/<name>, which the kernel resolves from the open directory itself: renaming
  * or swapping any directory on the way (for a link, by another process) cannot redirect it, so
  * every name is resolved one segment below a directory we hold. Elsewhere (no /proc) the name is
- * the plain path, checked with lstat before use; see the README's limits.
+ * the plain path, checked with lstat before use; see docs/cli.md, Limits.
  */
 interface Dir {
   /** For messages: the path the directory had when we opened it. */

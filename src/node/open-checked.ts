@@ -96,7 +96,7 @@ async function openUnder(calls: FileCalls, root: string, relPath: string, shown:
   if (segments.length === 0 || segments.includes('..')) throw notRegular(shown, 'not a path below its folder');
   if (!PROC_FD) {
     // No /proc (macOS): each folder on the way checked with lstat first; a swap between that
-    // check and the open is not caught here (see the README's limits).
+    // check and the open is not caught here (see docs/cli.md, Limits).
     for (let i = 1; i < segments.length; i++) {
       const walked = join(root, ...segments.slice(0, i));
       const st = await lstatAsync(walked).catch((e: unknown) => Promise.reject(ioError(e, walked)));
