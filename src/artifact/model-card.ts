@@ -5,6 +5,7 @@
  * the browser page and `validate` open a card the same way, under the same limits.
  */
 import type { ByteSource } from '../source/byte-source.js';
+import { concatChunks } from '../source/chunks.js';
 import { ArtifactError, UsageError } from '../errors.js';
 import type { ZipLimits } from '../safety/zip-limits.js';
 import { rangeIn } from '../tar/file-index.js';
@@ -75,18 +76,8 @@ export async function* streamNewestCard(store: MemberStore, options: CardOptions
 export async function readNewestCard(store: MemberStore, options: CardOptions = {}): Promise<{ member: string; html: Uint8Array }> {
   const card = newestCard(await store.members(options.signal));
   const parts: Uint8Array[] = [];
-  let size = 0;
-  for await (const chunk of streamNewestCard(store, options)) {
-    parts.push(chunk);
-    size += chunk.length;
-  }
-  const html = new Uint8Array(size);
-  let at = 0;
-  for (const p of parts) {
-    html.set(p, at);
-    at += p.length;
-  }
-  return { member: card!.name, html };
+  for await (const chunk of streamNewestCard(store, options)) parts.push(chunk);
+  return { member: card!.name, html: concatChunks(parts) };
 }
 
 /** A tar member lies in the store's source; other stores hand out a member by range if they can (DirStore does). */

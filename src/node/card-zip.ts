@@ -16,7 +16,7 @@ import { checkWritableName } from '../build/tar-writer.js';
 import { AbortError, ArtifactError, LimitError, SourceError, UsageError, isFnnxError, throwIfAborted } from '../errors.js';
 import { DEFAULT_ZIP_LIMITS, type ZipLimits } from '../safety/zip-limits.js';
 import type { ByteSource } from '../source/byte-source.js';
-import { readChunks } from '../source/chunks.js';
+import { concatChunks, readChunks } from '../source/chunks.js';
 import { writeFully } from './file-sink.js';
 import { FileSource } from './file-source.js';
 import { ioError } from './io-error.js';
@@ -92,18 +92,10 @@ function regularSize(path: string, st: Stats): number {
 export async function buildCardZip(files: readonly CardFile[], options: CardZipOptions = {}): Promise<Uint8Array> {
   const planned = await planCardFiles(files, options.limits);
   const parts: Uint8Array[] = [];
-  let size = 0;
   await writeCardZip(planned, options, async (chunk) => {
     parts.push(chunk);
-    size += chunk.length;
   });
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concatChunks(parts);
 }
 
 /** A card zip in a private temporary file, as the member body of an append; `close` releases it. */

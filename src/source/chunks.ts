@@ -27,3 +27,14 @@ export async function* readChunks(
     yield chunk;
   }
 }
+
+/** The chunks as one array, in order (for results small enough to hold: a card's page, a reply's text). */
+export function concatChunks(parts: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}

@@ -1,4 +1,5 @@
 import { AbortError, FnnxError, SourceError } from '../errors.js';
+import { concatChunks } from './chunks.js';
 
 /**
  * One HTTP GET and the reading of its reply, with the rules every remote read shares: only the
@@ -258,13 +259,7 @@ export async function boundedText(res: Response, label: string, limit = REPLY_TE
   } finally {
     if (!complete) await reader.cancel().catch(() => undefined);
   }
-  const bytes = new Uint8Array(size);
-  let at = 0;
-  for (const c of chunks) {
-    bytes.set(c, at);
-    at += c.length;
-  }
-  return { text: new TextDecoder().decode(bytes), complete };
+  return { text: new TextDecoder().decode(concatChunks(chunks)), complete };
 }
 
 /** The status check every ranged read shares; the body of a refused reply is never read. */
