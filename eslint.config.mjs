@@ -14,6 +14,7 @@ export default tseslint.config(
       'coverage/',
       'fixtures/',
       'src/validate/generated/',
+      'src/artifact/generated/',
       'src/types/generated/',
     ],
   },

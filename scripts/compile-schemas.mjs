@@ -21,35 +21,40 @@ const outFile = join(root, 'src/validate/generated/schemas.ts');
 const files = readdirSync(schemaDir)
   .filter((f) => f.endsWith('.json'))
   .sort();
-const ajv = new Ajv({ code: { source: true, esm: true, lines: true }, allErrors: true, strict: true, allowUnionTypes: true });
-const exportsByName = {};
-for (const file of files) {
-  const schema = JSON.parse(readFileSync(join(schemaDir, file), 'utf8'));
-  if (typeof schema.$id !== 'string') throw new Error(`schemas/${file} has no $id`);
-  ajv.addSchema(schema);
-  exportsByName[exportName(file)] = schema.$id;
-}
+const newAjv = () => new Ajv({ code: { source: true, esm: true, lines: true }, allErrors: true, strict: true, allowUnionTypes: true });
 
-let code = standaloneCode(ajv, exportsByName);
-if (/\brequire\(/.test(code)) {
-  throw new Error('a schema needs an ajv runtime helper (require(...)); keep schemas to keywords ajv inlines');
+/** One standalone module validating the given schema files, each exported under its camelCase name. */
+function compile(names) {
+  const ajv = newAjv();
+  const exportsByName = {};
+  for (const file of names) {
+    const schema = JSON.parse(readFileSync(join(schemaDir, file), 'utf8'));
+    if (typeof schema.$id !== 'string') throw new Error(`schemas/${file} has no $id`);
+    ajv.addSchema(schema);
+    exportsByName[exportName(file)] = schema.$id;
+  }
+  const code = standaloneCode(ajv, exportsByName);
+  if (/\brequire\(/.test(code)) {
+    throw new Error('a schema needs an ajv runtime helper (require(...)); keep schemas to keywords ajv inlines');
+  }
+  const typed = code
+    .replace(/^"use strict";\n/, '')
+    .replace(
+      /function (validate\d+)\(data, \{instancePath="", parentData, parentDataProperty, rootData=data\}=\{\}\)\{/g,
+      'function $1(data: any, {instancePath="", parentData, parentDataProperty, rootData=data}: any = {}): boolean {',
+    )
+    .replace(/let vErrors = null;/g, 'let vErrors: any = null;')
+    // ajv hangs the error list on the function object; TS sees only the call signature.
+    .replace(/\b(validate\d+|root\d+\.validate)\.errors\b/g, '($1 as any).errors')
+    // ajv keeps each schema as a constant, read only to fill in an error's params: build each one
+    // at its first error instead of when the module loads (~40 kB of objects every validate's
+    // start-up allocated, enough to bring on a garbage collection; bench/startup.mjs).
+    .replace(/^const (schema\d+) = (\{.*\});$/gm, 'let $1$: any;\nconst $1 = (): any => ($1$ ??= $2);')
+    .replace(/\b(schema\d+)\./g, '$1().');
+  if (/^const schema\d+ = \{/m.test(typed))
+    throw new Error('a schema constant ajv wrote is not on one line: the lazy rewrite above missed it');
+  return typed;
 }
-code = code
-  .replace(/^"use strict";\n/, '')
-  .replace(
-    /function (validate\d+)\(data, \{instancePath="", parentData, parentDataProperty, rootData=data\}=\{\}\)\{/g,
-    'function $1(data: any, {instancePath="", parentData, parentDataProperty, rootData=data}: any = {}): boolean {',
-  )
-  .replace(/let vErrors = null;/g, 'let vErrors: any = null;')
-  // ajv hangs the error list on the function object; TS sees only the call signature.
-  .replace(/\b(validate\d+|root\d+\.validate)\.errors\b/g, '($1 as any).errors')
-  // ajv keeps each schema as a constant, read only to fill in an error's params: build each one
-  // at its first error instead of when the module loads (~40 kB of objects every validate's
-  // start-up allocated, enough to bring on a garbage collection; bench/startup.mjs).
-  .replace(/^const (schema\d+) = (\{.*\});$/gm, 'let $1$: any;\nconst $1 = (): any => ($1$ ??= $2);')
-  .replace(/\b(schema\d+)\./g, '$1().');
-if (/^const schema\d+ = \{/m.test(code))
-  throw new Error('a schema constant ajv wrote is not on one line: the lazy rewrite above missed it');
 
 // The keys each object of a root file may have, for validate's "unknown key, did you mean" notes:
 // one source (the schemas), so a key added to a schema is known at once.
@@ -75,30 +80,32 @@ const header = [
   '/* eslint-disable */',
   '',
 ].join('\n');
-const output = header + code + '\n';
+const output = header + compile(files) + '\n';
+// The shapes the reader and the writers check (a metadata entry, a patch), alone: reading an
+// artifact must not load every validator (`inspect` starts without them; test/cli-startup).
+const SHAPES = ['meta-entry.json', 'manifest-patch.json'];
+const shapesFile = join(root, 'src/artifact/generated/shapes.ts');
+const shapesOutput = header + compile(SHAPES) + '\n';
 
+const outputs = [
+  [outFile, output],
+  [keysFile, keysOutput],
+  [shapesFile, shapesOutput],
+];
 if (process.argv.includes('--check')) {
-  const current = (() => {
+  const current = (file) => {
     try {
-      return readFileSync(outFile, 'utf8');
+      return readFileSync(file, 'utf8');
     } catch {
       return '';
     }
-  })();
-  const currentKeys = (() => {
-    try {
-      return readFileSync(keysFile, 'utf8');
-    } catch {
-      return '';
-    }
-  })();
-  if (current !== output || currentKeys !== keysOutput) {
-    console.error('src/validate/generated/ is stale: run `npm run build:schemas`');
+  };
+  if (outputs.some(([file, text]) => current(file) !== text)) {
+    console.error('the generated validators (src/validate/generated/, src/artifact/generated/) are stale: run `npm run build:schemas`');
     process.exit(1);
   }
 } else {
-  writeFileSync(outFile, output);
-  writeFileSync(keysFile, keysOutput);
+  for (const [file, text] of outputs) writeFileSync(file, text);
 }
 
 /** `op-instance.json` → `opInstance`. */

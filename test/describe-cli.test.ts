@@ -9,7 +9,7 @@ import { describeFile } from '../src/node/describe-file.js';
 import { describeSource } from '../src/describe/describe-source.js';
 import { wasmHasher } from '../src/hash/wasm-hasher.js';
 import { MemorySource } from '../src/index.js';
-import { schemaErrors } from '../src/artifact/schema-verdict.js';
+import { schemaErrors } from '../src/validate/schema-check.js';
 import { CORPUS_TAR, tempDir } from './helpers/paths.js';
 import { pythonFileIndex } from './helpers/python.js';
 import { runCli } from './helpers/cli.js';

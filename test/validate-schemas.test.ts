@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { schemaErrors } from '../src/artifact/schema-verdict.js';
+import { schemaErrors } from '../src/validate/schema-check.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const schemaFiles = readdirSync(join(root, 'schemas')).filter((f) => f.endsWith('.json'));

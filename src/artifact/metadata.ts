@@ -1,5 +1,6 @@
 import type { Json } from './json-member.js';
-import { conforms, schemaErrors } from './schema-verdict.js';
+import { metaEntry } from './generated/shapes.js';
+import { schemaFailures } from './schema-verdict.js';
 
 /** An entry as read: conforming or not, with where it came from. */
 export interface ReadMetaEntry {
@@ -23,7 +24,7 @@ const NO_TAGS: readonly string[] = Object.freeze([]);
  */
 export function entryProblems(entry: { [key: string]: Json }): string[] {
   const problems = new Set<string>();
-  for (const e of schemaErrors('metaEntry', entry)) {
+  for (const e of schemaFailures(metaEntry, entry)) {
     if (e.keyword === 'required') problems.add(`missing "${String(e.params.missingProperty)}"`);
     else problems.add(`"${e.instancePath.split('/')[1] ?? ''}" has the wrong type`);
   }
@@ -31,7 +32,7 @@ export function entryProblems(entry: { [key: string]: Json }): string[] {
 }
 
 export function classifyEntry(entry: { [key: string]: Json }, member: string, index: number): ReadMetaEntry {
-  const ok = conforms('metaEntry', entry);
+  const ok = metaEntry(entry);
   const legacy = !ok && Object.hasOwn(entry, 'tags') && !Object.hasOwn(entry, 'producer') && !Object.hasOwn(entry, 'producer_tags');
   const rawTags = ok ? entry.producer_tags : (entry.tags ?? entry.producer_tags);
   const tags = Array.isArray(rawTags) && rawTags.length > 0 ? rawTags.filter((t): t is string => typeof t === 'string') : NO_TAGS;

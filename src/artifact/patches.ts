@@ -1,6 +1,7 @@
 import { ArtifactError, LimitError } from '../errors.js';
 import { isObject, type Json } from './json-member.js';
-import { schemaErrors } from './schema-verdict.js';
+import { manifestPatch } from './generated/shapes.js';
+import { schemaFailures } from './schema-verdict.js';
 
 export interface PatchOp {
   op: 'add' | 'replace';
@@ -14,7 +15,7 @@ export interface PatchOp {
  * throws for the first operation that breaks it, with the code `validate` gives the same fault.
  */
 export function checkPatch(doc: Json, member: string): PatchOp[] {
-  const errors = schemaErrors('manifestPatch', doc);
+  const errors = schemaFailures(manifestPatch, doc);
   if (errors.length === 0) return doc as unknown as PatchOp[];
   if (!Array.isArray(doc)) throw new ArtifactError('PATCH_INVALID', 'a manifest patch must be a JSON array of operations', { member });
   const i = Math.min(...errors.map((e) => Number(e.instancePath.split('/')[1])));

@@ -1,11 +1,8 @@
 /**
- * The verdict of a validator compiled from schemas/*.json (scripts/compile-schemas.mjs), and its
- * raw failures. Here, below validate/, so the reader and the writers check a metadata entry or a
- * patch by the very schema `validate` uses: one shape, written once.
+ * The raw failures of a validator compiled from schemas/*.json (scripts/compile-schemas.mjs).
+ * Here, below validate/, so the reader and the writers check a metadata entry or a patch by the
+ * very schema `validate` uses (src/validate/generated/shapes.ts): one shape, written once.
  */
-import * as compiled from '../validate/generated/schemas.js';
-
-export type SchemaName = keyof typeof compiled;
 
 export interface AjvError {
   instancePath: string;
@@ -15,18 +12,12 @@ export interface AjvError {
   message?: string;
 }
 
-type CompiledValidator = ((data: unknown) => boolean) & { errors?: AjvError[] | null };
+export type CompiledValidator = ((data: unknown) => boolean) & { errors?: AjvError[] | null };
 
-/** Whether `value` conforms to one of our schemas: the compiled validator's verdict. */
-export function conforms(name: SchemaName, value: unknown): boolean {
-  return (compiled[name] as CompiledValidator)(value);
-}
-
-/** The raw schema failures of `value` against one of our schemas (empty when it conforms). */
-export function schemaErrors(name: SchemaName, value: unknown): AjvError[] {
-  const validate = compiled[name] as CompiledValidator;
+/** What keeps `value` from the validator's schema (empty when it conforms). */
+export function schemaFailures(validate: (data: unknown) => boolean, value: unknown): AjvError[] {
   if (validate(value)) return [];
-  return withoutNoise(validate.errors ?? []);
+  return withoutNoise((validate as CompiledValidator).errors ?? []);
 }
 
 /**

@@ -18,8 +18,7 @@ import type {
   PyfuncConfig,
 } from '../types/generated/index.js';
 import type { Diagnostic, Place } from './diagnostics.js';
-import { conforms } from '../artifact/schema-verdict.js';
-import { checkSchema } from './schema-check.js';
+import { checkSchema, conforms } from './schema-check.js';
 
 /** Each document kind (named as its compiled schema) and the type a value of it has. */
 export interface DocumentTypes {

@@ -2,9 +2,22 @@
  * Runs the validators compiled from schemas/*.json (see scripts/compile-schemas.mjs) and turns
  * ajv's error objects into diagnostics.
  */
+import * as compiled from './generated/schemas.js';
 import type { DiagnosticCode } from '../codes.js';
-import { schemaErrors, type AjvError, type SchemaName } from '../artifact/schema-verdict.js';
+import { schemaFailures, type AjvError } from '../artifact/schema-verdict.js';
 import { child, diag, type Diagnostic, type Place } from './diagnostics.js';
+
+export type SchemaName = keyof typeof compiled;
+
+/** Whether `value` conforms to one of our schemas: the compiled validator's verdict. */
+export function conforms(name: SchemaName, value: unknown): boolean {
+  return (compiled[name] as (data: unknown) => boolean)(value);
+}
+
+/** The raw schema failures of `value` against one of our schemas (empty when it conforms). */
+export function schemaErrors(name: SchemaName, value: unknown): AjvError[] {
+  return schemaFailures(compiled[name] as (data: unknown) => boolean, value);
+}
 
 /**
  * Diagnostics for `value` against schema `name`, pointers relative to `at`. `codeFor` may give a
