@@ -33,6 +33,9 @@ export function isolateTempDir(): () => void {
   const runDir = mkdtempSync(join(tmpdir(), 'fnnx-test-run-'));
   process.env.FNNX_TEST_TMPDIR = runDir;
   process.env.TMPDIR = runDir;
+  // Node ≥ 22.1 keeps the CLI's compile cache in the temporary folder: pin it to the run's folder,
+  // so a test that gives a child its own TMPDIR finds there only what the child made.
+  process.env.NODE_COMPILE_CACHE ??= join(runDir, 'node-compile-cache');
   return () => {
     const left = readdirSync(runDir).filter((name) => name.startsWith('fnnx-'));
     rmSync(runDir, { recursive: true, force: true, maxRetries: 3 });
