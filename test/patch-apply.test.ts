@@ -82,6 +82,16 @@ describe('applyPatches', () => {
     expect(refusal({}, [{ op: 'add', path: '/toString/x', value: 1 }])).toMatch(/nothing at the parent of \/toString\/x/);
   });
 
+  it('the copy a patch works on keeps a parsed "__proto__" key as an own key, and the stored document is unchanged', () => {
+    const stored = JSON.parse('{"__proto__": {"x": 1}, "a": {"b": 1}}') as Json;
+    const out = apply(stored, [{ op: 'replace', path: '/a/b', value: 2 }]) as Record<string, unknown>;
+    expect(Object.hasOwn(out, '__proto__')).toBe(true);
+    expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
+    expect(Object.getOwnPropertyDescriptor(out, '__proto__')?.value).toEqual({ x: 1 });
+    expect(out.a).toEqual({ b: 2 });
+    expect(JSON.stringify(stored)).toBe('{"__proto__":{"x":1},"a":{"b":1}}');
+  });
+
   it('replace of a missing key or item says to use add; add under a missing parent says the parent must exist', () => {
     expect(refusal({ a: {} }, [{ op: 'replace', path: '/a/b', value: 1 }])).toBe(
       'operation 0 (replace /a/b) cannot be applied: the manifest has nothing at /a/b to replace (use "add" to create it)',

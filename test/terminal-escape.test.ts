@@ -85,6 +85,21 @@ describe('jsonPieces', () => {
       { numRuns: 500 },
     );
   });
+
+  it('writes a string longer than one slice (64 Ki characters) exactly as whole: no surrogate pair split at a slice end, escapes kept', () => {
+    const cases: string[] = [];
+    for (let k = -2; k <= 2; k++) {
+      // A pair, a lone high surrogate and a lone low one placed at and around the slice end.
+      cases.push(`${'a'.repeat(65535 + k)}\u{1F600}\u009b\u202e"\n${'b'.repeat(70000)}`);
+      cases.push(`${'a'.repeat(65535 + k)}\ud800x\udc00${'c'.repeat(140000)}\u2028`);
+    }
+    for (const s of cases) {
+      const out = [...jsonPieces({ description: s })].join('');
+      expect(out).toBe(printableJson(JSON.stringify({ description: s }, null, 2)));
+      expect(RAW_UNSAFE.exec(out)).toBeNull();
+      expect((JSON.parse(out) as { description: string }).description).toBe(s);
+    }
+  });
 });
 
 describe('every text command on an artifact full of terminal escapes', () => {

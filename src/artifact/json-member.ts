@@ -94,7 +94,9 @@ export function budgetedJsonReader(
             message: `takes the artifact's JSON past ${limits.maxJsonValuesTotal} values in all (root files, sidecars, patches)`,
           }
         : { limit: 'maxJsonValues', max: limits.maxJsonValues, message: `JSON holds more than ${limits.maxJsonValues} values` };
-    const text = decodeJson(await store.read(name, signal), name);
+    const bytes = await store.read(name, signal);
+    const text = decodeJson(bytes, name);
+    if (store.handsOverReads) release(bytes);
     valuesSpent += checkShape(text, name, limits.maxJsonDepth, bound);
     return parseText(text, name);
   };
@@ -116,6 +118,14 @@ export function parseJson(
   const text = decodeJson(bytes, member);
   checkShape(text, member, maxDepth, { limit: 'maxJsonValues', max: maxValues, message: `JSON holds more than ${maxValues} values` });
   return parseText(text, member);
+}
+
+/**
+ * Frees an array's memory now: moving its buffer away detaches it, and the moved copy is dropped
+ * young. Only for bytes the caller owns whole (MemberStore.handsOverReads).
+ */
+function release(bytes: Uint8Array): void {
+  structuredClone(bytes.buffer, { transfer: [bytes.buffer] });
 }
 
 function decodeJson(bytes: Uint8Array, member: string): string {

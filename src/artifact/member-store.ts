@@ -35,6 +35,12 @@ export interface MemberStore {
   sizeOf(name: string, signal?: AbortSignal): Promise<number | undefined>;
   /** The whole member; callers bound `size` first (see readJsonMember). */
   read(name: string, signal?: AbortSignal): Promise<Uint8Array>;
+  /**
+   * True when `read` hands over bytes the store never touches again (describe's captured members):
+   * the JSON reader then frees them once decoded instead of at V8's next full collection, which
+   * came late enough that four 63 MiB members were all still held when the last was parsed.
+   */
+  readonly handsOverReads?: boolean;
   /** The member as chunks, memory bounded by the chunk size. */
   stream(name: string, options?: { signal?: AbortSignal; chunkSize?: number }): AsyncIterable<Uint8Array>;
   close(): Promise<void>;

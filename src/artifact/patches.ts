@@ -58,7 +58,7 @@ export class PatchedDocument {
   #root: Json;
 
   constructor(doc: Json) {
-    this.#root = structuredClone(doc);
+    this.#root = copyJson(doc);
   }
 
   get root(): Json {
@@ -81,7 +81,7 @@ export class PatchedDocument {
   /** Applies `op` in place, pushing how to take it back; or says why it cannot be. */
   #applyOp(op: PatchOp, undo: Array<() => void>): string | undefined {
     // A copy: a later operation may add inside this value, and the patch's own document must not change.
-    const value = structuredClone(op.value);
+    const value = copyJson(op.value);
     if (op.path === '') {
       const before = this.#root;
       this.#root = value;
@@ -114,10 +114,22 @@ function setOwn(object: { [key: string]: Json }, key: string, value: Json): void
 }
 
 /** `doc` with each patch applied in order, on one copy; the first that cannot apply throws. */
-export function applyPatches(doc: Json, patches: Iterable<{ member: string; ops: PatchOp[] }>): Json {
+export function applyPatches(doc: Json, patches: ReadonlyArray<{ member: string; ops: PatchOp[] }>): Json {
+  if (patches.length === 0) return doc;
   const patched = new PatchedDocument(doc);
   for (const { member, ops } of patches) patched.apply(ops, member);
   return patched.root;
+}
+
+/**
+ * A copy of the containers that shares the strings (they are immutable): structuredClone copied
+ * them too, a manifest with a 63 MiB description cost that much again. Object.fromEntries defines
+ * own properties, so a "__proto__" key stays a key. Depth is what the parse allowed (maxJsonDepth).
+ */
+function copyJson(value: Json): Json {
+  if (Array.isArray(value)) return value.map(copyJson);
+  if (isObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, copyJson(v)]));
+  return value;
 }
 
 const nothingToReplace = (path: string) => `the manifest has nothing at ${path} to replace (use "add" to create it)`;

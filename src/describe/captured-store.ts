@@ -10,6 +10,7 @@ import type { ScanResult } from '../tar/scanner.js';
  */
 export class CapturedStore implements MemberStore {
   private readonly index: FileIndex;
+  readonly handsOverReads = true;
 
   constructor(
     private readonly scan: ScanResult,
@@ -33,6 +34,7 @@ export class CapturedStore implements MemberStore {
   /**
    * Hands a member's bytes over once (readArtifact reads each root file once and keeps what it
    * parses): held until the describe ended, four 63 MiB JSON members cost it their size again.
+   * Each array owns its buffer (the scanner allocates one per member), so the reader may free it.
    */
   async read(name: string): Promise<Uint8Array> {
     const bytes = this.scan.captured.get(name);

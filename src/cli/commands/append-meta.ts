@@ -55,7 +55,11 @@ export function registerAppendMeta(program: Command): void {
           as: 'the --entry file',
         },
       );
-      const result = await appendToArtifact(target, plan, { dropTrailing: opts.dropTrailing === true, signal: interruptSignal });
+      const result = await appendToArtifact(target, plan, {
+        dropTrailing: opts.dropTrailing === true,
+        signal: interruptSignal,
+        metricsOnly: true,
+      });
       await printAppendResult(result, opts.json === true);
     });
 }

@@ -38,8 +38,29 @@ export function* jsonPieces(value: unknown, pad = ''): Generator<string> {
     }
     return yield `${pad}}`;
   }
+  if (typeof value === 'string' && value.length > STRING_SLICE) return yield* stringPieces(value);
   // Scalars, and objects with their own toJSON: JSON.stringify itself (strings hold no raw newline).
   yield printableJson((JSON.stringify(value, null, 2) ?? 'null').replace(/\n/g, `\n${pad}`));
+}
+
+/** Characters of a long string stringified at a time. */
+const STRING_SLICE = 65536;
+
+/**
+ * A long string as JSON, a slice at a time: stringified whole, a manifest's 63 MiB description was
+ * held twice more (its JSON text, then the batch being written). A slice never ends between the
+ * two halves of a surrogate pair, which JSON.stringify would escape as two lone surrogates.
+ */
+function* stringPieces(s: string): Generator<string> {
+  yield '"';
+  for (let at = 0; at < s.length;) {
+    let end = Math.min(at + STRING_SLICE, s.length);
+    const last = s.charCodeAt(end - 1);
+    if (end < s.length && last >= 0xd800 && last <= 0xdbff) end--;
+    yield printableJson(JSON.stringify(s.slice(at, end)).slice(1, -1));
+    at = end;
+  }
+  yield '"';
 }
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
