@@ -1,4 +1,6 @@
 import { ArtifactError, LimitError } from '../errors.js';
+import { parseJsonBytes } from './json-bytes.js';
+import type { Json, JsonObject } from './json-types.js';
 import type { MemberStore } from './member-store.js';
 
 export interface JsonLimits {
@@ -38,9 +40,7 @@ export const DEFAULT_JSON_LIMITS: JsonLimits = {
   maxManifestPatches: 10_000,
 };
 
-export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-/** A JSON object: what a root document is once readArtifact has checked its JSON type. */
-export type JsonObject = { [key: string]: Json };
+export type { Json, JsonObject } from './json-types.js';
 
 /**
  * Reads and parses one JSON member, refusing sizes over the limit before reading a byte and
@@ -94,12 +94,29 @@ export function budgetedJsonReader(
             message: `takes the artifact's JSON past ${limits.maxJsonValuesTotal} values in all (root files, sidecars, patches)`,
           }
         : { limit: 'maxJsonValues', max: limits.maxJsonValues, message: `JSON holds more than ${limits.maxJsonValues} values` };
-    const bytes = await store.read(name, signal);
-    const text = decodeJson(bytes, name);
-    if (store.handsOverReads) release(bytes);
-    valuesSpent += checkShape(text, name, limits.maxJsonDepth, bound);
-    return parseText(text, name);
+    const parsed = parseMember(await store.read(name, signal), name, limits.maxJsonDepth, bound, store.handsOverReads === true);
+    valuesSpent += parsed.values;
+    return parsed.value;
   };
+}
+
+/** Members from this size are parsed from their bytes (json-bytes.ts); below it a whole text is too small to matter. */
+export const BYTES_PARSE_MIN = 1024 * 1024;
+
+/**
+ * One member's value and its count (checkShape's), with the member named in every error. `owned`:
+ * the bytes are the caller's to free, and are freed as soon as they are no longer needed.
+ */
+function parseMember(bytes: Uint8Array, member: string, maxDepth: number, bound: ValueBound, owned: boolean) {
+  const fast = bytes.length >= BYTES_PARSE_MIN ? parseJsonBytes(bytes, maxDepth, bound.max) : undefined;
+  if (fast) {
+    if (owned) release(bytes);
+    return fast;
+  }
+  const text = decodeJson(bytes, member);
+  if (owned) release(bytes);
+  const values = checkShape(text, member, maxDepth, bound);
+  return { value: parseText(text, member), values };
 }
 
 /** Which limit a value count runs into, and how to say so. */
@@ -115,9 +132,8 @@ export function parseJson(
   maxDepth = DEFAULT_JSON_LIMITS.maxJsonDepth,
   maxValues = DEFAULT_JSON_LIMITS.maxJsonValues,
 ): Json {
-  const text = decodeJson(bytes, member);
-  checkShape(text, member, maxDepth, { limit: 'maxJsonValues', max: maxValues, message: `JSON holds more than ${maxValues} values` });
-  return parseText(text, member);
+  const bound: ValueBound = { limit: 'maxJsonValues', max: maxValues, message: `JSON holds more than ${maxValues} values` };
+  return parseMember(bytes, member, maxDepth, bound, false).value;
 }
 
 /**

@@ -35,6 +35,11 @@ export class TarStore implements MemberStore {
     return this.source.label;
   }
 
+  /** A member is one read of the source, so it is the caller's when the source's reads are fresh. */
+  get handsOverReads(): boolean {
+    return this.source.freshReads === true;
+  }
+
   /**
    * The header walk (cached); also what appenders need for the end offset. Concurrent callers share
    * one walk that stops only when all of them abort; a failed walk is forgotten, so the next call

@@ -67,6 +67,9 @@ export class DirStore implements MemberStore {
     return this.seen.get(name);
   }
 
+  /** Each member is read from its own file into a fresh buffer (FileSource). */
+  readonly handsOverReads = true;
+
   async read(name: string): Promise<Uint8Array> {
     const file = await this.open(name);
     try {

@@ -6,6 +6,9 @@ import { openChecked, type OpenCheckedOptions } from './open-checked.js';
 
 /** A local file read by position (pread), so offsets past 4 GiB and concurrent reads just work. */
 export class FileSource implements ByteSource {
+  /** Each read fills a buffer of its own (see read). */
+  readonly freshReads = true;
+
   private constructor(
     private readonly fd: number,
     private readonly calls: FileCalls,

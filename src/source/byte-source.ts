@@ -13,6 +13,12 @@ export interface ByteSource {
    */
   read(offset: number, length: number, signal?: AbortSignal): Promise<Uint8Array>;
   /**
+   * True when every `read` returns a new array nothing else holds (a file read into a fresh
+   * buffer): a reader may then free it once used (MemberStore.handsOverReads). Caches and views
+   * of a larger buffer leave it unset.
+   */
+  readonly freshReads?: boolean;
+  /**
    * The same bytes at once, when the source already holds them in memory (a cache, a buffer);
    * undefined when it does not. Never starts a read. A reader that takes many small ranges (the
    * tar header walk) peeks first and reads only what is not there: a short command pays for

@@ -32,6 +32,11 @@ export class PlannedStore implements MemberStore {
     for (const m of planned) this.planned.set(m.name, m.body);
   }
 
+  /** Planned members are read as copies, so reads are handed over when the base's are. */
+  get handsOverReads(): boolean {
+    return this.base === undefined || this.base.handsOverReads === true;
+  }
+
   async members(signal?: AbortSignal): Promise<MemberInfo[]> {
     const out: MemberInfo[] = [];
     for (const m of this.base ? await this.base.members(signal) : []) if (!this.planned.has(m.name)) out.push(m);
@@ -56,7 +61,8 @@ export class PlannedStore implements MemberStore {
   async read(name: string, signal?: AbortSignal): Promise<Uint8Array> {
     const body = this.planned.get(name);
     if (body === undefined) return this.baseStore(name).read(name, signal);
-    if (body instanceof Uint8Array) return body;
+    // A copy: the body is the writer's, and a reader may free what this store hands over.
+    if (body instanceof Uint8Array) return body.slice();
     // Callers bound the size first (readJsonMember); chunks may be recycled buffers: copy them.
     const out = new Uint8Array(body.size);
     let at = 0;
