@@ -68,6 +68,7 @@ export function budgetedJsonReader(
   store: MemberStore,
   limits: JsonLimits = DEFAULT_JSON_LIMITS,
   signal?: AbortSignal,
+  parsed?: ParsedMembers,
 ): (name: string) => Promise<Json | undefined> {
   let spent = 0;
   let valuesSpent = 0;
@@ -94,10 +95,42 @@ export function budgetedJsonReader(
             message: `takes the artifact's JSON past ${limits.maxJsonValuesTotal} values in all (root files, sidecars, patches)`,
           }
         : { limit: 'maxJsonValues', max: limits.maxJsonValues, message: `JSON holds more than ${limits.maxJsonValues} values` };
-    const parsed = parseMember(await store.read(name, signal), name, limits.maxJsonDepth, bound, store.handsOverReads === true);
-    valuesSpent += parsed.values;
-    return parsed.value;
+    const known = parsed?.get(name, limits.maxJsonDepth);
+    // Parsed before under the same depth bound: charged as a parse would be, and refused past the same count.
+    if (known && known.values > bound.max) throw new LimitError(bound.limit, bound.message, { member: name });
+    const member = known ?? parseMember(await store.read(name, signal), name, limits.maxJsonDepth, bound, store.handsOverReads === true);
+    parsed?.set(name, limits.maxJsonDepth, member);
+    valuesSpent += member.values;
+    return member.value;
   };
+}
+
+/**
+ * Members already parsed, shared by several readings of one unchanged store: append-meta reads
+ * the artifact, validates it as it would be and, when that finds errors, as it is. Parsed once,
+ * four 63 MiB members were held once instead of once per reading. Readers never change a parsed
+ * value (a patched manifest is a copy). `except`: names a reading must parse anew (the members a
+ * write plans over the store's).
+ */
+export class ParsedMembers {
+  constructor(
+    private readonly members = new Map<string, { value: Json; values: number; maxDepth: number }>(),
+    private readonly skipped: ReadonlySet<string> = new Set(),
+  ) {}
+
+  /** The same members, less the names given (which are read and parsed anew, and not kept). */
+  except(names: Iterable<string>): ParsedMembers {
+    return new ParsedMembers(this.members, new Set([...this.skipped, ...names]));
+  }
+
+  get(name: string, maxDepth: number): { value: Json; values: number } | undefined {
+    const known = this.skipped.has(name) ? undefined : this.members.get(name);
+    return known?.maxDepth === maxDepth ? known : undefined;
+  }
+
+  set(name: string, maxDepth: number, member: { value: Json; values: number }): void {
+    if (!this.skipped.has(name)) this.members.set(name, { ...member, maxDepth });
+  }
 }
 
 /** Members from this size are parsed from their bytes (json-bytes.ts); below it a whole text is too small to matter. */

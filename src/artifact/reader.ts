@@ -5,7 +5,15 @@
 import { artifactCodeOf, type WarningCode } from '../codes.js';
 import { ArtifactError, FnnxError, LimitError } from '../errors.js';
 import type { FileIndex } from '../tar/entry.js';
-import { DEFAULT_JSON_LIMITS, budgetedJsonReader, isObject, type Json, type JsonLimits, type JsonObject } from './json-member.js';
+import {
+  DEFAULT_JSON_LIMITS,
+  budgetedJsonReader,
+  isObject,
+  type Json,
+  type JsonLimits,
+  type JsonObject,
+  type ParsedMembers,
+} from './json-member.js';
 import type { MemberInfo, MemberStore } from './member-store.js';
 import { classifyEntry, entryProblems, type ReadMetaEntry } from './metadata.js';
 import { mayHoldMetrics, registryMetrics } from './metrics.js';
@@ -61,6 +69,8 @@ export interface ReadOptions {
    * four 63 MiB strings cost it 1.47 GiB.
    */
   metricsOnly?: boolean;
+  /** Parses shared with other readings of the same store (see ParsedMembers). */
+  parsed?: ParsedMembers;
   signal?: AbortSignal;
 }
 
@@ -68,7 +78,7 @@ export async function readArtifact(store: MemberStore, options: ReadOptions = {}
   const limits = { ...DEFAULT_JSON_LIMITS, ...options.limits };
   const { signal } = options;
   const warnings = new Warnings();
-  const json = budgetedJsonReader(store, limits, signal);
+  const json = budgetedJsonReader(store, limits, signal, options.parsed);
   const storedManifest = expectType(await json(MANIFEST), MANIFEST, 'object') as JsonObject;
   const fileIndex = await store.fileIndex(signal);
   const names = Object.keys(fileIndex).filter((n) => !n.includes('/'));

@@ -24,6 +24,7 @@ import { createHash } from 'node:crypto';
 import { constants, type Stats } from 'node:fs';
 import { lstat, mkdir, open, unlink, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { ParsedMembers } from '../artifact/json-member.js';
 import { readArtifact } from '../artifact/reader.js';
 import { TarStore } from '../artifact/tar-store.js';
 import { bodySize, type MemberInput } from '../artifact/member-input.js';
@@ -140,7 +141,9 @@ async function planAppend(
     if (!options.dropTrailing) await refuseTrailing(source, walk.endOffset);
     const index = fileIndexOf(walk.entries);
     const store = new TarStore(source, { index });
-    const members = await plan(store, await readArtifact(store, { signal: options.signal, metricsOnly: options.metricsOnly }));
+    const parsed = new ParsedMembers();
+    const contents = await readArtifact(store, { signal: options.signal, metricsOnly: options.metricsOnly, parsed });
+    const members = await plan(store, contents, parsed);
     throwIfAborted(options.signal);
     refuseExisting(members, index);
     return { members, endOffset: walk.endOffset };
@@ -439,7 +442,8 @@ function refuseExisting(members: MemberInput[], index: Record<string, unknown>):
 async function appendToDirectory(root: string, plan: AppendPlanner, options: AppendOptions): Promise<AppendResult> {
   const { signal } = options;
   const store = new DirStore(root);
-  const members = await plan(store, await readArtifact(store, { signal, metricsOnly: options.metricsOnly }));
+  const parsed = new ParsedMembers();
+  const members = await plan(store, await readArtifact(store, { signal, metricsOnly: options.metricsOnly, parsed }), parsed);
   refuseExisting(members, await store.fileIndex());
   // Every name is checked before the first file is made: a refusal leaves no trace.
   for (const m of members) {

@@ -6,7 +6,14 @@
  */
 import { rootKeyRules } from './unknown-key-rules.js';
 import { unwantedMemberRules } from './unwanted-member-rules.js';
-import { DEFAULT_JSON_LIMITS, budgetedJsonReader, isObject, type Json, type JsonLimits } from '../artifact/json-member.js';
+import {
+  DEFAULT_JSON_LIMITS,
+  budgetedJsonReader,
+  isObject,
+  type Json,
+  type JsonLimits,
+  type ParsedMembers,
+} from '../artifact/json-member.js';
 import type { MemberStore } from '../artifact/member-store.js';
 import { DTYPES, ENV, MANIFEST, MANIFEST_PATCH, META, META_SIDECAR, OPS, VARIANT_CONFIG, byteOrder } from '../artifact/root-files.js';
 import { TarStore } from '../artifact/tar-store.js';
@@ -47,6 +54,8 @@ export interface ValidateOptions {
   limits?: Partial<JsonLimits> & Partial<ZipLimits>;
   /** Where a member's bytes are, for stores that are not tars (the directory form). */
   memberRange?: (name: string) => Promise<MemberRange | undefined>;
+  /** Parses shared with other readings of the same store (see ParsedMembers). */
+  parsed?: ParsedMembers;
   signal?: AbortSignal;
 }
 
@@ -112,7 +121,7 @@ async function runRules(store: MemberStore, raw: ByteSource | undefined, options
   }
 
   const limits = { ...DEFAULT_JSON_LIMITS, ...options.limits };
-  const json = jsonLoader(store, limits, out, signal);
+  const json = jsonLoader(store, limits, out, signal, options.parsed);
   const stored = (await json.root(MANIFEST, 'object', 'required')) as JsonObject | undefined;
   const ops = (await json.root(OPS, 'array', 'required')) as Json[] | undefined;
   const variantConfig = (await json.root(VARIANT_CONFIG, 'object', 'required')) as JsonObject | undefined;
@@ -199,9 +208,9 @@ interface JsonLoader {
   root(member: string, type: 'object' | 'array', need: Need): Promise<Json | undefined>;
 }
 
-function jsonLoader(store: MemberStore, limits: JsonLimits, out: Diagnostic[], signal?: AbortSignal): JsonLoader {
+function jsonLoader(store: MemberStore, limits: JsonLimits, out: Diagnostic[], signal?: AbortSignal, parsed?: ParsedMembers): JsonLoader {
   // One budget for every JSON member this validation parses (maxJsonTotal): sidecars are unbounded in number.
-  const readJson = budgetedJsonReader(store, limits, signal);
+  const readJson = budgetedJsonReader(store, limits, signal, parsed);
   const read = async (member: string) => {
     try {
       const value = await readJson(member);

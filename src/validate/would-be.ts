@@ -3,6 +3,7 @@
  * refuse the write when that result breaks a rule the artifact did not already break. Appends
  * cannot be undone, so this runs before the first byte is written. Browser-safe.
  */
+import type { ParsedMembers } from '../artifact/json-member.js';
 import type { MemberStore } from '../artifact/member-store.js';
 import type { MemberInput } from '../artifact/member-input.js';
 import { ArtifactError } from '../errors.js';
@@ -25,6 +26,8 @@ export interface WouldBeCheck {
   /** Where, in what the user gave, a finding comes from: never a member name the user never wrote. */
   blame(finding: Diagnostic): { place: string; fix: string };
   limits?: ValidateOptions['limits'];
+  /** Parses of the base's members already made (the writer's own reading): shared, never redone. */
+  parsed?: ParsedMembers;
   signal?: AbortSignal;
 }
 
@@ -34,15 +37,16 @@ const key = (d: Diagnostic) => `${d.code}\u0000${d.member ?? ''}\u0000${d.pointe
 export async function refuseInvalidResult(check: WouldBeCheck): Promise<Diagnostic[]> {
   const baseRange = check.baseRange ?? ownRanges(check.base);
   const after = new PlannedStore(check.base, check.planned, check.label, baseRange);
-  const options = { strict: check.refuse === 'strict', limits: check.limits, signal: check.signal, memberRange: after.memberRange };
-  const all = (await validate(after, options)).diagnostics;
+  const options = { strict: check.refuse === 'strict', limits: check.limits, signal: check.signal };
+  const planned = check.parsed?.except(check.planned.map((m) => m.name));
+  const all = (await validate(after, { ...options, memberRange: after.memberRange, parsed: planned })).diagnostics;
   const found = all.filter((d) => d.severity === 'error');
   // What is not refused (warnings and notes) goes back to the writer, which may show it.
   const rest = all.filter((d) => d.severity !== 'error');
   if (found.length === 0) return rest;
   // Only findings this write brings: an artifact that already breaks a rule may still be edited.
   const before = check.base
-    ? new Set((await validate(check.base, { ...options, memberRange: baseRange })).diagnostics.map(key))
+    ? new Set((await validate(check.base, { ...options, memberRange: baseRange, parsed: check.parsed })).diagnostics.map(key))
     : new Set<string>();
   const introduced = found.filter((d) => !before.has(key(d)));
   if (introduced.length === 0) return rest;
