@@ -99,7 +99,7 @@ export function budgetedJsonReader(
     // Parsed before under the same depth bound: charged as a parse would be, and refused past the same count.
     if (known && known.values > bound.max) throw new LimitError(bound.limit, bound.message, { member: name });
     const member = known ?? parseMember(await store.read(name, signal), name, limits.maxJsonDepth, bound, store.handsOverReads === true);
-    parsed?.set(name, limits.maxJsonDepth, member);
+    if (!known) parsed?.set(name, limits.maxJsonDepth, member);
     valuesSpent += member.values;
     return member.value;
   };

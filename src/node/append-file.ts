@@ -62,12 +62,6 @@ export interface AppendOptions {
   /** How long to wait for another writer's lock before failing with LOCKED. Default 10 s. */
   lockWaitMs?: number;
   /**
-   * The planner looks only at the entries the metrics could come from (append-meta's
-   * refuseIgnoredMetrics): the artifact is read with readArtifact's `metricsOnly`, so its other
-   * metadata is not held while the result is validated (three 63 MiB sidecars: that much less).
-   */
-  metricsOnly?: boolean;
-  /**
    * Checked while reading and between written chunks, up to the commit point (the head block):
    * an aborted append puts the file back as it was, releases the lock and throws ABORTED.
    */
@@ -84,7 +78,7 @@ export async function appendToArtifact(target: string, plan: AppendPlanner, opti
     onStale: (dead, lockPath) => undoDeadAppend(target, dead, lockPath),
   });
   try {
-    return st.isDirectory() ? await appendToDirectory(target, plan, options) : await appendToTar(target, plan, options, lock);
+    return st.isDirectory() ? await appendToDirectory(target, plan, options.signal) : await appendToTar(target, plan, options, lock);
   } finally {
     await lock.release();
   }
@@ -142,7 +136,7 @@ async function planAppend(
     const index = fileIndexOf(walk.entries);
     const store = new TarStore(source, { index });
     const parsed = new ParsedMembers();
-    const contents = await readArtifact(store, { signal: options.signal, metricsOnly: options.metricsOnly, parsed });
+    const contents = await readArtifact(store, { signal: options.signal, parsed });
     const members = await plan(store, contents, parsed);
     throwIfAborted(options.signal);
     refuseExisting(members, index);
@@ -439,11 +433,10 @@ function refuseExisting(members: MemberInput[], index: Record<string, unknown>):
   }
 }
 
-async function appendToDirectory(root: string, plan: AppendPlanner, options: AppendOptions): Promise<AppendResult> {
-  const { signal } = options;
+async function appendToDirectory(root: string, plan: AppendPlanner, signal: AbortSignal | undefined): Promise<AppendResult> {
   const store = new DirStore(root);
   const parsed = new ParsedMembers();
-  const members = await plan(store, await readArtifact(store, { signal, metricsOnly: options.metricsOnly, parsed }), parsed);
+  const members = await plan(store, await readArtifact(store, { signal, parsed }), parsed);
   refuseExisting(members, await store.fileIndex());
   // Every name is checked before the first file is made: a refusal leaves no trace.
   for (const m of members) {

@@ -55,11 +55,7 @@ export function registerAppendMeta(program: Command): void {
           as: 'the --entry file',
         },
       );
-      const result = await appendToArtifact(target, plan, {
-        dropTrailing: opts.dropTrailing === true,
-        signal: interruptSignal,
-        metricsOnly: true,
-      });
+      const result = await appendToArtifact(target, plan, { dropTrailing: opts.dropTrailing === true, signal: interruptSignal });
       await printAppendResult(result, opts.json === true);
     });
 }
